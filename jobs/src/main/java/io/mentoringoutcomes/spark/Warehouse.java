@@ -1,0 +1,216 @@
+package io.mentoringoutcomes.spark;
+
+import io.delta.tables.DeltaTable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one place that reads and writes Delta. A table {@code layer.noun} lives at
+ * {@code <warehouse>/<layer>/<noun>}; any Hadoop path works (local folder, s3a://, hdfs://).
+ * Tables are registered in the session catalog so SQL can name them {@code silver.meetings}.
+ */
+public final class Warehouse {
+
+    public static final List<String> LAYERS = List.of("bronze", "silver", "staging", "gold", "ops");
+    private static final int WRITE_ATTEMPTS = 3;
+
+    private final SparkSession spark;
+    private final String root;
+
+    public Warehouse(SparkSession spark, String root) {
+        this.spark = spark;
+        this.root = stripTrailingSlash(toUri(root));
+    }
+
+    public SparkSession spark() {
+        return spark;
+    }
+
+    public String root() {
+        return root;
+    }
+
+    public String path(String table) {
+        String[] parts = split(table);
+        return root + "/" + parts[0] + "/" + parts[1];
+    }
+
+    public boolean exists(String table) {
+        return DeltaTable.isDeltaTable(spark, path(table));
+    }
+
+    public Dataset<Row> read(String table) {
+        return spark.read().format("delta").load(path(table));
+    }
+
+    public Optional<Dataset<Row>> readIfExists(String table) {
+        return exists(table) ? Optional.of(read(table)) : Optional.empty();
+    }
+
+    /** The table as it was at a Delta version (time travel). */
+    public Dataset<Row> readVersion(String table, long version) {
+        return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+    }
+
+    public DeltaTable deltaTable(String table) {
+        return DeltaTable.forPath(spark, path(table));
+    }
+
+    /** Latest Delta version of a table, or -1 when it does not exist yet. */
+    public long version(String table) {
+        if (!exists(table)) {
+            return -1L;
+        }
+        Row last = deltaTable(table).history(1).select("version").head();
+        return last.getLong(0);
+    }
+
+    /** Replaces the table's contents (schema included) in one Delta commit. */
+    public void overwrite(String table, Dataset<Row> data) {
+        write(table, data, SaveMode.Overwrite, Map.of("overwriteSchema", "true"));
+    }
+
+    public void append(String table, Dataset<Row> data) {
+        write(table, data, SaveMode.Append, Map.of("mergeSchema", "false"));
+    }
+
+    /** Replaces only the rows matching {@code predicate}: an idempotent re-run of one batch. */
+    public void replaceWhere(String table, Dataset<Row> data, String predicate) {
+        if (!exists(table)) {
+            append(table, data);
+            return;
+        }
+        write(table, data, SaveMode.Overwrite, Map.of("replaceWhere", predicate));
+    }
+
+    /**
+     * Writes with retries: concurrent commits on object stores fail with a retryable
+     * conflict, and a nightly batch should not die of one.
+     */
+    private void write(String table, Dataset<Row> data, SaveMode mode, Map<String, String> options) {
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+            try {
+                data.write().format("delta").mode(mode).options(options).save(path(table));
+                register(table);
+                return;
+            } catch (RuntimeException e) {
+                if (!isRetryable(e)) {
+                    throw e;
+                }
+                last = e;
+                sleepQuietly(500L * attempt);
+            }
+        }
+        throw last;
+    }
+
+    private static boolean isRetryable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getClass().getName().startsWith("io.delta.exceptions.Concurrent")
+                    || t.getClass().getName().contains("ConcurrentModification")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Registers {@code layer.noun} in the session catalog, pointing at the Delta location. */
+    public void register(String table) {
+        String[] parts = split(table);
+        spark.sql("CREATE DATABASE IF NOT EXISTS " + parts[0]);
+        spark.sql("CREATE TABLE IF NOT EXISTS " + table + " USING delta LOCATION '" + path(table) + "'");
+    }
+
+    /** Registers every Delta table found under the warehouse, so SQL can name all of them. */
+    public List<String> registerAll() {
+        List<String> found = new ArrayList<>();
+        for (String layer : LAYERS) {
+            for (String noun : listDirectories(root + "/" + layer)) {
+                String table = layer + "." + noun;
+                if (exists(table)) {
+                    register(table);
+                    found.add(table);
+                }
+            }
+        }
+        return found;
+    }
+
+    public List<String> tables(String layer) {
+        List<String> out = new ArrayList<>();
+        for (String noun : listDirectories(root + "/" + layer)) {
+            if (exists(layer + "." + noun)) {
+                out.add(layer + "." + noun);
+            }
+        }
+        return out;
+    }
+
+    private List<String> listDirectories(String dir) {
+        List<String> names = new ArrayList<>();
+        try {
+            Path path = new Path(dir);
+            FileSystem fs = path.getFileSystem(hadoopConf());
+            if (!fs.exists(path)) {
+                return names;
+            }
+            for (FileStatus status : fs.listStatus(path)) {
+                if (status.isDirectory() && !status.getPath().getName().startsWith("_")) {
+                    names.add(status.getPath().getName());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        names.sort(String::compareTo);
+        return names;
+    }
+
+    public Configuration hadoopConf() {
+        return spark.sparkContext().hadoopConfiguration();
+    }
+
+    static String[] split(String table) {
+        String[] parts = table.split("\\.");
+        if (parts.length != 2 || !LAYERS.contains(parts[0])) {
+            throw new IllegalArgumentException("table names are layer.noun with layer in " + LAYERS + ": " + table);
+        }
+        return parts;
+    }
+
+    /** A bare local path becomes an absolute file: URI; URIs with a scheme are kept. */
+    public static String toUri(String location) {
+        URI uri = URI.create(location.replace(" ", "%20"));
+        if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+            return location;
+        }
+        return java.nio.file.Path.of(location).toAbsolutePath().normalize().toUri().toString();
+    }
+
+    private static String stripTrailingSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
