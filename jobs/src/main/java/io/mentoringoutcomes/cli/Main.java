@@ -1,0 +1,37 @@
+package io.mentoringoutcomes.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command-line entry point, locally (bin/mentoring-outcomes) and under spark-submit. */
+@Command(name = "mentoring-outcomes",
+        mixinStandardHelpOptions = true,
+        version = "mentoring-outcomes 0.1.0",
+        description = "Nightly analytics pipeline: do mentoring programs work?",
+        subcommands = {
+                RunCommand.class,
+                IngestCommand.class,
+                QueryCommand.class,
+        })
+public final class Main {
+
+    /** Exit code when a quality gate blocks publication. */
+    public static final int EXIT_QUALITY_BLOCKED = 3;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command without exiting the JVM: what tests call. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("error: " + ex.getMessage());
+            if (System.getenv("MENTORING_DEBUG") != null) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+}
