@@ -22,8 +22,8 @@ public final class Suppression {
 
     /**
      * Adds (or ANDs into) a boolean {@code suppressed} column that is true when {@code sizeColumn}
-     * is below the threshold, and nulls {@code valueColumns} on those rows. The size column itself
-     * is nulled too, since a count below the threshold is itself disclosive.
+     * is below the threshold, and nulls {@code valueColumns} on those rows. Callers list the
+     * size column among the values too where the count itself would single people out.
      */
     public static Dataset<Row> apply(Dataset<Row> df, String sizeColumn, int minGroupSize, List<String> valueColumns) {
         Column small = col(sizeColumn).isNull().or(col(sizeColumn).lt(minGroupSize));
