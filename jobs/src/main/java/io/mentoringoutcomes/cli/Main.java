@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
         version = "mentoring-outcomes 0.1.0",
         description = "Nightly analytics pipeline: do mentoring programs work?",
         subcommands = {
+                RunCommand.class,
+                IngestCommand.class,
+                QueryCommand.class,
         })
 public final class Main {
 

@@ -64,6 +64,13 @@ public record DatasetContract(
         return new StructType(fields);
     }
 
+    /** The contract's columns, each carrying its description as a column comment. */
+    public org.apache.spark.sql.Column[] describedColumns() {
+        return columns.stream()
+                .map(c -> org.apache.spark.sql.functions.col(c.name()).as(c.name(), comment(c.description())))
+                .toArray(org.apache.spark.sql.Column[]::new);
+    }
+
     /** Every contract column as a string: what a text file is read as before typing. */
     public StructType rawSchema() {
         StructField[] fields = columns.stream()

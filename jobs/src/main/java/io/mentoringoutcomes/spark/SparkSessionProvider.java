@@ -38,6 +38,8 @@ public final class SparkSessionProvider {
                 .config("spark.ui.enabled", System.getProperty("mentoring.spark.ui", "false"))
                 .config("spark.ui.showConsoleProgress", "false")
                 .config("spark.sql.ansi.enabled", "false")
+                // An unparseable date becomes null (and is quarantined), never a job-killing exception.
+                .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
                 .getOrCreate();
     }
 

@@ -79,6 +79,16 @@ public final class Warehouse {
         return last.getLong(0);
     }
 
+    /** Delta's operation metrics of the table's latest commit (numOutputRows, numTargetRowsInserted, ...). */
+    public Map<String, Long> lastCommitMetrics(String table) {
+        Row last = deltaTable(table).history(1).select("operationMetrics").head();
+        Map<String, Long> metrics = new java.util.TreeMap<>();
+        if (!last.isNullAt(0)) {
+            last.<String, String>getJavaMap(0).forEach((k, v) -> metrics.put(k, Long.parseLong(v)));
+        }
+        return metrics;
+    }
+
     /** Replaces the table's contents (schema included) in one Delta commit. */
     public void overwrite(String table, Dataset<Row> data) {
         write(table, data, SaveMode.Overwrite, Map.of("overwriteSchema", "true"));

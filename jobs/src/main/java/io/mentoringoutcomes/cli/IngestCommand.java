@@ -1,0 +1,21 @@
+package io.mentoringoutcomes.cli;
+
+import io.mentoringoutcomes.contract.Contract;
+import io.mentoringoutcomes.pipeline.Pipeline;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "Landing -> bronze: read tonight's files by the contract; quarantine what does not parse.")
+public final class IngestCommand implements Callable<Integer> {
+
+    @Mixin
+    PipelineOptions options;
+
+    @Override
+    public Integer call() {
+        return Pipeline.ingest(options.context(), Contract.standard());
+    }
+}

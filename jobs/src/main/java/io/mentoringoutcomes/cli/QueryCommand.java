@@ -1,0 +1,40 @@
+package io.mentoringoutcomes.cli;
+
+import io.mentoringoutcomes.spark.Warehouse;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "query", mixinStandardHelpOptions = true,
+        description = "Run Spark SQL on the warehouse's tables (bronze.*, silver.*, gold.*, ops.*).")
+public final class QueryCommand implements Callable<Integer> {
+
+    public enum Format { table, csv, json }
+
+    @Mixin
+    SparkOptions spark;
+
+    @Parameters(index = "0", description = "The SQL, e.g. \"SELECT * FROM gold.program_roi\".")
+    String sql;
+
+    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--limit", defaultValue = "1000", description = "Rows printed at most (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() {
+        Warehouse wh = spark.open();
+        wh.registerAll();
+        Dataset<Row> result = wh.spark().sql(sql);
+        System.out.print(TablePrinter.render(result, format, limit));
+        return 0;
+    }
+}

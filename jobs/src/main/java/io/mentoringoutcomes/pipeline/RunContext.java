@@ -1,0 +1,56 @@
+package io.mentoringoutcomes.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mentoringoutcomes.spark.Warehouse;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * One night's run: which delivery (batch = the as-of date), which run of it, and where.
+ * Re-running a night re-uses its batch id, which is what makes re-runs idempotent.
+ */
+public record RunContext(Warehouse warehouse, String input, LocalDate asOf, String runId) {
+
+    public String batchId() {
+        return asOf.toString();
+    }
+
+    public static String newRunId(LocalDate asOf) {
+        return "run-" + asOf + "-" + DateTimeFormatter.ofPattern("HHmmss")
+                .withZone(ZoneOffset.UTC).format(Instant.now());
+    }
+
+    /**
+     * The as-of date: the one given, else the delivery's {@code _manifest.json} extracted_on,
+     * else today (UTC).
+     */
+    public static LocalDate resolveAsOf(String given, String input, org.apache.hadoop.conf.Configuration conf) {
+        if (given != null && !given.isBlank()) {
+            return LocalDate.parse(given);
+        }
+        if (input != null) {
+            try {
+                Path manifest = new Path(input, "_manifest.json");
+                var fs = manifest.getFileSystem(conf);
+                if (fs.exists(manifest)) {
+                    try (InputStream in = fs.open(manifest)) {
+                        JsonNode node = new ObjectMapper().readTree(in);
+                        if (node.hasNonNull("extracted_on")) {
+                            return LocalDate.parse(node.get("extracted_on").asText());
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + input + "/_manifest.json: " + e.getMessage(), e);
+            }
+        }
+        return LocalDate.now(ZoneOffset.UTC);
+    }
+}
