@@ -60,7 +60,6 @@ final class CsvDatasetWriter implements Closeable {
         }
         rowsInPart++;
         rows++;
-        rowsByPart.set(rowsByPart.size() - 1, rowsInPart);
     }
 
     private void appendField(Object value) {
@@ -91,6 +90,7 @@ final class CsvDatasetWriter implements Closeable {
         try {
             if (out != null) {
                 out.close();
+                rowsByPart.set(rowsByPart.size() - 1, rowsInPart);
             }
             Files.createDirectories(folder);
             out = Files.newBufferedWriter(folder.resolve(partName(rowsByPart.size())), StandardCharsets.UTF_8);
@@ -144,6 +144,7 @@ final class CsvDatasetWriter implements Closeable {
                 nextPart(); // an empty dataset still gets its header
             }
             out.close();
+            rowsByPart.set(rowsByPart.size() - 1, rowsInPart);
             if (rowsByPart.size() == 1) {
                 Files.move(folder.resolve(partName(0)), folder.resolveSibling(dataset + ".csv"), StandardCopyOption.REPLACE_EXISTING);
                 Files.delete(folder);

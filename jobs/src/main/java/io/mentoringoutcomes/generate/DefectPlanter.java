@@ -33,12 +33,12 @@ final class DefectPlanter {
                 + " with duration_minutes " + conflictingDuration);
 
         // 2. a rating outside 1-10
-        String outOfRange = String.format("MTG%07d", ++meetingNumber);
+        String outOfRange = Ids.padded("MTG", ++meetingNumber, 7);
         meetings.write(outOfRange, held[1], Days.timestamp(asOfDay - 3, 10, 0), "held", 45, 11);
         record("meetings", Map.of("meeting_id", outOfRange), "action_rating 11 is outside 1-10");
 
         // 3. a meeting of a match that does not exist
-        String orphan = String.format("MTG%07d", ++meetingNumber);
+        String orphan = Ids.padded("MTG", ++meetingNumber, 7);
         meetings.write(orphan, MISSING_MATCH_ID, Days.timestamp(asOfDay - 2, 14, 30), "held", 60, 7);
         record("meetings", Map.of("meeting_id", orphan), "match_id " + MISSING_MATCH_ID + " does not exist in matches");
 

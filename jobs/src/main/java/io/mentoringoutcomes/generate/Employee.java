@@ -43,7 +43,7 @@ final class Employee {
     }
 
     static String id(int number) {
-        return String.format("E%06d", number);
+        return Ids.padded("E", number, 6);
     }
 
     boolean employedOn(int day) {

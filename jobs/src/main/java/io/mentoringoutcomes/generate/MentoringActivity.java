@@ -61,6 +61,10 @@ final class MentoringActivity {
             int remaining = programs.get(program).plannedMatchDays();
             while (true) {
                 Employee mentor = pickMentor(start, mentee, program, rng);
+                if (mentor == null) {
+                    // only on a rematch after the mentee reached the top level: the chain just ends
+                    break;
+                }
                 int end = start + remaining;
                 String reason = "completed";
                 if (mentee.terminationDay < end) {
@@ -82,7 +86,7 @@ final class MentoringActivity {
                     reason = "rematched";
                 }
                 boolean active = end > asOfDay;
-                matches.add(new Match(String.format("MT%06d", matches.size() + 1), program, mentor, mentee, start,
+                matches.add(new Match(Ids.padded("MT", matches.size() + 1, 6), program, mentor, mentee, start,
                         active ? Employee.EMPLOYED : end, active ? null : reason));
                 if (active || !reason.equals("rematched") || end > lastMatchDay || !mentee.employedOn(end)) {
                     break;
@@ -96,6 +100,7 @@ final class MentoringActivity {
     /**
      * A random colleague employed that day, more senior than the mentee, not the mentee; onboarding
      * buddies come from the same department, the other programs prefer another department.
+     * Null when nobody is more senior.
      */
     private Employee pickMentor(int day, Employee mentee, int program, SplittableRandom rng) {
         int menteeLevel = mentee.levelOn(day);
@@ -115,7 +120,7 @@ final class MentoringActivity {
                 return c;
             }
         }
-        throw new IllegalStateException("no mentor more senior than " + mentee.id + " on " + Days.iso(day));
+        return null;
     }
 
     private static int departmentOn(Employee e, int day) {
@@ -146,6 +151,8 @@ final class MentoringActivity {
     void writeParticipants(CsvDatasetWriter out, SplittableRandom rng) {
         Map<String, Enrolment> enrolments = new TreeMap<>();
         Map<String, Employee> people = new TreeMap<>();
+        Map<String, Integer> programStarts = new TreeMap<>();
+        programs.forEach(p -> programStarts.put(p.id(), p.startDay()));
         for (Match m : matches) {
             String program = programs.get(m.program()).id();
             enrol(enrolments, people, program, m.mentor(), "mentor", m);
@@ -155,7 +162,7 @@ final class MentoringActivity {
             String[] key = entry.getKey().split("\\|");
             Enrolment en = entry.getValue();
             Employee who = people.get(key[1]);
-            int programStart = programs.stream().filter(p -> p.id().equals(key[0])).findFirst().orElseThrow().startDay();
+            int programStart = programStarts.get(key[0]);
             int enrolled = Math.max(Math.max(programStart, who.hireDay), en.enrolledDay - rng.nextInt(15));
             out.write(key[0], key[1], key[2], Days.iso(enrolled), en.active ? null : Days.iso(en.lastEndDay));
         }
@@ -198,7 +205,7 @@ final class MentoringActivity {
                     m.mentee().hadHeldMeeting = true;
                 }
                 meetings++;
-                String id = String.format("MTG%07d", meetings);
+                String id = Ids.padded("MTG", meetings, 7);
                 out.write(id, m.id(), scheduledAt, status, duration, rating);
                 if (firstHeldMeeting == null && status.equals("held")) {
                     firstHeldMeeting = new String[] {id, m.id(), scheduledAt, status,
@@ -224,7 +231,7 @@ final class MentoringActivity {
                 }
                 String status = u < 0.45 && achieved <= asOfDay ? "achieved" : u >= 0.45 && u < 0.60 ? "abandoned" : "open";
                 goals++;
-                out.write(String.format("G%06d", goals), m.id(), category, Days.iso(created), Days.iso(target),
+                out.write(Ids.padded("G", goals, 6), m.id(), category, Days.iso(created), Days.iso(target),
                         status.equals("achieved") ? Days.iso(achieved) : null, status);
             }
         }

@@ -100,7 +100,7 @@ final class SurveyResponses {
 
     private String nextId() {
         responses++;
-        return String.format("R%08d", responses);
+        return Ids.padded("R", responses, 8);
     }
 
     private static double clamp(double x, double lo, double hi) {

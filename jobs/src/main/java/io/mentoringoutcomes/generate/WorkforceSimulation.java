@@ -181,15 +181,18 @@ final class WorkforceSimulation {
      */
     private void selectMentees(int monthStart, int matchEnd, double quota) {
         List<Employee> eligible = new ArrayList<>();
+        double[] weights = new double[active.size()];
         double weightSum = 0;
         for (Employee e : active) {
             if (e.mentee == null && e.hireDay < monthStart && e.level < OrgCatalog.LEVELS.length - 1) {
+                weights[eligible.size()] = selectionWeight(e, monthStart);
+                weightSum += weights[eligible.size()];
                 eligible.add(e);
-                weightSum += selectionWeight(e, monthStart);
             }
         }
-        for (Employee e : eligible) {
-            double p = Math.min(0.5, quota * selectionWeight(e, monthStart) / weightSum);
+        for (int i = 0; i < eligible.size(); i++) {
+            Employee e = eligible.get(i);
+            double p = Math.min(0.5, quota * weights[i] / weightSum);
             if (rng.nextDouble() < p) {
                 int day = monthStart + rng.nextInt(matchEnd - monthStart);
                 int band = HazardModel.tenureBand(e.hireDay, day);
