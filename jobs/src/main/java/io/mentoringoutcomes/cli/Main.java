@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 IngestCommand.class,
                 QueryCommand.class,
+                GenerateCommand.class,
         })
 public final class Main {
 
