@@ -141,46 +141,51 @@ public final class KaplanMeier {
 
     /**
      * Evaluates the curve at the times in {@code horizons} (a small frame with {@code _horizon_days}
-     * and any label columns, cross-joined to every group).
+     * and any label columns), cross-joined to every group.
      */
     static Dataset<Row> atDays(Dataset<Row> curve, List<String> groupCols, Dataset<Row> horizons) {
-        Column[] g = cols(groupCols).toArray(new Column[0]);
-        Dataset<Row> groups = curve.groupBy(g).agg(max("time_days").as("_last_time"));
-        Dataset<Row> grid = groups.crossJoin(horizons);
+        Dataset<Row> groups = curve.select(cols(groupCols).toArray(new Column[0])).distinct();
+        return atGrid(curve, groupCols, groups.crossJoin(horizons));
+    }
 
-        Column joinCond = col("_horizon_days").geq(col("_t"));
-        for (String c : groupCols) {
-            joinCond = joinCond.and(grid.col(c).eqNullSafe(col("_c_" + c)));
-        }
+    /**
+     * Evaluates the curve on a grid holding the group columns, {@code _horizon_days} and label
+     * columns (each group its own times). Returns the grid's columns but _horizon_days, plus
+     * survival, std_err, ci_low, ci_high; nulls beyond the group's last observed time.
+     */
+    static Dataset<Row> atGrid(Dataset<Row> curve, List<String> groupCols, Dataset<Row> grid) {
+        Column[] g = cols(groupCols).toArray(new Column[0]);
+        Dataset<Row> last = curve.groupBy(g).agg(max("time_days").as("_last_time"));
+        Dataset<Row> withLast = grid.join(last, scala.collection.JavaConverters.asScalaBuffer(groupCols).toList());
+
         Dataset<Row> renamed = curve;
         for (String c : groupCols) {
             renamed = renamed.withColumnRenamed(c, "_c_" + c);
         }
         renamed = renamed.withColumnRenamed("time_days", "_t");
+        Column joinCond = col("_horizon_days").geq(col("_t"));
+        for (String c : groupCols) {
+            joinCond = joinCond.and(col(c).eqNullSafe(col("_c_" + c)));
+        }
 
-        List<Column> keys = new ArrayList<>(cols(groupCols));
-        for (String c : horizons.columns()) {
+        List<Column> keys = new ArrayList<>();
+        for (String c : withLast.columns()) {
             keys.add(col(c));
         }
-        keys.add(col("_last_time"));
-        Dataset<Row> stepped = grid.join(renamed, joinCond, "left")
+        Dataset<Row> stepped = withLast.join(renamed, joinCond, "left")
                 .groupBy(keys.toArray(new Column[0]))
                 .agg(max_by(struct(col("survival"), col("std_err"), col("ci_low"), col("ci_high")), col("_t")).as("_at"));
 
-        Column estimable = col("_horizon_days").leq(col("_last_time"));
+        Column beyond = col("_horizon_days").gt(col("_last_time"));
         // No row at or before the horizon means no event yet: S = 1 with zero variance.
         Column none = col("_at").isNull();
-        Dataset<Row> out = stepped
-                .withColumn("survival", when(estimable.unary_$bang(), lit(null).cast("double"))
-                        .when(none, lit(1.0)).otherwise(col("_at.survival")))
-                .withColumn("std_err", when(estimable.unary_$bang(), lit(null).cast("double"))
-                        .when(none, lit(0.0)).otherwise(col("_at.std_err")))
-                .withColumn("ci_low", when(estimable.unary_$bang(), lit(null).cast("double"))
-                        .when(none, lit(1.0)).otherwise(col("_at.ci_low")))
-                .withColumn("ci_high", when(estimable.unary_$bang(), lit(null).cast("double"))
-                        .when(none, lit(1.0)).otherwise(col("_at.ci_high")))
+        Column nullDouble = lit(null).cast("double");
+        return stepped
+                .withColumn("survival", when(beyond, nullDouble).when(none, lit(1.0)).otherwise(col("_at.survival")))
+                .withColumn("std_err", when(beyond, nullDouble).when(none, lit(0.0)).otherwise(col("_at.std_err")))
+                .withColumn("ci_low", when(beyond, nullDouble).when(none, lit(1.0)).otherwise(col("_at.ci_low")))
+                .withColumn("ci_high", when(beyond, nullDouble).when(none, lit(1.0)).otherwise(col("_at.ci_high")))
                 .drop("_at", "_last_time", "_horizon_days");
-        return out;
     }
 
     /** Standard error of S itself (delta method on Greenwood's log-scale error): S x se(log S). */
