@@ -1,0 +1,31 @@
+package io.mentoringoutcomes.metrics;
+
+import java.util.List;
+
+/**
+ * Assumptions of the outcome tables; each ends up as a column where it shapes a figure.
+ *
+ * @param minGroupSize figures from fewer employees are suppressed (default 10)
+ * @param overheadRate benefits and overhead on top of salary for a loaded hourly cost (default 0.25)
+ * @param hoursPerYear paid hours in a year (default 2080 = 52 x 40)
+ * @param replacementCostRatio replacement cost of a leaver as a share of salary (default 0.21, the
+ *     Center for American Progress median across jobs)
+ * @param replacementCostRatios the ROI sensitivity grid (default 0.21, 0.5, 1.0, 2.0)
+ * @param roiHorizonMonths the ROI horizon (default 12)
+ * @param retentionHorizonsMonths retention horizons (default 6, 12, 24)
+ * @param promotionHorizonsMonths promotion horizons (default 12, 24)
+ */
+public record MetricsConfig(int minGroupSize, double overheadRate, double hoursPerYear, double replacementCostRatio,
+                            List<Double> replacementCostRatios, int roiHorizonMonths,
+                            List<Integer> retentionHorizonsMonths, List<Integer> promotionHorizonsMonths) {
+
+    public static MetricsConfig defaults() {
+        return new MetricsConfig(Suppression.DEFAULT_MIN_GROUP_SIZE, 0.25, 2080, 0.21,
+                List.of(0.21, 0.5, 1.0, 2.0), 12, List.of(6, 12, 24), List.of(12, 24));
+    }
+
+    public MetricsConfig withMinGroupSize(int size) {
+        return new MetricsConfig(size, overheadRate, hoursPerYear, replacementCostRatio, replacementCostRatios,
+                roiHorizonMonths, retentionHorizonsMonths, promotionHorizonsMonths);
+    }
+}

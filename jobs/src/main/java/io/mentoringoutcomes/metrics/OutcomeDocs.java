@@ -1,0 +1,103 @@
+package io.mentoringoutcomes.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Column comments of the outcome tables (Delta stores them; BI tools show them). */
+final class OutcomeDocs {
+
+    private OutcomeDocs() {}
+
+    private static Map<String, String> of(String... pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
+    private static final String[] COMMON_GROUP = {
+        "program_id", "Program, or ALL for all programs together.",
+        "cohort", "mentee, mentor or comparison.",
+        "method", "matched (coarsened exact matching, ATT weights) or naive (all non-participants, unweighted).",
+        "suppressed", "True when fewer than min_group_size employees: the figures are nulled.",
+        "as_of", "The run's cutoff date."};
+
+    private static Map<String, String> withCommon(Map<String, String> m, boolean cohortCols) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < COMMON_GROUP.length; i += 2) {
+            if (cohortCols || !(COMMON_GROUP[i].equals("cohort") || COMMON_GROUP[i].equals("method"))) {
+                out.put(COMMON_GROUP[i], COMMON_GROUP[i + 1]);
+            }
+        }
+        out.putAll(m);
+        return out;
+    }
+
+    static final Map<String, String> RETENTION_SUMMARY = withCommon(of(
+            "horizon_months", "Months after the index date (1 month = 30.4375 days).",
+            "n_employees", "Employees in the cohort (unweighted).",
+            "n_events", "Voluntary leavers by the horizon (unweighted).",
+            "retention", "Weighted Kaplan-Meier share not having left voluntarily by the horizon.",
+            "retention_ci_low", "95% CI low (log-log, Greenwood).",
+            "retention_ci_high", "95% CI high (log-log, Greenwood).",
+            "difference", "Retention minus the comparison group's (same program and method); null on comparison rows.",
+            "difference_ci_low", "95% CI low of the difference (normal approximation).",
+            "difference_ci_high", "95% CI high of the difference (normal approximation)."), true);
+
+    static final Map<String, String> RETENTION_CURVE = withCommon(of(
+            "month", "Whole months after the index date.",
+            "n_at_risk", "Employees still followed at the start of the month (unweighted).",
+            "n_events", "Voluntary leavers during the month (unweighted).",
+            "n_censored", "Followed no further during the month: involuntary exit, as-of, comparator became a mentee.",
+            "survival", "Weighted Kaplan-Meier retention at the start of the month.",
+            "ci_low", "95% CI low (log-log).",
+            "ci_high", "95% CI high (log-log)."), true);
+
+    static final Map<String, String> MATCHING_BALANCE = withCommon(of(
+            "n_mentees", "Mentees (matched, with at least one held meeting).",
+            "n_matched_mentees", "Mentees whose matching cell had at least one comparator.",
+            "match_rate", "n_matched_mentees / n_mentees.",
+            "n_comparators", "Distinct matched comparators.",
+            "n_comparison_eligible", "Never-participants employed at the program's median mentee index date (the naive group).",
+            "smd_tenure_years_before", "Standardized mean difference of tenure, mentees vs naive comparison.",
+            "smd_tenure_years_after", "Standardized mean difference of tenure, matched mentees vs weighted comparators.",
+            "smd_annual_salary_before", "Standardized mean difference of salary, before matching.",
+            "smd_annual_salary_after", "Standardized mean difference of salary, after matching and weighting.",
+            "smd_performance_rating_before", "Standardized mean difference of performance rating, before matching.",
+            "smd_performance_rating_after", "Standardized mean difference of performance rating, after matching and weighting."), false);
+
+    static final Map<String, String> PROGRAM_ROI = withCommon(of(
+            "horizon_months", "ROI horizon in months.",
+            "n_mentees", "Mentees of the program.",
+            "held_meeting_hours", "Hours of held meetings within the horizon after each match's matched_date.",
+            "participant_time_cost", "Held hours x (mentor + mentee) loaded hourly cost.",
+            "fixed_cost", "annual_fixed_cost prorated to the months the program ran within the horizon.",
+            "total_cost", "participant_time_cost + fixed_cost.",
+            "retention_difference", "Matched retention difference (mentee - comparison) at the horizon.",
+            "retention_difference_ci_low", "95% CI low of the retention difference.",
+            "retention_difference_ci_high", "95% CI high of the retention difference.",
+            "avoided_departures", "retention_difference x n_mentees.",
+            "replacement_cost_ratio", "Replacement cost as a share of salary (assumption; sensitivity grid).",
+            "is_default_assumption", "True on the row with the default replacement cost ratio (0.21).",
+            "mean_mentee_salary", "Mean annual salary of the mentees.",
+            "replacement_cost_per_departure", "replacement_cost_ratio x mean_mentee_salary.",
+            "benefit", "avoided_departures x replacement_cost_per_departure.",
+            "roi", "(benefit - total_cost) / total_cost.",
+            "roi_ci_low", "ROI at the retention difference's CI low.",
+            "roi_ci_high", "ROI at the retention difference's CI high.",
+            "break_even_retention_uplift", "Retention difference at which benefit equals cost.",
+            "overhead_rate", "Overhead on salary for the loaded hourly cost (assumption).",
+            "hours_per_year", "Paid hours per year (assumption)."), false);
+
+    static final Map<String, String> PROMOTION_SUMMARY = withCommon(of(
+            "horizon_months", "Months after the index date.",
+            "n_employees", "Employees in the cohort (unweighted).",
+            "n_events", "Employees promoted by the horizon (unweighted).",
+            "promotion_rate", "1 - weighted Kaplan-Meier of time to first promotion (leaving censors).",
+            "ci_low", "95% CI low (log-log).",
+            "ci_high", "95% CI high (log-log).",
+            "difference", "Promotion rate minus the comparison group's; null on comparison rows.",
+            "difference_ci_low", "95% CI low of the difference.",
+            "difference_ci_high", "95% CI high of the difference."), true);
+}

@@ -1,0 +1,132 @@
+package io.mentoringoutcomes.metrics;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * Retention by cohort from the cohort frame: weighted Kaplan-Meier at horizons
+ * ({@code gold.retention_summary}) and month by month ({@code gold.retention_curve}).
+ *
+ * <p>difference = cohort − comparison of the same program and method, on mentee rows and on
+ * mentor rows (mentors only have the naive method, so theirs is a naive contrast); null on
+ * comparison rows. Its 95% CI is the normal approximation with se = sqrt(se_S1² + se_S0²),
+ * se_S = S × Greenwood se(log S). The two groups are treated as independent, which is not
+ * quite true when an employee is a comparator before becoming a mentee.
+ *
+ * <p>n_employees / n_events are unweighted counts of distinct employees (events by the horizon).
+ */
+public final class RetentionSummary {
+
+    static final List<String> GROUP = List.of("program_id", "cohort", "method");
+
+    private RetentionSummary() {}
+
+    public static Dataset<Row> summary(Dataset<Row> cohort, List<Integer> horizonsMonths, int minGroupSize, LocalDate asOf) {
+        Dataset<Row> raw = unsuppressed(cohort, horizonsMonths);
+        Dataset<Row> comparison = raw.filter(col("cohort").equalTo("comparison"))
+                .select(col("program_id"), col("method"), col("horizon_months"),
+                        col("retention").as("_s0"), col("_se_s").as("_se0"), col("n_employees").as("_n0"));
+        Dataset<Row> joined = raw.join(comparison, CohortMatcher.seq("program_id", "method", "horizon_months"), "left");
+        Column isContrast = col("cohort").notEqual("comparison").and(col("_n0").geq(minGroupSize));
+        Column diff = col("retention").minus(col("_s0"));
+        Column seDiff = sqrt(col("_se_s").multiply(col("_se_s")).plus(col("_se0").multiply(col("_se0"))));
+        Column nullD = lit(null).cast("double");
+        Dataset<Row> out = joined
+                .withColumn("difference", when(isContrast, diff).otherwise(nullD))
+                .withColumn("difference_ci_low", when(isContrast, diff.minus(seDiff.multiply(KaplanMeier.Z_95))).otherwise(nullD))
+                .withColumn("difference_ci_high", when(isContrast, diff.plus(seDiff.multiply(KaplanMeier.Z_95))).otherwise(nullD))
+                .withColumn("as_of", lit(Date.valueOf(asOf)));
+        out = Suppression.apply(out, "n_employees", minGroupSize, List.of("n_events", "retention", "retention_ci_low",
+                "retention_ci_high", "difference", "difference_ci_low", "difference_ci_high"));
+        return out.select("program_id", "cohort", "method", "horizon_months", "n_employees", "n_events", "retention",
+                "retention_ci_low", "retention_ci_high", "difference", "difference_ci_low", "difference_ci_high",
+                "suppressed", "as_of");
+    }
+
+    /**
+     * Per group and horizon: n_employees, n_events (by the horizon), retention, retention_ci_low,
+     * retention_ci_high and _se_s (se of S); no suppression. Shared with {@link PromotionSummary}.
+     */
+    static Dataset<Row> unsuppressed(Dataset<Row> cohort, List<Integer> horizonsMonths) {
+        Dataset<Row> curve = KaplanMeier.curve(cohort, GROUP);
+        Dataset<Row> at = KaplanMeier.at(curve, GROUP, horizonsMonths);
+        Dataset<Row> horizons = horizons(cohort, horizonsMonths);
+        Column byHorizon = col("event").equalTo(1).and(col("time_days").leq(col("_horizon_days")));
+        Dataset<Row> counts = cohort.crossJoin(horizons)
+                .groupBy(col("program_id"), col("cohort"), col("method"), col("horizon_months"))
+                .agg(countDistinct("employee_id").as("n_employees"),
+                        coalesce(countDistinct(when(byHorizon, col("employee_id"))), lit(0L)).as("n_events"));
+        return at.join(counts, CohortMatcher.seq("program_id", "cohort", "method", "horizon_months"))
+                .withColumn("_se_s", col("survival").multiply(col("std_err")))
+                .withColumnRenamed("survival", "retention")
+                .withColumnRenamed("ci_low", "retention_ci_low")
+                .withColumnRenamed("ci_high", "retention_ci_high");
+    }
+
+    static Dataset<Row> horizons(Dataset<Row> like, List<Integer> horizonsMonths) {
+        List<Row> rows = new ArrayList<>();
+        for (Integer h : horizonsMonths) {
+            rows.add(RowFactory.create(h, h * KaplanMeier.DAYS_PER_MONTH));
+        }
+        return like.sparkSession().createDataFrame(rows, new StructType()
+                .add("horizon_months", DataTypes.IntegerType).add("_horizon_days", DataTypes.DoubleType));
+    }
+
+    /**
+     * Survival at each whole month 0..last month observed, with unweighted counts per month bucket
+     * [m, m+1): n_at_risk at the bucket's start, n_events, n_censored. Rows with fewer than
+     * minGroupSize at risk are suppressed, which hides the thin tail of a curve.
+     */
+    public static Dataset<Row> curve(Dataset<Row> cohort, int minGroupSize, LocalDate asOf) {
+        Dataset<Row> km = KaplanMeier.curve(cohort, GROUP);
+        Column[] g = KaplanMeier.cols(GROUP).toArray(new Column[0]);
+        Dataset<Row> grid = cohort.groupBy(g).agg(max("time_days").as("_max"))
+                .withColumn("month", explode(sequence(lit(0), floor(col("_max").divide(KaplanMeier.DAYS_PER_MONTH)).cast("int"))))
+                .withColumn("_horizon_days", col("month").multiply(KaplanMeier.DAYS_PER_MONTH))
+                .drop("_max");
+        Dataset<Row> survival = KaplanMeier.atGrid(km, GROUP, grid);
+
+        Dataset<Row> buckets = cohort
+                .withColumn("month", floor(col("time_days").divide(KaplanMeier.DAYS_PER_MONTH)).cast("int"))
+                .groupBy(col("program_id"), col("cohort"), col("method"), col("month"))
+                .agg(sum(col("event")).cast("long").as("n_events"),
+                        sum(lit(1).minus(col("event"))).cast("long").as("n_censored"));
+        List<String> keys = new ArrayList<>(GROUP);
+        keys.add("month");
+        Dataset<Row> joined = survival.join(buckets, CohortMatcher.seq(keys.toArray(new String[0])), "left")
+                .na().fill(0L, new String[] {"n_events", "n_censored"});
+        org.apache.spark.sql.expressions.WindowSpec fromEnd = org.apache.spark.sql.expressions.Window.partitionBy(g)
+                .orderBy(col("month").desc())
+                .rowsBetween(org.apache.spark.sql.expressions.Window.unboundedPreceding(),
+                        org.apache.spark.sql.expressions.Window.currentRow());
+        Dataset<Row> out = joined
+                .withColumn("n_at_risk", sum(col("n_events").plus(col("n_censored"))).over(fromEnd))
+                .withColumn("as_of", lit(Date.valueOf(asOf)));
+        out = Suppression.apply(out, "n_at_risk", minGroupSize,
+                List.of("n_events", "n_censored", "survival", "ci_low", "ci_high"));
+        return out.select("program_id", "cohort", "method", "month", "n_at_risk", "n_events", "n_censored", "survival",
+                "ci_low", "ci_high", "suppressed", "as_of");
+    }
+
+}
