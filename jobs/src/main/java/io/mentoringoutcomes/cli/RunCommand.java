@@ -1,41 +1,43 @@
 package io.mentoringoutcomes.cli;
 
 import io.mentoringoutcomes.contract.Contract;
-import io.mentoringoutcomes.contract.DatasetContract;
 import io.mentoringoutcomes.pipeline.Pipeline;
 import io.mentoringoutcomes.pipeline.RunContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import io.mentoringoutcomes.quality.QualityConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the whole nightly pipeline. With no options: sample-data/ into ./warehouse on local Spark.")
+        description = "Run the whole nightly pipeline: ingest, quality, metrics, publish. "
+                + "With no options: sample-data/ into ./warehouse on local Spark.")
 public final class RunCommand implements Callable<Integer> {
 
     @Mixin
     PipelineOptions options;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() {
         Contract contract = Contract.standard();
         RunContext ctx = options.context();
+        QualityConfig quality = QualityConfig.defaults().withMinGroupSize(metrics.minGroupSize);
+        long started = System.nanoTime();
         int code = Pipeline.ingest(ctx, contract);
-        if (code != Pipeline.OK) {
-            return code;
+        if (code == Pipeline.OK) {
+            code = Pipeline.quality(ctx, contract, quality);
         }
-        Map<String, Dataset<Row>> batches = new LinkedHashMap<>();
-        for (DatasetContract d : contract.datasets()) {
-            Dataset<Row> batch = Pipeline.bronzeBatch(ctx, d);
-            if (batch != null) {
-                batches.put(d.dataset(), batch);
-            }
+        if (code == Pipeline.OK) {
+            code = Pipeline.metrics(ctx, metrics.config());
         }
-        Pipeline.refine(ctx, contract, batches);
-        return Pipeline.OK;
+        if (code == Pipeline.OK) {
+            code = Pipeline.publish(ctx, quality);
+        }
+        System.out.printf("[run] %s in %.1f s (run %s, as of %s)%n", code == Pipeline.OK ? "published" : "BLOCKED",
+                (System.nanoTime() - started) / 1e9, ctx.runId(), ctx.asOf());
+        return code;
     }
 }

@@ -42,16 +42,16 @@ public final class MetricsJob {
             writers.add(new TableWriter("staging.matching_balance",
                     () -> MatchingBalance.balance(cohort, cfg.minGroupSize(), asOf), OutcomeDocs.MATCHING_BALANCE));
             writers.add(new TableWriter("staging.program_roi",
-                    () -> RoiCalculator.roi(cohort, retention, programs, matches, meetings, employees, cfg, asOf),
+                    // Reads the retention summary back from staging (written just before) instead of recomputing it.
+                    () -> RoiCalculator.roi(cohort, wh.read("staging.retention_summary"), programs, matches, meetings, employees, cfg, asOf),
                     OutcomeDocs.PROGRAM_ROI));
             jobEvents.ifPresent(events -> writers.add(new TableWriter("staging.promotion_summary",
                     () -> PromotionSummary.summary(cohort, events, cfg.promotionHorizonsMonths(), cfg.minGroupSize(), asOf),
                     OutcomeDocs.PROMOTION_SUMMARY)));
 
-            // ---- HEALTH TABLES GO HERE ---------------------------------------------------------
-            // The health engineer's tables (turnover, satisfaction/eNPS, engagement DiD, ...) are
-            // added to `writers` here; the engagement difference-in-differences takes `cohort`.
-            // -------------------------------------------------------------------------------------
+            // Turnover, satisfaction (the engagement DiD reads the cohort frame) and engagement health.
+            HealthMetrics.compute(wh, cohort, asOf, cfg.minGroupSize(), Pseudonymizer.forWarehouse(wh))
+                    .forEach((name, data) -> writers.add(new TableWriter("staging." + name, () -> data, Map.of())));
 
             List<String> written = new ArrayList<>();
             for (TableWriter w : writers) {

@@ -75,6 +75,38 @@ public final class Pseudonymizer implements java.io.Serializable {
         return new Pseudonymizer(key);
     }
 
+    /**
+     * The environment's key when one is set; otherwise the warehouse's own key file
+     * ({@code <warehouse>/_secrets/pseudonym.key}, owner-only), created on first use so that
+     * pseudonyms stay stable from night to night and a local run needs no setup.
+     */
+    public static Pseudonymizer forWarehouse(io.mentoringoutcomes.spark.Warehouse wh) {
+        Map<String, String> env = System.getenv();
+        if (env.get(KEY_ENV) != null || env.get(KEY_FILE_ENV) != null) {
+            return fromEnvironment(env);
+        }
+        org.apache.hadoop.fs.Path keyFile = new org.apache.hadoop.fs.Path(wh.root() + "/_secrets/pseudonym.key");
+        try {
+            org.apache.hadoop.fs.FileSystem fs = keyFile.getFileSystem(wh.hadoopConf());
+            if (!fs.exists(keyFile)) {
+                byte[] random = new byte[32];
+                new java.security.SecureRandom().nextBytes(random);
+                String hex = java.util.HexFormat.of().formatHex(random);
+                try (var out = fs.create(keyFile, false)) {
+                    out.write(hex.getBytes(StandardCharsets.UTF_8));
+                }
+                fs.setPermission(keyFile, new org.apache.hadoop.fs.permission.FsPermission((short) 0600));
+            }
+            try (var in = fs.open(keyFile)) {
+                return new Pseudonymizer(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip()
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the warehouse pseudonym key " + keyFile
+                    + "; set " + KEY_ENV + " or " + KEY_FILE_ENV, e);
+        }
+    }
+
     /** Full HMAC-SHA256 of the UTF-8 bytes of data, as 64 lower-case hex characters. */
     public static String hmacSha256Hex(byte[] key, String data) {
         try {

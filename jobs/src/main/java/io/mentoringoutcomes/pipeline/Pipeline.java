@@ -4,6 +4,15 @@ import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.contract.DatasetContract;
 import io.mentoringoutcomes.ingest.IngestJob;
 import io.mentoringoutcomes.ingest.SilverRefiner;
+import io.mentoringoutcomes.metrics.MetricsConfig;
+import io.mentoringoutcomes.metrics.MetricsJob;
+import io.mentoringoutcomes.publish.Publisher;
+import io.mentoringoutcomes.quality.CheckOutcome;
+import io.mentoringoutcomes.quality.GateResult;
+import io.mentoringoutcomes.quality.OutputAudit;
+import io.mentoringoutcomes.quality.QualityConfig;
+import io.mentoringoutcomes.quality.QualityGate;
+import io.mentoringoutcomes.quality.QualityReport;
 import io.mentoringoutcomes.spark.Warehouse;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,6 +51,78 @@ public final class Pipeline {
             return BLOCKED;
         }
         return OK;
+    }
+
+    /**
+     * The input gate, then bronze → silver with the rows it let through. A blocking failure
+     * leaves silver (and so gold) as it was.
+     */
+    public static int quality(RunContext ctx, Contract contract, QualityConfig cfg) {
+        Instant started = Instant.now();
+        GateResult gate = QualityGate.evaluate(ctx.warehouse(), contract, ctx.asOf(), ctx.runId(), ctx.batchId(), cfg);
+        try {
+            List<CheckOutcome> blocking = gate.blockingFailures(cfg);
+            System.out.print(QualityReport.render(ctx.warehouse(), ctx.runId()));
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("failed_checks", gate.failures().stream().map(CheckOutcome::describe).toList());
+            if (!blocking.isEmpty()) {
+                reportBlocked("quality gate", blocking.stream().map(CheckOutcome::describe).toList());
+                PipelineRuns.record(ctx, "quality", "blocked", started, details);
+                return BLOCKED;
+            }
+            Map<String, Dataset<Row>> clean = new LinkedHashMap<>();
+            for (DatasetContract d : contract.datasets()) {
+                Dataset<Row> rows = gate.clean(d.dataset());
+                if (rows != null) {
+                    clean.put(d.dataset(), rows);
+                }
+            }
+            Map<String, SilverRefiner.Outcome> outcomes = refine(ctx, contract, clean);
+            outcomes.forEach((name, o) -> details.put(name, Map.of("inserted", o.inserted(), "updated", o.updated())));
+            PipelineRuns.record(ctx, "quality", "succeeded", started, details);
+            return OK;
+        } finally {
+            gate.release();
+        }
+    }
+
+    /** Silver → gold staging: every outcome table, computed but not yet visible to BI. */
+    public static int metrics(RunContext ctx, MetricsConfig cfg) {
+        Instant started = Instant.now();
+        StageLog log = StageLog.start("metrics", "silver -> staging, as of " + ctx.asOf()
+                + ", min group size " + cfg.minGroupSize());
+        List<String> written = MetricsJob.run(ctx.warehouse(), ctx.asOf(), cfg);
+        log.done("wrote " + String.join(", ", written));
+        PipelineRuns.record(ctx, "metrics", "succeeded", started, Map.of("staging_tables", written));
+        return OK;
+    }
+
+    /** Audit staging with Deequ; publish to gold only when no blocking check failed. */
+    public static int publish(RunContext ctx, QualityConfig cfg) {
+        Instant started = Instant.now();
+        Warehouse wh = ctx.warehouse();
+        List<String> staging = wh.tables("staging");
+        if (staging.isEmpty()) {
+            throw new IllegalStateException("nothing to publish: no staging tables in " + wh.root() + " (run metrics first)");
+        }
+        StageLog log = StageLog.start("audit", "auditing " + staging.size() + " staging tables");
+        OutputAudit.AuditResult audit = OutputAudit.audit(wh, staging, ctx.runId(), ctx.batchId(), cfg);
+        List<String> blocking = audit.outcomes().stream()
+                .filter(o -> !o.passed() && cfg.blocks(o.level())).map(CheckOutcome::describe).toList();
+        log.done(audit.outcomes().size() + " checks, " + blocking.size() + " blocking failures");
+        if (!blocking.isEmpty()) {
+            reportBlocked("output audit", blocking);
+            PipelineRuns.record(ctx, "publish", "blocked", started, Map.of("failed_checks", blocking));
+            return BLOCKED;
+        }
+        Map<String, Long> versions = Publisher.publish(wh, staging);
+        PipelineRuns.record(ctx, "publish", "succeeded", started, Map.of("gold_versions", versions));
+        return OK;
+    }
+
+    private static void reportBlocked(String what, List<String> failures) {
+        System.err.println(what + " BLOCKED publication; gold is unchanged. Failed checks (" + failures.size() + "):");
+        failures.forEach(f -> System.err.println("  - " + f));
     }
 
     /** Tonight's bronze rows of a dataset (empty when it was not delivered). */

@@ -1,0 +1,23 @@
+package io.mentoringoutcomes.cli;
+
+import io.mentoringoutcomes.pipeline.Pipeline;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "metrics", mixinStandardHelpOptions = true,
+        description = "Silver -> gold staging: retention, satisfaction, engagement, ROI (not yet visible to BI).")
+public final class MetricsCommand implements Callable<Integer> {
+
+    @Mixin
+    PipelineOptions options;
+
+    @Mixin
+    MetricsOptions metrics;
+
+    @Override
+    public Integer call() {
+        return Pipeline.metrics(options.context(), metrics.config());
+    }
+}

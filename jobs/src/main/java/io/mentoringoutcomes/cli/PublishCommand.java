@@ -1,0 +1,26 @@
+package io.mentoringoutcomes.cli;
+
+import io.mentoringoutcomes.pipeline.Pipeline;
+import io.mentoringoutcomes.quality.QualityConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "publish", mixinStandardHelpOptions = true,
+        description = "Audit the staging tables with Deequ, then publish them to gold in one step (exit 3 when blocked).")
+public final class PublishCommand implements Callable<Integer> {
+
+    @Mixin
+    PipelineOptions options;
+
+    @Option(names = "--min-group-size", defaultValue = "10",
+            description = "The privacy threshold the audit enforces (default: ${DEFAULT-VALUE}).")
+    int minGroupSize;
+
+    @Override
+    public Integer call() {
+        return Pipeline.publish(options.context(), QualityConfig.defaults().withMinGroupSize(minGroupSize));
+    }
+}
