@@ -81,6 +81,8 @@ public final class AirflowClient {
         this.base = URI.create(trimmed);
         this.requestTimeout = requestTimeout;
         this.http = HttpClient.newBuilder()
+                // HTTP/1.1: the JDK's default h2c upgrade header on http:// makes Airflow's uvicorn answer 500
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
