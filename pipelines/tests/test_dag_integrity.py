@@ -18,7 +18,7 @@ STAGES = ["ingest", "quality", "metrics", "publish", "report"]
 @pytest.fixture(scope="module")
 def dagbag(tmp_path_factory):
     home = tmp_path_factory.mktemp("airflow_home")
-    os.environ.setdefault("AIRFLOW_HOME", str(home))
+    os.environ["AIRFLOW_HOME"] = str(home)
     os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
     os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
     os.environ.pop("MENTORING_OUTCOMES_RETRIES", None)
