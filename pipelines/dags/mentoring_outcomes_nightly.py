@@ -32,6 +32,9 @@ spark-submit   (not from conf)      mentoring_outcomes_spark_submit       env SP
 spark-submit is deliberately not taken from the run conf: whoever may trigger a run should not be
 able to choose the program the worker executes.
 
+Schedule: 02:00 UTC daily (env MENTORING_OUTCOMES_SCHEDULE, read at parse time, changes the cron or
+turns the schedule off with "none" when an upstream system triggers every run over REST).
+
 Retries: each stage retries twice, 10 minutes apart (env MENTORING_OUTCOMES_RETRIES and
 MENTORING_OUTCOMES_RETRY_DELAY_SECONDS override both, read when the DAG file is parsed; the tests
 use them). A stage exiting 3 -- the quality gate blocked publication -- raises AirflowFailException,
@@ -231,6 +234,19 @@ class SparkStageOperator(BaseOperator):
                     pass
 
 
+def _schedule():
+    """02:00 UTC every day; env MENTORING_OUTCOMES_SCHEDULE=none when an upstream system triggers instead.
+
+    Explicitly a trigger timetable (whatever [scheduler] create_cron_data_intervals says): the logical
+    date is the 02:00 trigger time, so ds and --as-of are the night's own date. run_immediately=False:
+    unpausing does not start a run for a 02:00 already past.
+    """
+    cron = os.environ.get("MENTORING_OUTCOMES_SCHEDULE", "0 2 * * *").strip()
+    if cron.lower() in ("", "none", "off"):
+        return None
+    return CronTriggerTimetable(cron, timezone="UTC")
+
+
 default_args = {
     "owner": "mentoring-outcomes",
     "retries": _env_int("MENTORING_OUTCOMES_RETRIES", 2),
@@ -240,10 +256,7 @@ default_args = {
 with DAG(
     dag_id=DAG_ID,
     description="Nightly: do mentoring programs work? ingest, quality gate, metrics, publish, report.",
-    # 02:00 UTC every day. Explicitly a trigger timetable (whatever [scheduler] create_cron_data_intervals
-    # says): the logical date is the 02:00 trigger time, so ds and --as-of are the night's own date.
-    # run_immediately=False: unpausing does not start a run for a past 02:00.
-    schedule=CronTriggerTimetable("0 2 * * *", timezone="UTC"),
+    schedule=_schedule(),
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,
     max_active_runs=1,  # stages write one warehouse: never two nights at once

@@ -23,6 +23,7 @@ def dagbag(tmp_path_factory):
     os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
     os.environ.pop("MENTORING_OUTCOMES_RETRIES", None)
     os.environ.pop("MENTORING_OUTCOMES_RETRY_DELAY_SECONDS", None)
+    os.environ.pop("MENTORING_OUTCOMES_SCHEDULE", None)
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=str(DAGS))
