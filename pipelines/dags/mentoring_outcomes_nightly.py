@@ -63,8 +63,10 @@ MAIN_CLASS = "io.mentoringoutcomes.cli.Main"
 EXIT_QUALITY_BLOCKED = 3
 SPARK_CONNECTION_ID = "mentoring_outcomes_spark"
 
-# The repository this file sits in (pipelines/dags/..): only for the local defaults.
-REPO_ROOT = Path(__file__).resolve().parents[2]
+# The repository this file sits in (pipelines/dags/..): only for the local defaults. Deployed
+# elsewhere (e.g. /opt/airflow/dags) these defaults point nowhere useful: set the Variables.
+_HERE = Path(__file__).resolve()
+REPO_ROOT = _HERE.parents[2] if len(_HERE.parents) > 2 else _HERE.parent
 DEFAULT_JAR = REPO_ROOT / "jobs" / "target" / "mentoring-outcomes-jobs-0.1.0-SNAPSHOT-spark-submit.jar"
 
 

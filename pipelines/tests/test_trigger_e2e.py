@@ -265,6 +265,13 @@ def test_quality_gate_fails_without_retry_other_errors_retry(airflow, tmp_path):
         today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
         assert f"--as-of {today}" in log
 
+        # the same run id again: 409, said plainly, and --wait follows the existing run
+        r = run_trigger("--url", airflow.url, "--run-id", "e2e-gate", "--wait", "--poll-interval", "1",
+                        env_extra=creds_env())
+        assert "already triggered" in r.stdout and "following it" in r.stdout
+        assert r.returncode == 4 and "failed task(s): ingest" in r.stderr
+        assert airflow.task_instances("e2e-gate")["ingest"]["try_number"] == 1
+
         r = run_trigger("--url", airflow.url, "--wait", "--poll-interval", "1", "--timeout", "300",
                         "--run-id", "e2e-flaky", env_extra=creds_env())
         assert r.returncode == 4
