@@ -240,8 +240,9 @@ def _schedule():
     """02:00 UTC every day; env MENTORING_OUTCOMES_SCHEDULE=none when an upstream system triggers instead.
 
     Explicitly a trigger timetable (whatever [scheduler] create_cron_data_intervals says): the logical
-    date is the 02:00 trigger time, so ds and --as-of are the night's own date. run_immediately=False:
-    unpausing does not start a run for a 02:00 already past.
+    date is the 02:00 trigger time, so ds and --as-of are the night's own date. Note that with
+    catchup=False, unpausing the DAG makes the scheduler create a run for the latest 02:00 already
+    past (seen with Airflow 3.3.2), as Airflow does for any cron DAG.
     """
     cron = os.environ.get("MENTORING_OUTCOMES_SCHEDULE", "0 2 * * *").strip()
     if cron.lower() in ("", "none", "off"):

@@ -69,7 +69,6 @@ def test_schedule_and_catchup(dag):
     assert type(timetable).__name__ == CronTriggerTimetable.__name__
     assert timetable.expression == "0 2 * * *"
     assert str(timetable.timezone) in ("UTC", "Timezone('UTC')")
-    assert not timetable.run_immediately
 
 
 def test_retries(dag):

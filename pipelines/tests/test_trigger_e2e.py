@@ -161,6 +161,8 @@ def airflow(tmp_path_factory):
         "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "10",
         "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.5",
         "AIRFLOW__SCHEDULER__JOB_HEARTBEAT_SEC": "2",
+        # no timer: unpausing would otherwise start a scheduled run for the latest 02:00 past
+        "MENTORING_OUTCOMES_SCHEDULE": "none",
         # the DAG's knobs: one quick retry so a test sees retries happen; spark-submit from this venv
         "MENTORING_OUTCOMES_RETRIES": "1",
         "MENTORING_OUTCOMES_RETRY_DELAY_SECONDS": "1",
@@ -239,13 +241,14 @@ def test_paused_dag_is_reported_not_queued(airflow, tmp_path):
 FAKE_SPARK_SUBMIT = """#!/bin/sh
 echo "fake spark-submit $*"
 case "$*" in
+  *e2e-fake-ok*) exit 0 ;;
   *e2e-gate*) echo "QUALITY GATE FAILED: completeness(participants.employee_id) = 0.93 < 1.0" >&2; exit 3 ;;
   *) echo "executor lost" >&2; exit 1 ;;
 esac
 """
 
 
-def test_quality_gate_fails_without_retry_other_errors_retry(airflow, tmp_path):
+def test_dag_with_stand_in_spark_submit(airflow, tmp_path):
     fake = tmp_path / "spark-submit"
     fake.write_text(FAKE_SPARK_SUBMIT)
     fake.chmod(0o755)
@@ -277,8 +280,28 @@ def test_quality_gate_fails_without_retry_other_errors_retry(airflow, tmp_path):
         assert r.returncode == 4
         ingest = airflow.task_instances("e2e-flaky")["ingest"]
         assert ingest["state"] == "failed" and ingest["try_number"] == 2, ingest   # exit 1: retried
+
+        # all five stages succeed: the run succeeds, trigger exits 0, and every stage got the run's conf
+        r = run_trigger("--url", airflow.url, "--wait", "--poll-interval", "1", "--timeout", "300",
+                        "--run-id", "e2e-fake-ok", "--logical-date", "2026-01-15T02:00:00Z",
+                        "--input", "/data/in", "--warehouse", "/data/wh", "--master", "local[1]",
+                        "--conf", "spark_args=--conf spark.ui.enabled=false", env_extra=creds_env())
+        assert r.returncode == 0, r.stderr
+        assert "succeeded" in r.stdout
+        tis = airflow.task_instances("e2e-fake-ok")
+        assert {t: ti["state"] for t, ti in tis.items()} == {t: "success" for t in
+                                                             ("ingest", "quality", "metrics", "publish", "report")}
+        for stage in ("ingest", "quality", "metrics", "publish", "report"):
+            log = airflow.task_log("e2e-fake-ok", stage)
+            assert (f"--master local[1] --name mentoring-outcomes-{stage} --class io.mentoringoutcomes.cli.Main "
+                    f"--conf spark.ui.enabled=false") in log, stage
+            assert (f" {stage} --input /data/in --warehouse /data/wh --as-of 2026-01-15 --master local[1] "
+                    f"--run-id e2e-fake-ok") in log, stage
     finally:
         airflow.request("DELETE", "/api/v2/variables/mentoring_outcomes_spark_submit")
+        status, runs = airflow.request("GET", f"/api/v2/dags/{DAG_ID}/dagRuns")
+        for run in (runs or {}).get("dag_runs", []):
+            print("run:", run["dag_run_id"], run["run_type"], run["logical_date"], run["state"])
 
 
 # ------------------------------------------------------------------ the nightly run, for real

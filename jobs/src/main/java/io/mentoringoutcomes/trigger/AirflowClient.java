@@ -159,7 +159,14 @@ public final class AirflowClient {
         HttpResponse<String> resp = api("POST", "/api/v2/dags/" + seg(dagId) + "/dagRuns", body);
         int s = resp.statusCode();
         if (s == 409) {
-            return new Triggered(dagRunId, false);
+            // the run id exists (triggered before: follow it), or another run holds this logical date
+            if (dagRunId != null && runExists(dagId, dagRunId)) {
+                return new Triggered(dagRunId, false);
+            }
+            throw new AirflowException(Failure.HTTP, 409, "Airflow refused run '" + dagRunId + "' (HTTP 409):"
+                    + " another run of " + dagId + " has logical_date "
+                    + (logicalDate == null ? "null" : formatLogicalDate(logicalDate))
+                    + "; pass another --logical-date, or that run's id as --run-id to follow it");
         }
         if (s == 404) {
             throw new AirflowException(Failure.NOT_FOUND, 404, "DAG '" + dagId + "' not found at " + base
@@ -179,6 +186,11 @@ public final class AirflowClient {
         }
         expect2xx("get run " + dagRunId, resp);
         return parse(resp);
+    }
+
+    private boolean runExists(String dagId, String dagRunId) {
+        HttpResponse<String> resp = api("GET", "/api/v2/dags/" + seg(dagId) + "/dagRuns/" + seg(dagRunId), null);
+        return resp.statusCode() / 100 == 2;
     }
 
     /** GET .../dagRuns/{run}/taskInstances, in the order Airflow lists them. */
