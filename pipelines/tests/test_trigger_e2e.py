@@ -297,6 +297,12 @@ def test_dag_with_stand_in_spark_submit(airflow, tmp_path):
                     f"--conf spark.ui.enabled=false") in log, stage
             assert (f" {stage} --input /data/in --warehouse /data/wh --as-of 2026-01-15 --master local[1] "
                     f"--run-id e2e-fake-ok") in log, stage
+
+        # a new run id on a logical date another run holds: Airflow's 409, reported as such
+        r = run_trigger("--url", airflow.url, "--run-id", "e2e-same-date", "--logical-date", "2026-01-15T02:00:00Z",
+                        env_extra=creds_env())
+        assert r.returncode == 1
+        assert "HTTP 409" in r.stderr and "logical_date 2026-01-15T02:00:00Z" in r.stderr
     finally:
         airflow.request("DELETE", "/api/v2/variables/mentoring_outcomes_spark_submit")
         status, runs = airflow.request("GET", f"/api/v2/dags/{DAG_ID}/dagRuns")
