@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
                 IngestCommand.class,
                 QueryCommand.class,
                 GenerateCommand.class,
+                MetricsCommand.class,
+                PublishCommand.class,
+                TriggerCommand.class,
         })
 public final class Main {
 

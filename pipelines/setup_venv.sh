@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Creates pipelines/.venv and installs requirements-lock.txt into it. Idempotent: a stamp of the
+# lock's hash and the Python version makes a second run a no-op (about a second).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+venv="$here/.venv"
+lock="$here/requirements-lock.txt"
+python="${PYTHON:-python3}"
+
+want="$(cat "$lock" "$here/requirements.txt" | sha256sum | cut -c1-16) $("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+stamp="$venv/.installed-lock"
+if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+  echo "pipelines/.venv is up to date"
+  exit 0
+fi
+
+start=$SECONDS
+[[ -x "$venv/bin/python" ]] || "$python" -m venv "$venv"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$lock" -r "$here/requirements.txt"
+"$venv/bin/python" -m pip check
+echo "$want" > "$stamp"
+echo "pipelines/.venv installed in $((SECONDS - start)) s"
