@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         version = "mentoring-outcomes 0.1.0",
         description = "Nightly analytics pipeline: do mentoring programs work?",
         subcommands = {
+                QualityCommand.class,
         })
 public final class Main {
 

@@ -12,7 +12,7 @@ import java.util.NoSuchElementException;
  *
  * @param clean    per dataset, tonight's rows that may go on to silver: the contract columns plus
  *                 {@code _batch_id, _run_id, _source_file, _source_line, _ingested_at}; one row per key.
- *                 Cached; call {@link #release()} when the refine is done.
+ *                 They read cached frames; call {@link #release()} when the refine is done.
  * @param outcomes every evaluated check (also in {@code ops.dq_results})
  * @param rowCounts per dataset: batch rows, rows passed on, rows held back
  */
@@ -22,7 +22,8 @@ public record GateResult(
         Map<String, Dataset<Row>> clean,
         List<CheckOutcome> outcomes,
         Map<String, Counts> rowCounts,
-        boolean blocked) {
+        boolean blocked,
+        List<Dataset<Row>> cachedFrames) {
 
     public record Counts(long batchRows, long cleanRows, long quarantinedRows) {}
 
@@ -44,6 +45,6 @@ public record GateResult(
     }
 
     public void release() {
-        clean.values().forEach(Dataset::unpersist);
+        cachedFrames.forEach(Dataset::unpersist);
     }
 }

@@ -29,6 +29,9 @@ import java.util.stream.Collectors;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.expr;
@@ -80,7 +83,16 @@ public final class QualityGate {
             List<String> keep = new ArrayList<>(d.columnNames());
             keep.addAll(SOURCE_COLUMNS);
             Dataset<Row> batch = bronzeBatch(wh, d, batchId).select(keep.stream().map(c -> col(c)).toArray(Column[]::new));
-            long batchRows = batch.count();
+            List<RowCheck> rules = ContractChecks.rowChecks(d, asOf);
+            Dataset<Row> flagged = flag(wh, d, batch, rules, clean).persist(StorageLevel.MEMORY_AND_DISK());
+            cached.add(flagged);
+            // one job fills the cache and counts: Deequ and the quarantine then read the cached rows
+            Row tally = flagged.agg(count(lit(1)), sum(when(col("_quarantined"), 1).otherwise(0))).first();
+            long batchRows = tally.getLong(0);
+            long quarantinedRows = batchRows == 0 ? 0 : tally.getLong(1);
+            Dataset<Row> passed = flagged.where("NOT _quarantined").select(keep.stream().map(c -> col(c)).toArray(Column[]::new));
+            clean.put(name, passed);
+            counts.put(name, new GateResult.Counts(batchRows, batchRows - quarantinedRows, quarantinedRows));
             if (batchRows == 0) {
                 if (d.required()) {
                     outcomes.addAll(DeequAdapter.verify(name, batch,
@@ -92,14 +104,8 @@ public final class QualityGate {
                     outcomes.add(new CheckOutcome(name, ContractChecks.NOT_EMPTY, "", Level.WARNING, true, 0.0,
                             "optional dataset", "no rows delivered tonight"));
                 }
-                clean.put(name, batch);
-                counts.put(name, new GateResult.Counts(0, 0, 0));
                 continue;
             }
-
-            List<RowCheck> rules = ContractChecks.rowChecks(d, asOf);
-            Dataset<Row> flagged = flag(wh, d, batch, rules, clean).persist(StorageLevel.MEMORY_AND_DISK());
-            cached.add(flagged);
 
             List<DeequAdapter.Anomaly> anomalies = new ArrayList<>();
             if (d.isSnapshot()) {
@@ -116,25 +122,18 @@ public final class QualityGate {
                 metricRows.add(RowFactory.create(runId, batchId, name, dataTime, v.metricsJson(), checkedAt));
             }
 
-            Dataset<Row> passed = flagged.where("NOT _quarantined")
-                    .select(keep.stream().map(c -> col(c)).toArray(Column[]::new))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
-            long cleanRows = passed.count();
-            clean.put(name, passed);
-            counts.put(name, new GateResult.Counts(batchRows, cleanRows, batchRows - cleanRows));
             quarantines.add(quarantineRecords(d, flagged, rules, runId, batchId));
         }
 
         Dataset<Row> quarantine = quarantines.stream().reduce(Dataset::unionByName)
                 .orElse(spark.createDataFrame(List.of(), OpsTables.QUARANTINE_SCHEMA));
         wh.append(OpsTables.QUARANTINE, quarantine);
-        cached.forEach(Dataset::unpersist);
         writeResults(wh, runId, batchId, outcomes, checkedAt);
         if (!metricRows.isEmpty()) {
             wh.append(OpsTables.DQ_METRICS, spark.createDataFrame(metricRows, OpsTables.DQ_METRICS_SCHEMA));
         }
         boolean blocked = outcomes.stream().anyMatch(o -> !o.passed() && cfg.blocks(o.level()));
-        return new GateResult(runId, batchId, clean, outcomes, counts, blocked);
+        return new GateResult(runId, batchId, clean, outcomes, counts, blocked, cached);
     }
 
     /** Appends outcomes to {@code ops.dq_results}. */
