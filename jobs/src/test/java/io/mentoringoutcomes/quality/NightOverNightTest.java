@@ -20,13 +20,13 @@ class NightOverNightTest extends SparkTestBase {
     Path dir;
 
     @Test
-    void halfTheEmployeesGoneOnTheSecondNightIsAnAnomalyReadFromStoredMetrics() {
+    void moreThanHalfTheEmployeesGoneOnTheSecondNightIsAnAnomalyReadFromStoredMetrics() {
         Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
         Contract contract = Contract.standard();
         QualityConfig cfg = QualityConfig.defaults();
 
         Night first = Night.clean();
-        for (int i = 10; i < 16; i++) { // 12 employees on night 1
+        for (int i = 10; i < 18; i++) { // 14 employees on night 1
             first.add("hris_employees", "E" + i, d("2021-01-01"), null, null, "Eng", "L1", "Paris", 1.0, 3.0, null, null, null);
         }
         first.writeBronze(wh, "2026-11-19");
@@ -37,7 +37,8 @@ class NightOverNightTest extends SparkTestBase {
         assertEquals(1L, wh.read(OpsTables.DQ_METRICS).where("dataset = 'hris_employees'").count());
         night1.release();
 
-        Night second = Night.clean(); // 6 employees: half of night 1 gone
+        // 6 employees: more than half of night 1 gone (exactly half is the inclusive bound and passes)
+        Night second = Night.clean();
         second.writeBronze(wh, "2026-11-20");
         GateResult night2 = QualityGate.evaluate(wh, contract, LocalDate.parse("2026-11-20"), "run-n2", "2026-11-20", cfg);
         CheckOutcome drop = QualityGateTest.outcome(night2, "hris_employees", ContractChecks.SIZE_ANOMALY);
