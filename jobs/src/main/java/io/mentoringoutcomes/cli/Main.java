@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 MetricsCommand.class,
                 PublishCommand.class,
                 TriggerCommand.class,
+                QualityCommand.class,
         })
 public final class Main {
 

@@ -1,0 +1,121 @@
+package io.mentoringoutcomes.quality;
+
+import io.mentoringoutcomes.spark.Warehouse;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Write-audit-publish for the gold outputs: Deequ checks on the {@code staging.*} tables the metrics
+ * stage wrote. The checks are derived from column names, so a new staging table is audited without
+ * being declared here:
+ * <ul>
+ *   <li>{@code unit_interval:<c>}: rates, retention, survival, shares and CI bounds lie in [0, 1]
+ *       (numeric columns named {@code retention*, survival*, *ci_low, *ci_high, *_rate, share*, *_share});</li>
+ *   <li>{@code ci_order:<v>}: {@code ci_low <= v <= ci_high} for {@code <v>_ci_low/<v>_ci_high} pairs, or for bare
+ *       {@code ci_low/ci_high} around the table's single other rate column (else just low <= high);</li>
+ *   <li>{@code non_negative:<n_*>}: counts are not negative;</li>
+ *   <li>{@code privacy:n_employees}: a group below the minimum size is suppressed;</li>
+ *   <li>{@code not_empty} (Warning): the table has rows.</li>
+ * </ul>
+ * All but {@code not_empty} are Error: the publish step copies staging to gold only when
+ * {@link AuditResult#publishable()}.
+ */
+public final class OutputAudit {
+
+    private static final Pattern RATE = Pattern.compile(
+            "retention.*|survival.*|.*ci_low|.*ci_high|.*_rate|rate|share.*|.*_share");
+
+    private OutputAudit() {}
+
+    public record AuditResult(String runId, List<CheckOutcome> outcomes, boolean publishable) {
+        public List<CheckOutcome> failures() {
+            return outcomes.stream().filter(o -> !o.passed()).toList();
+        }
+
+        /** Whether one staging table ({@code staging.x}) passed its blocking checks. */
+        public boolean publishable(String table, QualityConfig cfg) {
+            return outcomes.stream().noneMatch(o -> o.dataset().equals(table) && !o.passed() && cfg.blocks(o.level()));
+        }
+    }
+
+    /** Audits every {@code staging.*} table and appends the outcomes to {@code ops.dq_results}. */
+    public static AuditResult audit(Warehouse wh, String runId, String batchId, QualityConfig cfg) {
+        return audit(wh, wh.tables("staging"), runId, batchId, cfg);
+    }
+
+    /** Audits the given staging tables ({@code staging.x}) and appends the outcomes to {@code ops.dq_results}. */
+    public static AuditResult audit(Warehouse wh, List<String> tables, String runId, String batchId, QualityConfig cfg) {
+        List<CheckOutcome> outcomes = new ArrayList<>();
+        for (String table : tables) {
+            outcomes.addAll(auditTable(wh, table, cfg));
+        }
+        QualityGate.writeResults(wh, runId, batchId, outcomes, Timestamp.from(Instant.now()));
+        boolean ok = outcomes.stream().noneMatch(o -> !o.passed() && cfg.blocks(o.level()));
+        return new AuditResult(runId, outcomes, ok);
+    }
+
+    /** The checks of one staging table, evaluated by Deequ; nothing is written. */
+    public static List<CheckOutcome> auditTable(Warehouse wh, String table, QualityConfig cfg) {
+        Dataset<Row> data = wh.read(table);
+        List<DeequAdapter.Constraint> constraints = constraints(data, cfg);
+        if (data.isEmpty()) {
+            constraints = List.of(DeequAdapter.Constraint.notEmpty("not_empty", Level.WARNING));
+        }
+        return DeequAdapter.verify(table, data, constraints, List.of(), List.of(), System.currentTimeMillis())
+                .outcomes();
+    }
+
+    static List<DeequAdapter.Constraint> constraints(Dataset<Row> data, QualityConfig cfg) {
+        Set<String> numeric = Arrays.stream(data.schema().fields())
+                .filter(f -> f.dataType() instanceof NumericType).map(StructField::name)
+                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        Set<String> all = Set.of(data.columns());
+        List<DeequAdapter.Constraint> out = new ArrayList<>();
+        out.add(DeequAdapter.Constraint.notEmpty("not_empty", Level.WARNING));
+        List<String> rates = numeric.stream().filter(c -> RATE.matcher(c).matches()).toList();
+        for (String c : rates) {
+            out.add(DeequAdapter.Constraint.satisfies("unit_interval:" + c, Level.ERROR,
+                    c + " IS NULL OR (" + c + " >= 0 AND " + c + " <= 1)", 1.0));
+        }
+        for (String low : rates.stream().filter(c -> c.endsWith("ci_low")).toList()) {
+            String prefix = low.substring(0, low.length() - "ci_low".length());
+            String high = prefix + "ci_high";
+            if (!numeric.contains(high)) {
+                continue;
+            }
+            String value = null;
+            if (prefix.endsWith("_") && numeric.contains(prefix.substring(0, prefix.length() - 1))) {
+                value = prefix.substring(0, prefix.length() - 1);
+            } else if (prefix.isEmpty()) {
+                List<String> others = rates.stream().filter(c -> !c.endsWith("ci_low") && !c.endsWith("ci_high")).toList();
+                value = others.size() == 1 ? others.get(0) : null;
+            }
+            String cond = value == null
+                    ? low + " IS NULL OR " + high + " IS NULL OR " + low + " <= " + high
+                    : low + " IS NULL OR " + high + " IS NULL OR " + value + " IS NULL OR ("
+                    + low + " <= " + value + " AND " + value + " <= " + high + ")";
+            out.add(DeequAdapter.Constraint.satisfies("ci_order:" + (value == null ? prefix + "ci" : value),
+                    Level.ERROR, cond, 1.0));
+        }
+        for (String n : numeric.stream().filter(c -> c.startsWith("n_")).toList()) {
+            out.add(DeequAdapter.Constraint.satisfies("non_negative:" + n, Level.ERROR, n + " IS NULL OR " + n + " >= 0", 1.0));
+        }
+        if (numeric.contains("n_employees")) {
+            String big = "(n_employees IS NOT NULL AND n_employees >= " + cfg.minGroupSize() + ")";
+            String cond = all.contains("suppressed") ? "coalesce(suppressed, false) OR " + big : big;
+            out.add(DeequAdapter.Constraint.satisfies("privacy:n_employees", Level.ERROR, cond, 1.0));
+        }
+        return out;
+    }
+}
