@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -33,8 +33,24 @@ import java.util.stream.Collectors;
  */
 public final class OutputAudit {
 
-    private static final Pattern RATE = Pattern.compile(
-            "retention.*|survival.*|.*ci_low|.*ci_high|.*_rate|rate|share.*|.*_share");
+    /**
+     * Columns that are probabilities, per gold table. Declared, not guessed from names: a
+     * difference, an ROI, an eNPS or an annual turnover rate (which can pass 100%) are not.
+     */
+    static final Map<String, List<String>> PROBABILITIES = Map.of(
+            "retention_summary", List.of("retention", "retention_ci_low", "retention_ci_high"),
+            "retention_curve", List.of("survival", "ci_low", "ci_high"),
+            "promotion_summary", List.of("promotion_rate", "ci_low", "ci_high"),
+            "matching_balance", List.of("match_rate"),
+            "engagement_summary", List.of("cancellation_rate", "no_show_rate", "stalled_share",
+                    "goals_task_achieved_rate", "goals_business_achieved_rate", "goals_talent_achieved_rate"),
+            "match_health", List.of("cancellation_rate", "no_show_rate"));
+
+    /** The estimate that a table's bare {@code ci_low}/{@code ci_high} bound. */
+    static final Map<String, String> BARE_CI_VALUE = Map.of(
+            "retention_curve", "survival",
+            "promotion_summary", "promotion_rate",
+            "satisfaction_summary", "value");
 
     private OutputAudit() {}
 
@@ -68,7 +84,7 @@ public final class OutputAudit {
     /** The checks of one staging table, evaluated by Deequ; nothing is written. */
     public static List<CheckOutcome> auditTable(Warehouse wh, String table, QualityConfig cfg) {
         Dataset<Row> data = wh.read(table);
-        List<DeequAdapter.Constraint> constraints = constraints(data, cfg);
+        List<DeequAdapter.Constraint> constraints = constraints(table.substring(table.indexOf('.') + 1), data, cfg);
         if (data.isEmpty()) {
             constraints = List.of(DeequAdapter.Constraint.notEmpty("not_empty", Level.WARNING));
         }
@@ -76,19 +92,19 @@ public final class OutputAudit {
                 .outcomes();
     }
 
-    static List<DeequAdapter.Constraint> constraints(Dataset<Row> data, QualityConfig cfg) {
+    static List<DeequAdapter.Constraint> constraints(String noun, Dataset<Row> data, QualityConfig cfg) {
         Set<String> numeric = Arrays.stream(data.schema().fields())
                 .filter(f -> f.dataType() instanceof NumericType).map(StructField::name)
                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
         Set<String> all = Set.of(data.columns());
         List<DeequAdapter.Constraint> out = new ArrayList<>();
         out.add(DeequAdapter.Constraint.notEmpty("not_empty", Level.WARNING));
-        List<String> rates = numeric.stream().filter(c -> RATE.matcher(c).matches()).toList();
+        List<String> rates = PROBABILITIES.getOrDefault(noun, List.of()).stream().filter(numeric::contains).toList();
         for (String c : rates) {
             out.add(DeequAdapter.Constraint.satisfies("unit_interval:" + c, Level.ERROR,
                     c + " IS NULL OR (" + c + " >= 0 AND " + c + " <= 1)", 1.0));
         }
-        for (String low : rates.stream().filter(c -> c.endsWith("ci_low")).toList()) {
+        for (String low : numeric.stream().filter(c -> c.endsWith("ci_low")).toList()) {
             String prefix = low.substring(0, low.length() - "ci_low".length());
             String high = prefix + "ci_high";
             if (!numeric.contains(high)) {
@@ -98,8 +114,7 @@ public final class OutputAudit {
             if (prefix.endsWith("_") && numeric.contains(prefix.substring(0, prefix.length() - 1))) {
                 value = prefix.substring(0, prefix.length() - 1);
             } else if (prefix.isEmpty()) {
-                List<String> others = rates.stream().filter(c -> !c.endsWith("ci_low") && !c.endsWith("ci_high")).toList();
-                value = others.size() == 1 ? others.get(0) : null;
+                value = BARE_CI_VALUE.get(noun);
             }
             String cond = value == null
                     ? low + " IS NULL OR " + high + " IS NULL OR " + low + " <= " + high
