@@ -13,7 +13,7 @@ repo="$(cd "$here/.." && pwd)"
 jar="$repo/jobs/target/mentoring-outcomes-jobs-0.1.0-SNAPSHOT-spark-submit.jar"
 if [[ "${MO_BUILD:-0}" == 1 || ! -f "$jar" || ! -f "$repo/jobs/target/launcher-classpath.txt" ]]; then
   echo "building the jobs module (mvn package, tests skipped)"
-  (cd "$repo" && mvn -o -q -B -DskipTests package)
+  (cd "$repo" && ./mvnw -q -B -DskipTests package)
 fi
 
 cd "$here"
