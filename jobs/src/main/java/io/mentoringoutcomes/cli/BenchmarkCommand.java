@@ -1,0 +1,127 @@
+package io.mentoringoutcomes.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.mentoringoutcomes.contract.Contract;
+import io.mentoringoutcomes.generate.GeneratorSettings;
+import io.mentoringoutcomes.generate.OrganisationGenerator;
+import io.mentoringoutcomes.pipeline.Pipeline;
+import io.mentoringoutcomes.pipeline.RunContext;
+import io.mentoringoutcomes.quality.QualityConfig;
+import io.mentoringoutcomes.spark.SparkSessionProvider;
+import io.mentoringoutcomes.spark.Warehouse;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.IntSupplier;
+
+/**
+ * Measures the whole nightly run on a generated organisation, stage by stage, and writes the
+ * figures to {@code <dir>/benchmark-<employees>.json}. A measurement, not a test.
+ */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+        description = "Generate an organisation and time every stage of the pipeline on it; writes the figures down.")
+public final class BenchmarkCommand implements Callable<Integer> {
+
+    @Option(names = "--employees", defaultValue = "200000", description = "Organisation size (default: ${DEFAULT-VALUE}).")
+    int employees;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--dir", defaultValue = "bench", description = "Working folder for data, warehouse and results (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--master", description = "Spark master (default: local[*]).")
+    String master;
+
+    @Mixin
+    MetricsOptions metrics;
+
+    @Override
+    public Integer call() throws Exception {
+        Path landing = dir.resolve("landing-" + employees);
+        Path warehouse = dir.resolve("warehouse-" + employees);
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("employees", employees);
+        figures.put("seed", seed);
+        figures.put("started_at", Instant.now().toString());
+        figures.put("cores", Runtime.getRuntime().availableProcessors());
+        figures.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+
+        long t0 = System.nanoTime();
+        GeneratorSettings settings = GeneratorSettings.of(employees, seed, GeneratorSettings.DEFAULT_START,
+                GeneratorSettings.DEFAULT_AS_OF, false);
+        OrganisationGenerator.Result generated = new OrganisationGenerator(settings).generate(landing);
+        figures.put("generate_seconds", seconds(t0));
+        figures.put("input_rows", generated.rows());
+        deleteRecursively(warehouse);
+
+        Map<String, Double> stages = new LinkedHashMap<>();
+        String m = master != null ? master : "local[*]";
+        Warehouse wh = new Warehouse(SparkSessionProvider.getOrCreate(m, SparkSessionProvider.defaultShufflePartitions(m)),
+                warehouse.toString());
+        LocalDate asOf = GeneratorSettings.DEFAULT_AS_OF;
+        RunContext ctx = new RunContext(wh, landing.toAbsolutePath().toUri().toString(), asOf, "benchmark-" + employees);
+        Contract contract = Contract.standard();
+        QualityConfig quality = QualityConfig.defaults().withMinGroupSize(metrics.minGroupSize);
+        int code = stage(stages, "ingest", () -> Pipeline.ingest(ctx, contract));
+        code = code != 0 ? code : stage(stages, "quality", () -> Pipeline.quality(ctx, contract, quality));
+        code = code != 0 ? code : stage(stages, "metrics", () -> Pipeline.metrics(ctx, metrics.config()));
+        code = code != 0 ? code : stage(stages, "publish", () -> Pipeline.publish(ctx, quality));
+        figures.put("stage_seconds", stages);
+        figures.put("pipeline_seconds", stages.values().stream().mapToDouble(Double::doubleValue).sum());
+        figures.put("peak_heap_mb", peakHeapMb());
+        figures.put("exit_code", code);
+
+        Files.createDirectories(dir);
+        Path out = dir.resolve("benchmark-" + employees + ".json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), figures);
+        System.out.println("[benchmark] " + String.format(Locale.ROOT, "%,d employees: %s; peak heap %d MB of %d MB; figures in %s",
+                employees, stages, figures.get("peak_heap_mb"), figures.get("max_heap_mb"), out));
+        return code;
+    }
+
+    private static int stage(Map<String, Double> stages, String name, IntSupplier run) {
+        long start = System.nanoTime();
+        int code = run.getAsInt();
+        stages.put(name, seconds(start));
+        return code;
+    }
+
+    private static double seconds(long startNanos) {
+        return Math.round((System.nanoTime() - startNanos) / 1e8) / 10.0;
+    }
+
+    /** Sum of the heap pools' peak usage: what the driver really needed, whatever -Xmx allowed. */
+    private static long peakHeapMb() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                bytes += pool.getPeakUsage().getUsed();
+            }
+        }
+        return bytes / (1024 * 1024);
+    }
+
+    private static void deleteRecursively(Path path) throws java.io.IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
