@@ -4,7 +4,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 import java.util.List;
 
@@ -18,21 +17,9 @@ import static org.apache.spark.sql.functions.to_json;
 /** {@code ops.quarantine}: every row that did not go on, with why and where it came from. */
 public final class Quarantine {
 
-    public static final String TABLE = "ops.quarantine";
+    /** The table and its schema are declared once, in {@link io.mentoringoutcomes.quality.OpsTables}. */
+    public static final String TABLE = io.mentoringoutcomes.quality.OpsTables.QUARANTINE;
 
-    public static final StructType SCHEMA = new StructType()
-            .add("run_id", DataTypes.StringType)
-            .add("batch_id", DataTypes.StringType)
-            .add("stage", DataTypes.StringType)
-            .add("dataset", DataTypes.StringType)
-            .add("record_key", DataTypes.StringType)
-            .add("rule", DataTypes.StringType)
-            .add("level", DataTypes.StringType)
-            .add("message", DataTypes.StringType)
-            .add("offending_values", DataTypes.StringType)
-            .add("source_file", DataTypes.StringType)
-            .add("source_line", DataTypes.LongType)
-            .add("quarantined_at", DataTypes.TimestampType);
 
     private Quarantine() {}
 

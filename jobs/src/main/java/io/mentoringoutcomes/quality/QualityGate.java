@@ -127,7 +127,8 @@ public final class QualityGate {
 
         Dataset<Row> quarantine = quarantines.stream().reduce(Dataset::unionByName)
                 .orElse(spark.createDataFrame(List.of(), OpsTables.QUARANTINE_SCHEMA));
-        wh.append(OpsTables.QUARANTINE, quarantine);
+        // Replace this batch's quality quarantine: re-running a night must not duplicate it.
+        wh.replaceWhere(OpsTables.QUARANTINE, quarantine, "batch_id = '" + batchId + "' AND stage = '" + STAGE + "'");
         writeResults(wh, runId, batchId, outcomes, checkedAt);
         if (!metricRows.isEmpty()) {
             wh.append(OpsTables.DQ_METRICS, spark.createDataFrame(metricRows, OpsTables.DQ_METRICS_SCHEMA));

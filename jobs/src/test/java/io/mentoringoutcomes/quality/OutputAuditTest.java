@@ -19,10 +19,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OutputAuditTest extends SparkTestBase {
 
+    /** The columns of gold.retention_summary that the audit reads. */
     static final StructType RETENTION = new StructType()
             .add("program_id", DataTypes.StringType)
             .add("n_employees", DataTypes.LongType)
-            .add("retention_12m", DataTypes.DoubleType)
+            .add("retention", DataTypes.DoubleType)
+            .add("retention_ci_low", DataTypes.DoubleType)
+            .add("retention_ci_high", DataTypes.DoubleType)
+            .add("difference", DataTypes.DoubleType)
+            .add("difference_ci_low", DataTypes.DoubleType)
+            .add("difference_ci_high", DataTypes.DoubleType)
+            .add("suppressed", DataTypes.BooleanType);
+
+    /** gold.promotion_summary's: a bare ci_low/ci_high bounds promotion_rate. */
+    static final StructType PROMOTION = new StructType()
+            .add("program_id", DataTypes.StringType)
+            .add("n_employees", DataTypes.LongType)
+            .add("promotion_rate", DataTypes.DoubleType)
+            .add("ci_low", DataTypes.DoubleType)
+            .add("ci_high", DataTypes.DoubleType)
+            .add("suppressed", DataTypes.BooleanType);
+
+    /** gold.satisfaction_summary's: values on their own scales (eNPS, 1-5 scores), not probabilities. */
+    static final StructType SATISFACTION = new StructType()
+            .add("program_id", DataTypes.StringType)
+            .add("n_employees", DataTypes.LongType)
+            .add("value", DataTypes.DoubleType)
             .add("ci_low", DataTypes.DoubleType)
             .add("ci_high", DataTypes.DoubleType)
             .add("suppressed", DataTypes.BooleanType);
@@ -33,33 +55,37 @@ class OutputAuditTest extends SparkTestBase {
     @Test
     void rateOutOfRangeAndUnsuppressedSmallGroupFailWhileACleanTablePasses() {
         Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
+        // Clean: a negative difference with its interval is fine; a small group is suppressed.
         wh.overwrite("staging.retention_summary", spark.createDataFrame(List.of(
-                RowFactory.create("P1", 40L, 0.8, 0.7, 0.9, false),
-                RowFactory.create("P2", 3L, null, null, null, true)), RETENTION));
-        wh.overwrite("staging.retention_bad", spark.createDataFrame(List.of(
-                RowFactory.create("P1", 40L, 1.2, 0.7, 0.9, false)), RETENTION));
-        wh.overwrite("staging.retention_leaky", spark.createDataFrame(List.of(
-                RowFactory.create("P1", 40L, 0.8, 0.7, 0.9, false),
-                RowFactory.create("P2", 3L, 0.5, 0.2, 0.8, false)), RETENTION));
+                RowFactory.create("P1", 40L, 0.8, 0.7, 0.9, -0.3, -0.5, -0.1, false),
+                RowFactory.create("P2", 3L, null, null, null, null, null, null, true)), RETENTION));
+        // A promotion rate of 1.2 is no probability, and it lies outside its own interval.
+        wh.overwrite("staging.promotion_summary", spark.createDataFrame(List.of(
+                RowFactory.create("P1", 40L, 1.2, 0.7, 0.9, false)), PROMOTION));
+        // An eNPS of 35 is on its own scale; but 3 employees unsuppressed is a privacy breach.
+        wh.overwrite("staging.satisfaction_summary", spark.createDataFrame(List.of(
+                RowFactory.create("P1", 40L, 35.0, 20.0, 50.0, false),
+                RowFactory.create("P2", 3L, 4.5, 4.0, 5.0, false)), SATISFACTION));
 
         QualityConfig cfg = QualityConfig.defaults();
         OutputAudit.AuditResult r = OutputAudit.audit(wh, "run-audit", "2026-11-20", cfg);
 
         assertFalse(r.publishable());
         assertTrue(r.publishable("staging.retention_summary", cfg), () -> r.failures().toString());
-        assertFalse(r.publishable("staging.retention_bad", cfg));
-        assertFalse(r.publishable("staging.retention_leaky", cfg));
+        assertFalse(r.publishable("staging.promotion_summary", cfg));
+        assertFalse(r.publishable("staging.satisfaction_summary", cfg));
         Set<String> failed = r.failures().stream().map(o -> o.dataset() + " " + o.check() + " " + o.level().label())
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
         assertEquals(Set.of(
-                "staging.retention_bad unit_interval:retention_12m error",
-                "staging.retention_bad ci_order:retention_12m error",
-                "staging.retention_leaky privacy:n_employees error"), failed);
+                "staging.promotion_summary unit_interval:promotion_rate error",
+                "staging.promotion_summary ci_order:promotion_rate error",
+                "staging.satisfaction_summary privacy:n_employees error"), failed);
         // the clean table was audited with every derived check
         Set<String> cleanChecks = r.outcomes().stream().filter(o -> o.dataset().equals("staging.retention_summary"))
                 .map(CheckOutcome::check).collect(Collectors.toSet());
-        assertEquals(Set.of("not_empty", "unit_interval:retention_12m", "unit_interval:ci_low", "unit_interval:ci_high",
-                "ci_order:retention_12m", "non_negative:n_employees", "privacy:n_employees"), cleanChecks);
+        assertEquals(Set.of("not_empty", "unit_interval:retention", "unit_interval:retention_ci_low",
+                "unit_interval:retention_ci_high", "ci_order:retention", "ci_order:difference",
+                "non_negative:n_employees", "privacy:n_employees"), cleanChecks);
         assertEquals(r.outcomes().size(), wh.read(OpsTables.DQ_RESULTS).where("run_id = 'run-audit'").count());
     }
 }
