@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 PublishCommand.class,
                 TriggerCommand.class,
                 QualityCommand.class,
+                ReportCommand.class,
+                ExportCommand.class,
         })
 public final class Main {
 
