@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Write the outcomes report: one self-contained HTML file (inline CSS and SVG, no network) with "
                 + "per-program ROI, retention curves, turnover, satisfaction, engagement health and the run's data quality.",
-                "Reads the latest published gold tables; with --as-of (as the DAG passes it) or --as-reported-on, the "
+                "Reads gold as the latest successful publish left it; with --as-of (as the DAG passes it) or --as-reported-on, the "
                         + "tables exactly as published for that night."})
 public final class ReportCommand implements Callable<Integer> {
 
@@ -38,8 +38,9 @@ public final class ReportCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Warehouse wh = pipeline.spark.open();
         String night = asReportedOn != null ? asReportedOn : pipeline.asOf;
-        GoldSource gold = GoldSource.of(wh, night);
-        String written = ReportWriter.write(gold, minGroupSize, out == null ? null : Warehouse.toUri(out));
+        boolean latest = night == null || night.isBlank();
+        GoldSource gold = latest ? GoldSource.latestPublished(wh) : GoldSource.of(wh, night);
+        String written = ReportWriter.write(gold, minGroupSize, latest, out == null ? null : Warehouse.toUri(out));
         System.out.printf("[report] %s (%s) in %.1f s%n", written, gold.describe(), (System.nanoTime() - started) / 1e9);
         return 0;
     }

@@ -39,6 +39,13 @@ public final class GoldSource {
         return new GoldSource(wh, new LinkedHashMap<>(n.goldVersions()), Optional.of(n));
     }
 
+    /** The versions of the latest successful publish; the current tables when none is recorded. */
+    public static GoldSource latestPublished(Warehouse wh) {
+        return PublishedNights.latest(wh)
+                .map(n -> new GoldSource(wh, new LinkedHashMap<>(n.goldVersions()), Optional.of(n)))
+                .orElseGet(() -> current(wh));
+    }
+
     /** {@link #asReportedOn} when a date is given, else {@link #current}. */
     public static GoldSource of(Warehouse wh, String asReportedOn) {
         return asReportedOn == null || asReportedOn.isBlank() ? current(wh) : asReportedOn(wh, LocalDate.parse(asReportedOn));

@@ -4,7 +4,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -106,6 +105,8 @@ public final class OutcomesReport {
         boolean suppressed = isSuppressed(def);
         h.open("article", "class", "card roi", "data-program", program);
         h.el("h3", programLabel(program));
+        h.el("div", "ROI at the default replacement cost (" + pct(def.get("replacement_cost_ratio"), 0) + " of salary)",
+                "class", "kicker");
         h.open("div", "class", "headline");
         if (suppressed) {
             h.el("span", suppressedText(data.minGroupSize()), "class", "suppressed");
@@ -116,8 +117,17 @@ public final class OutcomesReport {
             h.el("span", "95% CI " + pct(def.get("roi_ci_low"), 0) + " to " + pct(def.get("roi_ci_high"), 0), "class", "ci");
         }
         h.close("div");
+        if (suppressed) {
+            // One note instead of the same phrase in every line: only the cost side is not about people.
+            h.open("dl", "class", "facts");
+            fact("Program cost", money(def.get("total_cost")));
+            h.close("dl");
+            h.el("p", "Mentee counts, retention, benefit and ROI are suppressed for every replacement cost ratio.", "class", "note");
+            h.close("article");
+            return;
+        }
         h.open("dl", "class", "facts");
-        fact("Mentees", suppressed && def.get("n_mentees") == null ? suppressedShort() : num(def.get("n_mentees"), 0));
+        fact("Mentees", num(def.get("n_mentees"), 0));
         fact("Program cost", money(def.get("total_cost")));
         fact("Benefit", figure(def, "benefit", this::money));
         fact("Retention difference", figure(def, "retention_difference", v -> pp(v)
@@ -460,10 +470,6 @@ public final class OutcomesReport {
         return Boolean.TRUE.equals(row.get("suppressed"));
     }
 
-    private String suppressedShort() {
-        return suppressedText(data.minGroupSize());
-    }
-
     /** A figure of a row: suppressed text, n/a when null, else formatted. */
     private String figure(Map<String, Object> row, String column, java.util.function.Function<Object, String> format) {
         Object v = row.get(column);
@@ -515,11 +521,6 @@ public final class OutcomesReport {
         return " [" + format.apply(low) + ", " + format.apply(high) + "]";
     }
 
-    @SuppressWarnings("unused")
-    private static Map<String, Object> first(List<Map<String, Object>> rows) {
-        return rows.isEmpty() ? new LinkedHashMap<>() : rows.get(0);
-    }
-
     static final String CSS = """
             :root { --ink:#1b1f24; --muted:#5b6470; --line:#d8dce2; --soft:#f5f7f9; --blue:#1d5fa8; --orange:#c45a00;
                     --green:#1e7a3c; --red:#b3261e; --amber:#8a5a00; }
@@ -543,6 +544,7 @@ public final class OutcomesReport {
             .headline { display:flex; align-items: baseline; gap: 12px; margin: 2px 0 10px; flex-wrap: wrap; }
             .big { font-size: 34px; font-weight: 700; line-height: 1.1; }
             .big.pos { color: var(--green); } .big.neg { color: var(--red); }
+            .kicker { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; }
             .ci { color: var(--muted); font-size: 13px; }
             .facts { display:grid; grid-template-columns: auto 1fr; gap: 2px 12px; margin: 0 0 8px; font-size: 13px; }
             .facts dt { color: var(--muted); } .facts dd { margin: 0; font-variant-numeric: tabular-nums; }

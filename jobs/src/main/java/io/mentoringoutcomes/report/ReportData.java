@@ -43,8 +43,8 @@ public record ReportData(LocalDate asOf, String runId, String source, Instant ge
         return gold.getOrDefault(table, List.of());
     }
 
-    /** Collects the report's inputs. */
-    public static ReportData load(GoldSource source, int minGroupSize) {
+    /** Collects the report's inputs; see {@link ReportWriter#write} for {@code latestRequested}. */
+    public static ReportData load(GoldSource source, int minGroupSize, boolean latestRequested) {
         Warehouse wh = source.warehouse();
         Map<String, List<Map<String, Object>>> gold = new LinkedHashMap<>();
         Map<String, Long> versions = new LinkedHashMap<>();
@@ -69,7 +69,7 @@ public record ReportData(LocalDate asOf, String runId, String source, Instant ge
         String runId = night.map(PublishedNights.PublishedNight::runId).orElse(null);
 
         List<String> warnings = new ArrayList<>();
-        if (!source.isPinned() && night.isPresent() && wh.exists(PipelineRuns.TABLE)) {
+        if (latestRequested && night.isPresent() && wh.exists(PipelineRuns.TABLE)) {
             List<Row> last = wh.read(PipelineRuns.TABLE).orderBy(col("finished_at").desc()).limit(1)
                     .select("run_id", "as_of", "stage", "status").collectAsList();
             if (!last.isEmpty() && !"succeeded".equals(last.get(0).getString(3))) {

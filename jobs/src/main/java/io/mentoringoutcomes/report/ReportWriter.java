@@ -19,9 +19,13 @@ public final class ReportWriter {
         return warehouseRoot + "/reports/mentoring-outcomes-" + (data.asOf() != null ? data.asOf() : "latest") + ".html";
     }
 
-    /** @param out a file URI or Hadoop path, or null for the default under the warehouse */
-    public static String write(GoldSource source, int minGroupSize, String out) {
-        ReportData data = ReportData.load(source, minGroupSize);
+    /**
+     * @param latestRequested the reader asked for the latest figures (not a given night): a later run
+     *                        that did not publish is then worth a warning
+     * @param out a file URI or Hadoop path, or null for the default under the warehouse
+     */
+    public static String write(GoldSource source, int minGroupSize, boolean latestRequested, String out) {
+        ReportData data = ReportData.load(source, minGroupSize, latestRequested);
         String html = OutcomesReport.render(data);
         Path target = new Path(out != null ? out : defaultPath(source.warehouse().root(), data));
         try {
