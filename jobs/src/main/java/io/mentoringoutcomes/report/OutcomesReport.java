@@ -196,6 +196,7 @@ public final class OutcomesReport {
                         "Months since index date", "Retained (%)", series));
             }
             retentionTable(program);
+            balanceNote(program);
             h.close("figure");
         }
         h.close("div").close("section").nl();
@@ -222,6 +223,26 @@ public final class OutcomesReport {
             h.close("tr");
         }
         h.close("tbody").close("table");
+    }
+
+    /** How well the comparison matches: match rate and standardized mean differences after matching. */
+    private void balanceNote(String program) {
+        for (Map<String, Object> r : data.rows("matching_balance")) {
+            if (!program.equals(r.get("program_id"))) {
+                continue;
+            }
+            if (isSuppressed(r)) {
+                h.el("p", "Matching: " + suppressedText(data.minGroupSize()), "class", "note suppressed");
+                return;
+            }
+            h.el("p", "Matching: " + num(r.get("n_matched_mentees"), 0) + " of " + num(r.get("n_mentees"), 0)
+                    + " mentees matched (" + pct(r.get("match_rate"), 0) + ") to " + num(r.get("n_comparators"), 0)
+                    + " comparators. Standardized mean difference after matching: tenure "
+                    + num(r.get("smd_tenure_years_after"), 2) + ", salary " + num(r.get("smd_annual_salary_after"), 2)
+                    + ", performance " + num(r.get("smd_performance_rating_after"), 2) + " (below 0.1 is well balanced).",
+                    "class", "note");
+            return;
+        }
     }
 
     // ---------------------------------------------------------------- turnover and satisfaction

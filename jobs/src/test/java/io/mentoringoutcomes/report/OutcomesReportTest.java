@@ -87,6 +87,7 @@ class OutcomesReportTest {
         assertTrue(html.contains("Retained (%)"));
         assertTrue(html.contains("fill-opacity=\"0.16\""), "CI band");
         assertEquals(2, count(html, "<svg class=\"chart\""), "ALL and P-A; P-SMALL is suppressed");
+        assertTrue(html.contains("Matching: 114 of 120 mentees matched (95%) to 610 comparators"));
     }
 
     @Test

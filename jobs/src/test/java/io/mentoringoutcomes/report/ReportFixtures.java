@@ -71,6 +71,11 @@ final class ReportFixtures {
                 row("program_id", "P-SMALL", "cohort", "mentee", "method", "matched", "horizon_months", 12, "retention", null,
                         "difference", null, "difference_ci_low", null, "difference_ci_high", null, "suppressed", true)));
 
+        gold.put("matching_balance", List.of(
+                row("program_id", "P-A", "n_mentees", 120L, "n_matched_mentees", 114L, "match_rate", 0.95, "n_comparators", 610L,
+                        "smd_tenure_years_after", 0.03, "smd_annual_salary_after", -0.05, "smd_performance_rating_after", 0.01,
+                        "suppressed", false)));
+
         gold.put("turnover_rate", List.of(
                 row("program_id", "ALL", "cohort", "participant", "window_start", "2025-11-01", "window_end", "2026-10-31",
                         "avg_monthly_headcount", 410.0, "total_turnover_rate", 0.092, "voluntary_turnover_rate", 0.071, "suppressed", false),
