@@ -37,9 +37,11 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         long started = System.nanoTime();
         Warehouse wh = pipeline.spark.open();
+        System.out.printf("[report] Spark ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
         String night = asReportedOn != null ? asReportedOn : pipeline.asOf;
         boolean latest = night == null || night.isBlank();
         GoldSource gold = latest ? GoldSource.latestPublished(wh) : GoldSource.of(wh, night);
+        System.out.printf("[report] gold: %s (%.1f s)%n", gold.describe(), (System.nanoTime() - started) / 1e9);
         String written = ReportWriter.write(gold, minGroupSize, latest, out == null ? null : Warehouse.toUri(out));
         System.out.printf("[report] %s (%s) in %.1f s%n", written, gold.describe(), (System.nanoTime() - started) / 1e9);
         return 0;

@@ -64,7 +64,7 @@ public final class OutcomesReport {
         h.open("header", "class", "top").el("h1", title);
         h.open("p", "class", "meta")
                 .text("Source: " + data.source())
-                .text(data.runId() != null ? " · run " + data.runId() : "")
+                .text(data.runId() != null && !data.source().contains(data.runId()) ? " · run " + data.runId() : "")
                 .text(" · generated " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
                         .format(data.generatedAt()))
                 .close("p");
@@ -324,9 +324,10 @@ public final class OutcomesReport {
                 } else {
                     int digits = metric.equals("enps") ? 0 : 2;
                     h.el("td", num(r.get("value"), digits), "class", "num")
-                            .el("td", num(r.get("comparison_value"), digits), "class", "num")
-                            .el("td", signed(r.get("difference"), digits)
-                                    + ci(r.get("difference_ci_low"), r.get("difference_ci_high"), v -> signed(v, digits)), "class", "num");
+                            .el("td", r.get("comparison_value") == null ? "—" : num(r.get("comparison_value"), digits), "class", "num",
+                                    "title", r.get("comparison_value") == null ? "no comparison group for this metric" : null)
+                            .el("td", r.get("difference") == null && r.get("comparison_value") == null ? "—"
+                                    : signed(r.get("difference"), digits) + ci(r.get("difference_ci_low"), r.get("difference_ci_high"), v -> signed(v, digits)), "class", "num");
                 }
                 h.close("tr");
             }
@@ -460,8 +461,9 @@ public final class OutcomesReport {
         List<String> versions = new ArrayList<>();
         data.goldVersions().forEach((t, v) -> versions.add(t + " v" + v));
         h.el("p", "Gold tables read: " + String.join(", ", versions) + ".");
-        h.el("p", "Figures come from the published gold tables; reproduce any of them with "
-                + "`mentoring-outcomes query --as-reported-on " + (data.asOf() != null ? data.asOf() : "DATE") + " \"SELECT ...\"`.");
+        h.open("p").text("Figures come from the published gold tables; reproduce any of them with ")
+                .el("code", "mentoring-outcomes query --as-reported-on " + (data.asOf() != null ? data.asOf() : "DATE")
+                        + " \"SELECT * FROM gold.program_roi\"").text(".").close("p");
         h.close("footer");
     }
 

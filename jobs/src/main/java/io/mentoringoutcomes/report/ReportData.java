@@ -1,6 +1,7 @@
 package io.mentoringoutcomes.report;
 
 import io.mentoringoutcomes.pipeline.PipelineRuns;
+import io.mentoringoutcomes.pipeline.StageLog;
 import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.publish.PublishedNights;
 import io.mentoringoutcomes.quality.OpsTables;
@@ -15,6 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -46,76 +51,109 @@ public record ReportData(LocalDate asOf, String runId, String source, Instant ge
     /** Collects the report's inputs; see {@link ReportWriter#write} for {@code latestRequested}. */
     public static ReportData load(GoldSource source, int minGroupSize, boolean latestRequested) {
         Warehouse wh = source.warehouse();
-        Map<String, List<Map<String, Object>>> gold = new LinkedHashMap<>();
-        Map<String, Long> versions = new LinkedHashMap<>();
-        for (String noun : TABLES) {
-            String table = "gold." + noun;
-            if (!source.has(table)) {
-                continue;
-            }
-            Dataset<Row> df = source.read(table);
-            if (noun.equals("retention_curve")) {
-                df = df.filter(col("method").equalTo("matched"));
-            }
-            gold.put(noun, collect(df));
-            versions.put(table, source.version(table));
-        }
-        if (gold.isEmpty()) {
-            throw new IllegalStateException("no gold tables under " + wh.root() + " (" + source.describe() + "): run the pipeline first");
-        }
-
+        StageLog log = StageLog.start("report", "reading gold (" + source.describe() + ")");
         Optional<PublishedNights.PublishedNight> night = source.night().or(() -> PublishedNights.latest(wh));
-        LocalDate asOf = night.map(PublishedNights.PublishedNight::asOf).orElseGet(() -> asOfFromRows(gold));
         String runId = night.map(PublishedNights.PublishedNight::runId).orElse(null);
+        LocalDate nightAsOf = night.map(PublishedNights.PublishedNight::asOf).orElse(null);
 
-        List<String> warnings = new ArrayList<>();
-        if (latestRequested && night.isPresent() && wh.exists(PipelineRuns.TABLE)) {
-            List<Row> last = wh.read(PipelineRuns.TABLE).orderBy(col("finished_at").desc()).limit(1)
-                    .select("run_id", "as_of", "stage", "status").collectAsList();
-            if (!last.isEmpty() && !"succeeded".equals(last.get(0).getString(3))) {
-                Row r = last.get(0);
-                warnings.add("The latest run " + r.getString(0) + " (as of " + r.getDate(1) + ") stopped at its "
-                        + r.getString(2) + " stage (" + r.getString(3) + "): the figures below are those of the last "
-                        + "successful publish, run " + runId + ".");
+        // Each read is a tiny Spark job whose cost is mostly fixed (Delta snapshot, planning): run them side by side.
+        Map<String, Future<List<Map<String, Object>>>> goldJobs = new LinkedHashMap<>();
+        Future<List<Map<String, Object>>> programsJob;
+        Future<List<Map<String, Object>>> checksJob;
+        Future<List<Map<String, Object>>> quarantineJob;
+        Future<List<Map<String, Object>>> lastRunJob;
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (String noun : TABLES) {
+                String table = "gold." + noun;
+                goldJobs.put(noun, pool.submit(() -> {
+                    if (!source.has(table)) {
+                        return null;
+                    }
+                    Dataset<Row> df = source.read(table);
+                    if (noun.equals("retention_curve")) {
+                        df = df.filter(col("method").equalTo("matched"));
+                    }
+                    return collect(df);
+                }));
             }
-        }
-        if (night.isEmpty()) {
-            warnings.add("No successful publish is recorded in ops.pipeline_runs: the gold tables are shown as they are, "
-                    + "without a data-quality status.");
-        }
+            programsJob = pool.submit(() -> wh.exists("silver.programs")
+                    ? collect(wh.read("silver.programs").select("program_id", "name")) : List.of());
+            checksJob = pool.submit(() -> runId == null || !wh.exists(OpsTables.DQ_RESULTS) ? List.of()
+                    : ofRun(collect(ofNight(wh.read(OpsTables.DQ_RESULTS), runId, nightAsOf)
+                    .select("run_id", "dataset", "check", "constraint", "level", "status", "metric_value", "message")
+                    .orderBy("dataset", "check", "constraint")), runId));
+            quarantineJob = pool.submit(() -> runId == null || !wh.exists(OpsTables.QUARANTINE) ? List.of()
+                    : ofRun(collect(ofNight(wh.read(OpsTables.QUARANTINE), runId, nightAsOf)
+                    .groupBy("run_id", "stage", "dataset", "rule", "level").agg(count(lit(1)).as("n"))
+                    .orderBy(col("n").desc(), col("dataset"), col("rule"))), runId));
+            lastRunJob = pool.submit(() -> !latestRequested || night.isEmpty() || !wh.exists(PipelineRuns.TABLE) ? List.of()
+                    : collect(wh.read(PipelineRuns.TABLE).orderBy(col("finished_at").desc()).limit(1)
+                    .select("run_id", "as_of", "stage", "status")));
 
-        Map<String, String> names = new LinkedHashMap<>();
-        if (wh.exists("silver.programs")) {
-            for (Row r : wh.read("silver.programs").select("program_id", "name").collectAsList()) {
-                names.put(r.getString(0), r.getString(1));
+            Map<String, List<Map<String, Object>>> gold = new LinkedHashMap<>();
+            Map<String, Long> versions = new LinkedHashMap<>();
+            for (Map.Entry<String, Future<List<Map<String, Object>>>> e : goldJobs.entrySet()) {
+                List<Map<String, Object>> rows = e.getValue().get();
+                if (rows != null) {
+                    gold.put(e.getKey(), rows);
+                    versions.put("gold." + e.getKey(), source.version("gold." + e.getKey()));
+                    log.info(String.format(java.util.Locale.ROOT, "gold.%-22s v%-3d %5d rows", e.getKey(),
+                            versions.get("gold." + e.getKey()), rows.size()));
+                }
             }
-        }
+            if (gold.isEmpty()) {
+                throw new IllegalStateException("no gold tables under " + wh.root() + " (" + source.describe()
+                        + "): run the pipeline first");
+            }
+            LocalDate asOf = nightAsOf != null ? nightAsOf : asOfFromRows(gold);
 
-        List<Map<String, Object>> checks = List.of();
-        List<Map<String, Object>> quarantine = List.of();
-        boolean dqAvailable = false;
-        if (runId != null && wh.exists(OpsTables.DQ_RESULTS)) {
-            checks = collect(ofRun(wh.read(OpsTables.DQ_RESULTS), runId, asOf)
-                    .select("dataset", "check", "constraint", "level", "status", "metric_value", "message")
-                    .orderBy("dataset", "check", "constraint"));
-            dqAvailable = !checks.isEmpty();
+            List<String> warnings = new ArrayList<>();
+            for (Map<String, Object> r : lastRunJob.get()) {
+                if (!"succeeded".equals(r.get("status"))) {
+                    warnings.add("The latest run " + r.get("run_id") + " (as of " + r.get("as_of") + ") stopped at its "
+                            + r.get("stage") + " stage (" + r.get("status") + "): the figures below are those of the last "
+                            + "successful publish, run " + runId + ".");
+                }
+            }
+            if (night.isEmpty()) {
+                warnings.add("No successful publish is recorded in ops.pipeline_runs: the gold tables are shown as they are, "
+                        + "without a data-quality status.");
+            }
+            Map<String, String> names = new LinkedHashMap<>();
+            programsJob.get().forEach(r -> names.put(String.valueOf(r.get("program_id")), String.valueOf(r.get("name"))));
+            List<Map<String, Object>> checks = checksJob.get();
+            List<Map<String, Object>> quarantine = quarantineJob.get();
+            log.done("collected " + gold.size() + " gold tables, " + checks.size() + " quality checks, "
+                    + quarantine.size() + " quarantine rules");
+            return new ReportData(asOf, runId, source.describe(), Instant.now(), minGroupSize, gold, versions, names,
+                    checks, quarantine, !checks.isEmpty(), warnings);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the report's tables", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
-        if (runId != null && wh.exists(OpsTables.QUARANTINE)) {
-            quarantine = collect(ofRun(wh.read(OpsTables.QUARANTINE), runId, asOf)
-                    .groupBy("stage", "dataset", "rule", "level").agg(count(lit(1)).as("n"))
-                    .orderBy(col("n").desc(), col("dataset"), col("rule")));
-        }
-        return new ReportData(asOf, runId, source.describe(), Instant.now(), minGroupSize, gold, versions, names,
-                checks, quarantine, dqAvailable, warnings);
     }
 
-    /** The run's rows; a stage re-run under another run id still belongs to the night (batch). */
-    private static Dataset<Row> ofRun(Dataset<Row> ops, String runId, LocalDate asOf) {
-        Dataset<Row> byRun = ops.filter(col("run_id").equalTo(runId));
-        if (!byRun.isEmpty()) {
-            return byRun;
+    /** The night's rows: the run's own, and the batch's (a stage re-run under another run id). */
+    private static Dataset<Row> ofNight(Dataset<Row> ops, String runId, LocalDate asOf) {
+        var byRun = col("run_id").equalTo(runId);
+        return ops.filter(asOf == null ? byRun : byRun.or(col("batch_id").equalTo(asOf.toString())));
+    }
+
+    /** The run's rows when it has any, else the whole night's; without the run_id column. */
+    private static List<Map<String, Object>> ofRun(List<Map<String, Object>> rows, String runId) {
+        List<Map<String, Object>> own = rows.stream().filter(r -> runId.equals(r.get("run_id"))).toList();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> r : own.isEmpty() ? rows : own) {
+            Map<String, Object> m = new LinkedHashMap<>(r);
+            m.remove("run_id");
+            out.add(m);
         }
-        return asOf == null ? byRun : ops.filter(col("batch_id").equalTo(asOf.toString()));
+        return out;
     }
 
     private static LocalDate asOfFromRows(Map<String, List<Map<String, Object>>> gold) {
