@@ -62,6 +62,8 @@ public final class GoldExport {
                     throw new IOException("cannot move " + parts[0].getPath() + " to " + target);
                 }
                 fs.delete(tmp, true);
+                // A local file system keeps a hidden .crc beside each file: not for BI folders.
+                fs.delete(new Path(out, "." + target.getName() + ".crc"), false);
                 written.put(target.toString(), rows);
                 tables.put(table, Map.of("version", source.version(table), "rows", rows, "file", target.getName()));
             }
@@ -72,6 +74,7 @@ public final class GoldExport {
             });
             manifest.put("format", format.name());
             manifest.put("tables", tables);
+            fs.setWriteChecksum(false);
             try (OutputStream os = fs.create(new Path(out, "_export.json"), true)) {
                 os.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(manifest)
                         .getBytes(StandardCharsets.UTF_8));

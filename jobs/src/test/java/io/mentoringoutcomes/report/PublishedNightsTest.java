@@ -148,7 +148,7 @@ class PublishedNightsTest extends SparkTestBase {
         assertTrue(Files.readString(out.resolve("_export.json")).contains("\"run_id\" : \"run-2026-09-30\""));
         try (var files = Files.list(out)) {
             assertEquals(List.of("_export.json", "program_roi.csv", "retention_curve.csv"),
-                    files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList());
+                    files.map(p -> p.getFileName().toString()).sorted().toList(), "no .crc files or _tmp folders left");
         }
 
         Path parquet = out.resolve("pq");
