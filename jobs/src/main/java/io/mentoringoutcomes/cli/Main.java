@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 QualityCommand.class,
                 BenchmarkCommand.class,
                 ContractDocsCommand.class,
+                ReportCommand.class,
+                ExportCommand.class,
         })
 public final class Main {
 

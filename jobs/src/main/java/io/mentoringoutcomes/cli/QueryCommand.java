@@ -1,5 +1,6 @@
 package io.mentoringoutcomes.cli;
 
+import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.spark.Warehouse;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,10 +30,19 @@ public final class QueryCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "1000", description = "Rows printed at most (default: ${DEFAULT-VALUE}).")
     int limit;
 
+    @Option(names = "--as-reported-on", paramLabel = "DATE",
+            description = "Read gold.* exactly as published for that night: the latest successful publish "
+                    + "with as_of on or before DATE (YYYY-MM-DD), by Delta time travel.")
+    String asReportedOn;
+
     @Override
     public Integer call() {
         Warehouse wh = spark.open();
-        wh.registerAll();
+        GoldSource gold = GoldSource.of(wh, asReportedOn);
+        gold.register();
+        if (gold.isPinned()) {
+            System.err.println("[query] gold.* " + gold.describe());
+        }
         Dataset<Row> result = wh.spark().sql(sql);
         System.out.print(TablePrinter.render(result, format, limit));
         return 0;

@@ -1,0 +1,142 @@
+package io.mentoringoutcomes.publish;
+
+import io.mentoringoutcomes.spark.Warehouse;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the readers of gold (query, report, export) get it from: the current tables, or the
+ * versions published for a night ({@code --as-reported-on}), read by Delta time travel.
+ */
+public final class GoldSource {
+
+    private final Warehouse wh;
+    /** Table → version; empty when reading the current tables. */
+    private final Map<String, Long> pinned;
+    private final Optional<PublishedNights.PublishedNight> night;
+
+    private GoldSource(Warehouse wh, Map<String, Long> pinned, Optional<PublishedNights.PublishedNight> night) {
+        this.wh = wh;
+        this.pinned = pinned;
+        this.night = night;
+    }
+
+    /** The gold tables as they are now. */
+    public static GoldSource current(Warehouse wh) {
+        return new GoldSource(wh, Map.of(), Optional.empty());
+    }
+
+    /** The gold tables exactly as published for the night reported on {@code date}. */
+    public static GoldSource asReportedOn(Warehouse wh, LocalDate date) {
+        PublishedNights.PublishedNight n = PublishedNights.asReportedOn(wh, date);
+        return new GoldSource(wh, new LinkedHashMap<>(n.goldVersions()), Optional.of(n));
+    }
+
+    /** The versions of the latest successful publish; the current tables when none is recorded. */
+    public static GoldSource latestPublished(Warehouse wh) {
+        return PublishedNights.latest(wh)
+                .map(n -> new GoldSource(wh, new LinkedHashMap<>(n.goldVersions()), Optional.of(n)))
+                .orElseGet(() -> current(wh));
+    }
+
+    /** {@link #asReportedOn} when a date is given, else {@link #current}. */
+    public static GoldSource of(Warehouse wh, String asReportedOn) {
+        return asReportedOn == null || asReportedOn.isBlank() ? current(wh) : asReportedOn(wh, LocalDate.parse(asReportedOn));
+    }
+
+    public Warehouse warehouse() {
+        return wh;
+    }
+
+    public boolean isPinned() {
+        return night.isPresent();
+    }
+
+    public Optional<PublishedNights.PublishedNight> night() {
+        return night;
+    }
+
+    /** The gold tables there are to read: the pinned night's, or every gold table now. */
+    public List<String> tables() {
+        return isPinned() ? new ArrayList<>(pinned.keySet()) : wh.tables("gold");
+    }
+
+    public boolean has(String table) {
+        return isPinned() ? pinned.containsKey(table) : wh.exists(table);
+    }
+
+    /** The Delta version read: the pinned one, else the latest. */
+    public long version(String table) {
+        return isPinned() ? pinned.get(table) : wh.version(table);
+    }
+
+    public Dataset<Row> read(String table) {
+        if (!isPinned()) {
+            return wh.read(table);
+        }
+        Long v = pinned.get(table);
+        if (v == null) {
+            throw new IllegalArgumentException(table + " was not published " + night.get().describe());
+        }
+        return wh.readVersion(table, v);
+    }
+
+    public String describe() {
+        return night.map(PublishedNights.PublishedNight::describe).orElse("current tables");
+    }
+
+    /**
+     * Makes every warehouse table nameable in SQL ({@code gold.program_roi}, {@code ops.dq_results}):
+     * the other layers as they are, gold as this source reads it. Pinned gold tables become
+     * session-catalog views {@code gold.x AS SELECT * FROM delta.`path` VERSION AS OF n}, so the
+     * user keeps writing {@code gold.x}.
+     */
+    public void register() {
+        for (String layer : Warehouse.LAYERS) {
+            if (isPinned() && layer.equals("gold")) {
+                continue;
+            }
+            for (String table : wh.tables(layer)) {
+                // Re-point a name an earlier call (another warehouse, a pinned night) registered.
+                dropRegistration(table);
+                wh.register(table);
+            }
+        }
+        if (!isPinned()) {
+            return;
+        }
+        wh.spark().sql("CREATE DATABASE IF NOT EXISTS gold");
+        for (Map.Entry<String, Long> e : pinned.entrySet()) {
+            String table = e.getKey();
+            dropRegistration(table);
+            wh.spark().sql("CREATE VIEW " + table + " AS SELECT * FROM delta.`" + wh.path(table).replace("`", "``")
+                    + "` VERSION AS OF " + e.getValue());
+        }
+    }
+
+    /** Drops an earlier registration of the name: only metadata (an external table or a view), never data. */
+    private void dropRegistration(String table) {
+        var catalog = wh.spark().catalog();
+        if (!catalog.tableExists(table)) {
+            return;
+        }
+        String type;
+        try {
+            type = catalog.getTable(table).tableType();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot inspect " + table + ": " + e.getMessage(), e);
+        }
+        switch (type) {
+            case "VIEW" -> wh.spark().sql("DROP VIEW " + table);
+            case "EXTERNAL" -> wh.spark().sql("DROP TABLE " + table);
+            default -> throw new IllegalStateException(table + " is registered as a " + type + " table; refusing to drop it");
+        }
+    }
+}
