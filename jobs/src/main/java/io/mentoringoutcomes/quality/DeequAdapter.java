@@ -54,8 +54,13 @@ public final class DeequAdapter {
 
     /** A dataset-level constraint, in the contract's terms. */
     public record Constraint(String name, Level level, Kind kind, List<String> columns, String condition,
-                             List<String> allowed, double minRatio) {
+                             List<String> allowed, double minRatio, String filter) {
         public enum Kind { NOT_EMPTY, COMPLETE, DISTINCT, ALLOWED, SATISFIES }
+
+        public Constraint(String name, Level level, Kind kind, List<String> columns, String condition,
+                          List<String> allowed, double minRatio) {
+            this(name, level, kind, columns, condition, allowed, minRatio, null);
+        }
 
         public static Constraint notEmpty(String name, Level level) {
             return new Constraint(name, level, Kind.NOT_EMPTY, List.of(), null, List.of(), 1.0);
@@ -77,6 +82,11 @@ public final class DeequAdapter {
         /** Share of rows for which {@code condition} is true at least {@code minRatio}. */
         public static Constraint satisfies(String name, Level level, String condition, double minRatio) {
             return new Constraint(name, level, Kind.SATISFIES, List.of(), condition, List.of(), minRatio);
+        }
+
+        /** Share of the rows matching {@code filter} for which {@code condition} is true at least {@code minRatio}. */
+        public static Constraint satisfies(String name, Level level, String condition, String filter, double minRatio) {
+            return new Constraint(name, level, Kind.SATISFIES, List.of(), condition, List.of(), minRatio, filter);
         }
 
         String thresholdText() {
@@ -106,7 +116,21 @@ public final class DeequAdapter {
     }
 
     /** What one verification run gives back. */
-    public record Verification(List<CheckOutcome> outcomes, String metricsJson) {}
+    public record Verification(List<CheckOutcome> outcomes, String metricsJson, Map<String, Double> metrics) {
+        public Verification(List<CheckOutcome> outcomes, String metricsJson) {
+            this(outcomes, metricsJson, Map.of());
+        }
+
+        /** Row count of the verified data (Deequ's Size, always computed); null when it failed. */
+        public Double rows() {
+            return metrics.get(new Size(Option.empty()).toString());
+        }
+
+        /** A metric of an analyzer passed in {@code measured}, by the analyzer's description. */
+        public Double metric(Analyzer<?, ?> analyzer) {
+            return metrics.get(analyzer.toString());
+        }
+    }
 
     /**
      * Runs every constraint and anomaly check on {@code data} in one Deequ verification.
@@ -118,6 +142,16 @@ public final class DeequAdapter {
      */
     public static Verification verify(String dataset, Dataset<Row> data, List<Constraint> constraints,
                                       List<Anomaly> anomalies, List<String> history, long dataTime) {
+        return verify(dataset, data, constraints, anomalies, history, dataTime, List.of());
+    }
+
+    /**
+     * As {@link #verify(String, Dataset, List, List, List, long)}, also computing {@code measured}
+     * (and the row count) in the same pass; their values come back in {@link Verification#metrics()}.
+     */
+    public static Verification verify(String dataset, Dataset<Row> data, List<Constraint> constraints,
+                                      List<Anomaly> anomalies, List<String> history, long dataTime,
+                                      List<Analyzer<?, ?>> measured) {
         Map<Check, Object> mine = new LinkedHashMap<>();
         for (Constraint c : constraints) {
             mine.put(toCheck(c), c);
@@ -136,6 +170,11 @@ public final class DeequAdapter {
         List<Analyzer<?, ?>> tracked = new ArrayList<>();
         List<CheckOutcome> skipped = new ArrayList<>();
         VerificationRunBuilderWithRepository withRepo = builder.useRepository(repo);
+        // scan-shareable analyzers: computed in the same pass as the checks
+        withRepo.addRequiredAnalyzer(raw(new Size(Option.empty())));
+        for (Analyzer<?, ?> m : measured) {
+            withRepo.addRequiredAnalyzer(raw(m));
+        }
         for (Anomaly a : anomalies) {
             Analyzer<?, ?> analyzer = analyzer(a);
             tracked.add(analyzer);
@@ -186,7 +225,7 @@ public final class DeequAdapter {
             json = AnalysisResultSerde$.MODULE$.serialize(
                     JavaConverters.asScalaBuffer(List.of(tonight)).toSeq());
         }
-        return new Verification(outcomes, json);
+        return new Verification(outcomes, json, metricByAnalyzer);
     }
 
     private static boolean hasHistory(InMemoryMetricsRepository repo, Analyzer<?, ?> analyzer,
@@ -234,12 +273,15 @@ public final class DeequAdapter {
                     Option.empty());
             case ALLOWED -> check.isContainedIn(c.columns().get(0), c.allowed().toArray(new String[0]), atLeast,
                     Option.empty());
-            case SATISFIES -> check.satisfies(c.condition(), c.name(), atLeast, Option.empty(),
-                    check.satisfies$default$5(), Option.empty());
+            case SATISFIES -> c.filter() == null
+                    ? check.satisfies(c.condition(), c.name(), atLeast, Option.empty(),
+                            check.satisfies$default$5(), Option.empty())
+                    : check.satisfies(c.condition(), c.name(), atLeast, Option.empty(),
+                            check.satisfies$default$5(), Option.empty()).where(c.filter());
         };
     }
 
-    private static Analyzer<?, ?> analyzer(Anomaly a) {
+    static Analyzer<?, ?> analyzer(Anomaly a) {
         return switch (a.metric()) {
             case ROW_COUNT -> new Size(Option.empty());
             case COMPLIANCE -> new Compliance(a.name(), a.predicate(), Option.empty(),

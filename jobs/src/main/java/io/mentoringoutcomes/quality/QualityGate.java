@@ -86,12 +86,26 @@ public final class QualityGate {
             List<RowCheck> rules = ContractChecks.rowChecks(d, asOf);
             Dataset<Row> flagged = flag(wh, d, batch, rules, clean).persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(flagged);
-            // one job fills the cache and counts: Deequ and the quarantine then read the cached rows
-            Row tally = flagged.agg(count(lit(1)), sum(when(col("_quarantined"), 1).otherwise(0))).first();
-            long batchRows = tally.getLong(0);
-            long quarantinedRows = batchRows == 0 ? 0 : tally.getLong(1);
             Dataset<Row> passed = flagged.where("NOT _quarantined").select(keep.stream().map(c -> col(c)).toArray(Column[]::new));
             clean.put(name, passed);
+
+            List<DeequAdapter.Anomaly> anomalies = new ArrayList<>();
+            if (d.isSnapshot()) {
+                anomalies.add(DeequAdapter.Anomaly.rowCountDrop(ContractChecks.SIZE_ANOMALY, cfg.anomalyLevel(),
+                        cfg.maxSizeDecrease()));
+            }
+            DeequAdapter.Anomaly quarantineRate = DeequAdapter.Anomaly.shareRise(ContractChecks.QUARANTINE_RATE_ANOMALY,
+                    cfg.anomalyLevel(), "_quarantined", cfg.maxQuarantineRateIncrease());
+            anomalies.add(quarantineRate);
+            // One Deequ scan fills the cache and measures every rule, the row count and the quarantined
+            // share (the quarantine-rate anomaly's own analyzer): no separate counting job.
+            DeequAdapter.Verification v = DeequAdapter.verify(name, flagged,
+                    ContractChecks.datasetConstraints(d, rules, cfg), anomalies,
+                    history.getOrDefault(name, List.of()), dataTime);
+            Double rows = v.rows();
+            long batchRows = rows == null ? 0L : Math.round(rows);
+            Double share = v.metric(DeequAdapter.analyzer(quarantineRate));
+            long quarantinedRows = batchRows == 0 || share == null ? 0L : Math.round(share * batchRows);
             counts.put(name, new GateResult.Counts(batchRows, batchRows - quarantinedRows, quarantinedRows));
             if (batchRows == 0) {
                 if (d.required()) {
@@ -106,17 +120,6 @@ public final class QualityGate {
                 }
                 continue;
             }
-
-            List<DeequAdapter.Anomaly> anomalies = new ArrayList<>();
-            if (d.isSnapshot()) {
-                anomalies.add(DeequAdapter.Anomaly.rowCountDrop(ContractChecks.SIZE_ANOMALY, cfg.anomalyLevel(),
-                        cfg.maxSizeDecrease()));
-            }
-            anomalies.add(DeequAdapter.Anomaly.shareRise(ContractChecks.QUARANTINE_RATE_ANOMALY, cfg.anomalyLevel(),
-                    "_quarantined", cfg.maxQuarantineRateIncrease()));
-            DeequAdapter.Verification v = DeequAdapter.verify(name, flagged,
-                    ContractChecks.datasetConstraints(d, rules, cfg), anomalies,
-                    history.getOrDefault(name, List.of()), dataTime);
             outcomes.addAll(v.outcomes());
             if (v.metricsJson() != null) {
                 metricRows.add(RowFactory.create(runId, batchId, name, dataTime, v.metricsJson(), checkedAt));
