@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +25,11 @@ public final class MetricsJob {
     public record TableWriter(String table, Supplier<Dataset<Row>> data, Map<String, String> comments) {}
 
     public static List<String> run(Warehouse wh, LocalDate asOf, MetricsConfig cfg) {
+        return run(wh, asOf, cfg, line -> { });
+    }
+
+    /** As {@link #run(Warehouse, LocalDate, MetricsConfig)}, reporting each table's time and Spark jobs to {@code progress}. */
+    public static List<String> run(Warehouse wh, LocalDate asOf, MetricsConfig cfg, Consumer<String> progress) {
         Dataset<Row> employees = wh.read("silver.hris_employees");
         Dataset<Row> matches = wh.read("silver.matches");
         Dataset<Row> meetings = wh.read("silver.meetings");
@@ -54,13 +60,40 @@ public final class MetricsJob {
                     .forEach((name, data) -> writers.add(new TableWriter("staging." + name, () -> data, Map.of())));
 
             List<String> written = new ArrayList<>();
+            org.apache.spark.SparkContext sc = wh.spark().sparkContext();
             for (TableWriter w : writers) {
-                wh.overwrite(w.table(), TableDocs.withComments(w.data().get(), w.comments()));
+                long t0 = System.nanoTime();
+                String group = "metrics:" + w.table();
+                sc.setJobGroup(group, w.table(), false);
+                try {
+                    Dataset<Row> data = TableDocs.withComments(w.data().get(), w.comments());
+                    int planNodes = planNodes(data.queryExecution().analyzed());
+                    wh.overwrite(w.table(), data);
+                    int[] jobs = sc.statusTracker().getJobIdsForGroup(group);
+                    int stages = 0;
+                    for (int id : jobs) {
+                        stages += sc.statusTracker().getJobInfo(id).map(j -> j.stageIds().length).getOrElse(() -> 0);
+                    }
+                    progress.accept(String.format(java.util.Locale.ROOT, "%-32s %6.1f s, %3d Spark jobs, %4d stages, %5d plan nodes",
+                            w.table(), (System.nanoTime() - t0) / 1e9, jobs.length, stages, planNodes));
+                } finally {
+                    sc.clearJobGroup();
+                }
                 written.add(w.table());
             }
             return written;
         } finally {
             cohort.unpersist();
         }
+    }
+
+    /** Nodes of a logical plan, subqueries included: a rough measure of how much Spark must plan. */
+    static int planNodes(org.apache.spark.sql.catalyst.plans.logical.LogicalPlan plan) {
+        int n = 1;
+        scala.collection.Iterator<org.apache.spark.sql.catalyst.plans.logical.LogicalPlan> it = plan.children().iterator();
+        while (it.hasNext()) {
+            n += planNodes(it.next());
+        }
+        return n;
     }
 }
