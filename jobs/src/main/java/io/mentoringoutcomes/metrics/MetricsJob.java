@@ -37,8 +37,15 @@ public final class MetricsJob {
         Dataset<Row> programs = wh.read("silver.programs");
         Optional<Dataset<Row>> jobEvents = wh.readIfExists("silver.hris_job_events");
 
-        // Every table below reads the cohort frame: build it once.
-        Dataset<Row> cohort = CohortMatcher.build(matches, meetings, participants, employees, asOf).cache();
+        // Every table below reads the cohort frame: build it once, and cut its lineage. A plain
+        // cache() keeps the whole cohort plan (hundreds of nodes) inside every table's plan, copied
+        // once per self-join, so each table re-analysed, re-optimised and (AQE) re-planned it after
+        // every stage; a local checkpoint turns it into a one-node scan of materialized rows
+        // (memory, spilling to local disk).
+        long built = System.nanoTime();
+        Dataset<Row> cohort = CohortMatcher.build(matches, meetings, participants, employees, asOf).localCheckpoint(true);
+        progress.accept(String.format(java.util.Locale.ROOT, "%-32s %6.1f s", "cohort frame (checkpointed)",
+                (System.nanoTime() - built) / 1e9));
         try {
             Dataset<Row> retention = RetentionSummary.summary(cohort, cfg.retentionHorizonsMonths(), cfg.minGroupSize(), asOf);
             List<TableWriter> writers = new ArrayList<>();
@@ -83,7 +90,7 @@ public final class MetricsJob {
             }
             return written;
         } finally {
-            cohort.unpersist();
+            release(cohort);
         }
     }
 
@@ -95,5 +102,14 @@ public final class MetricsJob {
             n += planNodes(it.next());
         }
         return n;
+    }
+
+    /** Drops the blocks of a local checkpoint now rather than when the garbage collector gets to them. */
+    static void release(Dataset<Row> checkpointed) {
+        if (checkpointed.queryExecution().analyzed() instanceof org.apache.spark.sql.execution.LogicalRDD rdd) {
+            rdd.rdd().unpersist(false);
+        } else {
+            checkpointed.unpersist();
+        }
     }
 }
