@@ -3,17 +3,19 @@ package io.mentoringoutcomes.metrics;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 
 import java.time.LocalDate;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.to_date;
 
 /**
@@ -76,7 +78,7 @@ public final class CohortMatcher {
         Dataset<Row> candidates = cells
                 .select(col("program_id"), col("department").as("cell_department"), col("job_level").as("cell_job_level"),
                         col("tenure_band").as("cell_band"), col("index_month").as("cell_month"),
-                        col("cell_index_date").as("index_date"))
+                        col("cell_index_date").as("index_date"), col("n_mentees_cell"))
                 .join(e, col("cell_department").equalTo(col("_dep")).and(col("cell_job_level").equalTo(col("_lvl"))))
                 .drop("_dep", "_lvl");
         Dataset<Row> sameCellMentees = mentees.select(col("program_id"), col("employee_id"),
@@ -92,15 +94,15 @@ public final class CohortMatcher {
                         "cell_month"), "left_anti");
         comparators = CohortBuilder.withFollowUp(comparators, asOf, "first_mentee_date");
 
-        Dataset<Row> cellSizes = comparators.groupBy(cols(CELL))
-                .agg(countDistinct("employee_id").as("n_comparators_cell"))
-                .join(cells.drop("cell_index_date"), seq(CELL.toArray(new String[0])));
+        // A comparator's cell columns are its cell's (same department and level, band filtered equal,
+        // index date in the cell's month), so the cell sizes are a window over the comparators: no
+        // aggregate joined back, which put the comparators' plan into this one three times.
         Dataset<Row> weightedComparators = comparators
-                .join(cellSizes, seq(CELL.toArray(new String[0])))
+                .withColumn("n_comparators_cell", size(collect_set(col("employee_id")).over(Window.partitionBy(cols(CELL)))))
                 .withColumn("weight", col("n_mentees_cell").divide(col("n_comparators_cell")))
                 .withColumn("cohort", lit("comparison"));
         Dataset<Row> matchedMentees = mentees
-                .join(cellSizes.select(cols(CELL)), seq(CELL.toArray(new String[0])), "left_semi")
+                .join(comparators.select(cols(CELL)), seq(CELL.toArray(new String[0])), "left_semi")
                 .withColumn("weight", lit(1.0))
                 .withColumn("cohort", lit("mentee"));
         return project(matchedMentees.unionByName(weightedComparators, true).withColumn("method", lit("matched")));

@@ -17,10 +17,10 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.last;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
@@ -154,38 +154,51 @@ public final class KaplanMeier {
      * survival, std_err, ci_low, ci_high; nulls beyond the group's last observed time.
      */
     static Dataset<Row> atGrid(Dataset<Row> curve, List<String> groupCols, Dataset<Row> grid) {
+        // One sort instead of a range join: the grid's points are merged into each group's curve
+        // ordered by time, a curve row before a grid point at the same time (the step is
+        // right-continuous: the value at t includes the events at t), and every grid point takes
+        // the last curve row at or before it. A range join pairs every grid point with every earlier
+        // curve row (months x distinct times per group), which grows with the square of the data.
+        List<String> gridCols = List.of(grid.columns());
         Column[] g = cols(groupCols).toArray(new Column[0]);
-        Dataset<Row> last = curve.groupBy(g).agg(max("time_days").as("_last_time"));
-        Dataset<Row> withLast = grid.join(last, scala.collection.JavaConverters.asScalaBuffer(groupCols).toList());
+        List<Column> curveSide = new ArrayList<>(cols(groupCols));
+        curveSide.add(col("time_days").as("_t"));
+        curveSide.add(lit(0).as("_is_grid"));
+        curveSide.add(struct(col("survival"), col("std_err"), col("ci_low"), col("ci_high")).as("_step"));
+        List<Column> gridSide = new ArrayList<>();
+        for (String c : gridCols) {
+            gridSide.add(col(c));
+        }
+        gridSide.add(col("_horizon_days").as("_t"));
+        gridSide.add(lit(1).as("_is_grid"));
+        Dataset<Row> merged = grid.select(gridSide.toArray(new Column[0]))
+                .unionByName(curve.select(curveSide.toArray(new Column[0])), true);
 
-        Dataset<Row> renamed = curve;
-        for (String c : groupCols) {
-            renamed = renamed.withColumnRenamed(c, "_c_" + c);
-        }
-        renamed = renamed.withColumnRenamed("time_days", "_t");
-        Column joinCond = col("_horizon_days").geq(col("_t"));
-        for (String c : groupCols) {
-            joinCond = joinCond.and(col(c).eqNullSafe(col("_c_" + c)));
-        }
-
-        List<Column> keys = new ArrayList<>();
-        for (String c : withLast.columns()) {
-            keys.add(col(c));
-        }
-        Dataset<Row> stepped = withLast.join(renamed, joinCond, "left")
-                .groupBy(keys.toArray(new Column[0]))
-                .agg(max_by(struct(col("survival"), col("std_err"), col("ci_low"), col("ci_high")), col("_t")).as("_at"));
+        WindowSpec upTo = Window.partitionBy(g).orderBy(col("_t").asc(), col("_is_grid").asc())
+                .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+        WindowSpec whole = Window.partitionBy(g);
+        Column curveTime = when(col("_is_grid").equalTo(0), col("_t"));
+        Dataset<Row> stepped = merged
+                .withColumn("_at", last(col("_step"), true).over(upTo))
+                .withColumn("_last_time", max(curveTime).over(whole))
+                // Grid points of a group without any curve row are dropped, as an inner join would.
+                .filter(col("_is_grid").equalTo(1).and(col("_last_time").isNotNull()));
 
         Column beyond = col("_horizon_days").gt(col("_last_time"));
         // No row at or before the horizon means no event yet: S = 1 with zero variance.
         Column none = col("_at").isNull();
         Column nullDouble = lit(null).cast("double");
-        return stepped
-                .withColumn("survival", when(beyond, nullDouble).when(none, lit(1.0)).otherwise(col("_at.survival")))
-                .withColumn("std_err", when(beyond, nullDouble).when(none, lit(0.0)).otherwise(col("_at.std_err")))
-                .withColumn("ci_low", when(beyond, nullDouble).when(none, lit(1.0)).otherwise(col("_at.ci_low")))
-                .withColumn("ci_high", when(beyond, nullDouble).when(none, lit(1.0)).otherwise(col("_at.ci_high")))
-                .drop("_at", "_last_time", "_horizon_days");
+        List<Column> out = new ArrayList<>(cols(groupCols));
+        for (String c : gridCols) {
+            if (!groupCols.contains(c) && !c.equals("_horizon_days")) {
+                out.add(col(c));
+            }
+        }
+        out.add(when(beyond, nullDouble).when(none, lit(1.0)).otherwise(col("_at.survival")).as("survival"));
+        out.add(when(beyond, nullDouble).when(none, lit(0.0)).otherwise(col("_at.std_err")).as("std_err"));
+        out.add(when(beyond, nullDouble).when(none, lit(1.0)).otherwise(col("_at.ci_low")).as("ci_low"));
+        out.add(when(beyond, nullDouble).when(none, lit(1.0)).otherwise(col("_at.ci_high")).as("ci_high"));
+        return stepped.select(out.toArray(new Column[0]));
     }
 
     /** Standard error of S itself (delta method on Greenwood's log-scale error): S x se(log S). */

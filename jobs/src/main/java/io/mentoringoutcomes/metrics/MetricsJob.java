@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +25,11 @@ public final class MetricsJob {
     public record TableWriter(String table, Supplier<Dataset<Row>> data, Map<String, String> comments) {}
 
     public static List<String> run(Warehouse wh, LocalDate asOf, MetricsConfig cfg) {
+        return run(wh, asOf, cfg, line -> { });
+    }
+
+    /** As {@link #run(Warehouse, LocalDate, MetricsConfig)}, reporting each table's time and Spark jobs to {@code progress}. */
+    public static List<String> run(Warehouse wh, LocalDate asOf, MetricsConfig cfg, Consumer<String> progress) {
         Dataset<Row> employees = wh.read("silver.hris_employees");
         Dataset<Row> matches = wh.read("silver.matches");
         Dataset<Row> meetings = wh.read("silver.meetings");
@@ -31,8 +37,15 @@ public final class MetricsJob {
         Dataset<Row> programs = wh.read("silver.programs");
         Optional<Dataset<Row>> jobEvents = wh.readIfExists("silver.hris_job_events");
 
-        // Every table below reads the cohort frame: build it once.
-        Dataset<Row> cohort = CohortMatcher.build(matches, meetings, participants, employees, asOf).cache();
+        // Every table below reads the cohort frame: build it once, and cut its lineage. A plain
+        // cache() keeps the whole cohort plan (hundreds of nodes) inside every table's plan, copied
+        // once per self-join, so each table re-analysed, re-optimised and (AQE) re-planned it after
+        // every stage; a local checkpoint turns it into a one-node scan of materialized rows
+        // (memory, spilling to local disk).
+        long built = System.nanoTime();
+        Dataset<Row> cohort = CohortMatcher.build(matches, meetings, participants, employees, asOf).localCheckpoint(true);
+        progress.accept(String.format(java.util.Locale.ROOT, "%-32s %6.1f s", "cohort frame (checkpointed)",
+                (System.nanoTime() - built) / 1e9));
         try {
             Dataset<Row> retention = RetentionSummary.summary(cohort, cfg.retentionHorizonsMonths(), cfg.minGroupSize(), asOf);
             List<TableWriter> writers = new ArrayList<>();
@@ -54,13 +67,49 @@ public final class MetricsJob {
                     .forEach((name, data) -> writers.add(new TableWriter("staging." + name, () -> data, Map.of())));
 
             List<String> written = new ArrayList<>();
+            org.apache.spark.SparkContext sc = wh.spark().sparkContext();
             for (TableWriter w : writers) {
-                wh.overwrite(w.table(), TableDocs.withComments(w.data().get(), w.comments()));
+                long t0 = System.nanoTime();
+                String group = "metrics:" + w.table();
+                sc.setJobGroup(group, w.table(), false);
+                try {
+                    Dataset<Row> data = TableDocs.withComments(w.data().get(), w.comments());
+                    int planNodes = planNodes(data.queryExecution().analyzed());
+                    wh.overwrite(w.table(), data);
+                    int[] jobs = sc.statusTracker().getJobIdsForGroup(group);
+                    int stages = 0;
+                    for (int id : jobs) {
+                        stages += sc.statusTracker().getJobInfo(id).map(j -> j.stageIds().length).getOrElse(() -> 0);
+                    }
+                    progress.accept(String.format(java.util.Locale.ROOT, "%-32s %6.1f s, %3d Spark jobs, %4d stages, %5d plan nodes",
+                            w.table(), (System.nanoTime() - t0) / 1e9, jobs.length, stages, planNodes));
+                } finally {
+                    sc.clearJobGroup();
+                }
                 written.add(w.table());
             }
             return written;
         } finally {
-            cohort.unpersist();
+            release(cohort);
+        }
+    }
+
+    /** Nodes of a logical plan, subqueries included: a rough measure of how much Spark must plan. */
+    static int planNodes(org.apache.spark.sql.catalyst.plans.logical.LogicalPlan plan) {
+        int n = 1;
+        scala.collection.Iterator<org.apache.spark.sql.catalyst.plans.logical.LogicalPlan> it = plan.children().iterator();
+        while (it.hasNext()) {
+            n += planNodes(it.next());
+        }
+        return n;
+    }
+
+    /** Drops the blocks of a local checkpoint now rather than when the garbage collector gets to them. */
+    static void release(Dataset<Row> checkpointed) {
+        if (checkpointed.queryExecution().analyzed() instanceof org.apache.spark.sql.execution.LogicalRDD rdd) {
+            rdd.rdd().unpersist(false);
+        } else {
+            checkpointed.unpersist();
         }
     }
 }

@@ -52,14 +52,11 @@ public final class PromotionSummary {
                 .withColumn("promotion_rate", lit(1.0).minus(col("retention")))
                 .withColumn("ci_low", lit(1.0).minus(col("retention_ci_high")))
                 .withColumn("ci_high", lit(1.0).minus(col("retention_ci_low")));
-        Dataset<Row> comparison = raw.filter(col("cohort").equalTo("comparison"))
-                .select(col("program_id"), col("method"), col("horizon_months"),
-                        col("promotion_rate").as("_r0"), col("_se_s").as("_se0"), col("n_employees").as("_n0"));
         Column isContrast = col("cohort").notEqual("comparison").and(col("_n0").geq(minGroupSize));
         Column diff = col("promotion_rate").minus(col("_r0"));
         Column seDiff = sqrt(col("_se_s").multiply(col("_se_s")).plus(col("_se0").multiply(col("_se0"))));
         Column nullD = lit(null).cast("double");
-        Dataset<Row> out = raw.join(comparison, CohortMatcher.seq("program_id", "method", "horizon_months"), "left")
+        Dataset<Row> out = RetentionSummary.withComparison(raw, "promotion_rate").withColumnRenamed("_s0", "_r0")
                 .withColumn("difference", when(isContrast, diff).otherwise(nullD))
                 .withColumn("difference_ci_low", when(isContrast, diff.minus(seDiff.multiply(KaplanMeier.Z_95))).otherwise(nullD))
                 .withColumn("difference_ci_high", when(isContrast, diff.plus(seDiff.multiply(KaplanMeier.Z_95))).otherwise(nullD))

@@ -44,10 +44,7 @@ public final class RetentionSummary {
 
     public static Dataset<Row> summary(Dataset<Row> cohort, List<Integer> horizonsMonths, int minGroupSize, LocalDate asOf) {
         Dataset<Row> raw = unsuppressed(cohort, horizonsMonths);
-        Dataset<Row> comparison = raw.filter(col("cohort").equalTo("comparison"))
-                .select(col("program_id"), col("method"), col("horizon_months"),
-                        col("retention").as("_s0"), col("_se_s").as("_se0"), col("n_employees").as("_n0"));
-        Dataset<Row> joined = raw.join(comparison, CohortMatcher.seq("program_id", "method", "horizon_months"), "left");
+        Dataset<Row> joined = withComparison(raw, "retention");
         Column isContrast = col("cohort").notEqual("comparison").and(col("_n0").geq(minGroupSize));
         Column diff = col("retention").minus(col("_s0"));
         Column seDiff = sqrt(col("_se_s").multiply(col("_se_s")).plus(col("_se0").multiply(col("_se0"))));
@@ -82,6 +79,21 @@ public final class RetentionSummary {
                 .withColumnRenamed("survival", "retention")
                 .withColumnRenamed("ci_low", "retention_ci_low")
                 .withColumnRenamed("ci_high", "retention_ci_high");
+    }
+
+    /**
+     * Adds _s0, _se0 and _n0: {@code valueColumn}, _se_s and n_employees of the comparison row of
+     * the same program, method and horizon (null when there is none). A window over the one frame
+     * rather than a join of the frame with its own comparison rows, which would compute it twice.
+     */
+    static Dataset<Row> withComparison(Dataset<Row> raw, String valueColumn) {
+        org.apache.spark.sql.expressions.WindowSpec same = org.apache.spark.sql.expressions.Window
+                .partitionBy("program_id", "method", "horizon_months");
+        Column isComparison = col("cohort").equalTo("comparison");
+        return raw
+                .withColumn("_s0", max(when(isComparison, col(valueColumn))).over(same))
+                .withColumn("_se0", max(when(isComparison, col("_se_s"))).over(same))
+                .withColumn("_n0", max(when(isComparison, col("n_employees"))).over(same));
     }
 
     static Dataset<Row> horizons(Dataset<Row> like, List<Integer> horizonsMonths) {

@@ -175,10 +175,16 @@ public final class SatisfactionSummary {
 
     /** Rows per cohort; mentee rows also carry the comparison cohort of the same program and method. */
     private static Dataset<Row> compareToComparison(Dataset<Row> stats, String metric, String note, double scale, double[] clamp) {
-        Dataset<Row> comparison = stats.where(col("cohort").equalTo("comparison"))
-                .select(col("program_id"), col("method"), col("n").as("c_n"), col("mean").as("c_mean"),
-                        col("sd").as("c_sd"), col("n_eff").as("c_n_eff"), lit("mentee").as("cohort"));
-        Dataset<Row> j = stats.join(comparison, scala(List.of("program_id", "method", "cohort")), "left");
+        // The comparison cohort's figures beside the mentee row of the same program and method: a
+        // window over the one frame rather than a join of the frame with itself (computed twice).
+        org.apache.spark.sql.expressions.WindowSpec same = Window.partitionBy("program_id", "method");
+        Column isMentee = col("cohort").equalTo("mentee");
+        Column isComparison = col("cohort").equalTo("comparison");
+        Dataset<Row> j = stats
+                .withColumn("c_n", when(isMentee, max(when(isComparison, col("n"))).over(same)))
+                .withColumn("c_mean", when(isMentee, max(when(isComparison, col("mean"))).over(same)))
+                .withColumn("c_sd", when(isMentee, max(when(isComparison, col("sd"))).over(same)))
+                .withColumn("c_n_eff", when(isMentee, max(when(isComparison, col("n_eff"))).over(same)));
         Column se = Intervals.meanSe(col("sd"), col("n_eff"));
         Column seC = Intervals.meanSe(col("c_sd"), col("c_n_eff"));
         Column seD = sqrt(se.multiply(se).plus(seC.multiply(seC)));

@@ -91,7 +91,7 @@ public final class Pipeline {
         Instant started = Instant.now();
         StageLog log = StageLog.start("metrics", "silver -> staging, as of " + ctx.asOf()
                 + ", min group size " + cfg.minGroupSize());
-        List<String> written = MetricsJob.run(ctx.warehouse(), ctx.asOf(), cfg);
+        List<String> written = MetricsJob.run(ctx.warehouse(), ctx.asOf(), cfg, log::info);
         log.done("wrote " + String.join(", ", written));
         PipelineRuns.record(ctx, "metrics", "succeeded", started, Map.of("staging_tables", written));
         return OK;

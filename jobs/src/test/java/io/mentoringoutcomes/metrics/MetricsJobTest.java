@@ -45,7 +45,8 @@ class MetricsJobTest extends SparkTestBase {
 
         List<String> written = MetricsJob.run(wh, LocalDate.of(2024, 12, 31), MetricsConfig.defaults().withMinGroupSize(1));
         assertEquals(List.of("staging.retention_summary", "staging.retention_curve", "staging.matching_balance",
-                "staging.program_roi", "staging.promotion_summary"), written);
+                "staging.program_roi", "staging.promotion_summary", "staging.turnover_rate", "staging.satisfaction_summary",
+                "staging.engagement_summary", "staging.match_health"), written);
         // P1 and ALL x 3 cohorts (mentee matched/naive, comparison matched/naive, mentor naive) x 3 horizons.
         assertEquals(2 * 5 * 3, wh.read("staging.retention_summary").count());
         assertEquals(2 * 4, wh.read("staging.program_roi").count());
