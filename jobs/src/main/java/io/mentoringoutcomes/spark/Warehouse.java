@@ -139,11 +139,28 @@ public final class Warehouse {
         return false;
     }
 
-    /** Registers {@code layer.noun} in the session catalog, pointing at the Delta location. */
+    /** What this JVM's catalog points each name at: registering again is then free. */
+    private static final java.util.concurrent.ConcurrentMap<String, String> REGISTERED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Registers {@code layer.noun} in the session catalog, pointing at the Delta location. A name
+     * registered for another warehouse earlier in this session is re-pointed (the tables are
+     * external, so dropping the name never touches data).
+     */
     public void register(String table) {
+        String location = path(table);
+        String key = System.identityHashCode(spark.sharedState()) + ":" + table;
+        if (location.equals(REGISTERED.get(key)) && spark.catalog().tableExists(table)) {
+            return;
+        }
         String[] parts = split(table);
         spark.sql("CREATE DATABASE IF NOT EXISTS " + parts[0]);
-        spark.sql("CREATE TABLE IF NOT EXISTS " + table + " USING delta LOCATION '" + path(table) + "'");
+        if (REGISTERED.containsKey(key)) {
+            spark.sql("DROP TABLE IF EXISTS " + table);
+        }
+        spark.sql("CREATE TABLE IF NOT EXISTS " + table + " USING delta LOCATION '" + location + "'");
+        REGISTERED.put(key, location);
     }
 
     /** Registers every Delta table found under the warehouse, so SQL can name all of them. */
