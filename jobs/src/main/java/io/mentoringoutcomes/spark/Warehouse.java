@@ -151,14 +151,24 @@ public final class Warehouse {
     public void register(String table) {
         String location = path(table);
         String key = System.identityHashCode(spark.sharedState()) + ":" + table;
-        if (location.equals(REGISTERED.get(key)) && spark.catalog().tableExists(table)) {
-            return;
-        }
         String[] parts = split(table);
-        spark.sql("CREATE DATABASE IF NOT EXISTS " + parts[0]);
-        if (REGISTERED.containsKey(key)) {
-            spark.sql("DROP TABLE IF EXISTS " + table);
+        if (spark.catalog().tableExists(table)) {
+            String type;
+            try {
+                type = spark.catalog().getTable(table).tableType();
+            } catch (org.apache.spark.sql.AnalysisException e) {
+                throw new IllegalStateException("cannot inspect " + table + " in the session catalog", e);
+            }
+            if (!"VIEW".equals(type) && location.equals(REGISTERED.get(key))) {
+                return;
+            }
+            // Another warehouse's table or a pinned view (--as-reported-on) holds the name.
+            if ("MANAGED".equals(type)) {
+                throw new IllegalStateException(table + " is a managed table in this session; refusing to drop it");
+            }
+            spark.sql(("VIEW".equals(type) ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + table);
         }
+        spark.sql("CREATE DATABASE IF NOT EXISTS " + parts[0]);
         spark.sql("CREATE TABLE IF NOT EXISTS " + table + " USING delta LOCATION '" + location + "'");
         REGISTERED.put(key, location);
     }
