@@ -154,7 +154,8 @@ def resolve_settings(context) -> dict:
                         os.environ.get("MENTORING_OUTCOMES_INPUT"), str(REPO_ROOT / "sample-data")),
         "warehouse": _first(conf.get("warehouse"), _variable("mentoring_outcomes_warehouse"),
                             os.environ.get("MENTORING_OUTCOMES_WAREHOUSE"), str(REPO_ROOT / "warehouse")),
-        "jar": _first(conf.get("jar"), _variable("mentoring_outcomes_jar"),
+        # Like spark-submit, the jar is never taken from the run conf: choosing it is choosing the code.
+        "jar": _first(_variable("mentoring_outcomes_jar"),
                       os.environ.get("MENTORING_OUTCOMES_JAR"), str(DEFAULT_JAR)),
         "spark_submit": _first(_variable("mentoring_outcomes_spark_submit"), os.environ.get("SPARK_SUBMIT"),
                                "spark-submit"),

@@ -123,12 +123,12 @@ def test_settings_precedence_without_variables(dagmod, monkeypatch):
     monkeypatch.setenv("SPARK_SUBMIT", "/env/spark-submit")
     monkeypatch.delenv("MENTORING_OUTCOMES_MASTER", raising=False)
     monkeypatch.delenv("MENTORING_OUTCOMES_JAR", raising=False)
-    s = dagmod.resolve_settings(_context(conf={"master": "spark://h:7077", "spark_submit": "/evil"},
+    s = dagmod.resolve_settings(_context(conf={"master": "spark://h:7077", "spark_submit": "/evil", "jar": "/evil.jar"},
                                          logical_date=datetime(2026, 11, 23, 2, tzinfo=timezone.utc)))
     assert s["master"] == "spark://h:7077"          # conf
     assert s["input"] == "/var/in"                  # Variable
     assert s["warehouse"] == "/env/wh"              # env
-    assert s["jar"] == str(dagmod.DEFAULT_JAR)      # default
+    assert s["jar"] == str(dagmod.DEFAULT_JAR)      # default, never from conf
     assert s["spark_submit"] == "/env/spark-submit"  # never from conf
     assert s["as_of"] == "2026-11-23"
     s = dagmod.resolve_settings(_context())

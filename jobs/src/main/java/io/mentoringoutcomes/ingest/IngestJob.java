@@ -81,6 +81,11 @@ public final class IngestJob {
             if (files.isEmpty()) {
                 String what = dataset.required() ? "required dataset not delivered" : "optional dataset not delivered";
                 log.info(dataset.dataset() + ": " + what);
+                // A re-run of a night whose file was withdrawn must not keep the earlier run's rows.
+                String table = bronzeTable(dataset.dataset());
+                if (wh.exists(table)) {
+                    wh.deltaTable(table).delete(BATCH_ID + " = '" + ctx.batchId() + "'");
+                }
                 continue;
             }
             Dataset<Row> raw = null;
@@ -145,6 +150,10 @@ public final class IngestJob {
     private static Map<String, Long> writeQuarantine(Warehouse wh, RunContext ctx, List<Dataset<Row>> parts) {
         Map<String, Long> counts = new LinkedHashMap<>();
         if (parts.isEmpty()) {
+            // Nothing was delivered: still clear what an earlier run of this night quarantined.
+            if (wh.exists(Quarantine.TABLE)) {
+                wh.deltaTable(Quarantine.TABLE).delete("batch_id = '" + ctx.batchId() + "' AND stage = 'ingest'");
+            }
             return counts;
         }
         Dataset<Row> all = parts.stream().reduce(Dataset::unionByName).orElseThrow();

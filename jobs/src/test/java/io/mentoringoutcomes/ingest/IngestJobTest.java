@@ -47,6 +47,19 @@ class IngestJobTest extends SparkTestBase {
         Pipeline.refine(ctx, CONTRACT, batches);
     }
 
+    private static void copyWithout(Path from, Path to, String skipped) {
+        try {
+            Files.createDirectories(to);
+            try (var files = Files.list(from)) {
+                for (Path f : files.filter(f -> !f.getFileName().toString().equals(skipped)).toList()) {
+                    Files.copy(f, to.resolve(f.getFileName()));
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static List<String> strings(Dataset<Row> df) {
         return df.collectAsList().stream().map(r -> r.mkString("|")).sorted().toList();
     }
@@ -108,6 +121,12 @@ class IngestJobTest extends SparkTestBase {
         assertEquals(0L, wh.lastCommitMetrics("silver.meetings").getOrDefault("numTargetRowsInserted", 0L));
         assertEquals(0L, wh.lastCommitMetrics("silver.meetings").getOrDefault("numTargetRowsUpdated", 0L));
         assertEquals(silverVersion + 1, wh.version("silver.meetings"));
+
+        // Re-running night 1 after its surveys file was withdrawn drops that night's survey rows from bronze.
+        Path withdrawn = dir.resolve("night1-without-surveys");
+        copyWithout(NIGHT1, withdrawn, "surveys.jsonl");
+        IngestJob.run(night(wh, withdrawn, "2025-06-30", "r1-withdrawn"), CONTRACT);
+        assertEquals(0, wh.read("bronze.surveys").count());
 
         ingestAndRefine(night(wh, NIGHT2, "2025-07-31", "r2"));
         // MT4's rating was corrected from 8 to 9, MT6 is new; MT1 and MT3 were not re-delivered.
