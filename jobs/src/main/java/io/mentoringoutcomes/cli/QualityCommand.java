@@ -54,7 +54,7 @@ public final class QualityCommand implements Callable<Integer> {
             return Pipeline.quality(ctx, Contract.standard(), cfg);
         }
         OutputAudit.AuditResult r = OutputAudit.audit(ctx.warehouse(), ctx.runId(), ctx.batchId(), cfg);
-        List<CheckOutcome> blocking = r.outcomes().stream().filter(o -> !o.passed() && cfg.blocks(o.level())).toList();
+        List<CheckOutcome> blocking = r.outcomes().stream().filter(cfg::blocks).toList();
         commandSpec.commandLine().getOut().print(QualityReport.render(ctx.warehouse(), ctx.runId()));
         if (!blocking.isEmpty()) {
             var err = commandSpec.commandLine().getErr();

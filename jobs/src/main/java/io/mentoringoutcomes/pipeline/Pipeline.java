@@ -108,7 +108,7 @@ public final class Pipeline {
         StageLog log = StageLog.start("audit", "auditing " + staging.size() + " staging tables");
         OutputAudit.AuditResult audit = OutputAudit.audit(wh, staging, ctx.runId(), ctx.batchId(), cfg);
         List<String> blocking = audit.outcomes().stream()
-                .filter(o -> !o.passed() && cfg.blocks(o.level())).map(CheckOutcome::describe).toList();
+                .filter(cfg::blocks).map(CheckOutcome::describe).toList();
         log.done(audit.outcomes().size() + " checks, " + blocking.size() + " blocking failures");
         if (!blocking.isEmpty()) {
             reportBlocked("output audit", blocking);

@@ -29,7 +29,7 @@ public record GateResult(
 
     /** The failed checks whose level blocks publication. */
     public List<CheckOutcome> blockingFailures(QualityConfig cfg) {
-        return outcomes.stream().filter(o -> !o.passed() && cfg.blocks(o.level())).toList();
+        return outcomes.stream().filter(cfg::blocks).toList();
     }
 
     public List<CheckOutcome> failures() {

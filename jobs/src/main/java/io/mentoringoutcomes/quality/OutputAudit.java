@@ -61,7 +61,7 @@ public final class OutputAudit {
 
         /** Whether one staging table ({@code staging.x}) passed its blocking checks. */
         public boolean publishable(String table, QualityConfig cfg) {
-            return outcomes.stream().noneMatch(o -> o.dataset().equals(table) && !o.passed() && cfg.blocks(o.level()));
+            return outcomes.stream().noneMatch(o -> o.dataset().equals(table) && cfg.blocks(o));
         }
     }
 
@@ -77,7 +77,7 @@ public final class OutputAudit {
             outcomes.addAll(auditTable(wh, table, cfg));
         }
         QualityGate.writeResults(wh, runId, batchId, outcomes, Timestamp.from(Instant.now()));
-        boolean ok = outcomes.stream().noneMatch(o -> !o.passed() && cfg.blocks(o.level()));
+        boolean ok = outcomes.stream().noneMatch(cfg::blocks);
         return new AuditResult(runId, outcomes, ok);
     }
 

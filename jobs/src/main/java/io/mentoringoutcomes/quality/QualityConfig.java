@@ -72,6 +72,11 @@ public record QualityConfig(
                 anomalyLevel, maxSizeDecrease, maxQuarantineRateIncrease, anomalyHistoryNights, size);
     }
 
+    /** Whether this outcome blocks publication: it failed, at a blocking level. */
+    public boolean blocks(CheckOutcome outcome) {
+        return !outcome.passed() && blocks(outcome.level());
+    }
+
     public boolean blocks(Level level) {
         return blockingLevels.contains(level);
     }

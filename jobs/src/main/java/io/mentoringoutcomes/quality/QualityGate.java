@@ -136,7 +136,7 @@ public final class QualityGate {
         if (!metricRows.isEmpty()) {
             wh.append(OpsTables.DQ_METRICS, spark.createDataFrame(metricRows, OpsTables.DQ_METRICS_SCHEMA));
         }
-        boolean blocked = outcomes.stream().anyMatch(o -> !o.passed() && cfg.blocks(o.level()));
+        boolean blocked = outcomes.stream().anyMatch(cfg::blocks);
         return new GateResult(runId, batchId, clean, outcomes, counts, blocked, cached);
     }
 
