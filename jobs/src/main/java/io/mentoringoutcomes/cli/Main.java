@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 ContractDocsCommand.class,
                 ReportCommand.class,
                 ExportCommand.class,
+                ServeCommand.class,
         })
 public final class Main {
 

@@ -20,8 +20,10 @@ public final class SparkOptions {
     public Integer shufflePartitions;
 
     public Warehouse open() {
-        int partitions = shufflePartitions != null ? shufflePartitions
-                : SparkSessionProvider.defaultShufflePartitions(master);
-        return new Warehouse(SparkSessionProvider.getOrCreate(master, partitions), warehouse);
+        return new Warehouse(SparkSessionProvider.getOrCreate(master, partitions()), warehouse);
+    }
+
+    public int partitions() {
+        return shufflePartitions != null ? shufflePartitions : SparkSessionProvider.defaultShufflePartitions(master);
     }
 }

@@ -104,8 +104,6 @@ public final class GoldSource {
                 continue;
             }
             for (String table : wh.tables(layer)) {
-                // Re-point a name an earlier call (another warehouse, a pinned night) registered.
-                dropRegistration(table);
                 wh.register(table);
             }
         }
@@ -113,30 +111,18 @@ public final class GoldSource {
             return;
         }
         wh.spark().sql("CREATE DATABASE IF NOT EXISTS gold");
-        for (Map.Entry<String, Long> e : pinned.entrySet()) {
-            String table = e.getKey();
-            dropRegistration(table);
-            wh.spark().sql("CREATE VIEW " + table + " AS SELECT * FROM delta.`" + wh.path(table).replace("`", "``")
-                    + "` VERSION AS OF " + e.getValue());
+        for (String table : pinned.keySet()) {
+            wh.unregister(table);
+            wh.spark().sql("CREATE VIEW " + table + " AS " + viewQuery(table));
         }
     }
 
-    /** Drops an earlier registration of the name: only metadata (an external table or a view), never data. */
-    private void dropRegistration(String table) {
-        var catalog = wh.spark().catalog();
-        if (!catalog.tableExists(table)) {
-            return;
-        }
-        String type;
-        try {
-            type = catalog.getTable(table).tableType();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot inspect " + table + ": " + e.getMessage(), e);
-        }
-        switch (type) {
-            case "VIEW" -> wh.spark().sql("DROP VIEW " + table);
-            case "EXTERNAL" -> wh.spark().sql("DROP TABLE " + table);
-            default -> throw new IllegalStateException(table + " is registered as a " + type + " table; refusing to drop it");
-        }
+    /**
+     * The SQL that reads {@code table} as this source does: by path, so a view over it follows
+     * the table's new versions, or pinned with VERSION AS OF.
+     */
+    public String viewQuery(String table) {
+        String query = "SELECT * FROM " + wh.pathIdentifier(table);
+        return isPinned() ? query + " VERSION AS OF " + version(table) : query;
     }
 }

@@ -49,6 +49,11 @@ public final class Warehouse {
         return root + "/" + parts[0] + "/" + parts[1];
     }
 
+    /** {@code table} named by its location, as SQL reads a Delta table by path: {@code delta.`/w/gold/x`}. */
+    public String pathIdentifier(String table) {
+        return "delta.`" + path(table).replace("`", "``") + "`";
+    }
+
     public boolean exists(String table) {
         return DeltaTable.isDeltaTable(spark, path(table));
     }
@@ -153,24 +158,41 @@ public final class Warehouse {
         String key = System.identityHashCode(spark.sharedState()) + ":" + table;
         String[] parts = split(table);
         if (spark.catalog().tableExists(table)) {
-            String type;
-            try {
-                type = spark.catalog().getTable(table).tableType();
-            } catch (org.apache.spark.sql.AnalysisException e) {
-                throw new IllegalStateException("cannot inspect " + table + " in the session catalog", e);
-            }
-            if (!"VIEW".equals(type) && location.equals(REGISTERED.get(key))) {
+            if (!"VIEW".equals(registrationType(table)) && location.equals(REGISTERED.get(key))) {
                 return;
             }
             // Another warehouse's table or a pinned view (--as-reported-on) holds the name.
-            if ("MANAGED".equals(type)) {
-                throw new IllegalStateException(table + " is a managed table in this session; refusing to drop it");
-            }
-            spark.sql(("VIEW".equals(type) ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + table);
+            unregister(table);
         }
         spark.sql("CREATE DATABASE IF NOT EXISTS " + parts[0]);
         spark.sql("CREATE TABLE IF NOT EXISTS " + table + " USING delta LOCATION '" + location + "'");
         REGISTERED.put(key, location);
+    }
+
+    /**
+     * Frees the name {@code table} in the session catalog: drops a view or an external table
+     * (metadata only, never data); refuses a managed table, whose drop would delete data.
+     */
+    public void unregister(String table) {
+        if (!spark.catalog().tableExists(table)) {
+            return;
+        }
+        String type = registrationType(table);
+        switch (type) {
+            case "VIEW" -> spark.sql("DROP VIEW " + table);
+            case "EXTERNAL" -> spark.sql("DROP TABLE " + table);
+            default -> throw new IllegalStateException(table + " is registered as a " + type
+                    + " table in this session; refusing to drop it");
+        }
+        REGISTERED.remove(System.identityHashCode(spark.sharedState()) + ":" + table);
+    }
+
+    private String registrationType(String table) {
+        try {
+            return spark.catalog().getTable(table).tableType();
+        } catch (org.apache.spark.sql.AnalysisException e) {
+            throw new IllegalStateException("cannot inspect " + table + " in the session catalog", e);
+        }
     }
 
     /** Registers every Delta table found under the warehouse, so SQL can name all of them. */

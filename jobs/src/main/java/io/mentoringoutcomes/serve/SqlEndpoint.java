@@ -1,0 +1,82 @@
+package io.mentoringoutcomes.serve;
+
+import io.mentoringoutcomes.publish.GoldSource;
+import io.mentoringoutcomes.spark.SparkSessionProvider;
+import io.mentoringoutcomes.spark.Warehouse;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL endpoint BI tools connect to: Spark's Thrift Server (the HiveServer2 protocol, so any
+ * Hive JDBC/ODBC client, Tableau, Power BI or Superset) over read-only views of the warehouse.
+ *
+ * <p>The views live in a metastore of their own (embedded Derby under {@code metastoreDir}),
+ * recreated at every start: the warehouse stays the only truth and nothing about the catalog
+ * needs migrating. Each view reads its table by path, so a night's publish shows on the next query
+ * without a restart, unless the endpoint serves a pinned night ({@code --as-reported-on}).
+ */
+public final class SqlEndpoint {
+
+    /** Where and what to serve. {@code layers} always contains gold; others only when asked. */
+    public record Settings(String host, int port, List<String> layers, Path metastoreDir) {}
+
+    private SqlEndpoint() {}
+
+    /** The session settings of a served session on top of the common ones. */
+    public static Map<String, String> sessionSettings(Settings settings) {
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("spark.sql.extensions", SparkSessionProvider.DELTA_EXTENSION + "," + ReadOnlyGuard.class.getName());
+        String derby = settings.metastoreDir().resolve("metastore_db").toAbsolutePath().toString();
+        conf.put("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + derby + ";create=true");
+        conf.put("spark.sql.warehouse.dir", settings.metastoreDir().resolve("spark-warehouse").toUri().toString());
+        conf.put("spark.hadoop.hive.server2.thrift.bind.host", settings.host());
+        conf.put("spark.hadoop.hive.server2.thrift.port", String.valueOf(settings.port()));
+        return conf;
+    }
+
+    /**
+     * Creates a view {@code layer.noun} for every table of the given layers: gold as {@code gold}
+     * reads it (current or a pinned night), the other layers as they are now. Returns the names.
+     */
+    public static List<String> createViews(Warehouse wh, GoldSource gold, Collection<String> layers) {
+        SparkSession spark = wh.spark();
+        List<String> views = new ArrayList<>();
+        for (String layer : Warehouse.LAYERS) {
+            if (!layers.contains(layer)) {
+                continue;
+            }
+            List<String> tables = layer.equals("gold") ? gold.tables() : wh.tables(layer);
+            if (tables.isEmpty()) {
+                continue;
+            }
+            spark.sql("CREATE DATABASE IF NOT EXISTS " + layer);
+            for (String table : tables) {
+                String query = layer.equals("gold") ? gold.viewQuery(table)
+                        : "SELECT * FROM " + wh.pathIdentifier(table);
+                wh.unregister(table);
+                spark.sql("CREATE VIEW " + table + " AS " + query);
+                views.add(table);
+            }
+        }
+        return views;
+    }
+
+    /** Arms the read-only guard for {@code views} and starts the Thrift Server on the warehouse's (Hive-catalog) session. */
+    public static HiveThriftServer2 start(Warehouse wh, List<String> views) {
+        SparkSession spark = wh.spark();
+        ReadOnlyGuard.arm(views.stream().map(wh::path).toList());
+        return HiveThriftServer2.startWithContext(spark.sqlContext());
+    }
+
+    /** The JDBC URL a client uses, on the first served layer. */
+    public static String jdbcUrl(Settings settings) {
+        return "jdbc:hive2://" + settings.host() + ":" + settings.port() + "/gold";
+    }
+}

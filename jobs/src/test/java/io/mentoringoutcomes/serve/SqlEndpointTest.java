@@ -1,0 +1,230 @@
+package io.mentoringoutcomes.serve;
+
+import io.mentoringoutcomes.SparkTestBase;
+import io.mentoringoutcomes.publish.GoldSource;
+import io.mentoringoutcomes.spark.Warehouse;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code bin/mentoring-outcomes serve} as a BI tool meets it: a separate process (the README's
+ * command) running Spark's Thrift Server over a warehouse with planted gold figures, and the Hive
+ * JDBC driver, the client Spark ships and BI tools' Spark connectors speak the same protocol as.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SqlEndpointTest extends SparkTestBase {
+
+    static final StructType ROI = StructType.fromDDL(
+            "program_id STRING, horizon_months INT, roi DOUBLE, roi_ci_low DOUBLE, roi_ci_high DOUBLE, suppressed BOOLEAN");
+    static final StructType EMPLOYEES = StructType.fromDDL("employee_id STRING, salary DOUBLE");
+
+    @TempDir
+    static Path dir;
+    static Warehouse wh;
+    static Process server;
+    static final List<String> serverOutput = Collections.synchronizedList(new ArrayList<>());
+    static String url;
+
+    static Dataset<Row> roi(double allRoi) {
+        return spark.createDataFrame(List.of(
+                RowFactory.create("ALL", 12, allRoi, allRoi - 1.0, allRoi + 1.0, false),
+                RowFactory.create("P-LEAD", 12, -0.25, -1.5, 1.0, false),
+                RowFactory.create("P-TINY", 12, null, null, null, true)), ROI);
+    }
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        wh = new Warehouse(spark, dir.resolve("warehouse").toString());
+        wh.overwrite("gold.program_roi", roi(1.5));
+        wh.overwrite("silver.employees", spark.createDataFrame(
+                List.of(RowFactory.create("E1", 81000.0)), EMPLOYEES));
+
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder(projectRoot().resolve("bin/mentoring-outcomes").toString(), "serve",
+                "--warehouse", wh.root(), "--port", String.valueOf(port), "--master", "local[1]",
+                "--metastore-dir", dir.resolve("metastore").toString())
+                .redirectErrorStream(true);
+        pb.environment().put("MENTORING_JAVA_OPTS", "-Xmx1g");
+        server = pb.start();
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    serverOutput.add(line);
+                    if (line.startsWith("[serve] ready")) {
+                        ready.complete(line);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            ready.completeExceptionally(new IllegalStateException("serve ended before it was ready:\n"
+                    + String.join("\n", serverOutput)));
+        }, "serve-output");
+        reader.setDaemon(true);
+        reader.start();
+        String line = ready.get(300, TimeUnit.SECONDS);
+        url = "jdbc:hive2://127.0.0.1:" + port + "/gold";
+        assertTrue(line.contains(url), line);
+        Class.forName("org.apache.hive.jdbc.HiveDriver");
+    }
+
+    @AfterAll
+    static void stopServer() throws InterruptedException {
+        if (server != null) {
+            server.destroy(); // SIGTERM: serve's shutdown hook stops the Thrift Server and Spark
+            if (!server.waitFor(60, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    static List<List<Object>> rows(Connection c, String sql) throws SQLException {
+        List<List<Object>> out = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getObject(i));
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    static String refusal(Connection c, String sql) {
+        SQLException e = assertThrows(SQLException.class, () -> {
+            try (Statement st = c.createStatement()) {
+                st.execute(sql);
+            }
+        }, sql);
+        return e.getMessage();
+    }
+
+    @Test
+    @Order(1)
+    void aJdbcClientReadsProgramRoi() throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "bi-reader", "")) {
+            assertEquals(List.of(
+                            List.of("ALL", 12, 1.5, 0.5, 2.5),
+                            List.of("P-LEAD", 12, -0.25, -1.5, 1.0)),
+                    rows(c, "SELECT program_id, horizon_months, roi, roi_ci_low, roi_ci_high FROM gold.program_roi "
+                            + "WHERE NOT suppressed ORDER BY program_id"));
+            // A suppressed figure stays NULL over JDBC, never 0.
+            assertEquals(Collections.singletonList(null),
+                    rows(c, "SELECT roi FROM program_roi WHERE program_id = 'P-TINY'").get(0));
+            assertTrue(rows(c, "SHOW TABLES IN gold").stream().anyMatch(r -> r.contains("program_roi")));
+            // What a BI tool asks before it draws: the columns and their types, through JDBC metadata.
+            List<String> columns = new ArrayList<>();
+            try (ResultSet rs = c.getMetaData().getColumns(null, "gold", "program_roi", null)) {
+                while (rs.next()) {
+                    columns.add(rs.getString("COLUMN_NAME") + " " + rs.getString("TYPE_NAME"));
+                }
+            }
+            assertEquals(List.of("program_id STRING", "horizon_months INT", "roi DOUBLE", "roi_ci_low DOUBLE",
+                    "roi_ci_high DOUBLE", "suppressed BOOLEAN"), columns);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void servesOnlyGoldAndRefusesWrites() throws Exception {
+        long version = wh.version("gold.program_roi");
+        try (Connection c = DriverManager.getConnection(url, "bi-reader", "")) {
+            List<Object> databases = rows(c, "SHOW DATABASES").stream().map(r -> r.get(0)).toList();
+            assertEquals(List.of("default", "gold"), databases);
+            assertTrue(refusal(c, "SELECT * FROM silver.employees").contains("TABLE_OR_VIEW_NOT_FOUND"));
+            // Nor by path, the way around a catalog: only the served views read data.
+            String silverPath = "delta.`" + wh.path("silver.employees") + "`";
+            for (String around : List.of("SELECT * FROM " + silverPath,
+                    "SELECT p.roi FROM gold.program_roi p JOIN " + silverPath + " e ON p.program_id = e.employee_id",
+                    "DESCRIBE " + silverPath,
+                    "SELECT * FROM parquet.`" + wh.path("silver.employees") + "`")) {
+                assertTrue(refusal(c, around).contains("other than the served views"), around);
+            }
+
+            for (String write : List.of(
+                    "DROP VIEW gold.program_roi",
+                    "CREATE TABLE gold.copy AS SELECT * FROM gold.program_roi",
+                    "CREATE OR REPLACE VIEW gold.program_roi AS SELECT 1 AS roi",
+                    "CREATE TEMPORARY VIEW mine AS SELECT 1 AS x",
+                    "CREATE DATABASE scratch")) {
+                String refused = refusal(c, write);
+                assertTrue(refused.contains("is not a read"), write + " -> " + refused);
+            }
+            refusal(c, "INSERT INTO gold.program_roi VALUES ('X', 12, 9.0, 8.0, 10.0, false)");
+            assertEquals(3, rows(c, "SELECT * FROM gold.program_roi").size());
+        }
+        assertEquals(version, wh.version("gold.program_roi"), "the table was not written");
+    }
+
+    @Test
+    @Order(3) // rewrites the planted figures
+    void aNewPublishShowsWithoutRestart() throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "bi-reader", "")) {
+            double before = (double) rows(c, "SELECT roi FROM gold.program_roi WHERE program_id = 'ALL'").get(0).get(0);
+            wh.overwrite("gold.program_roi", roi(before + 1.0));
+            assertEquals(List.of(List.of(before + 1.0)),
+                    rows(c, "SELECT roi FROM gold.program_roi WHERE program_id = 'ALL'"));
+        }
+    }
+
+    @Test
+    void viewsCoverTheLayersAskedFor() {
+        Warehouse local = new Warehouse(spark, dir.resolve("views-warehouse").toString());
+        local.overwrite("gold.program_roi", roi(1.5));
+        local.overwrite("silver.employees", spark.createDataFrame(List.of(RowFactory.create("E1", 81000.0)), EMPLOYEES));
+        local.overwrite("ops.quarantine", spark.createDataFrame(List.of(RowFactory.create("E1", 1.0)), EMPLOYEES));
+        assertEquals(List.of("gold.program_roi"), SqlEndpoint.createViews(local, GoldSource.current(local), List.of("gold")));
+        assertEquals(List.of("silver.employees", "gold.program_roi"),
+                SqlEndpoint.createViews(local, GoldSource.current(local), List.of("gold", "silver")));
+        assertEquals("VIEW", tableType("silver.employees"));
+        assertEquals(81000.0, spark.sql("SELECT salary FROM silver.employees").head().getDouble(0));
+        local.register("silver.employees"); // back to a table for the tests after this one
+    }
+
+    private static String tableType(String table) {
+        try {
+            return spark.catalog().getTable(table).tableType();
+        } catch (org.apache.spark.sql.AnalysisException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
