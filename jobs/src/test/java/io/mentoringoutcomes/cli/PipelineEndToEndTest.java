@@ -60,6 +60,20 @@ class PipelineEndToEndTest extends SparkTestBase {
 
     @Test
     @Order(2)
+    void goldStaysOnTheMinimalDeltaProtocolOtherEnginesRead() {
+        for (String table : GOLD) {
+            Row detail = spark.sql("DESCRIBE DETAIL " + wh.pathIdentifier("gold." + table)).first();
+            // Reader 1 / writer 2: no table features, so no deletion vectors and no column mapping.
+            assertEquals(1, (int) detail.getAs("minReaderVersion"), table);
+            assertEquals(2, (int) detail.getAs("minWriterVersion"), table);
+            // Delta lists the features writer version 2 implies; nothing beyond them.
+            List<String> features = detail.getList(detail.fieldIndex("tableFeatures"));
+            assertTrue(List.of("appendOnly", "invariants").containsAll(features), table + ": " + features);
+        }
+    }
+
+    @Test
+    @Order(2)
     void exactlyThePlantedDefectsAreQuarantined() {
         List<String> quarantined = new ArrayList<>();
         for (Row r : wh.read("ops.quarantine").select("dataset", "record_key", "rule").orderBy("dataset", "record_key")
