@@ -18,11 +18,10 @@ import java.util.stream.Collectors;
 
 /**
  * Write-audit-publish for the gold outputs: Deequ checks on the {@code staging.*} tables the metrics
- * stage wrote. The checks are derived from column names, so a new staging table is audited without
- * being declared here:
+ * stage wrote. All but the probabilities are derived from column names, so a new staging table is
+ * audited without being declared here:
  * <ul>
- *   <li>{@code unit_interval:<c>}: rates, retention, survival, shares and CI bounds lie in [0, 1]
- *       (numeric columns named {@code retention*, survival*, *ci_low, *ci_high, *_rate, share*, *_share});</li>
+ *   <li>{@code unit_interval:<c>}: the columns {@link #PROBABILITIES} declares lie in [0, 1];</li>
  *   <li>{@code ci_order:<v>}: {@code ci_low <= v <= ci_high} for {@code <v>_ci_low/<v>_ci_high} pairs, or for bare
  *       {@code ci_low/ci_high} around the table's single other rate column (else just low <= high);</li>
  *   <li>{@code non_negative:<n_*>}: counts are not negative;</li>
