@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.IntSupplier;
 
 /**
  * Measures the whole nightly run on a generated organisation, stage by stage, and writes the
@@ -77,10 +76,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
         RunContext ctx = new RunContext(wh, landing.toAbsolutePath().toUri().toString(), asOf, "benchmark-" + employees);
         Contract contract = Contract.standard();
         QualityConfig quality = QualityConfig.defaults().withMinGroupSize(metrics.minGroupSize);
-        int code = stage(stages, "ingest", () -> Pipeline.ingest(ctx, contract));
-        code = code != 0 ? code : stage(stages, "quality", () -> Pipeline.quality(ctx, contract, quality));
-        code = code != 0 ? code : stage(stages, "metrics", () -> Pipeline.metrics(ctx, metrics.config()));
-        code = code != 0 ? code : stage(stages, "publish", () -> Pipeline.publish(ctx, quality));
+        int code = Pipeline.runAll(ctx, contract, quality, metrics.config(),
+                (stage, exit, seconds) -> stages.put(stage, seconds));
         figures.put("stage_seconds", stages);
         figures.put("pipeline_seconds", stages.values().stream().mapToDouble(Double::doubleValue).sum());
         figures.put("heap_pool_peaks_sum_mb", heapPoolPeaksSumMb());
@@ -91,13 +88,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), figures);
         System.out.println("[benchmark] " + String.format(Locale.ROOT, "%,d employees: %s under -Xmx %d MB; figures in %s",
                 employees, stages, figures.get("max_heap_mb"), out));
-        return code;
-    }
-
-    private static int stage(Map<String, Double> stages, String name, IntSupplier run) {
-        long start = System.nanoTime();
-        int code = run.getAsInt();
-        stages.put(name, seconds(start));
         return code;
     }
 

@@ -26,16 +26,7 @@ public final class RunCommand implements Callable<Integer> {
         RunContext ctx = options.context();
         QualityConfig quality = QualityConfig.defaults().withMinGroupSize(metrics.minGroupSize);
         long started = System.nanoTime();
-        int code = Pipeline.ingest(ctx, contract);
-        if (code == Pipeline.OK) {
-            code = Pipeline.quality(ctx, contract, quality);
-        }
-        if (code == Pipeline.OK) {
-            code = Pipeline.metrics(ctx, metrics.config());
-        }
-        if (code == Pipeline.OK) {
-            code = Pipeline.publish(ctx, quality);
-        }
+        int code = Pipeline.runAll(ctx, contract, quality, metrics.config(), (stage, exit, seconds) -> { });
         System.out.printf("[run] %s in %.1f s (run %s, as of %s)%n", code == Pipeline.OK ? "published" : "BLOCKED",
                 (System.nanoTime() - started) / 1e9, ctx.runId(), ctx.asOf());
         return code;

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -36,7 +37,65 @@ public final class Pipeline {
 
     private Pipeline() {}
 
+    /** One stage's name and exit code, and how long it took: what {@link #runAll} reports. */
+    public interface StageObserver {
+        void stageDone(String stage, int exitCode, double seconds);
+    }
+
+    /**
+     * ingest → quality → metrics → publish, stopping at the first stage that does not succeed.
+     * Returns the last stage's exit code ({@link #OK} when gold was published).
+     */
+    public static int runAll(RunContext ctx, Contract contract, QualityConfig quality, MetricsConfig metrics,
+                             StageObserver observer) {
+        int code = timed("ingest", () -> ingest(ctx, contract), observer);
+        code = code != OK ? code : timed("quality", () -> quality(ctx, contract, quality), observer);
+        code = code != OK ? code : timed("metrics", () -> metrics(ctx, metrics), observer);
+        return code != OK ? code : timed("publish", () -> publish(ctx, quality), observer);
+    }
+
+    private static int timed(String stage, IntSupplier body, StageObserver observer) {
+        long start = System.nanoTime();
+        int code = body.getAsInt();
+        observer.stageDone(stage, code, Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+        return code;
+    }
+
+    /**
+     * Runs a stage's body; a stage that throws is recorded in {@code ops.pipeline_runs} as
+     * {@code failed} with its error before the exception goes on, so every run's row is there.
+     */
+    private static int recorded(RunContext ctx, String stage, IntSupplier body) {
+        Instant started = Instant.now();
+        try {
+            return body.getAsInt();
+        } catch (Exception e) { // Spark's SparkException is checked but thrown undeclared
+            try {
+                PipelineRuns.record(ctx, stage, "failed", started, Map.of("error", String.valueOf(e.getMessage())));
+            } catch (RuntimeException recordFailure) {
+                e.addSuppressed(recordFailure);
+            }
+            throw e;
+        }
+    }
+
     public static int ingest(RunContext ctx, Contract contract) {
+        return recorded(ctx, "ingest", () -> ingestStage(ctx, contract));
+    }
+
+    public static int quality(RunContext ctx, Contract contract, QualityConfig cfg) {
+        return recorded(ctx, "quality", () -> qualityStage(ctx, contract, cfg));
+    }
+
+    public static int metrics(RunContext ctx, MetricsConfig cfg) {
+        return recorded(ctx, "metrics", () -> metricsStage(ctx, cfg));
+    }
+
+    public static int publish(RunContext ctx, QualityConfig cfg) {
+        return recorded(ctx, "publish", () -> publishStage(ctx, cfg));
+    }
+
+    private static int ingestStage(RunContext ctx, Contract contract) {
         Instant started = Instant.now();
         IngestJob.Result result = IngestJob.run(ctx, contract);
         List<String> blocking = result.blockingProblems(contract);
@@ -57,7 +116,7 @@ public final class Pipeline {
      * The input gate, then bronze → silver with the rows it let through. A blocking failure
      * leaves silver (and so gold) as it was.
      */
-    public static int quality(RunContext ctx, Contract contract, QualityConfig cfg) {
+    private static int qualityStage(RunContext ctx, Contract contract, QualityConfig cfg) {
         Instant started = Instant.now();
         GateResult gate = QualityGate.evaluate(ctx.warehouse(), contract, ctx.asOf(), ctx.runId(), ctx.batchId(), cfg);
         try {
@@ -87,7 +146,7 @@ public final class Pipeline {
     }
 
     /** Silver → gold staging: every outcome table, computed but not yet visible to BI. */
-    public static int metrics(RunContext ctx, MetricsConfig cfg) {
+    private static int metricsStage(RunContext ctx, MetricsConfig cfg) {
         Instant started = Instant.now();
         StageLog log = StageLog.start("metrics", "silver -> staging, as of " + ctx.asOf()
                 + ", min group size " + cfg.minGroupSize());
@@ -98,7 +157,7 @@ public final class Pipeline {
     }
 
     /** Audit staging with Deequ; publish to gold only when no blocking check failed. */
-    public static int publish(RunContext ctx, QualityConfig cfg) {
+    private static int publishStage(RunContext ctx, QualityConfig cfg) {
         Instant started = Instant.now();
         Warehouse wh = ctx.warehouse();
         List<String> staging = wh.tables("staging");

@@ -8,6 +8,7 @@ import org.apache.spark.sql.types.StructField;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,15 +18,16 @@ import java.util.stream.Collectors;
 
 /**
  * Write-audit-publish for the gold outputs: Deequ checks on the {@code staging.*} tables the metrics
- * stage wrote. The checks are derived from column names, so a new staging table is audited without
- * being declared here:
+ * stage wrote. All but the probabilities are derived from column names, so a new staging table is
+ * audited without being declared here:
  * <ul>
- *   <li>{@code unit_interval:<c>}: rates, retention, survival, shares and CI bounds lie in [0, 1]
- *       (numeric columns named {@code retention*, survival*, *ci_low, *ci_high, *_rate, share*, *_share});</li>
+ *   <li>{@code unit_interval:<c>}: the columns {@link #PROBABILITIES} declares lie in [0, 1];</li>
  *   <li>{@code ci_order:<v>}: {@code ci_low <= v <= ci_high} for {@code <v>_ci_low/<v>_ci_high} pairs, or for bare
  *       {@code ci_low/ci_high} around the table's single other rate column (else just low <= high);</li>
  *   <li>{@code non_negative:<n_*>}: counts are not negative;</li>
  *   <li>{@code privacy:n_employees}: a group below the minimum size is suppressed;</li>
+ *   <li>{@code as_of_is_tonight}: every row's {@code as_of} is the run's, so figures an earlier
+ *       night left in staging (its metrics stage did not run) are never published as tonight's;</li>
  *   <li>{@code not_empty} (Warning): the table has rows.</li>
  * </ul>
  * All but {@code not_empty} are Error: the publish step copies staging to gold only when
@@ -72,9 +74,10 @@ public final class OutputAudit {
 
     /** Audits the given staging tables ({@code staging.x}) and appends the outcomes to {@code ops.dq_results}. */
     public static AuditResult audit(Warehouse wh, List<String> tables, String runId, String batchId, QualityConfig cfg) {
+        LocalDate asOf = LocalDate.parse(batchId); // a run's batch is its as-of date
         List<CheckOutcome> outcomes = new ArrayList<>();
         for (String table : tables) {
-            outcomes.addAll(auditTable(wh, table, cfg));
+            outcomes.addAll(auditTable(wh, table, asOf, cfg));
         }
         QualityGate.writeResults(wh, runId, batchId, outcomes, Timestamp.from(Instant.now()));
         boolean ok = outcomes.stream().noneMatch(cfg::blocks);
@@ -82,9 +85,9 @@ public final class OutputAudit {
     }
 
     /** The checks of one staging table, evaluated by Deequ; nothing is written. */
-    public static List<CheckOutcome> auditTable(Warehouse wh, String table, QualityConfig cfg) {
+    public static List<CheckOutcome> auditTable(Warehouse wh, String table, LocalDate asOf, QualityConfig cfg) {
         Dataset<Row> data = wh.read(table);
-        List<DeequAdapter.Constraint> constraints = constraints(table.substring(table.indexOf('.') + 1), data, cfg);
+        List<DeequAdapter.Constraint> constraints = constraints(table.substring(table.indexOf('.') + 1), data, asOf, cfg);
         if (data.isEmpty()) {
             constraints = List.of(DeequAdapter.Constraint.notEmpty("not_empty", Level.WARNING));
         }
@@ -92,7 +95,7 @@ public final class OutputAudit {
                 .outcomes();
     }
 
-    static List<DeequAdapter.Constraint> constraints(String noun, Dataset<Row> data, QualityConfig cfg) {
+    static List<DeequAdapter.Constraint> constraints(String noun, Dataset<Row> data, LocalDate asOf, QualityConfig cfg) {
         Set<String> numeric = Arrays.stream(data.schema().fields())
                 .filter(f -> f.dataType() instanceof NumericType).map(StructField::name)
                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
@@ -130,6 +133,10 @@ public final class OutputAudit {
             String big = "(n_employees IS NOT NULL AND n_employees >= " + cfg.minGroupSize() + ")";
             String cond = all.contains("suppressed") ? "coalesce(suppressed, false) OR " + big : big;
             out.add(DeequAdapter.Constraint.satisfies("privacy:n_employees", Level.ERROR, cond, 1.0));
+        }
+        if (all.contains("as_of")) {
+            out.add(DeequAdapter.Constraint.satisfies("as_of_is_tonight", Level.ERROR,
+                    "as_of = DATE'" + asOf + "'", 1.0));
         }
         return out;
     }

@@ -112,6 +112,11 @@ public final class Warehouse {
         write(table, data, SaveMode.Overwrite, Map.of("replaceWhere", predicate));
     }
 
+    /** Puts the table's content back as it was at {@code version}, as a new commit (Delta RESTORE). */
+    public void restore(String table, long version) {
+        deltaTable(table).restoreToVersion(version);
+    }
+
     /**
      * Writes with retries: concurrent commits on object stores fail with a retryable
      * conflict, and a nightly batch should not die of one.

@@ -88,4 +88,20 @@ class OutputAuditTest extends SparkTestBase {
                 "non_negative:n_employees", "privacy:n_employees"), cleanChecks);
         assertEquals(r.outcomes().size(), wh.read(OpsTables.DQ_RESULTS).where("run_id = 'run-audit'").count());
     }
+
+    @Test
+    void figuresAnEarlierNightLeftInStagingAreNotPublishedAsTonights() {
+        Warehouse wh = new Warehouse(spark, dir.resolve("stale").toString());
+        StructType withAsOf = PROMOTION.add("as_of", DataTypes.DateType);
+        wh.overwrite("staging.promotion_summary", spark.createDataFrame(List.of(
+                RowFactory.create("P1", 40L, 0.2, 0.1, 0.3, false, java.sql.Date.valueOf("2026-10-31"))), withAsOf));
+        QualityConfig cfg = QualityConfig.defaults();
+
+        OutputAudit.AuditResult tonight = OutputAudit.audit(wh, "run-stale", "2026-11-30", cfg);
+        assertFalse(tonight.publishable());
+        assertEquals(List.of("as_of_is_tonight"), tonight.failures().stream().map(CheckOutcome::check).toList());
+
+        OutputAudit.AuditResult itsOwnNight = OutputAudit.audit(wh, "run-own", "2026-10-31", cfg);
+        assertTrue(itsOwnNight.publishable(), () -> itsOwnNight.failures().toString());
+    }
 }
