@@ -1,203 +1,15 @@
 """End to end against a real Airflow 3 (airflow standalone) and the real trigger command.
 
-One Airflow for the module, on a free loopback port, in a temporary AIRFLOW_HOME. Every process it
-started is killed in teardown (its process group, then any straggler carrying its AIRFLOW_HOME).
+The server (fixture `airflow`) and the real nightly run (fixture `nightly_run`) are session fixtures in
+conftest.py: one Airflow, and one nightly, for the whole session (test_open_formats.py reads the
+warehouse that same run published).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from datetime import datetime, timezone
-from pathlib import Path
 
-import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-PIPELINES = REPO / "pipelines"
-VENV_BIN = Path(sys.executable).parent
-DAG_ID = "mentoring_outcomes_nightly"
-USER = "admin"
-PASSWORD = "e2e-Admin-pass-7c1f"   # fixed by pre-seeding the simple auth manager's password file
-JAR = REPO / "jobs" / "target" / "mentoring-outcomes-jobs-0.1.0-SNAPSHOT-spark-submit.jar"
-STARTUP_TIMEOUT = float(os.environ.get("E2E_AIRFLOW_STARTUP_TIMEOUT", "300"))
-RUN_TIMEOUT = int(os.environ.get("E2E_RUN_TIMEOUT", "900"))
-
-
-# ------------------------------------------------------------------ the CLI under test
-
-def trigger_command() -> list[str]:
-    """bin/mentoring-outcomes trigger when the launcher exists, else java on the built classes."""
-    launcher = REPO / "bin" / "mentoring-outcomes"
-    if launcher.is_file() and os.access(launcher, os.X_OK):
-        return [str(launcher), "trigger"]
-    classes = REPO / "jobs" / "target" / "classes"
-    cp_file = REPO / "jobs" / "target" / "launcher-classpath.txt"
-    if not classes.is_dir() or not cp_file.is_file():
-        pytest.fail("build the jobs module first: ./mvnw -q -B -DskipTests package")
-    cp = f"{classes}:{cp_file.read_text().strip()}"
-    return ["java", "-cp", cp, "io.mentoringoutcomes.cli.Main", "trigger"]
-
-
-def run_trigger(*args: str, env_extra: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
-    env.update(env_extra or {})
-    proc = subprocess.run([*trigger_command(), *args], env=env, capture_output=True, text=True, timeout=timeout)
-    print(f"$ trigger {' '.join(args)}\n[exit {proc.returncode}]\n{proc.stdout}{proc.stderr}")
-    return proc
-
-
-def creds_env(password: str = PASSWORD) -> dict:
-    return {"AIRFLOW_USERNAME": USER, "AIRFLOW_PASSWORD": password}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# ------------------------------------------------------------------ the server
-
-class Airflow:
-    def __init__(self, home: Path, port: int, proc: subprocess.Popen):
-        self.home, self.port, self.proc = home, port, proc
-        self.url = f"http://127.0.0.1:{port}"
-        self._token = None
-
-    def request(self, method: str, path: str, body=None, token: bool = True):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.url + path, data=data, method=method)
-        req.add_header("Content-Type", "application/json")
-        if token:
-            req.add_header("Authorization", f"Bearer {self.token()}")
-        try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
-                raw = resp.read()
-                return resp.status, (json.loads(raw) if raw else None)
-        except urllib.error.HTTPError as e:
-            return e.code, None
-
-    def token(self) -> str:
-        if self._token is None:
-            status, body = self.request("POST", "/auth/token", {"username": USER, "password": PASSWORD}, token=False)
-            assert status in (200, 201), status
-            self._token = body["access_token"]
-        return self._token
-
-    def task_instances(self, run_id: str) -> dict:
-        status, body = self.request("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances")
-        assert status == 200, status
-        return {ti["task_id"]: ti for ti in body["task_instances"]}
-
-    def task_log(self, run_id: str, task_id: str) -> str:
-        files = sorted(self.home.glob(f"logs/dag_id={DAG_ID}/run_id={run_id}/task_id={task_id}/*.log"))
-        return "\n".join(f.read_text(errors="replace") for f in files)
-
-    def log_tail(self, n: int = 60) -> str:
-        log = self.home / "standalone.log"
-        return "\n".join(log.read_text(errors="replace").splitlines()[-n:]) if log.exists() else ""
-
-
-def _kill_everything(home: Path, proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    # Task processes and spark-submit may have left the group (new sessions): find them by their id,
-    # through the AIRFLOW_HOME only this test gave them.
-    marker = f"AIRFLOW_HOME={home}".encode()
-    for _ in range(2):
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit() or int(entry.name) == os.getpid():
-                continue
-            try:
-                environ = (entry / "environ").read_bytes()
-            except OSError:
-                continue
-            if marker + b"\0" in environ or environ.endswith(marker):
-                try:
-                    os.kill(int(entry.name), signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-        time.sleep(0.5)
-
-
-@pytest.fixture(scope="module")
-def airflow(tmp_path_factory):
-    home = tmp_path_factory.mktemp("airflow_home")
-    port = free_port()
-    (home / "simple_auth_manager_passwords.json.generated").write_text(json.dumps({USER: PASSWORD}))
-    spark_home = Path(__import__("pyspark").__file__).parent
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
-    env.update({
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(PIPELINES / "dags"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USER}:admin",
-        "AIRFLOW__CORE__PARALLELISM": "2",
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
-        "AIRFLOW__API__HOST": "127.0.0.1",
-        "AIRFLOW__API__PORT": str(port),
-        "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",
-        "AIRFLOW__API__WORKERS": "1",
-        # pick things up quickly: the DAG folder, new runs, queued tasks
-        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-        "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "10",
-        "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.5",
-        "AIRFLOW__SCHEDULER__JOB_HEARTBEAT_SEC": "2",
-        # no timer: unpausing would otherwise start a scheduled run for the latest 02:00 past
-        "MENTORING_OUTCOMES_SCHEDULE": "none",
-        # the DAG's knobs: one quick retry so a test sees retries happen; spark-submit from this venv
-        "MENTORING_OUTCOMES_RETRIES": "1",
-        "MENTORING_OUTCOMES_RETRY_DELAY_SECONDS": "1",
-        "MENTORING_OUTCOMES_WAREHOUSE": str(home / "default-warehouse"),
-        "SPARK_HOME": str(spark_home),
-        "SPARK_SUBMIT": str(spark_home / "bin" / "spark-submit"),
-        "SPARK_LOCAL_IP": "127.0.0.1",
-        "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '')}",
-    })
-    log = open(home / "standalone.log", "wb")
-    started = time.monotonic()
-    proc = subprocess.Popen([str(VENV_BIN / "airflow"), "standalone"], cwd=home, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    server = Airflow(home, port, proc)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        ready = False
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"airflow standalone exited {proc.returncode}:\n{server.log_tail()}")
-            try:
-                status, _ = server.request("GET", f"/api/v2/dags/{DAG_ID}")
-                if status == 200:
-                    ready = True
-                    break
-            except (urllib.error.URLError, ConnectionError, AssertionError, OSError):
-                server._token = None
-            time.sleep(1)
-        if not ready:
-            pytest.fail(f"Airflow not ready with {DAG_ID} after {STARTUP_TIMEOUT:.0f} s:\n{server.log_tail()}")
-        print(f"airflow standalone ready on {server.url} in {time.monotonic() - started:.1f} s")
-        yield server
-    finally:
-        _kill_everything(home, proc)
-        log.close()
+from e2e_support import DAG_ID, PASSWORD, USER, creds_env, free_port, run_trigger
 
 
 # ------------------------------------------------------------------ error paths, for real
@@ -229,6 +41,9 @@ def test_paused_dag_is_reported_not_queued(airflow, tmp_path):
     # credentials from a file this time
     creds = tmp_path / "airflow.credentials"
     creds.write_text(f"username={USER}\npassword={PASSWORD}\n")
+    # paused whatever ran before in this session (the nightly run unpauses it)
+    status, _ = airflow.request("PATCH", f"/api/v2/dags/{DAG_ID}", {"is_paused": True})
+    assert status == 200, status
     r = run_trigger("--url", airflow.url, "--credentials-file", str(creds), "--run-id", "e2e-paused")
     assert r.returncode == 6
     assert "is paused" in r.stderr and "--unpause" in r.stderr
@@ -312,18 +127,12 @@ def test_dag_with_stand_in_spark_submit(airflow, tmp_path):
 
 # ------------------------------------------------------------------ the nightly run, for real
 
-def test_nightly_run_publishes_gold_tables(airflow, tmp_path):
-    if not JAR.is_file():
-        pytest.fail(f"no {JAR.name}: build it first (./mvnw -q -B -DskipTests package)")
-    warehouse = tmp_path / "warehouse"
-    r = run_trigger("--url", airflow.url, "--unpause", "--wait", "--poll-interval", "1",
-                    "--timeout", str(RUN_TIMEOUT), "--run-id", "e2e-nightly",
-                    "--input", str(REPO / "sample-data"), "--warehouse", str(warehouse),
-                    "--master", "local[2]", "--as-of", "2026-11-22", env_extra=creds_env(), timeout=RUN_TIMEOUT + 60)
-    log = airflow.task_log("e2e-nightly", "ingest")
+def test_nightly_run_publishes_gold_tables(airflow, nightly_run):
+    r, warehouse = nightly_run.trigger, nightly_run.warehouse
+    log = airflow.task_log(nightly_run.run_id, "ingest")
     assert "spark-submit" in log and "io.mentoringoutcomes.cli.Main" in log
     assert r.returncode == 0, r.stderr
-    for task, ti in airflow.task_instances("e2e-nightly").items():
+    for task, ti in airflow.task_instances(nightly_run.run_id).items():
         assert ti["state"] == "success", (task, ti)
     gold = sorted(p.parent.name for p in warehouse.glob("gold/*/_delta_log"))
     assert {"program_roi", "retention_summary", "retention_curve", "turnover_rate"} <= set(gold), gold
