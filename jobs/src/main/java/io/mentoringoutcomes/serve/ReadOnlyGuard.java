@@ -2,6 +2,8 @@ package io.mentoringoutcomes.serve;
 
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.catalyst.expressions.CallMethodViaReflection;
+import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.plans.logical.Command;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
@@ -24,7 +26,8 @@ import java.util.stream.Collectors;
  *   <li>every command that is not a read (INSERT, MERGE, DELETE, CREATE, DROP, ALTER, ADD JAR,
  *       CACHE, ...); queries and SHOW, DESCRIBE, USE, SET, EXPLAIN pass;</li>
  *   <li>every read of data other than a served Delta table: {@code delta.`/warehouse/silver/x`}
- *       or {@code parquet.`/any/file`} would otherwise read what the views leave out.</li>
+ *       or {@code parquet.`/any/file`} would otherwise read what the views leave out;</li>
+ *   <li>{@code reflect}/{@code java_method}, which call static Java methods in the server.</li>
  * </ul>
  * Spark's own switch for file queries ({@code spark.sql.runSQLOnFiles}) cannot do the second:
  * Delta resolves a view's path with the client's session setting, so the views would stop working.
@@ -91,6 +94,11 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
         } else if (plan.children().isEmpty() && !DATA_FREE_LEAVES.contains(name) && !readsServedTable(plan, served)) {
             return Optional.of("a read (" + name + ") of something other than the served views");
         }
+        for (int i = 0; i < plan.expressions().size(); i++) {
+            if (callsJava(plan.expressions().apply(i))) {
+                return Optional.of("reflect/java_method calls Java methods (System.exit among them)");
+            }
+        }
         for (int i = 0; i < plan.children().size(); i++) {
             Optional<String> below = violation(plan.children().apply(i), served);
             if (below.isPresent()) {
@@ -98,6 +106,18 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean callsJava(Expression e) {
+        if (e instanceof CallMethodViaReflection) {
+            return true;
+        }
+        for (int i = 0; i < e.children().size(); i++) {
+            if (callsJava(e.children().apply(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -190,6 +190,9 @@ class SqlEndpointTest extends SparkTestBase {
                 assertTrue(refused.contains("is not a read"), write + " -> " + refused);
             }
             refusal(c, "INSERT INTO gold.program_roi VALUES ('X', 12, 9.0, 8.0, 10.0, false)");
+            assertTrue(refusal(c, "SELECT java_method('java.lang.System', 'exit', 0)").contains("reflect/java_method"));
+            assertTrue(refusal(c, "SELECT roi FROM gold.program_roi WHERE reflect('java.lang.System', 'getenv', 'HOME') "
+                    + "IS NOT NULL").contains("reflect/java_method"));
             assertEquals(3, rows(c, "SELECT * FROM gold.program_roi").size());
         }
         assertEquals(version, wh.version("gold.program_roi"), "the table was not written");
