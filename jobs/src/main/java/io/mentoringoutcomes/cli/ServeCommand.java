@@ -44,7 +44,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--expose-layers", split = ",", paramLabel = "LAYER",
             description = "Also serve these layers' tables as read-only views: silver, ops, staging, bronze "
-                    + "(default: gold only; bronze and silver hold pseudonymisable person-level rows).")
+                    + "(default: gold only; bronze and silver hold person-level rows).")
     List<String> exposeLayers = List.of();
 
     @Option(names = "--as-reported-on", paramLabel = "DATE",
