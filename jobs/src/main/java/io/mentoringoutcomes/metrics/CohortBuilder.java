@@ -81,6 +81,20 @@ public final class CohortBuilder {
                 .otherwise(lit("5+"));
     }
 
+    /** The HRIS snapshot columns the covariates and the follow-up are computed from. */
+    static final String[] COVARIATE_SOURCE = {"employee_id", "hire_date", "termination_date", "termination_type",
+            "department", "job_level", "annual_salary", "performance_rating"};
+
+    /** Employed on {@code indexDate}: hired on or before it, not terminated by it. */
+    public static Column employedAt(Column indexDate) {
+        return col("hire_date").leq(indexDate)
+                .and(col("termination_date").isNull().or(col("termination_date").gt(indexDate)));
+    }
+
+    public static Column tenureYearsAt(Column indexDate) {
+        return datediff(indexDate, col("hire_date")).divide(365.25);
+    }
+
     /**
      * Joins the HRIS snapshot to rows with employee_id and index_date, keeps those employed on the
      * index date (hire_date <= index < termination_date, or no termination) and adds the
@@ -88,15 +102,23 @@ public final class CohortBuilder {
      * (yyyy-MM), annual_salary, performance_rating, plus hire/termination columns for follow-up.
      */
     public static Dataset<Row> withCovariates(Dataset<Row> rows, Dataset<Row> employees) {
-        Dataset<Row> e = employees.select("employee_id", "hire_date", "termination_date", "termination_type",
-                "department", "job_level", "annual_salary", "performance_rating");
-        Column tenure = datediff(col("index_date"), col("hire_date")).divide(365.25);
-        return rows.join(e, "employee_id")
-                .filter(col("hire_date").leq(col("index_date"))
-                        .and(col("termination_date").isNull().or(col("termination_date").gt(col("index_date")))))
-                .withColumn("tenure_years", tenure)
+        return withCovariateColumns(rows.join(employees.select(cols(COVARIATE_SOURCE)), "employee_id"));
+    }
+
+    /** {@link #withCovariates} on rows that already carry the snapshot's {@link #COVARIATE_SOURCE} columns. */
+    static Dataset<Row> withCovariateColumns(Dataset<Row> rows) {
+        return rows.filter(employedAt(col("index_date")))
+                .withColumn("tenure_years", tenureYearsAt(col("index_date")))
                 .withColumn("tenure_band", tenureBand(col("tenure_years")))
                 .withColumn("index_month", date_format(col("index_date"), "yyyy-MM"));
+    }
+
+    private static Column[] cols(String... names) {
+        Column[] out = new Column[names.length];
+        for (int i = 0; i < names.length; i++) {
+            out[i] = col(names[i]);
+        }
+        return out;
     }
 
     /**

@@ -73,19 +73,22 @@ public final class CohortMatcher {
                 .withColumn("cell_index_date", date_add(epoch, col("_median_day")))
                 .drop("_median_day");
 
-        // Candidates share department and level (snapshot values); band and eligibility at the cell's date.
-        Dataset<Row> e = employees.select(col("employee_id"), col("department").as("_dep"), col("job_level").as("_lvl"));
-        Dataset<Row> candidates = cells
+        // Candidates share department and level (snapshot values), are employed on the cell's date and in
+        // its tenure band then. All of it is the join's condition, so the cell x (department, level)
+        // pairs outside the band are never materialised, and the snapshot is joined once, not twice.
+        Dataset<Row> cellKeys = cells
                 .select(col("program_id"), col("department").as("cell_department"), col("job_level").as("cell_job_level"),
                         col("tenure_band").as("cell_band"), col("index_month").as("cell_month"),
-                        col("cell_index_date").as("index_date"), col("n_mentees_cell"))
-                .join(e, col("cell_department").equalTo(col("_dep")).and(col("cell_job_level").equalTo(col("_lvl"))))
-                .drop("_dep", "_lvl");
+                        col("cell_index_date").as("index_date"), col("n_mentees_cell"));
+        Column inCell = col("cell_department").equalTo(col("department"))
+                .and(col("cell_job_level").equalTo(col("job_level")))
+                .and(CohortBuilder.employedAt(col("index_date")))
+                .and(CohortBuilder.tenureBand(CohortBuilder.tenureYearsAt(col("index_date"))).equalTo(col("cell_band")));
+        Dataset<Row> candidates = cellKeys.join(employees.select(cols(List.of(CohortBuilder.COVARIATE_SOURCE))), inCell);
         Dataset<Row> sameCellMentees = mentees.select(col("program_id"), col("employee_id"),
                 col("department").as("cell_department"), col("job_level").as("cell_job_level"),
                 col("tenure_band").as("cell_band"), col("index_month").as("cell_month"));
-        Dataset<Row> comparators = CohortBuilder.withCovariates(candidates, employees)
-                .filter(col("tenure_band").equalTo(col("cell_band")))
+        Dataset<Row> comparators = CohortBuilder.withCovariateColumns(candidates)
                 .join(firstMentee, seq("employee_id"), "left")
                 // Not a mentee before (or on) the index date; a later mentee is censored at that date.
                 .filter(col("first_mentee_date").isNull().or(col("first_mentee_date").gt(col("index_date"))))
