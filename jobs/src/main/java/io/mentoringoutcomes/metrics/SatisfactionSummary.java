@@ -92,8 +92,9 @@ public final class SatisfactionSummary {
         List<Dataset<Row>> parts = new ArrayList<>();
         if (surveys.isPresent()) {
             Dataset<Row> s = surveys.get().where(col("survey_date").leq(lit(Date.valueOf(asOf))));
-            parts.add(engagementDid(cohorts, s));
-            parts.add(enps(cohorts, s));
+            Dataset<Row> answers = answersAroundIndex(cohorts, s);
+            parts.add(engagementDid(answers));
+            parts.add(enps(answers));
             parts.add(relationshipSatisfaction(s));
         }
         parts.add(actionRatingMean(meetings, matches, asOf));
@@ -112,26 +113,37 @@ public final class SatisfactionSummary {
 
     // ------------------------------------------------------------- engagement
 
-    static Dataset<Row> engagementDid(Dataset<Row> cohorts, Dataset<Row> surveys) {
-        Dataset<Row> scores = surveys.where(col("engagement_score").isNotNull())
-                .select(col("employee_id"), col("survey_date"), col("response_id"), col("engagement_score"));
+    /**
+     * Each cohort member's survey answers around their index date, from ONE join of the cohort
+     * frame with the responses (the engagement pre and post windows and the eNPS window together):
+     * pre = engagement_score of the last response in the 12 months before index, post = mean
+     * engagement_score 3-15 months after, enps = the latest eNPS answer 3-15 months after.
+     * Ties on a date are broken by response_id (struct max orders by date, then id).
+     */
+    static Dataset<Row> answersAroundIndex(Dataset<Row> cohorts, Dataset<Row> surveys) {
+        Dataset<Row> answers = surveys.where(col("engagement_score").isNotNull().or(col("enps").isNotNull()))
+                .select(col("employee_id"), col("survey_date"), col("response_id"), col("engagement_score"), col("enps"));
         Dataset<Row> people = cohorts.select(col("program_id"), col("cohort"), col("method"), col("employee_id"),
                 col("index_date"), coalesce(col("weight"), lit(1.0)).as("weight"));
-        List<String> person = List.of("program_id", "cohort", "method", "employee_id", "index_date", "weight");
-        Column[] personCols = person.stream().map(c -> col("p." + c)).toArray(Column[]::new);
+        Column[] personCols = List.of("program_id", "cohort", "method", "employee_id", "index_date", "weight").stream()
+                .map(c -> col("p." + c)).toArray(Column[]::new);
+        Column date = col("s.survey_date");
+        Column before = date.geq(add_months(col("p.index_date"), -12)).and(date.lt(col("p.index_date")));
+        Column after = date.between(add_months(col("p.index_date"), 3), add_months(col("p.index_date"), 15));
+        return people.as("p").join(answers.as("s"), col("p.employee_id").equalTo(col("s.employee_id"))
+                        .and(date.geq(add_months(col("p.index_date"), -12)))
+                        .and(date.leq(add_months(col("p.index_date"), 15))))
+                .groupBy(personCols)
+                .agg(max(when(before.and(col("s.engagement_score").isNotNull()),
+                                struct(date, col("s.response_id"), col("s.engagement_score"))))
+                                .getField("engagement_score").as("pre"),
+                        avg(when(after, col("s.engagement_score"))).as("post"),
+                        max(when(after.and(col("s.enps").isNotNull()), struct(date, col("s.response_id"), col("s.enps"))))
+                                .getField("enps").as("enps"));
+    }
 
-        // The last response in the year before the index date: struct max orders by date, then id.
-        Dataset<Row> pre = people.as("p").join(scores.as("s"), col("p.employee_id").equalTo(col("s.employee_id"))
-                        .and(col("s.survey_date").geq(add_months(col("p.index_date"), -12)))
-                        .and(col("s.survey_date").lt(col("p.index_date"))))
-                .groupBy(personCols)
-                .agg(max(struct(col("s.survey_date"), col("s.response_id"), col("s.engagement_score")))
-                        .getField("engagement_score").as("pre"));
-        Dataset<Row> post = people.as("p").join(scores.as("s"), col("p.employee_id").equalTo(col("s.employee_id"))
-                        .and(col("s.survey_date").between(add_months(col("p.index_date"), 3), add_months(col("p.index_date"), 15))))
-                .groupBy(personCols)
-                .agg(avg("s.engagement_score").as("post"));
-        Dataset<Row> change = pre.join(post, person.stream().collect(scala()))
+    static Dataset<Row> engagementDid(Dataset<Row> answersAroundIndex) {
+        Dataset<Row> change = answersAroundIndex.where(col("pre").isNotNull().and(col("post").isNotNull()))
                 .withColumn("x", col("post").minus(col("pre")));
         return compareToComparison(weightedStats(change), "engagement_did",
                 "change in engagement_score (1-5), pre = last response in 12 months before index, post = mean 3-15 months after; "
@@ -140,17 +152,8 @@ public final class SatisfactionSummary {
 
     // ------------------------------------------------------------------- eNPS
 
-    static Dataset<Row> enps(Dataset<Row> cohorts, Dataset<Row> surveys) {
-        Dataset<Row> answers = surveys.where(col("enps").isNotNull())
-                .select(col("employee_id"), col("survey_date"), col("response_id"), col("enps"));
-        Dataset<Row> people = cohorts.select(col("program_id"), col("cohort"), col("method"), col("employee_id"),
-                col("index_date"), coalesce(col("weight"), lit(1.0)).as("weight"));
-        Column[] personCols = List.of("program_id", "cohort", "method", "employee_id", "index_date", "weight").stream()
-                .map(c -> col("p." + c)).toArray(Column[]::new);
-        Dataset<Row> latest = people.as("p").join(answers.as("s"), col("p.employee_id").equalTo(col("s.employee_id"))
-                        .and(col("s.survey_date").between(add_months(col("p.index_date"), 3), add_months(col("p.index_date"), 15))))
-                .groupBy(personCols)
-                .agg(max(struct(col("s.survey_date"), col("s.response_id"), col("s.enps"))).getField("enps").as("enps"))
+    static Dataset<Row> enps(Dataset<Row> answersAroundIndex) {
+        Dataset<Row> latest = answersAroundIndex.where(col("enps").isNotNull())
                 .withColumn("x", when(col("enps").geq(9), 1.0).when(col("enps").leq(6), -1.0).otherwise(0.0));
         return compareToComparison(weightedStats(latest), "enps",
                 "eNPS = % answering 9-10 minus % answering 0-6 (-100..100), latest answer 3-15 months after index; "
@@ -362,13 +365,5 @@ public final class SatisfactionSummary {
         c.put("as_of", "Day the figures describe.");
         c.put("note", "How the metric is computed, or why it is missing.");
         return c;
-    }
-
-    private static <T> java.util.stream.Collector<T, ?, scala.collection.Seq<T>> scala() {
-        return java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), SatisfactionSummary::scala);
-    }
-
-    private static <T> scala.collection.Seq<T> scala(List<T> list) {
-        return scala.collection.JavaConverters.asScalaBuffer(list).toList();
     }
 }
