@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -53,8 +54,8 @@ public final class ServeCommand implements Callable<Integer> {
     String asReportedOn;
 
     @Option(names = "--metastore-dir", paramLabel = "DIR",
-            description = "Where the endpoint's own catalog (embedded Derby) lives; it is rebuilt at every start "
-                    + "(default: a temporary folder, removed on exit).")
+            description = "Folder under which this process keeps its own catalog (embedded Derby, rebuilt at every "
+                    + "start) and Thrift operation logs, in a subfolder removed on exit (default: java.io.tmpdir).")
     Path metastoreDir;
 
     @Override
@@ -68,33 +69,46 @@ public final class ServeCommand implements Callable<Integer> {
             layers.add(layer);
         }
         assertPortFree();
-        boolean temporary = metastoreDir == null;
-        Path dir = temporary ? Files.createTempDirectory("mentoring-outcomes-serve-") : metastoreDir;
-        clean(dir.resolve("metastore_db"));
+        for (String overriding : List.of("HIVE_SERVER2_THRIFT_BIND_HOST", "HIVE_SERVER2_THRIFT_PORT")) {
+            if (System.getenv(overriding) != null) {
+                // The Thrift Server would take them over --host/--port.
+                throw new IllegalStateException("unset " + overriding + ": serve listens where --host and --port say");
+            }
+        }
+        // A folder of this process's own: two endpoints never share a Derby database or operation logs.
+        Path parent = metastoreDir != null ? Files.createDirectories(metastoreDir) : Path.of(System.getProperty("java.io.tmpdir"));
+        Path dir = Files.createTempDirectory(parent, "mentoring-outcomes-serve-");
+        AtomicReference<HiveThriftServer2> server = new AtomicReference<>();
+        AtomicReference<SparkSession> session = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("[serve] stopping");
+            try {
+                if (server.get() != null) {
+                    server.get().stop();
+                }
+                if (session.get() != null) {
+                    session.get().stop();
+                }
+            } finally {
+                clean(dir);
+                stopped.countDown();
+            }
+        }, "serve-shutdown"));
         // Derby writes its derby.log where derby.system.home points, else into the working directory.
         System.setProperty("derby.system.home", dir.toAbsolutePath().toString());
-        var settings = new SqlEndpoint.Settings(host, port, List.copyOf(layers), dir);
+        var settings = new SqlEndpoint.Settings(host, port, dir);
 
         long started = System.nanoTime();
-        SparkSession session = SparkSessionProvider.getOrCreateWithHiveCatalog(
-                spark.master, spark.partitions(), SqlEndpoint.sessionSettings(settings));
-        Warehouse wh = new Warehouse(session, spark.warehouse);
+        session.set(SparkSessionProvider.getOrCreateWithHiveCatalog(
+                spark.master, spark.partitions(), SqlEndpoint.sessionSettings(settings)));
+        Warehouse wh = new Warehouse(session.get(), spark.warehouse);
         GoldSource gold = GoldSource.of(wh, asReportedOn);
         List<String> views = SqlEndpoint.createViews(wh, gold, layers);
         if (views.stream().noneMatch(v -> v.startsWith("gold."))) {
             System.err.println("[serve] warning: no gold tables under " + wh.root() + " yet; run the pipeline first");
         }
-        HiveThriftServer2 server = SqlEndpoint.start(wh, views);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.err.println("[serve] stopping");
-            server.stop();
-            session.stop();
-            if (temporary) {
-                clean(dir);
-            }
-            stopped.countDown();
-        }, "serve-shutdown"));
+        server.set(SqlEndpoint.start(wh, views));
         awaitListening();
         System.out.printf("[serve] %d read-only views (%s), gold %s%n", views.size(), String.join(", ", views), gold.describe());
         System.out.printf("[serve] ready in %.1f s: %s (stop with Ctrl-C)%n",

@@ -13,8 +13,9 @@ import java.util.Map;
  * so the previous night stays readable by version (time travel) and BI readers never see a half
  * written table. The gold versions written are returned for {@code ops.pipeline_runs}.
  *
- * <p>Delta commits one table at a time. When a write fails part-way through the night, the tables
- * already published tonight are restored to last night's versions, so gold never mixes two nights.
+ * <p>Delta commits one table at a time. When a write fails part-way through the night, every gold
+ * table that moved tonight is restored to last night's version, so gold does not mix two nights.
+ * The exception: a table published for the first time that night has no earlier version and stays.
  */
 public final class Publisher {
 
@@ -34,36 +35,51 @@ public final class Publisher {
         Map<String, Long> lastNight = new LinkedHashMap<>();
         for (String staging : stagingTables) {
             String gold = goldTable(staging);
-            lastNight.put(gold, wh.exists(gold) ? wh.version(gold) : null);
             try {
+                lastNight.put(gold, wh.exists(gold) ? wh.version(gold) : null);
                 wh.overwrite(gold, wh.read(staging));
+                long version = wh.version(gold);
+                versions.put(gold, version);
+                log.info(gold + " -> version " + version);
             } catch (Exception e) { // Spark's SparkException is checked but thrown undeclared
-                List<String> restored = restore(wh, versions.keySet(), lastNight, log);
-                throw new IllegalStateException("publishing " + gold + " failed (" + e.getMessage()
-                        + "); tonight's other gold tables were restored to their previous versions: " + restored, e);
+                List<Exception> restoreFailures = new ArrayList<>();
+                List<String> restored = restore(wh, lastNight, log, restoreFailures);
+                IllegalStateException failure = new IllegalStateException("publishing " + gold + " failed ("
+                        + e.getMessage() + "); gold tables that moved tonight: " + restored, e);
+                restoreFailures.forEach(failure::addSuppressed);
+                throw failure;
             }
-            long version = wh.version(gold);
-            versions.put(gold, version);
-            log.info(gold + " -> version " + version);
         }
         log.done("published");
         return versions;
     }
 
-    /** Puts each table published tonight back at its version before tonight; returns what it did. */
-    private static List<String> restore(Warehouse wh, Iterable<String> publishedTonight, Map<String, Long> lastNight,
-                                        StageLog log) {
+    /**
+     * Puts every gold table that moved tonight (the one that failed included: its commit may have
+     * landed before the error) back at its version before tonight. A restore that fails is collected
+     * in {@code failures} and the others still run. Returns what was done.
+     */
+    private static List<String> restore(Warehouse wh, Map<String, Long> lastNight, StageLog log,
+                                        List<Exception> failures) {
         List<String> done = new ArrayList<>();
-        for (String gold : publishedTonight) {
-            Long version = lastNight.get(gold);
-            if (version == null) {
-                // A first publish has no earlier figures to return to; its version is not recorded as published.
-                done.add(gold + " (new tonight, kept)");
-                continue;
+        for (Map.Entry<String, Long> e : lastNight.entrySet()) {
+            String gold = e.getKey();
+            Long version = e.getValue();
+            try {
+                if (version == null) {
+                    // A first publish has no earlier figures to return to; the night is not recorded as published.
+                    if (wh.exists(gold)) {
+                        done.add(gold + " (first published tonight, kept)");
+                    }
+                } else if (wh.version(gold) != version) {
+                    wh.restore(gold, version);
+                    done.add(gold + " -> version " + version);
+                    log.info("restored " + gold + " to version " + version);
+                }
+            } catch (Exception restoreFailure) {
+                failures.add(restoreFailure);
+                done.add(gold + " NOT restored (" + restoreFailure.getMessage() + ")");
             }
-            wh.restore(gold, version);
-            done.add(gold + " -> version " + version);
-            log.info("restored " + gold + " to version " + version);
         }
         return done;
     }

@@ -24,8 +24,8 @@ import java.util.Map;
  */
 public final class SqlEndpoint {
 
-    /** Where and what to serve. {@code layers} always contains gold; others only when asked. */
-    public record Settings(String host, int port, List<String> layers, Path metastoreDir) {}
+    /** Where to listen, and the folder of this process's own catalog and Thrift operation logs. */
+    public record Settings(String host, int port, Path metastoreDir) {}
 
     private SqlEndpoint() {}
 
@@ -38,6 +38,9 @@ public final class SqlEndpoint {
         conf.put("spark.sql.warehouse.dir", settings.metastoreDir().resolve("spark-warehouse").toUri().toString());
         conf.put("spark.hadoop.hive.server2.thrift.bind.host", settings.host());
         conf.put("spark.hadoop.hive.server2.thrift.port", String.valueOf(settings.port()));
+        // Hive's default is one folder per user under java.io.tmpdir, which a second serve's stop deletes.
+        conf.put("spark.hadoop.hive.server2.logging.operation.log.location",
+                settings.metastoreDir().resolve("operation_logs").toAbsolutePath().toString());
         return conf;
     }
 
@@ -71,11 +74,11 @@ public final class SqlEndpoint {
     /** Arms the read-only guard for {@code views} and starts the Thrift Server on the warehouse's (Hive-catalog) session. */
     public static HiveThriftServer2 start(Warehouse wh, List<String> views) {
         SparkSession spark = wh.spark();
-        ReadOnlyGuard.arm(views.stream().map(wh::path).toList());
+        ReadOnlyGuard.arm(spark, views.stream().map(wh::path).toList());
         return HiveThriftServer2.startWithContext(spark.sqlContext());
     }
 
-    /** The JDBC URL a client uses, on the first served layer. */
+    /** The JDBC URL a client uses, in the gold database. */
     public static String jdbcUrl(Settings settings) {
         return "jdbc:hive2://" + settings.host() + ":" + settings.port() + "/gold";
     }

@@ -45,8 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SqlEndpointTest extends SparkTestBase {
 
-    static final StructType ROI = StructType.fromDDL(
-            "program_id STRING, horizon_months INT, roi DOUBLE, roi_ci_low DOUBLE, roi_ci_high DOUBLE, suppressed BOOLEAN");
+    static final StructType ROI = StructType.fromDDL("program_id STRING, horizon_months INT, "
+            + "roi DOUBLE COMMENT '(benefit - total_cost) / total_cost.', roi_ci_low DOUBLE, roi_ci_high DOUBLE, suppressed BOOLEAN");
     static final StructType EMPLOYEES = StructType.fromDDL("employee_id STRING, salary DOUBLE");
 
     @TempDir
@@ -153,13 +153,19 @@ class SqlEndpointTest extends SparkTestBase {
             assertTrue(rows(c, "SHOW TABLES IN gold").stream().anyMatch(r -> r.contains("program_roi")));
             // What a BI tool asks before it draws: the columns and their types, through JDBC metadata.
             List<String> columns = new ArrayList<>();
+            String roiRemarks = null;
             try (ResultSet rs = c.getMetaData().getColumns(null, "gold", "program_roi", null)) {
                 while (rs.next()) {
                     columns.add(rs.getString("COLUMN_NAME") + " " + rs.getString("TYPE_NAME"));
+                    if (rs.getString("COLUMN_NAME").equals("roi")) {
+                        roiRemarks = rs.getString("REMARKS");
+                    }
                 }
             }
             assertEquals(List.of("program_id STRING", "horizon_months INT", "roi DOUBLE", "roi_ci_low DOUBLE",
                     "roi_ci_high DOUBLE", "suppressed BOOLEAN"), columns);
+            // The table's column comments reach the BI tool through the view.
+            assertEquals("(benefit - total_cost) / total_cost.", roiRemarks);
         }
     }
 
@@ -189,7 +195,26 @@ class SqlEndpointTest extends SparkTestBase {
                 String refused = refusal(c, write);
                 assertTrue(refused.contains("is not a read"), write + " -> " + refused);
             }
-            refusal(c, "INSERT INTO gold.program_roi VALUES ('X', 12, 9.0, 8.0, 10.0, false)");
+            assertTrue(refusal(c, "SELECT * FROM table_changes_by_path('" + wh.path("silver.employees") + "', 0)")
+                    .contains("read-only"));
+            assertTrue(refusal(c, "INSERT INTO gold.program_roi VALUES ('X', 12, 9.0, 8.0, 10.0, false)")
+                    .contains("is not a read"));
+            // By path, the served table itself: the writes Delta offers are refused too.
+            String goldPath = "delta.`" + wh.path("gold.program_roi") + "`";
+            for (String write : List.of(
+                    "INSERT INTO " + goldPath + " VALUES ('X', 12, 9.0, 8.0, 10.0, false)",
+                    "DELETE FROM " + goldPath + " WHERE program_id = 'ALL'",
+                    "RESTORE TABLE " + goldPath + " TO VERSION AS OF 0",
+                    "VACUUM " + goldPath,
+                    "MERGE INTO " + goldPath + " t USING (SELECT 'ALL' AS id) s ON t.program_id = s.id "
+                            + "WHEN MATCHED THEN DELETE",
+                    "UPDATE " + goldPath + " SET roi = 0",
+                    "DESCRIBE HISTORY " + silverPath)) {
+                String refused = refusal(c, write);
+                assertTrue(refused.contains("is not a read"), write + " -> " + refused);
+            }
+            assertTrue(refusal(c, "SELECT * FROM table_changes_by_path('" + wh.path("silver.employees") + "', 0)")
+                    .contains("read-only"));
             assertTrue(refusal(c, "SELECT java_method('java.lang.System', 'exit', 0)").contains("reflect/java_method"));
             assertTrue(refusal(c, "SELECT roi FROM gold.program_roi WHERE reflect('java.lang.System', 'getenv', 'HOME') "
                     + "IS NOT NULL").contains("reflect/java_method"));
@@ -199,7 +224,36 @@ class SqlEndpointTest extends SparkTestBase {
     }
 
     @Test
-    @Order(3) // rewrites the planted figures
+    @Order(3)
+    void refusesSettingsThatReachFileSystemsOrCatalogs() throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "bi-reader", "")) {
+            for (String set : List.of(
+                    "SET spark.sql.catalog.x=org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog",
+                    "SET fs.file.impl=org.apache.hadoop.fs.RawLocalFileSystem",
+                    "SET spark.hadoop.fs.defaultFS=file:///")) {
+                String refused = refusal(c, set);
+                assertTrue(refused.contains("may not be changed"), set + " -> " + refused);
+            }
+            // A spark.sql.* setting is fine, and the session still reads.
+            try (Statement st = c.createStatement()) {
+                st.execute("SET spark.sql.shuffle.partitions=3");
+            }
+            assertEquals(3, rows(c, "SELECT * FROM gold.program_roi").size());
+        }
+        // The same catalog passed in the JDBC URL reaches the session without a statement: every
+        // statement of that session is refused before it is parsed, so no connection is ever opened.
+        String withCatalog = url + "?spark.sql.catalog.x=org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog"
+                + ";spark.sql.catalog.x.url=jdbc:derby:memory:x";
+        SQLException e = assertThrows(SQLException.class, () -> {
+            try (Connection c = DriverManager.getConnection(withCatalog, "bi-reader", "")) {
+                rows(c, "SHOW TABLES IN x.APP");
+            }
+        });
+        assertTrue(e.getMessage().contains("is not accepted"), e.getMessage());
+    }
+
+    @Test
+    @Order(4) // rewrites the planted figures
     void aNewPublishShowsWithoutRestart() throws Exception {
         try (Connection c = DriverManager.getConnection(url, "bi-reader", "")) {
             double before = (double) rows(c, "SELECT roi FROM gold.program_roi WHERE program_id = 'ALL'").get(0).get(0);
@@ -220,7 +274,9 @@ class SqlEndpointTest extends SparkTestBase {
                 SqlEndpoint.createViews(local, GoldSource.current(local), List.of("gold", "silver")));
         assertEquals("VIEW", tableType("silver.employees"));
         assertEquals(81000.0, spark.sql("SELECT salary FROM silver.employees").head().getDouble(0));
-        local.register("silver.employees"); // back to a table for the tests after this one
+        // Back to tables for the test classes after this one in the shared session.
+        local.register("silver.employees");
+        local.register("gold.program_roi");
     }
 
     private static String tableType(String table) {
