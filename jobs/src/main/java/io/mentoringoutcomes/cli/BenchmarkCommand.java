@@ -1,5 +1,6 @@
 package io.mentoringoutcomes.cli;
 
+import io.mentoringoutcomes.LocalFolders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.mentoringoutcomes.contract.Contract;
@@ -66,7 +67,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         OrganisationGenerator.Result generated = new OrganisationGenerator(settings).generate(landing);
         figures.put("generate_seconds", seconds(t0));
         figures.put("input_rows", generated.rows());
-        deleteRecursively(warehouse);
+        LocalFolders.deleteRecursively(warehouse);
 
         Map<String, Double> stages = new LinkedHashMap<>();
         String m = master != null ? master : "local[*]";
@@ -107,14 +108,5 @@ public final class BenchmarkCommand implements Callable<Integer> {
             }
         }
         return bytes / (1024 * 1024);
-    }
-
-    private static void deleteRecursively(Path path) throws java.io.IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -23,15 +23,14 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder (local or any Hadoop URI) to write into.")
     String out;
 
-    @Option(names = "--as-reported-on", paramLabel = "DATE",
-            description = "Export gold exactly as published for that night (latest successful publish with as_of <= DATE).")
-    String asReportedOn;
+    @Mixin
+    AsReportedOnOption asReportedOn;
 
     @Override
     public Integer call() {
         long started = System.nanoTime();
         Warehouse wh = spark.open();
-        GoldSource gold = GoldSource.of(wh, asReportedOn);
+        GoldSource gold = asReportedOn.source(wh);
         Map<String, Long> written = GoldExport.export(gold, format, Warehouse.toUri(out));
         written.forEach((file, rows) -> System.out.printf("[export] %s (%d rows)%n", file, rows));
         System.out.printf("[export] %d tables, %s, in %.1f s%n", written.size(), gold.describe(),

@@ -9,7 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "query", mixinStandardHelpOptions = true,
@@ -30,15 +29,13 @@ public final class QueryCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "1000", description = "Rows printed at most (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--as-reported-on", paramLabel = "DATE",
-            description = "Read gold.* exactly as published for that night: the latest successful publish "
-                    + "with as_of on or before DATE (YYYY-MM-DD), by Delta time travel.")
-    String asReportedOn;
+    @Mixin
+    AsReportedOnOption asReportedOn;
 
     @Override
     public Integer call() {
         Warehouse wh = spark.open();
-        GoldSource gold = GoldSource.of(wh, asReportedOn);
+        GoldSource gold = asReportedOn.source(wh);
         gold.register();
         if (gold.isPinned()) {
             System.err.println("[query] gold.* " + gold.describe());

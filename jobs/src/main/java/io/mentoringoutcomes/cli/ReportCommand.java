@@ -21,9 +21,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions pipeline;
 
-    @Option(names = "--as-reported-on", paramLabel = "DATE",
-            description = "Show the figures as published for that night: the latest successful publish with as_of <= DATE.")
-    String asReportedOn;
+    @Mixin
+    AsReportedOnOption asReportedOn;
 
     @Option(names = "--out", paramLabel = "FILE",
             description = "Where to write the HTML (default: <warehouse>/reports/mentoring-outcomes-<as_of>.html).")
@@ -38,7 +37,7 @@ public final class ReportCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Warehouse wh = pipeline.spark.open();
         System.out.printf("[report] Spark ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
-        String night = asReportedOn != null ? asReportedOn : pipeline.asOf;
+        String night = asReportedOn.date != null ? asReportedOn.date : pipeline.asOf;
         boolean latest = night == null || night.isBlank();
         GoldSource gold = latest ? GoldSource.latestPublished(wh) : GoldSource.of(wh, night);
         System.out.printf("[report] gold: %s (%.1f s)%n", gold.describe(), (System.nanoTime() - started) / 1e9);

@@ -1,5 +1,6 @@
 package io.mentoringoutcomes.cli;
 
+import io.mentoringoutcomes.LocalFolders;
 import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.serve.SqlEndpoint;
 import io.mentoringoutcomes.spark.SparkSessionProvider;
@@ -11,20 +12,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the warehouse to BI tools over JDBC/ODBC: Spark's Thrift Server (HiveServer2 protocol) "
@@ -48,10 +46,8 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(default: gold only; bronze and silver hold person-level rows).")
     List<String> exposeLayers = List.of();
 
-    @Option(names = "--as-reported-on", paramLabel = "DATE",
-            description = "Serve gold exactly as published for that night (the latest successful publish with "
-                    + "as_of <= DATE) instead of the current tables.")
-    String asReportedOn;
+    @Mixin
+    AsReportedOnOption asReportedOn;
 
     @Option(names = "--metastore-dir", paramLabel = "DIR",
             description = "Folder under which this process keeps its own catalog (embedded Derby, rebuilt at every "
@@ -91,7 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
                     session.get().stop();
                 }
             } finally {
-                clean(dir);
+                LocalFolders.deleteRecursively(dir);
                 stopped.countDown();
             }
         }, "serve-shutdown"));
@@ -103,7 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
         session.set(SparkSessionProvider.getOrCreateWithHiveCatalog(
                 spark.master, spark.partitions(), SqlEndpoint.sessionSettings(settings)));
         Warehouse wh = new Warehouse(session.get(), spark.warehouse);
-        GoldSource gold = GoldSource.of(wh, asReportedOn);
+        GoldSource gold = asReportedOn.source(wh);
         List<String> views = SqlEndpoint.createViews(wh, gold, layers);
         if (views.stream().noneMatch(v -> v.startsWith("gold."))) {
             System.err.println("[serve] warning: no gold tables under " + wh.root() + " yet; run the pipeline first");
@@ -140,18 +136,5 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         throw new IllegalStateException("the Thrift Server did not listen on " + host + ":" + port + " within 120 s");
-    }
-
-    private static void clean(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clean " + dir, e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.mentoringoutcomes.generate;
 
+import io.mentoringoutcomes.LocalFolders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -8,12 +9,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * Generates a whole organisation's input files, deterministically from the settings: the HRIS
@@ -165,14 +164,7 @@ public final class OrganisationGenerator {
             Files.createDirectories(outDir);
             for (String name : COLUMNS.keySet()) {
                 Files.deleteIfExists(outDir.resolve(name + ".csv"));
-                Path folder = outDir.resolve(name);
-                if (Files.isDirectory(folder)) {
-                    try (Stream<Path> files = Files.walk(folder)) {
-                        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                            Files.delete(p);
-                        }
-                    }
-                }
+                LocalFolders.deleteRecursively(outDir.resolve(name));
             }
             Files.deleteIfExists(outDir.resolve("_manifest.json"));
             Files.deleteIfExists(outDir.resolve("_truth.json"));
