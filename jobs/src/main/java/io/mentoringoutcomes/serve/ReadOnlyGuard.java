@@ -160,6 +160,10 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
             // statements (INSERT); Delta's reads of a table are Spark's LogicalRelation.
             return Optional.of(name + " is not a read");
         }
+        if (name.contains("ScriptTransformation")) {
+            // SELECT TRANSFORM(...) USING 'cmd' runs cmd in a shell as the server's user.
+            return Optional.of("TRANSFORM ... USING runs programs on the server");
+        }
         if (plan instanceof SetCommand set) {
             Option<Tuple2<String, Option<String>>> kv = set.kv();
             if (kv.isDefined() && kv.get()._2().isDefined() && !allowedSetting(kv.get()._1(), kv.get()._2().get(), served)) {
@@ -176,7 +180,8 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
         }
         for (int i = 0; i < plan.expressions().size(); i++) {
             if (callsJava(plan.expressions().apply(i))) {
-                return Optional.of("reflect/java_method calls Java methods (System.exit among them)");
+                return Optional.of("reflect/java_method calls Java methods (System.exit among them), "
+                        + "input_file_name shows the warehouse's files");
             }
         }
         for (int i = 0; i < plan.children().size(); i++) {
@@ -189,7 +194,9 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
     }
 
     private static boolean callsJava(Expression e) {
-        if (e instanceof CallMethodViaReflection) {
+        if (e instanceof CallMethodViaReflection || e instanceof org.apache.spark.sql.catalyst.expressions.InputFileName
+                || e instanceof org.apache.spark.sql.catalyst.expressions.InputFileBlockStart
+                || e instanceof org.apache.spark.sql.catalyst.expressions.InputFileBlockLength) {
             return true;
         }
         for (int i = 0; i < e.children().size(); i++) {

@@ -215,6 +215,15 @@ class SqlEndpointTest extends SparkTestBase {
             }
             assertTrue(refusal(c, "SELECT * FROM table_changes_by_path('" + wh.path("silver.employees") + "', 0)")
                     .contains("read-only"));
+            java.io.File marker = dir.resolve("transform-ran").toFile();
+            for (String transform : List.of(
+                    "SELECT TRANSFORM(1) USING 'touch " + marker + "' AS (x)",
+                    "SELECT TRANSFORM(program_id) USING 'touch " + marker + "' AS (x) FROM program_roi")) {
+                String refused = refusal(c, transform);
+                assertTrue(refused.contains("TRANSFORM"), transform + " -> " + refused);
+            }
+            assertFalse(marker.exists(), "the script ran");
+            assertTrue(refusal(c, "SELECT input_file_name() FROM program_roi").contains("input_file_name"));
             assertTrue(refusal(c, "SELECT java_method('java.lang.System', 'exit', 0)").contains("reflect/java_method"));
             assertTrue(refusal(c, "SELECT roi FROM gold.program_roi WHERE reflect('java.lang.System', 'getenv', 'HOME') "
                     + "IS NOT NULL").contains("reflect/java_method"));
