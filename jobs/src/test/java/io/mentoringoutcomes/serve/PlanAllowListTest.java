@@ -142,6 +142,8 @@ class PlanAllowListTest extends SparkTestBase {
         String silver = wh.pathIdentifier("silver.employees");
         assertTrue(refusal("SELECT TRANSFORM(1) USING 'id' AS (x)").contains("TRANSFORM ... USING"));
         assertTrue(refusal("SELECT * FROM " + silver).contains("something other than the served views"));
+        // In the catalog, but not in a served database: refused by name, before the catalog is asked.
+        assertTrue(refusal("SELECT * FROM silver.employees").endsWith("something other than the served views (silver.employees)"));
         assertTrue(refusal("SELECT reflect('java.lang.System', 'getenv', 'HOME')").endsWith("the function reflect"));
         assertTrue(refusal("SELECT my_udf(1)").endsWith("the function my_udf"));
         assertTrue(refusal("SELECT input_file_name() FROM " + VIEWS.get(0)).endsWith("the function input_file_name"));
