@@ -53,7 +53,10 @@ final class ExpressionAllowList {
             "Explode", "PosExplode", "Inline", "Stack", "JsonTuple", "ExtractANSIIntervalDays",
             "ExtractANSIIntervalHours", "ExtractANSIIntervalMinutes", "ExtractANSIIntervalSeconds",
             "ExtractANSIIntervalMonths", "ExtractANSIIntervalYears", "ExtractIntervalYears", "ExtractIntervalMonths",
-            "ExtractIntervalDays", "ExtractIntervalHours", "ExtractIntervalMinutes", "ExtractIntervalSeconds");
+            "ExtractIntervalDays", "ExtractIntervalHours", "ExtractIntervalMinutes", "ExtractIntervalSeconds",
+            // what the built-ins registered through a builder (ceil, floor, lpad, ...) build
+            "Ceil", "Floor", "RoundCeil", "RoundFloor", "Contains", "StartsWith", "EndsWith", "StringLPad",
+            "StringRPad", "Mask", "aggregate.CountMinSketchAgg", "aggregate.PercentileCont", "aggregate.PercentileDisc");
 
     static {
         var registered = scala.collection.JavaConverters.mapAsJavaMap(FunctionRegistry$.MODULE$.expressions());
