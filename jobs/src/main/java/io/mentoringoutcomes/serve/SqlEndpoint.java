@@ -24,8 +24,14 @@ import java.util.Map;
  */
 public final class SqlEndpoint {
 
-    /** Where to listen, and the folder of this process's own catalog and Thrift operation logs. */
-    public record Settings(String host, int port, Path metastoreDir) {}
+    /** Where and how to listen, and the folder of this process's own catalog and Thrift operation logs. */
+    public record Settings(EndpointSecurity security, Path metastoreDir) {
+
+        /** Loopback, binary, no authentication: the default. */
+        public Settings(String host, int port, Path metastoreDir) {
+            this(EndpointSecurity.loopback(host, port), metastoreDir);
+        }
+    }
 
     private SqlEndpoint() {}
 
@@ -36,8 +42,8 @@ public final class SqlEndpoint {
         String derby = settings.metastoreDir().resolve("metastore_db").toAbsolutePath().toString();
         conf.put("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + derby + ";create=true");
         conf.put("spark.sql.warehouse.dir", settings.metastoreDir().resolve("spark-warehouse").toUri().toString());
-        conf.put("spark.hadoop.hive.server2.thrift.bind.host", settings.host());
-        conf.put("spark.hadoop.hive.server2.thrift.port", String.valueOf(settings.port()));
+        // Listening address, transport, authentication and TLS (all but the keystore password).
+        conf.putAll(settings.security().sparkSettings());
         // Hive's default is one folder per user under java.io.tmpdir, which a second serve's stop deletes.
         conf.put("spark.hadoop.hive.server2.logging.operation.log.location",
                 settings.metastoreDir().resolve("operation_logs").toAbsolutePath().toString());
@@ -71,15 +77,29 @@ public final class SqlEndpoint {
         return views;
     }
 
-    /** Arms the read-only guard for {@code views} and starts the Thrift Server on the warehouse's (Hive-catalog) session. */
-    public static HiveThriftServer2 start(Warehouse wh, List<String> views) {
+    /**
+     * Arms the read-only guard for {@code views} and starts the Thrift Server on the warehouse's
+     * (Hive-catalog) session, with the authentication, TLS and transport of {@code settings}.
+     */
+    public static HiveThriftServer2 start(Warehouse wh, List<String> views, Settings settings) {
         SparkSession spark = wh.spark();
+        EndpointSecurity security = settings.security();
+        // The server's HiveConf is built from this Hadoop configuration when it starts; the keystore
+        // password goes only here, where no SQL statement can list it.
+        security.secretHadoopSettings().forEach(spark.sparkContext().hadoopConfiguration()::set);
+        security.providerSystemProperties().forEach(System::setProperty);
+        if (security.options().auth() == EndpointSecurity.Auth.PASSWORD) {
+            UsersFileAuthenticator.use(security.options().usersFile());
+        }
+        if (security.authenticated()) {
+            spark.sparkContext().addSparkListener(new StatementAuditLog());
+        }
         ReadOnlyGuard.arm(spark, views.stream().map(wh::path).toList());
         return HiveThriftServer2.startWithContext(spark.sqlContext());
     }
 
     /** The JDBC URL a client uses, in the gold database. */
     public static String jdbcUrl(Settings settings) {
-        return "jdbc:hive2://" + settings.host() + ":" + settings.port() + "/gold";
+        return settings.security().jdbcUrl("gold");
     }
 }
