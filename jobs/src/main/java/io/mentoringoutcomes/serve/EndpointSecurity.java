@@ -31,7 +31,7 @@ public final class EndpointSecurity {
     public static final String KEYSTORE_PASSWORD_FILE_ENV = "MENTORING_SERVE_KEYSTORE_PASSWORD_FILE";
     public static final String DEFAULT_HTTP_PATH = "cliservice";
 
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:-]{0,252}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9:][A-Za-z0-9.:-]{0,252}");
     private static final Pattern HTTP_PATH = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern LDAP_URL = Pattern.compile("ldaps?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?");
     private static final Pattern LDAP_DN = Pattern.compile("[A-Za-z0-9 =,._-]{1,512}");
@@ -68,7 +68,7 @@ public final class EndpointSecurity {
         }
         if (auth == Auth.PASSWORD) {
             if (o.usersFile() == null) {
-                throw new IllegalArgumentException("--auth password needs --users-file FILE (create it with "
+                throw new IllegalArgumentException("--users-file FILE is required with --auth password (create it with "
                         + "`mentoring-outcomes serve users add NAME --users-file FILE`)");
             }
             if (!Files.isRegularFile(o.usersFile())) {

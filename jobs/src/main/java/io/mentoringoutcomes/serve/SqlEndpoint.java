@@ -84,9 +84,14 @@ public final class SqlEndpoint {
     public static HiveThriftServer2 start(Warehouse wh, List<String> views, Settings settings) {
         SparkSession spark = wh.spark();
         EndpointSecurity security = settings.security();
-        // The server's HiveConf is built from this Hadoop configuration when it starts; the keystore
-        // password goes only here, where no SQL statement can list it.
+        // The keystore password goes only into Hive's own configuration, where no SQL statement can
+        // list it: the server takes the HiveConf of this thread's Hive session when there is one
+        // (the metastore client's), else builds one from the Hadoop configuration.
         security.secretHadoopSettings().forEach(spark.sparkContext().hadoopConfiguration()::set);
+        org.apache.hadoop.hive.ql.session.SessionState hive = org.apache.hadoop.hive.ql.session.SessionState.get();
+        if (hive != null) {
+            security.secretHadoopSettings().forEach(hive.getConf()::set);
+        }
         security.providerSystemProperties().forEach(System::setProperty);
         if (security.options().auth() == EndpointSecurity.Auth.PASSWORD) {
             UsersFileAuthenticator.use(security.options().usersFile());

@@ -25,11 +25,18 @@ public final class UsersFileAuthenticator implements PasswdAuthenticationProvide
 
     private static final AtomicReference<Path> FILE = new AtomicReference<>();
     private static final AtomicReference<Loaded> LOADED = new AtomicReference<>();
-    /** Checked for unknown users too, so a login takes as long whether or not the name exists. */
-    private static final PasswordHash DECOY = PasswordHash.of("decoy-password-never-matches".toCharArray(),
-            PasswordHash.DEFAULT_ITERATIONS);
+    /**
+     * The file's users, and a decoy hash (of the first user's iteration count) checked for unknown
+     * names, so a login takes as long whether or not the name exists.
+     */
+    private record Loaded(FileTime modified, long size, Map<String, PasswordHash> users, PasswordHash decoy) {
 
-    private record Loaded(FileTime modified, long size, Map<String, PasswordHash> users) {}
+        static Loaded of(FileTime modified, long size, Map<String, PasswordHash> users) {
+            int iterations = users.values().stream().findFirst().map(PasswordHash::iterations)
+                    .orElse(PasswordHash.DEFAULT_ITERATIONS);
+            return new Loaded(modified, size, users, PasswordHash.of(new char[]{'-'}, iterations));
+        }
+    }
 
     /** Where the users are; reads the file once now, so a broken file stops serve at start. */
     public static void use(Path usersFile) {
@@ -39,20 +46,24 @@ public final class UsersFileAuthenticator implements PasswdAuthenticationProvide
     }
 
     static Map<String, PasswordHash> users() {
+        return loaded().users();
+    }
+
+    private static Loaded loaded() {
         Path file = FILE.get();
         if (file == null) {
-            return Map.of();
+            return Loaded.of(FileTime.fromMillis(0), 0, Map.of());
         }
         try {
             FileTime modified = Files.getLastModifiedTime(file);
             long size = Files.size(file);
             Loaded cached = LOADED.get();
             if (cached != null && cached.modified().equals(modified) && cached.size() == size) {
-                return cached.users();
+                return cached;
             }
-            Loaded fresh = new Loaded(modified, size, UsersFile.read(file));
+            Loaded fresh = Loaded.of(modified, size, UsersFile.read(file));
             LOADED.set(fresh);
-            return fresh.users();
+            return fresh;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the users file " + file + ": " + e.getMessage(), e);
         }
@@ -60,9 +71,9 @@ public final class UsersFileAuthenticator implements PasswdAuthenticationProvide
 
     @Override
     public void Authenticate(String user, String password) throws AuthenticationException {
-        Map<String, PasswordHash> users;
+        Loaded loaded;
         try {
-            users = users();
+            loaded = loaded();
         } catch (RuntimeException e) {
             // A broken edit of the file refuses everyone rather than letting anyone in.
             AUDIT.error("login refused for all users: {}", e.getMessage());
@@ -70,8 +81,8 @@ public final class UsersFileAuthenticator implements PasswdAuthenticationProvide
         }
         String name = user == null ? "" : user;
         char[] given = password == null ? new char[0] : password.toCharArray();
-        PasswordHash stored = users.get(name);
-        boolean ok = (stored != null ? stored : DECOY).matches(given) && stored != null;
+        PasswordHash stored = loaded.users().get(name);
+        boolean ok = (stored != null ? stored : loaded.decoy()).matches(given) && stored != null;
         java.util.Arrays.fill(given, '\0');
         String shown = UsersFile.NAME.matcher(name).matches() ? name : "(malformed name)";
         if (!ok) {
