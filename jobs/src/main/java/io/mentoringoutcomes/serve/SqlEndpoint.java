@@ -38,7 +38,16 @@ public final class SqlEndpoint {
     /** The session settings of a served session on top of the common ones. */
     public static Map<String, String> sessionSettings(Settings settings) {
         Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("spark.sql.extensions", SparkSessionProvider.DELTA_EXTENSION + "," + ReadOnlyGuard.class.getName());
+        conf.put("spark.sql.extensions", SparkSessionProvider.DELTA_EXTENSION + "," + ReadOnlyGuard.class.getName()
+                + "," + NightConsistency.class.getName());
+        // Dashboards fire many small queries at once: share the cores between them (FAIR, and FAIR
+        // inside the default pool too, which is FIFO unless an allocation file says otherwise),
+        // keep Thrift worker threads ready, and skip the per-statement operation log file.
+        conf.put("spark.scheduler.mode", "FAIR");
+        conf.put("spark.scheduler.allocation.file", fairPools(settings.metastoreDir()).toUri().toString());
+        conf.put("spark.hadoop.hive.server2.thrift.min.worker.threads", "16");
+        conf.put("spark.hadoop.hive.server2.thrift.http.min.worker.threads", "16");
+        conf.put("spark.hadoop.hive.server2.logging.operation.enabled", "false");
         String derby = settings.metastoreDir().resolve("metastore_db").toAbsolutePath().toString();
         conf.put("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + derby + ";create=true");
         conf.put("spark.sql.warehouse.dir", settings.metastoreDir().resolve("spark-warehouse").toUri().toString());
@@ -48,6 +57,19 @@ public final class SqlEndpoint {
         conf.put("spark.hadoop.hive.server2.logging.operation.log.location",
                 settings.metastoreDir().resolve("operation_logs").toAbsolutePath().toString());
         return conf;
+    }
+
+    private static Path fairPools(Path dir) {
+        Path file = dir.resolve("fairscheduler.xml");
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.writeString(file, "<?xml version=\"1.0\"?>\n<allocations>\n  <pool name=\"default\">\n"
+                    + "    <schedulingMode>FAIR</schedulingMode>\n    <weight>1</weight>\n    <minShare>0</minShare>\n"
+                    + "  </pool>\n</allocations>\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        }
+        return file;
     }
 
     /**

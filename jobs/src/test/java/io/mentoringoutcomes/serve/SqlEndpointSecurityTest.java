@@ -6,7 +6,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -43,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * HTTP. The users file is written by {@code serve users add} with the password on stdin, and the
  * keystore is the test's own, made with the JDK's keytool.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SqlEndpointSecurityTest extends SparkTestBase {
 
     static final StructType ROI = StructType.fromDDL("program_id STRING, horizon_months INT, roi DOUBLE, suppressed BOOLEAN");
@@ -105,7 +109,7 @@ class SqlEndpointSecurityTest extends SparkTestBase {
                 "--auth", "password", "--users-file", users.toString(), "--keystore", keystore.toString(), "--port", "%PORT%");
         CompletableFuture<Server> httpStart = startServer("http", Map.of(),
                 "--auth", "password", "--users-file", users.toString(), "--transport", "http", "--http-port", "%PORT%",
-                "--port", String.valueOf(freePort()));
+                "--port", String.valueOf(freePort()), "--refresh-seconds", "1");
         tls = tlsStart.get(420, TimeUnit.SECONDS);
         http = httpStart.get(420, TimeUnit.SECONDS);
         Class.forName("org.apache.hive.jdbc.HiveDriver");
@@ -208,6 +212,7 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     }
 
     @Test
+    @Order(1)
     void overTlsTheRightPasswordReadsGoldAndAWrongOneIsRefused() throws Exception {
         for (String[] wrong : new String[][]{{"alice", "alice-long-passworD"}, {"mallory", PASSWORD}, {"alice", ""}}) {
             SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(tlsUrl(), wrong[0], wrong[1]).close(),
@@ -228,6 +233,7 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     }
 
     @Test
+    @Order(2)
     void aPlainConnectionToTheTlsServerFailsAndSoDoesAnUntrustedCertificate() {
         String plain = "jdbc:hive2://127.0.0.1:" + tls.port() + "/gold";
         assertThrows(SQLException.class, () -> DriverManager.getConnection(plain, "alice", PASSWORD).close());
@@ -237,6 +243,7 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     }
 
     @Test
+    @Order(3)
     void theHttpTransportReadsGoldWithThePasswordOnly() throws Exception {
         try (Connection c = DriverManager.getConnection(httpUrl(), "alice", PASSWORD)) {
             assertEquals(ROI_ROWS, rows(c, ROI_QUERY));
@@ -252,6 +259,7 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     }
 
     @Test
+    @Order(4)
     void aNonLoopbackHostWithoutAuthenticationIsRefusedBeforeAnythingListens() throws Exception {
         int port = freePort();
         Process p = new ProcessBuilder(launcher(), "serve", "--warehouse", wh.root(), "--host", "0.0.0.0",
@@ -263,5 +271,41 @@ class SqlEndpointSecurityTest extends SparkTestBase {
         try (Socket s = new Socket()) {
             assertThrows(IOException.class, () -> s.connect(new InetSocketAddress("127.0.0.1", port), 1000));
         }
+    }
+
+    static double allRoi(Connection c) throws SQLException {
+        return (double) rows(c, "SELECT roi FROM program_roi WHERE program_id = 'ALL'").get(0).get(0);
+    }
+
+    @Test
+    @Order(5) // publishes nights: runs last
+    void aPublishedNightIsServedPinnedAndANewOneReplacesIt() throws Exception {
+        try (Connection c = DriverManager.getConnection(httpUrl(), "alice", PASSWORD)) {
+            // No publish recorded yet: the current table.
+            assertEquals(1.5, allRoi(c));
+            // Night 1 is published at the version holding 2.5.
+            wh.overwrite("gold.program_roi", spark.createDataFrame(List.of(
+                    RowFactory.create("ALL", 12, 2.5, false)), ROI));
+            publish("night-1", java.time.LocalDate.of(2026, 11, 1), wh.version("gold.program_roi"));
+            awaitLogged(http, "[serve] now serving gold");
+            assertEquals(2.5, allRoi(c));
+            // A write without a publish is not served: the endpoint stays on the published night.
+            wh.overwrite("gold.program_roi", spark.createDataFrame(List.of(
+                    RowFactory.create("ALL", 12, 9.75, false)), ROI));
+            Thread.sleep(3000);
+            assertEquals(2.5, allRoi(c));
+            // Night 2 publishes it: served within a few seconds, whole.
+            publish("night-2", java.time.LocalDate.of(2026, 11, 2), wh.version("gold.program_roi"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (allRoi(c) != 9.75 && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            assertEquals(9.75, allRoi(c));
+        }
+    }
+
+    static void publish(String runId, java.time.LocalDate asOf, long roiVersion) {
+        io.mentoringoutcomes.pipeline.PipelineRuns.record(new io.mentoringoutcomes.pipeline.RunContext(wh, "test", asOf, runId),
+                "publish", "succeeded", java.time.Instant.now(), Map.of("gold_versions", Map.of("gold.program_roi", roiVersion)));
     }
 }
