@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
  * Measures the whole nightly run on a generated organisation, stage by stage, and writes the
  * figures to {@code <dir>/benchmark-<employees>.json}. A measurement, not a test.
  */
-@Command(name = "benchmark", mixinStandardHelpOptions = true,
+@Command(name = "benchmark", mixinStandardHelpOptions = true, subcommands = ServeLoadBenchmark.class,
         description = "Generate an organisation and time every stage of the pipeline on it; writes the figures down.")
 public final class BenchmarkCommand implements Callable<Integer> {
 

@@ -2,6 +2,8 @@ package io.mentoringoutcomes.cli;
 
 import io.mentoringoutcomes.LocalFolders;
 import io.mentoringoutcomes.publish.GoldSource;
+import io.mentoringoutcomes.serve.EndpointSecurity;
+import io.mentoringoutcomes.serve.ServedNight;
 import io.mentoringoutcomes.serve.SqlEndpoint;
 import io.mentoringoutcomes.spark.SparkSessionProvider;
 import io.mentoringoutcomes.spark.Warehouse;
@@ -19,27 +21,72 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
+        subcommands = ServeUsersCommand.class,
         description = {"Serve the warehouse to BI tools over JDBC/ODBC: Spark's Thrift Server (HiveServer2 protocol) "
                 + "with read-only views gold.<table>. Runs until stopped (Ctrl-C or SIGTERM).",
-                "No authentication: it binds to 127.0.0.1 unless --host says otherwise."})
+                "Without --auth it listens on 127.0.0.1 only; any other --host needs --auth password or --auth ldap."})
 public final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     SparkOptions spark;
 
     @Option(names = "--host", defaultValue = "127.0.0.1",
-            description = "Address to bind (default: ${DEFAULT-VALUE}). The endpoint has no authentication: "
-                    + "prefer an SSH tunnel or a proxy with auth to binding a public address.")
+            description = "Address to bind (default: ${DEFAULT-VALUE}). A non-loopback address needs --auth; "
+                    + "use --keystore too, so passwords do not cross the network in clear.")
     String host;
 
-    @Option(names = "--port", defaultValue = "10000", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "10000",
+            description = "Port of the binary Thrift transport (default: ${DEFAULT-VALUE}).")
     int port;
+
+    @Option(names = "--auth", defaultValue = "none", paramLabel = "none|password|ldap",
+            description = "Client authentication (default: ${DEFAULT-VALUE}): password checks the --users-file "
+                    + "(salted PBKDF2 hashes, written by `serve users add`); ldap binds to --ldap-url as the user.")
+    String auth;
+
+    @Option(names = "--users-file", paramLabel = "FILE", description = "Users and password hashes for --auth password.")
+    Path usersFile;
+
+    @Option(names = "--ldap-url", paramLabel = "URL", description = "ldaps://HOST[:PORT] of the directory for --auth ldap.")
+    String ldapUrl;
+
+    @Option(names = "--ldap-base-dn", paramLabel = "DN", description = "Base DN of users, e.g. ou=people,dc=example,dc=com.")
+    String ldapBaseDn;
+
+    @Option(names = "--ldap-domain", paramLabel = "DOMAIN", description = "Active Directory domain appended to user names.")
+    String ldapDomain;
+
+    @Option(names = "--ldap-user-dn-pattern", paramLabel = "PATTERN",
+            description = "User DN with %s for the name, e.g. uid=%s,ou=people,dc=example,dc=com.")
+    String ldapUserDnPattern;
+
+    @Option(names = "--keystore", paramLabel = "FILE",
+            description = "Turns TLS on with this keystore (PKCS12 or JKS). Its password comes from "
+                    + EndpointSecurity.KEYSTORE_PASSWORD_ENV + " or a file (--keystore-password-file, "
+                    + EndpointSecurity.KEYSTORE_PASSWORD_FILE_ENV + "), never the command line.")
+    Path keystore;
+
+    @Option(names = "--keystore-password-file", paramLabel = "FILE", description = "File holding the keystore password.")
+    Path keystorePasswordFile;
+
+    @Option(names = "--transport", defaultValue = "binary", paramLabel = "binary|http",
+            description = "binary Thrift on --port, or HTTP on --http-port at /--http-path, as gateways and proxies "
+                    + "use (default: ${DEFAULT-VALUE}).")
+    String transport;
+
+    @Option(names = "--http-port", defaultValue = "10001", description = "Port of the HTTP transport (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--http-path", defaultValue = EndpointSecurity.DEFAULT_HTTP_PATH,
+            description = "URL path of the HTTP transport (default: ${DEFAULT-VALUE}).")
+    String httpPath;
 
     @Option(names = "--expose-layers", split = ",", paramLabel = "LAYER",
             description = "Also serve these layers' tables as read-only views: silver, ops, staging, bronze "
@@ -49,13 +96,43 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     AsReportedOnOption asReportedOn;
 
+    @Option(names = "--refresh-seconds", defaultValue = "10",
+            description = "How often to look for a newly published night to serve (default: ${DEFAULT-VALUE}; "
+                    + "not with --as-reported-on).")
+    int refreshSeconds;
+
     @Option(names = "--metastore-dir", paramLabel = "DIR",
             description = "Folder under which this process keeps its own catalog (embedded Derby, rebuilt at every "
                     + "start) and Thrift operation logs, in a subfolder removed on exit (default: java.io.tmpdir).")
     Path metastoreDir;
 
+    /** The security options, checked against their allow-lists before anything starts. */
+    EndpointSecurity security() {
+        return EndpointSecurity.validate(new EndpointSecurity.Options(host, port,
+                choice("--auth", auth, EndpointSecurity.Auth.class), usersFile,
+                ldapUrl, ldapBaseDn, ldapDomain, ldapUserDnPattern, keystore, keystorePasswordFile,
+                choice("--transport", transport, EndpointSecurity.Transport.class), httpPort, httpPath), System.getenv());
+    }
+
+    private static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().toLowerCase(Locale.ROOT).equals(value)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException(option + ": '" + value + "' is not one of "
+                + java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
+    }
+
     @Override
     public Integer call() throws Exception {
+        EndpointSecurity security = security();
+        if (refreshSeconds < 1 || refreshSeconds > 86_400) {
+            throw new IllegalArgumentException("--refresh-seconds: " + refreshSeconds + " is not between 1 and 86400");
+        }
+        security.warnings().forEach(w -> System.err.println("[serve] warning: " + w));
+        listenHost = host;
+        listenPort = security.listenPort();
         Set<String> layers = new LinkedHashSet<>();
         layers.add("gold");
         for (String layer : exposeLayers) {
@@ -65,10 +142,12 @@ public final class ServeCommand implements Callable<Integer> {
             layers.add(layer);
         }
         assertPortFree();
-        for (String overriding : List.of("HIVE_SERVER2_THRIFT_BIND_HOST", "HIVE_SERVER2_THRIFT_PORT")) {
+        for (String overriding : List.of("HIVE_SERVER2_THRIFT_BIND_HOST", "HIVE_SERVER2_THRIFT_PORT",
+                "HIVE_SERVER2_THRIFT_HTTP_PORT", "HIVE_SERVER2_TRANSPORT_MODE")) {
             if (System.getenv(overriding) != null) {
-                // The Thrift Server would take them over --host/--port.
-                throw new IllegalStateException("unset " + overriding + ": serve listens where --host and --port say");
+                // The Thrift Server would take them over --host/--port/--http-port/--transport.
+                throw new IllegalStateException("unset " + overriding + ": serve listens where --host, --port, "
+                        + "--http-port and --transport say");
             }
         }
         // A folder of this process's own: two endpoints never share a Derby database or operation logs.
@@ -93,20 +172,29 @@ public final class ServeCommand implements Callable<Integer> {
         }, "serve-shutdown"));
         // Derby writes its derby.log where derby.system.home points, else into the working directory.
         System.setProperty("derby.system.home", dir.toAbsolutePath().toString());
-        var settings = new SqlEndpoint.Settings(host, port, dir);
+        var settings = new SqlEndpoint.Settings(security, dir);
 
         long started = System.nanoTime();
+        // Gold-sized queries want one shuffle partition unless told otherwise.
+        int partitions = spark.shufflePartitions != null ? spark.shufflePartitions : 1;
         session.set(SparkSessionProvider.getOrCreateWithHiveCatalog(
-                spark.master, spark.partitions(), SqlEndpoint.sessionSettings(settings)));
+                spark.master, partitions, SqlEndpoint.sessionSettings(settings)));
         Warehouse wh = new Warehouse(session.get(), spark.warehouse);
-        GoldSource gold = asReportedOn.source(wh);
-        List<String> views = SqlEndpoint.createViews(wh, gold, layers);
+        // The latest published night (or the one asked for), cached; the current tables when none is published.
+        boolean pinnedByUser = asReportedOn.date != null && !asReportedOn.date.isBlank();
+        GoldSource gold = pinnedByUser ? asReportedOn.source(wh) : GoldSource.latestPublished(wh);
+        List<String> views = new java.util.ArrayList<>();
+        ServedNight night = ServedNight.start(wh, gold, layers, views);
+        if (!pinnedByUser) {
+            night.watch(refreshSeconds);
+        }
         if (views.stream().noneMatch(v -> v.startsWith("gold."))) {
             System.err.println("[serve] warning: no gold tables under " + wh.root() + " yet; run the pipeline first");
         }
-        server.set(SqlEndpoint.start(wh, views));
+        server.set(SqlEndpoint.start(wh, views, settings));
         awaitListening();
         System.out.printf("[serve] %d read-only views (%s), gold %s%n", views.size(), String.join(", ", views), gold.describe());
+        System.out.printf("[serve] %s%n", security.describe());
         System.out.printf("[serve] ready in %.1f s: %s (stop with Ctrl-C)%n",
                 (System.nanoTime() - started) / 1e9, SqlEndpoint.jdbcUrl(settings));
         System.out.flush();
@@ -114,13 +202,16 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    private String listenHost;
+    private int listenPort;
+
     /** The Thrift Server ends the JVM when its port is taken; say so plainly before starting Spark. */
     private void assertPortFree() {
         try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress(host, port));
+            probe.bind(new InetSocketAddress(listenHost, listenPort));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
-                    + "); choose another with --port");
+            throw new IllegalStateException("cannot listen on " + listenHost + ":" + listenPort + " (" + e.getMessage()
+                    + "); choose another with --port or --http-port");
         }
     }
 
@@ -129,12 +220,12 @@ public final class ServeCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host, port), 1000);
+                s.connect(new InetSocketAddress(listenHost, listenPort), 1000);
                 return;
             } catch (IOException notYet) {
                 Thread.sleep(200);
             }
         }
-        throw new IllegalStateException("the Thrift Server did not listen on " + host + ":" + port + " within 120 s");
+        throw new IllegalStateException("the Thrift Server did not listen on " + listenHost + ":" + listenPort + " within 120 s");
     }
 }

@@ -24,24 +24,52 @@ import java.util.Map;
  */
 public final class SqlEndpoint {
 
-    /** Where to listen, and the folder of this process's own catalog and Thrift operation logs. */
-    public record Settings(String host, int port, Path metastoreDir) {}
+    /** Where and how to listen, and the folder of this process's own catalog and Thrift operation logs. */
+    public record Settings(EndpointSecurity security, Path metastoreDir) {
+
+        /** Loopback, binary, no authentication: the default. */
+        public Settings(String host, int port, Path metastoreDir) {
+            this(EndpointSecurity.loopback(host, port), metastoreDir);
+        }
+    }
 
     private SqlEndpoint() {}
 
     /** The session settings of a served session on top of the common ones. */
     public static Map<String, String> sessionSettings(Settings settings) {
         Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("spark.sql.extensions", SparkSessionProvider.DELTA_EXTENSION + "," + ReadOnlyGuard.class.getName());
+        conf.put("spark.sql.extensions", SparkSessionProvider.DELTA_EXTENSION + "," + ReadOnlyGuard.class.getName()
+                + "," + NightConsistency.class.getName());
+        // Dashboards fire many small queries at once: share the cores between them (FAIR, and FAIR
+        // inside the default pool too, which is FIFO unless an allocation file says otherwise),
+        // keep Thrift worker threads ready, and skip the per-statement operation log file.
+        conf.put("spark.scheduler.mode", "FAIR");
+        conf.put("spark.scheduler.allocation.file", fairPools(settings.metastoreDir()).toUri().toString());
+        conf.put("spark.hadoop.hive.server2.thrift.min.worker.threads", "16");
+        conf.put("spark.hadoop.hive.server2.thrift.http.min.worker.threads", "16");
+        conf.put("spark.hadoop.hive.server2.logging.operation.enabled", "false");
         String derby = settings.metastoreDir().resolve("metastore_db").toAbsolutePath().toString();
         conf.put("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + derby + ";create=true");
         conf.put("spark.sql.warehouse.dir", settings.metastoreDir().resolve("spark-warehouse").toUri().toString());
-        conf.put("spark.hadoop.hive.server2.thrift.bind.host", settings.host());
-        conf.put("spark.hadoop.hive.server2.thrift.port", String.valueOf(settings.port()));
+        // Listening address, transport, authentication and TLS (all but the keystore password).
+        conf.putAll(settings.security().sparkSettings());
         // Hive's default is one folder per user under java.io.tmpdir, which a second serve's stop deletes.
         conf.put("spark.hadoop.hive.server2.logging.operation.log.location",
                 settings.metastoreDir().resolve("operation_logs").toAbsolutePath().toString());
         return conf;
+    }
+
+    private static Path fairPools(Path dir) {
+        Path file = dir.resolve("fairscheduler.xml");
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.writeString(file, "<?xml version=\"1.0\"?>\n<allocations>\n  <pool name=\"default\">\n"
+                    + "    <schedulingMode>FAIR</schedulingMode>\n    <weight>1</weight>\n    <minShare>0</minShare>\n"
+                    + "  </pool>\n</allocations>\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        }
+        return file;
     }
 
     /**
@@ -71,15 +99,34 @@ public final class SqlEndpoint {
         return views;
     }
 
-    /** Arms the read-only guard for {@code views} and starts the Thrift Server on the warehouse's (Hive-catalog) session. */
-    public static HiveThriftServer2 start(Warehouse wh, List<String> views) {
+    /**
+     * Arms the read-only guard for {@code views} and starts the Thrift Server on the warehouse's
+     * (Hive-catalog) session, with the authentication, TLS and transport of {@code settings}.
+     */
+    public static HiveThriftServer2 start(Warehouse wh, List<String> views, Settings settings) {
         SparkSession spark = wh.spark();
+        EndpointSecurity security = settings.security();
+        // The keystore password goes only into Hive's own configuration, where no SQL statement can
+        // list it: the server takes the HiveConf of this thread's Hive session when there is one
+        // (the metastore client's), else builds one from the Hadoop configuration.
+        security.secretHadoopSettings().forEach(spark.sparkContext().hadoopConfiguration()::set);
+        org.apache.hadoop.hive.ql.session.SessionState hive = org.apache.hadoop.hive.ql.session.SessionState.get();
+        if (hive != null) {
+            security.secretHadoopSettings().forEach(hive.getConf()::set);
+        }
+        security.providerSystemProperties().forEach(System::setProperty);
+        if (security.options().auth() == EndpointSecurity.Auth.PASSWORD) {
+            UsersFileAuthenticator.use(security.options().usersFile());
+        }
+        if (security.authenticated()) {
+            spark.sparkContext().addSparkListener(new StatementAuditLog());
+        }
         ReadOnlyGuard.arm(spark, views.stream().map(wh::path).toList());
         return HiveThriftServer2.startWithContext(spark.sqlContext());
     }
 
     /** The JDBC URL a client uses, in the gold database. */
     public static String jdbcUrl(Settings settings) {
-        return "jdbc:hive2://" + settings.host() + ":" + settings.port() + "/gold";
+        return settings.security().jdbcUrl("gold");
     }
 }

@@ -1,0 +1,311 @@
+package io.mentoringoutcomes.serve;
+
+import io.mentoringoutcomes.SparkTestBase;
+import io.mentoringoutcomes.spark.Warehouse;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code bin/mentoring-outcomes serve} with authentication, TLS and the HTTP transport, as separate
+ * processes over a warehouse with planted gold figures, reached with the Hive JDBC driver 2.3.9.
+ * Two servers only, since each start is expensive: password + TLS on binary Thrift, and password on
+ * HTTP. The users file is written by {@code serve users add} with the password on stdin, and the
+ * keystore is the test's own, made with the JDK's keytool.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SqlEndpointSecurityTest extends SparkTestBase {
+
+    static final StructType ROI = StructType.fromDDL("program_id STRING, horizon_months INT, roi DOUBLE, suppressed BOOLEAN");
+    static final String PASSWORD = "alice-long-password";
+    static final String STORE_PASSWORD = "keystore-secret-1";
+    static final String TRUST_PASSWORD = "truststore-secret";
+    /** What the planted gold.program_roi answers, worked by hand from the rows written below. */
+    static final List<List<Object>> ROI_ROWS = List.of(List.of("ALL", 12, 1.5), List.of("P-LEAD", 12, -0.25));
+    static final String ROI_QUERY = "SELECT program_id, horizon_months, roi\nFROM program_roi WHERE NOT suppressed "
+            + "AND program_id <> 'NOT-IN-THE-LOG' ORDER BY program_id";
+
+    @TempDir
+    static Path dir;
+    static Warehouse wh;
+    static Path users;
+    static Path trustStore;
+    static Server tls;
+    static Server http;
+
+    record Server(Process process, List<String> output, int port) {
+        boolean logged(String text) {
+            synchronized (output) {
+                return output.stream().anyMatch(l -> l.contains(text));
+            }
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        wh = new Warehouse(spark, dir.resolve("warehouse").toString());
+        wh.overwrite("gold.program_roi", spark.createDataFrame(List.of(
+                RowFactory.create("ALL", 12, 1.5, false),
+                RowFactory.create("P-LEAD", 12, -0.25, false),
+                RowFactory.create("P-TINY", 12, null, true)), ROI));
+
+        users = dir.resolve("serve-users");
+        Process add = new ProcessBuilder(launcher(), "serve", "users", "add", "alice", "--users-file", users.toString(),
+                "--password-stdin", "--iterations", "100000").redirectErrorStream(true).start();
+        try (OutputStream stdin = add.getOutputStream()) {
+            stdin.write((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        String addOutput = new String(add.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(add.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, add.exitValue(), addOutput);
+        assertFalse(Files.readString(users).contains(PASSWORD));
+
+        Path keystore = dir.resolve("serve.p12");
+        Path cert = dir.resolve("serve.crt");
+        trustStore = dir.resolve("trust.p12");
+        keytool("-genkeypair", "-alias", "serve", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
+        keytool("-exportcert", "-alias", "serve", "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD,
+                "-file", cert.toString());
+        keytool("-importcert", "-noprompt", "-alias", "serve", "-file", cert.toString(), "-storetype", "PKCS12",
+                "-keystore", trustStore.toString(), "-storepass", TRUST_PASSWORD);
+
+        // Both start at once: most of a start is waiting on Spark and the metastore.
+        CompletableFuture<Server> tlsStart = startServer("tls", Map.of(EndpointSecurity.KEYSTORE_PASSWORD_ENV, STORE_PASSWORD),
+                "--auth", "password", "--users-file", users.toString(), "--keystore", keystore.toString(), "--port", "%PORT%");
+        CompletableFuture<Server> httpStart = startServer("http", Map.of(),
+                "--auth", "password", "--users-file", users.toString(), "--transport", "http", "--http-port", "%PORT%",
+                "--port", String.valueOf(freePort()), "--refresh-seconds", "1");
+        tls = tlsStart.get(420, TimeUnit.SECONDS);
+        http = httpStart.get(420, TimeUnit.SECONDS);
+        Class.forName("org.apache.hive.jdbc.HiveDriver");
+        DriverManager.setLoginTimeout(60);
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        for (Server s : new Server[]{tls, http}) {
+            if (s != null) {
+                s.process().destroy();
+                if (!s.process().waitFor(60, TimeUnit.SECONDS)) {
+                    s.process().destroyForcibly();
+                }
+            }
+        }
+    }
+
+    static String launcher() {
+        return projectRoot().resolve("bin/mentoring-outcomes").toString();
+    }
+
+    static void keytool(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
+    }
+
+    static CompletableFuture<Server> startServer(String name, Map<String, String> env, String... options) throws IOException {
+        int port = freePort();
+        List<String> cmd = new ArrayList<>(List.of(launcher(), "serve", "--warehouse", wh.root(), "--master", "local[1]",
+                "--metastore-dir", dir.resolve("metastore-" + name).toString()));
+        for (String o : options) {
+            cmd.add(o.equals("%PORT%") ? String.valueOf(port) : o);
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("MENTORING_JAVA_OPTS", "-Xmx1g");
+        pb.environment().putAll(env);
+        Process process = pb.start();
+        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Server> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    output.add(line);
+                    if (line.startsWith("[serve] ready")) {
+                        ready.complete(new Server(process, output, port));
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            ready.completeExceptionally(new IllegalStateException("serve (" + name + ") ended before it was ready:\n"
+                    + String.join("\n", output)));
+        }, "serve-" + name);
+        reader.setDaemon(true);
+        reader.start();
+        return ready;
+    }
+
+    String tlsUrl() {
+        return "jdbc:hive2://127.0.0.1:" + tls.port() + "/gold;ssl=true;sslTrustStore=" + trustStore
+                + ";trustStorePassword=" + TRUST_PASSWORD;
+    }
+
+    String httpUrl() {
+        return "jdbc:hive2://127.0.0.1:" + http.port() + "/gold;transportMode=http;httpPath=cliservice";
+    }
+
+    static List<List<Object>> rows(Connection c, String sql) throws SQLException {
+        List<List<Object>> out = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getObject(i));
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    static void awaitLogged(Server s, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!s.logged(text) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(s.logged(text), "not logged: " + text + "\n" + String.join("\n", s.output()));
+    }
+
+    @Test
+    @Order(1)
+    void overTlsTheRightPasswordReadsGoldAndAWrongOneIsRefused() throws Exception {
+        for (String[] wrong : new String[][]{{"alice", "alice-long-passworD"}, {"mallory", PASSWORD}, {"alice", ""}}) {
+            SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(tlsUrl(), wrong[0], wrong[1]).close(),
+                    wrong[0] + "/" + wrong[1]);
+            assertTrue(e.getMessage().contains("Could not open client transport"), e.getMessage());
+        }
+        try (Connection c = DriverManager.getConnection(tlsUrl(), "alice", PASSWORD)) {
+            assertEquals(ROI_ROWS, rows(c, ROI_QUERY));
+        }
+        // Who logged in and what they asked, first line only: neither the rest of the statement nor data.
+        awaitLogged(tls, "login refused: user alice");
+        awaitLogged(tls, "login refused: user mallory");
+        awaitLogged(tls, "login: user alice");
+        awaitLogged(tls, "by alice: SELECT program_id, horizon_months, roi …");
+        assertFalse(tls.logged("NOT-IN-THE-LOG"), String.join("\n", tls.output()));
+        assertFalse(tls.logged("P-LEAD"), String.join("\n", tls.output()));
+        assertFalse(tls.logged(PASSWORD), "the password is never logged");
+    }
+
+    @Test
+    @Order(2)
+    void aPlainConnectionToTheTlsServerFailsAndSoDoesAnUntrustedCertificate() {
+        String plain = "jdbc:hive2://127.0.0.1:" + tls.port() + "/gold";
+        assertThrows(SQLException.class, () -> DriverManager.getConnection(plain, "alice", PASSWORD).close());
+        // TLS with the JVM's default trust store: the test's self-signed certificate is not in it.
+        String untrusted = "jdbc:hive2://127.0.0.1:" + tls.port() + "/gold;ssl=true";
+        assertThrows(SQLException.class, () -> DriverManager.getConnection(untrusted, "alice", PASSWORD).close());
+    }
+
+    @Test
+    @Order(3)
+    void theHttpTransportReadsGoldWithThePasswordOnly() throws Exception {
+        try (Connection c = DriverManager.getConnection(httpUrl(), "alice", PASSWORD)) {
+            assertEquals(ROI_ROWS, rows(c, ROI_QUERY));
+            assertEquals(List.of(List.of(2L)), rows(c, "SELECT count(*) FROM gold.program_roi WHERE roi IS NOT NULL"));
+        }
+        assertThrows(SQLException.class, () -> {
+            try (Connection c = DriverManager.getConnection(httpUrl(), "alice", "alice-long-passworD")) {
+                rows(c, ROI_QUERY);
+            }
+        });
+        // The binary port is not listening in HTTP mode: only --http-port is.
+        assertTrue(http.logged("http transport"), String.join("\n", http.output()));
+    }
+
+    @Test
+    @Order(4)
+    void aNonLoopbackHostWithoutAuthenticationIsRefusedBeforeAnythingListens() throws Exception {
+        int port = freePort();
+        Process p = new ProcessBuilder(launcher(), "serve", "--warehouse", wh.root(), "--host", "0.0.0.0",
+                "--port", String.valueOf(port)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.contains("error: --host 0.0.0.0 is not a loopback address"), out);
+        try (Socket s = new Socket()) {
+            assertThrows(IOException.class, () -> s.connect(new InetSocketAddress("127.0.0.1", port), 1000));
+        }
+    }
+
+    static double allRoi(Connection c) throws SQLException {
+        return (double) rows(c, "SELECT roi FROM program_roi WHERE program_id = 'ALL'").get(0).get(0);
+    }
+
+    @Test
+    @Order(5) // publishes nights: runs last
+    void aPublishedNightIsServedPinnedAndANewOneReplacesIt() throws Exception {
+        try (Connection c = DriverManager.getConnection(httpUrl(), "alice", PASSWORD)) {
+            // No publish recorded yet: the current table.
+            assertEquals(1.5, allRoi(c));
+            // Night 1 is published at the version holding 2.5.
+            wh.overwrite("gold.program_roi", spark.createDataFrame(List.of(
+                    RowFactory.create("ALL", 12, 2.5, false)), ROI));
+            publish("night-1", java.time.LocalDate.of(2026, 11, 1), wh.version("gold.program_roi"));
+            awaitLogged(http, "[serve] now serving gold");
+            assertEquals(2.5, allRoi(c));
+            // A write without a publish is not served: the endpoint stays on the published night.
+            wh.overwrite("gold.program_roi", spark.createDataFrame(List.of(
+                    RowFactory.create("ALL", 12, 9.75, false)), ROI));
+            Thread.sleep(3000);
+            assertEquals(2.5, allRoi(c));
+            // Night 2 publishes it: served within a few seconds, whole.
+            publish("night-2", java.time.LocalDate.of(2026, 11, 2), wh.version("gold.program_roi"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (allRoi(c) != 9.75 && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            assertEquals(9.75, allRoi(c));
+        }
+    }
+
+    static void publish(String runId, java.time.LocalDate asOf, long roiVersion) {
+        io.mentoringoutcomes.pipeline.PipelineRuns.record(new io.mentoringoutcomes.pipeline.RunContext(wh, "test", asOf, runId),
+                "publish", "succeeded", java.time.Instant.now(), Map.of("gold_versions", Map.of("gold.program_roi", roiVersion)));
+    }
+}
