@@ -39,7 +39,9 @@ public final class ColumnFailures {
         List<Row> perColumn = typed
                 .select(col(LandingReader.SOURCE_FILE), col(LandingReader.SOURCE_LINE),
                         explode(col(RowTyper.PARSE_ERRORS)).as("error"))
-                .withColumn("column", regexp_extract(col("error"), "^column ([A-Za-z0-9_]+): ", 1))
+                // A malformed record (short row, broken quoting) counts as the pseudo-column "(record)".
+                .withColumn("column", org.apache.spark.sql.functions.when(col("error").startsWith("malformed record"),
+                        lit("(record)")).otherwise(regexp_extract(col("error"), "^column ([A-Za-z0-9_]+): ", 1)))
                 .filter(col("column").notEqual(""))
                 .groupBy("column")
                 .agg(count(lit(1)).as("rows"),

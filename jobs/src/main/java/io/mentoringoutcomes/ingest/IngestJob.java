@@ -101,6 +101,9 @@ public final class IngestJob {
                     notes.add("rejected: " + read.fileError());
                     log.warn(read.fileError());
                 }
+                if (read.warning() != null) {
+                    log.warn(read.warning());
+                }
                 if (read.empty()) {
                     emptyFiles.add(file.path());
                 }
@@ -144,7 +147,9 @@ public final class IngestJob {
                 bronzeCounts.put(dataset.dataset(), 0L);
             } else {
                 wh.replaceWhere(table, good, BATCH_ID + " = '" + ctx.batchId() + "'");
-                bronzeCounts.put(dataset.dataset(), wh.lastCommitMetrics(table).getOrDefault("numOutputRows", 0L));
+                // An empty write may leave no commit of its own, so the last commit's count would be another's.
+                bronzeCounts.put(dataset.dataset(), rowsRead == 0 ? 0L
+                        : wh.lastCommitMetrics(table).getOrDefault("numOutputRows", 0L));
             }
             readCounts.put(dataset.dataset(), rowsRead);
 

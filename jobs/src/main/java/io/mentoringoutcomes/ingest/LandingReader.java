@@ -51,7 +51,11 @@ public final class LandingReader {
      * rows at all (0 bytes, or a header only).
      */
     public record RawFile(LandingFile file, Dataset<Row> rows, List<String> extraColumns, String fileError,
-                          boolean empty) {}
+                          boolean empty, String warning) {
+        RawFile(LandingFile file, Dataset<Row> rows, List<String> extraColumns, String fileError, boolean empty) {
+            this(file, rows, extraColumns, fileError, empty, null);
+        }
+    }
 
     private LandingReader() {}
 
@@ -147,8 +151,10 @@ public final class LandingReader {
                 .load(file.path());
         RawFile read = conform(file, contract, withPhysicalLines(df), fieldNames, duplicate);
         // Header only: delivered, no rows. Decided from the first data line, without a Spark job.
-        return hasDataLine(spark.sparkContext().hadoopConfiguration(), file.path(), charset)
-                ? read : new RawFile(file, read.rows(), read.extraColumns(), read.fileError(), true);
+        String warning = charset.equals("UTF-8") ? null : file.path() + ": the file is " + charset
+                + " (byte-order mark), not UTF-8; read as " + charset;
+        boolean empty = !hasDataLine(spark.sparkContext().hadoopConfiguration(), file.path(), charset);
+        return new RawFile(file, read.rows(), read.extraColumns(), read.fileError(), empty, warning);
     }
 
     /**
