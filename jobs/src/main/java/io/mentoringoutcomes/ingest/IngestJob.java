@@ -145,11 +145,13 @@ public final class IngestJob {
                 // keeps it until a delivery is accepted (its rows are all in the quarantine).
                 log.warn(dataset.dataset() + ": rejected; bronze keeps what it held for batch " + ctx.batchId());
                 bronzeCounts.put(dataset.dataset(), 0L);
+            } else if (rowsRead == 0 && wh.exists(table)) {
+                // Delivered empty: tonight has no rows (an empty write would leave no commit to count).
+                wh.deltaTable(table).delete(BATCH_ID + " = '" + ctx.batchId() + "'");
+                bronzeCounts.put(dataset.dataset(), 0L);
             } else {
                 wh.replaceWhere(table, good, BATCH_ID + " = '" + ctx.batchId() + "'");
-                // An empty write may leave no commit of its own, so the last commit's count would be another's.
-                bronzeCounts.put(dataset.dataset(), rowsRead == 0 ? 0L
-                        : wh.lastCommitMetrics(table).getOrDefault("numOutputRows", 0L));
+                bronzeCounts.put(dataset.dataset(), wh.lastCommitMetrics(table).getOrDefault("numOutputRows", 0L));
             }
             readCounts.put(dataset.dataset(), rowsRead);
 

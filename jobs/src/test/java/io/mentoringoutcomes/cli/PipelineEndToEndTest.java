@@ -39,7 +39,8 @@ class PipelineEndToEndTest extends SparkTestBase {
 
     @BeforeAll
     static void runTheSample() throws Exception {
-        root = Files.createTempDirectory("mo-e2e");
+        // The warehouse's folder has a space, an apostrophe and "%20" in its name, as users' folders do.
+        root = Files.createDirectories(Files.createTempDirectory("mo-e2e").resolve("with space/it's %20"));
         Path sample = projectRoot().resolve("sample-data");
         truth = new ObjectMapper().readTree(sample.resolve("_truth.json").toFile());
         firstRunExit = Main.execute("run", "--input", sample.toString(), "--warehouse", root.resolve("wh").toString(),
@@ -105,6 +106,31 @@ class PipelineEndToEndTest extends SparkTestBase {
         double naiveLow = naive.getAs("difference_ci_low");
         assertTrue(naiveDifference > (double) matched.getAs("difference"), "naive should exceed matched");
         assertTrue(naiveLow > trueEffect, "naive CI [" + naiveLow + ", ...] should lie above the truth " + trueEffect);
+    }
+
+    @Test
+    @Order(3)
+    void queryAndExportWorkOnAWarehouseInAFolderWithASpaceAnApostropheAndPercentTwenty() throws Exception {
+        long roiRows = wh.read("gold.program_roi").count();
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = System.out;
+        int exit;
+        try {
+            System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            exit = Main.execute("query", "--warehouse", root.resolve("wh").toString(), "--master", "local[2]",
+                    "--format", "csv", "SELECT count(*) AS n FROM gold.program_roi");
+        } finally {
+            System.setOut(out);
+        }
+        assertEquals(0, exit);
+        assertEquals(List.of("n", String.valueOf(roiRows)),
+                captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+
+        Path exported = root.resolve("export it's %20");
+        assertEquals(0, Main.execute("export", "--warehouse", root.resolve("wh").toString(), "--master", "local[2]",
+                "--out", exported.toString()));
+        // A header and one line per row (program_roi has no multi-line text).
+        assertEquals(roiRows + 1, Files.readAllLines(exported.resolve("program_roi.csv")).size());
     }
 
     @Test

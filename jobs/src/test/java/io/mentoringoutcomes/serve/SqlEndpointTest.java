@@ -65,7 +65,8 @@ class SqlEndpointTest extends SparkTestBase {
 
     @BeforeAll
     static void startServer() throws Exception {
-        wh = new Warehouse(spark, dir.resolve("warehouse").toString());
+        // A folder name with a space, an apostrophe and "%20": none of them may reach SQL or a URI unquoted.
+        wh = new Warehouse(spark, dir.resolve("with space/it's %20/warehouse").toString());
         wh.overwrite("gold.program_roi", roi(1.5));
         wh.overwrite("silver.employees", spark.createDataFrame(
                 List.of(RowFactory.create("E1", 81000.0)), EMPLOYEES));
