@@ -109,31 +109,6 @@ class PipelineEndToEndTest extends SparkTestBase {
     }
 
     @Test
-    @Order(3)
-    void queryAndExportWorkOnAWarehouseInAFolderWithASpaceAnApostropheAndPercentTwenty() throws Exception {
-        long roiRows = wh.read("gold.program_roi").count();
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream out = System.out;
-        int exit;
-        try {
-            System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-            exit = Main.execute("query", "--warehouse", root.resolve("wh").toString(), "--master", "local[2]",
-                    "--format", "csv", "SELECT count(*) AS n FROM gold.program_roi");
-        } finally {
-            System.setOut(out);
-        }
-        assertEquals(0, exit);
-        assertEquals(List.of("n", String.valueOf(roiRows)),
-                captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
-
-        Path exported = root.resolve("export it's %20");
-        assertEquals(0, Main.execute("export", "--warehouse", root.resolve("wh").toString(), "--master", "local[2]",
-                "--out", exported.toString()));
-        // A header and one line per row (program_roi has no multi-line text).
-        assertEquals(roiRows + 1, Files.readAllLines(exported.resolve("program_roi.csv")).size());
-    }
-
-    @Test
     @Order(4)
     void aBrokenNightIsBlockedAndGoldKeepsItsVersions() throws Exception {
         Map<String, Long> before = new LinkedHashMap<>();

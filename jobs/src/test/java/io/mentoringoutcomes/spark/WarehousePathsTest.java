@@ -58,6 +58,33 @@ class WarehousePathsTest extends SparkTestBase {
     }
 
     @Test
+    void queryAndExportThroughTheCliOnAWarehouseInAnOddlyNamedFolder() throws Exception {
+        Path odd = dir.resolve("with space/it's %20/wh");
+        new Warehouse(spark, odd.toString()).overwrite("gold.program_roi", spark.createDataFrame(List.of(
+                RowFactory.create("ALL", 1.5), RowFactory.create("P-LEAD", -0.25)), ROWS));
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = System.out;
+        int exit;
+        try {
+            System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            exit = io.mentoringoutcomes.cli.Main.execute("query", "--warehouse", odd.toString(), "--format", "csv",
+                    "SELECT program_id, roi FROM gold.program_roi ORDER BY program_id");
+        } finally {
+            System.setOut(out);
+        }
+        assertEquals(0, exit);
+        assertEquals(List.of("program_id,roi", "ALL,1.5", "P-LEAD,-0.25"),
+                captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+
+        Path exported = dir.resolve("export it's %20");
+        assertEquals(0, io.mentoringoutcomes.cli.Main.execute("export", "--warehouse", odd.toString(),
+                "--out", exported.toString()));
+        List<String> lines = Files.readAllLines(exported.resolve("program_roi.csv"));
+        assertEquals("program_id,roi", lines.get(0));
+        assertEquals(List.of("ALL,1.5", "P-LEAD,-0.25"), lines.subList(1, lines.size()).stream().sorted().toList());
+    }
+
+    @Test
     void tableNamesFromOutsideAreCheckedAgainstTheLayerNounPattern() {
         Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
         for (String hostile : List.of("gold.x; DROP TABLE silver.y", "gold.`x`", "gold.x.y", "gold.", ".x", "gold",
