@@ -74,7 +74,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         Warehouse wh = new Warehouse(SparkSessionProvider.getOrCreate(m, SparkSessionProvider.defaultShufflePartitions(m)),
                 warehouse.toString());
         LocalDate asOf = GeneratorSettings.DEFAULT_AS_OF;
-        RunContext ctx = new RunContext(wh, landing.toAbsolutePath().toUri().toString(), asOf, "benchmark-" + employees);
+        RunContext ctx = new RunContext(wh, Warehouse.toUri(landing.toString()), asOf, "benchmark-" + employees);
         Contract contract = Contract.standard();
         QualityConfig quality = QualityConfig.defaults().withMinGroupSize(metrics.minGroupSize);
         int code = Pipeline.runAll(ctx, contract, quality, metrics.config(),

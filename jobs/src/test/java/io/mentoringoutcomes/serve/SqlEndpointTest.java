@@ -70,7 +70,8 @@ class SqlEndpointTest extends SparkTestBase {
 
     @BeforeAll
     static void startServer() throws Exception {
-        wh = new Warehouse(spark, dir.resolve("warehouse").toString());
+        // A folder name with a space, an apostrophe and "%20": none of them may reach SQL or a URI unquoted.
+        wh = new Warehouse(spark, dir.resolve("with space/it's %20/warehouse").toString());
         wh.overwrite("gold.program_roi", roi(1.5));
         wh.overwrite("gold.program_costs", spark.createDataFrame(List.of(
                 RowFactory.create("ALL", 1000.0), RowFactory.create("P-LEAD", 400.0)), COSTS));
