@@ -49,6 +49,29 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
     /** What is served once armed; null before. */
     private static final AtomicReference<ServedTables> SERVED = new AtomicReference<>();
 
+    /**
+     * Set only while the server's own code runs on this thread ({@link #asServer}): swapping in a
+     * newly published night reads ops tables and time-travels gold. Clients' statements run on the
+     * Thrift Server's handler threads, which never set it.
+     */
+    private static final ThreadLocal<Boolean> SERVER_WORK = ThreadLocal.withInitial(() -> false);
+
+    /** Runs the server's own {@code work} on this thread without the client guard. */
+    public static <T> T asServer(java.util.function.Supplier<T> work) {
+        boolean outer = SERVER_WORK.get();
+        SERVER_WORK.set(true);
+        try {
+            return work.get();
+        } finally {
+            SERVER_WORK.set(outer);
+        }
+    }
+
+    /** What a client statement on this thread is checked against; null when nothing is (unarmed, or server work). */
+    private static ServedTables guarding() {
+        return SERVER_WORK.get() ? null : SERVED.get();
+    }
+
     /** Commands the coarse check rule lets through: session state and explanations; besides them, Show* and Describe*. */
     private static final Set<String> READ_ONLY_COMMANDS = Set.of(
             "SetCommand", "ResetCommand", "SetNamespaceCommand", "SetCatalogAndNamespace", "SetCatalogCommand",
@@ -79,7 +102,7 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
      * allow-list, analyses it, refuses the analysed plan outside the allow-list, and returns it.
      */
     static LogicalPlan admit(SparkSession session, LogicalPlan parsed) {
-        ServedTables served = SERVED.get();
+        ServedTables served = guarding();
         return served == null ? parsed : admit(session, parsed, served);
     }
 
@@ -103,7 +126,7 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
                 return new AbstractFunction1<>() {
                     @Override
                     public BoxedUnit apply(LogicalPlan plan) {
-                        ServedTables served = SERVED.get();
+                        ServedTables served = guarding();
                         if (served != null) {
                             violation(plan, served).ifPresent(ReadOnlyGuard::refuse);
                         }
@@ -123,7 +146,7 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
 
     /** Refuses to parse a statement in a session that carries a setting it may not (from the JDBC URL). */
     static void refuseUnsafeSettings(SparkSession session) {
-        ServedTables served = SERVED.get();
+        ServedTables served = guarding();
         if (served == null) {
             return;
         }

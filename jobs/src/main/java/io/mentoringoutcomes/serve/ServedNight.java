@@ -100,6 +100,11 @@ public final class ServedNight implements AutoCloseable {
 
     /** Swaps to the latest published night when it differs from the served one; true when it did. */
     public synchronized boolean refresh() {
+        // The server's own reads (ops tables, gold by version) are outside what clients may run.
+        return ReadOnlyGuard.asServer(this::swapToLatest);
+    }
+
+    private boolean swapToLatest() {
         GoldSource latest = GoldSource.latestPublished(wh);
         if (!latest.isPinned() || (gold.isPinned() && versions(latest).equals(versions(gold)))) {
             return false;

@@ -79,6 +79,37 @@ class PlanAllowListTest extends SparkTestBase {
         return assertThrows(UnsupportedOperationException.class, () -> admit(sql), sql).getMessage();
     }
 
+    /**
+     * {@code line} with each {@code ${NAME}} replaced by its value, escaped for where it stands: inside
+     * a '...' or "..." literal its quote is backslash-escaped, inside a `...` identifier a backtick is
+     * doubled, so a warehouse under a folder named {@code it's} still gives the statement meant.
+     */
+    static String fill(String line, Map<String, String> values) {
+        StringBuilder out = new StringBuilder();
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '$' && i + 1 < line.length() && line.charAt(i + 1) == '{') {
+                int end = line.indexOf('}', i);
+                String value = values.get(line.substring(i + 2, end));
+                if (value == null) {
+                    throw new IllegalStateException("unknown placeholder in " + line);
+                }
+                out.append(quote == '`' ? value.replace("`", "``")
+                        : quote != 0 ? value.replace("\\", "\\\\").replace(String.valueOf(quote), "\\" + quote) : value);
+                i = end;
+                continue;
+            }
+            if (quote == 0 && (c == '\'' || c == '`' || c == '"')) {
+                quote = c;
+            } else if (c == quote) {
+                quote = 0;
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
     /** The corpus's statements with its placeholders filled in, a ${VIEW} line once per view. */
     static List<String> hostileCorpus(Map<String, String> values, List<String> views) throws IOException {
         List<String> statements = new ArrayList<>();
@@ -88,14 +119,9 @@ class PlanAllowListTest extends SparkTestBase {
                     continue;
                 }
                 for (String view : line.contains("${VIEW}") ? views : List.of("")) {
-                    String sql = line.strip().replace("${VIEW}", view);
-                    for (Map.Entry<String, String> v : values.entrySet()) {
-                        sql = sql.replace("${" + v.getKey() + "}", v.getValue());
-                    }
-                    if (sql.contains("${")) {
-                        throw new IllegalStateException("unknown placeholder in " + line);
-                    }
-                    statements.add(sql);
+                    Map<String, String> all = new java.util.HashMap<>(values);
+                    all.put("VIEW", view);
+                    statements.add(fill(line.strip(), all));
                 }
             }
         }
