@@ -170,6 +170,11 @@ class SqlEndpointTest extends SparkTestBase {
         }
     }
 
+    /** A SQL string literal (the warehouse's folder name has an apostrophe). */
+    static String sqlString(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
     @Test
     @Order(2)
     void servesOnlyGoldAndRefusesWrites() throws Exception {
@@ -196,7 +201,7 @@ class SqlEndpointTest extends SparkTestBase {
                 String refused = refusal(c, write);
                 assertTrue(refused.contains("is not a read"), write + " -> " + refused);
             }
-            assertTrue(refusal(c, "SELECT * FROM table_changes_by_path('" + wh.path("silver.employees") + "', 0)")
+            assertTrue(refusal(c, "SELECT * FROM table_changes_by_path(" + sqlString(wh.path("silver.employees")) + ", 0)")
                     .contains("read-only"));
             assertTrue(refusal(c, "INSERT INTO gold.program_roi VALUES ('X', 12, 9.0, 8.0, 10.0, false)")
                     .contains("is not a read"));
@@ -214,7 +219,7 @@ class SqlEndpointTest extends SparkTestBase {
                 String refused = refusal(c, write);
                 assertTrue(refused.contains("is not a read"), write + " -> " + refused);
             }
-            assertTrue(refusal(c, "SELECT * FROM table_changes_by_path('" + wh.path("silver.employees") + "', 0)")
+            assertTrue(refusal(c, "SELECT * FROM table_changes_by_path(" + sqlString(wh.path("silver.employees")) + ", 0)")
                     .contains("read-only"));
             assertTrue(refusal(c, "SELECT java_method('java.lang.System', 'exit', 0)").contains("reflect/java_method"));
             assertTrue(refusal(c, "SELECT roi FROM gold.program_roi WHERE reflect('java.lang.System', 'getenv', 'HOME') "
