@@ -26,6 +26,8 @@ import java.util.Optional;
 public final class Warehouse {
 
     public static final List<String> LAYERS = List.of("bronze", "silver", "staging", "gold", "ops");
+    /** Layers outside {@link #LAYERS}: never registered for SQL, never served (per-match data for program admins). */
+    public static final List<String> RESTRICTED_LAYERS = List.of("admin");
     private static final int WRITE_ATTEMPTS = 3;
 
     private final SparkSession spark;
@@ -251,7 +253,7 @@ public final class Warehouse {
 
     static String[] split(String table) {
         String[] parts = table.split("\\.");
-        if (parts.length != 2 || !LAYERS.contains(parts[0])) {
+        if (parts.length != 2 || !(LAYERS.contains(parts[0]) || RESTRICTED_LAYERS.contains(parts[0]))) {
             throw new IllegalArgumentException("table names are layer.noun with layer in " + LAYERS + ": " + table);
         }
         return parts;
