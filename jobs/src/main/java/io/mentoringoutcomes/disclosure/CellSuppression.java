@@ -110,7 +110,8 @@ public final class CellSuppression {
                 Double whole = number(row.get(pair.get(0)));
                 Double part = number(row.get(pair.get(1)));
                 if (whole != null && part != null && sensitive(whole - part, k)) {
-                    d.rows().put(i, new Hidden("primary: " + pair.get(0) + " − " + pair.get(1) + " under k", pair.get(1)));
+                    // Specific to this row: the group itself is not too small, so nothing propagates.
+                    d.rows().put(i, new Hidden("primary: " + pair.get(0) + " − " + pair.get(1) + " under k", null));
                     break;
                 }
             }
@@ -166,13 +167,31 @@ public final class CellSuppression {
 
     /** Propagates hidden people groups between tables; true when a row was newly hidden. */
     private static boolean links(Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, Map<String, Decision> decisions) {
+        // Groups hidden as a whole (their size or a complement of it), and single hidden cells: a
+        // figure that depends on a cell (a difference against a comparison row) goes with the cell.
         List<Map<String, String>> hiddenGroups = new ArrayList<>();
+        List<Map<String, String>> hiddenCells = new ArrayList<>();
         for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
             Table decl = declaration(rules, t.getKey());
             for (Map.Entry<Integer, Hidden> h : decisions.get(t.getKey()).rows().entrySet()) {
+                Map<String, Object> row = t.getValue().get(h.getKey());
                 for (Link link : decl.links()) {
-                    if (link.column().equals(h.getValue().column()) && decl.people().contains(link.column())) {
-                        hiddenGroups.add(group(link, t.getValue().get(h.getKey())));
+                    if (!decl.people().contains(link.column())) {
+                        continue;
+                    }
+                    Map<String, String> g = group(link, row);
+                    if (link.column().equals(h.getValue().column())) {
+                        hiddenGroups.add(g);
+                    }
+                    // Only a row the link space names exactly is a cell others depend on (not a curve's month).
+                    if (ReleaseRules.LINK_DIMENSIONS.containsAll(decl.keys())) {
+                        Map<String, String> cell = new LinkedHashMap<>(g);
+                        if (row.containsKey("horizon_months")) {
+                            cell.put("horizon_months", String.valueOf(row.get("horizon_months")));
+                        }
+                        if (!cell.containsValue("*")) {
+                            hiddenCells.add(cell);
+                        }
                     }
                 }
             }
@@ -187,7 +206,9 @@ public final class CellSuppression {
                 }
                 for (Link link : decl.links()) {
                     Map<String, String> g = group(link, t.getValue().get(i));
-                    if (hiddenGroups.stream().anyMatch(h -> overlaps(h, g))) {
+                    boolean dependency = !decl.people().contains(link.column());
+                    if (hiddenGroups.stream().anyMatch(h -> overlaps(h, g))
+                            || dependency && hiddenCells.stream().anyMatch(h -> overlaps(h, g))) {
                         // Hidden as part of that group: the group's size column carries it on.
                         String column = decl.people().contains(link.column()) ? link.column() : null;
                         d.rows().put(i, new Hidden("linked: group " + g + " is hidden", column));
@@ -345,11 +366,15 @@ public final class CellSuppression {
         return g;
     }
 
-    private static boolean overlaps(Map<String, String> a, Map<String, String> b) {
+    /**
+     * Whether a hidden group covers a row's link: every dimension is the same value or every value
+     * ("*") in the hidden group. A hidden horizon does not cover a row counting the whole group.
+     */
+    private static boolean overlaps(Map<String, String> hidden, Map<String, String> link) {
         for (String dim : ReleaseRules.LINK_DIMENSIONS) {
-            String x = a.get(dim);
-            String y = b.get(dim);
-            if (!"*".equals(x) && !"*".equals(y) && !Objects.equals(x, y)) {
+            String x = hidden.get(dim);
+            String y = link.get(dim);
+            if (!"*".equals(x) && !Objects.equals(x, y)) {
                 return false;
             }
         }

@@ -93,9 +93,9 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
             links = links == null ? List.of() : List.copyOf(links);
             for (Link link : links) {
                 for (Map.Entry<String, String> g : link.dimensions().entrySet()) {
-                    if (!g.getValue().startsWith("=") && !keys.contains(g.getValue())) {
+                    if (!g.getValue().startsWith("=") && !keys.contains(g.getValue()) && !keep.contains(g.getValue())) {
                         throw new IllegalArgumentException("link " + g.getKey() + " maps to " + g.getValue()
-                                + ", neither a key nor a =constant");
+                                + ", neither a key, a kept column nor a =constant");
                     }
                 }
             }

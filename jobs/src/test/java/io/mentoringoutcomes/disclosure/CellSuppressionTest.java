@@ -53,16 +53,16 @@ class CellSuppressionTest {
     @Test
     void primaryHidesEveryPeopleCountUnderKIncludingEventsAndComplements() {
         List<Map<String, Object>> rows = List.of(
-                retention("P1", "mentee", "naive", 12, 40, 0),    // 0 events: shown (0 is no one)
-                retention("P1", "mentee", "naive", 24, 40, 3),    // 3 events: hidden
-                retention("P1", "comparison", "naive", 12, 400, 395), // 5 still at risk: hidden (within)
-                retention("P1", "comparison", "naive", 24, 400, 10)); // shown
+                retention("P1", "mentee", "naive", 12, 40, 0),         // 0 events is no one, but see below
+                retention("P1", "mentee", "naive", 24, 40, 35),        // 5 still there: n − events under k
+                retention("P1", "comparison", "naive", 12, 400, 5),    // 5 events: hidden
+                retention("P1", "comparison", "naive", 24, 400, 10));  // shown
         Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K).get("retention_summary");
-        // The mentee 12-month row goes too: its difference is retention minus the hidden comparison retention.
+        // The mentee 12-month row goes too: its difference is its retention minus the hidden comparison's.
         assertEquals(Set.of("P1/comparison/naive/12", "P1/mentee/naive/12", "P1/mentee/naive/24"),
                 hidden(d, rows, "program_id", "cohort", "method", "horizon_months"));
-        assertEquals("n_events", d.rows().get(1).column());
-        assertTrue(d.rows().get(2).rule().contains("n_employees − n_events"), d.rows().get(2).rule());
+        assertEquals("n_events", d.rows().get(2).column());
+        assertTrue(d.rows().get(1).rule().contains("n_employees − n_events"), d.rows().get(1).rule());
         assertTrue(d.rows().get(0).rule().startsWith("linked"), d.rows().get(0).rule());
     }
 
