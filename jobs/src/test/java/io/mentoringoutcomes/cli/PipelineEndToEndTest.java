@@ -159,16 +159,16 @@ class PipelineEndToEndTest extends SparkTestBase {
             for (var rel : decl.relations()) {
                 Map<List<Object>, List<Row>> instances = new LinkedHashMap<>();
                 for (Row r : rows) {
-                    if (rel.where().entrySet().stream().allMatch(w -> w.getValue().equals(String.valueOf(r.getAs(w.getKey()))))) {
+                    if (rel.where().entrySet().stream().allMatch(w -> w.getValue().equals(String.valueOf((Object) r.getAs(w.getKey()))))) {
                         List<Object> rest = new ArrayList<>();
-                        decl.keys().stream().filter(c -> !c.equals(rel.column())).forEach(c -> rest.add(String.valueOf(r.getAs(c))));
+                        decl.keys().stream().filter(c -> !c.equals(rel.column())).forEach(c -> rest.add(String.valueOf((Object) r.getAs(c))));
                         instances.computeIfAbsent(rest, x -> new ArrayList<>()).add(r);
                     }
                 }
                 for (List<Row> inst : instances.values()) {
-                    Row whole = inst.stream().filter(r -> rel.whole().equals(r.getAs(rel.column()))).findFirst().orElse(null);
+                    Row whole = inst.stream().filter(r -> rel.whole().equals(String.valueOf((Object) r.getAs(rel.column())))).findFirst().orElse(null);
                     List<Row> parts = inst.stream().filter(r -> r != whole
-                            && (rel.kind().equals("sum") || rel.part().equals(r.getAs(rel.column())))).toList();
+                            && (rel.kind().equals("sum") || rel.part().equals(String.valueOf((Object) r.getAs(rel.column()))))).toList();
                     if (whole == null || parts.isEmpty()) {
                         continue;
                     }
