@@ -137,14 +137,18 @@ public final class CellSuppression {
             boolean first = true;
             double e = 0;
             double c = 0;
+            double lastN = 0;
             for (int i : s) {
                 Map<String, Object> row = rows.get(i);
                 Double n = number(row.get(atRisk));
                 boolean upstream = Boolean.TRUE.equals(row.get("suppressed"));
+                // People at risk count people while the month's counts count cohort rows (a comparator
+                // can sit in several cells), so the step in people at risk is checked on its own too.
                 boolean show = !upstream && n != null && n > 0 && !sensitive(n, k)
-                        && (first || (!sensitive(e, k) && !sensitive(c, k)));
+                        && (first || (!sensitive(e, k) && !sensitive(c, k) && !sensitive(lastN - n, k)));
                 if (show) {
                     first = false;
+                    lastN = n;
                     e = 0;
                     c = 0;
                     if (!monthly.isEmpty()) {

@@ -146,6 +146,29 @@ class CellSuppressionTest {
     }
 
     @Test
+    void aCurveStepIsJudgedOnPeopleAtRiskTooWhenRowsAndPeopleDiffer() {
+        // Found by the end-to-end attack: matched comparators sit in several cells, so 10 (person, cell)
+        // rows left while only 7 people did: 343 → 336 people at risk. Month 1 must stay hidden; by month 2
+        // 12 people have left (343 → 331) and it is shown.
+        long[][] m = {{343, 0, 10}, {336, 0, 0}, {331, 0, 0}};
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < m.length; i++) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("program_id", "P1");
+            r.put("cohort", "comparison");
+            r.put("method", "matched");
+            r.put("month", i);
+            r.put("n_at_risk", m[i][0]);
+            r.put("n_events", m[i][1]);
+            r.put("n_censored", m[i][2]);
+            r.put("suppressed", false);
+            rows.add(r);
+        }
+        Decision d = CellSuppression.protect(Map.of("retention_curve", rows), RULES, K).get("retention_curve");
+        assertEquals(Set.of("1"), hidden(d, rows, "month"));
+    }
+
+    @Test
     void theAuditFindsWhatTheControlFixesAndAcceptsItsOutput() {
         List<Map<String, Object>> rows = List.of(
                 retention("ALL", "mentee", "naive", 12, 90, 30),
