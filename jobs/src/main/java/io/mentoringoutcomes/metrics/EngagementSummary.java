@@ -184,7 +184,7 @@ public final class EngagementSummary {
         List<String> figures = List.of("meetings_scheduled", "meetings_held", "cancellation_rate", "no_show_rate",
                 "median_days_between_meetings", "days_since_last_held_meeting", "stalled", "goals_set", "goals_achieved");
         out = Suppression.apply(out, "program_matches", minGroupSize, figures);
-        List<String> cols = new ArrayList<>(List.of("match_key", "program_id", "as_of", "is_active"));
+        List<String> cols = new ArrayList<>(List.of("match_key", "match_id", "program_id", "as_of", "is_active"));
         cols.addAll(figures);
         cols.addAll(List.of("planned_cadence_days", "program_matches", "suppressed"));
         out = out.select(cols.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
@@ -237,6 +237,7 @@ public final class EngagementSummary {
     public static Map<String, String> matchComments() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("match_key", "Keyed pseudonym of the match id (HMAC-SHA256, 16 hex); no employee ids in this table.");
+        c.put("match_id", "The match id, for program administrators who act on stalled matches (admin.match_health only, never served).");
         c.put("program_id", "Program of the match.");
         c.put("as_of", "Day the figures describe.");
         c.put("is_active", "Not ended on or before as_of.");

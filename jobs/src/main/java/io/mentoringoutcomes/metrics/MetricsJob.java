@@ -88,7 +88,8 @@ public final class MetricsJob {
                 }
                 written.add(w.table());
             }
-            return written;
+            // Disclosure control over the whole release, before the audit sees it.
+            return io.mentoringoutcomes.disclosure.DisclosureControl.apply(wh, written, cfg.minGroupSize(), progress);
         } finally {
             release(cohort);
         }

@@ -47,9 +47,9 @@ final class OutcomeDocs {
 
     static final Map<String, String> RETENTION_CURVE = withCommon(of(
             "month", "Whole months after the index date.",
-            "n_at_risk", "Employees still followed at the start of the month (unweighted).",
-            "n_events", "Voluntary leavers during the month (unweighted).",
-            "n_censored", "Followed no further during the month: involuntary exit, as-of, comparator became a mentee.",
+            "n_at_risk", "Distinct employees still followed at the start of the month (unweighted).",
+            "n_events", "Voluntary leavers during the month (unweighted); never published in gold (disclosure control).",
+            "n_censored", "Followed no further during the month: involuntary exit, as-of, comparator became a mentee; never published in gold.",
             "survival", "Weighted Kaplan-Meier retention at the start of the month.",
             "ci_low", "95% CI low (log-log).",
             "ci_high", "95% CI high (log-log)."), true);

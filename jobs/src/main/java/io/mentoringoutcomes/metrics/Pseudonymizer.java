@@ -75,36 +75,79 @@ public final class Pseudonymizer implements java.io.Serializable {
         return new Pseudonymizer(key);
     }
 
+    /** The user-level key file, outside every warehouse: {@code $XDG_CONFIG_HOME/mentoring-outcomes/pseudonym.key}. */
+    public static Path userKeyFile(Map<String, String> env) {
+        String xdg = env.get("XDG_CONFIG_HOME");
+        Path config = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        return config.resolve("mentoring-outcomes").resolve("pseudonym.key");
+    }
+
+    /** Where releases before this one kept the key, inside the warehouse. */
+    static final String WAREHOUSE_KEY = "/_secrets/pseudonym.key";
+
     /**
-     * The environment's key when one is set; otherwise the warehouse's own key file
-     * ({@code <warehouse>/_secrets/pseudonym.key}, owner-only), created on first use so that
-     * pseudonyms stay stable from night to night and a local run needs no setup.
+     * The environment's key when one is set; otherwise the user-level key file
+     * ({@link #userKeyFile}), created owner-only on first use so that pseudonyms stay stable from
+     * night to night. The key never lives in the warehouse: whoever reads the warehouse could
+     * recompute every pseudonym from the (sequential) match ids. A key file found in the warehouse
+     * is moved to the user-level file when that does not exist yet, and refused otherwise.
      */
     public static Pseudonymizer forWarehouse(io.mentoringoutcomes.spark.Warehouse wh) {
-        Map<String, String> env = System.getenv();
+        return forWarehouse(wh.root(), wh.hadoopConf(), System.getenv());
+    }
+
+    static Pseudonymizer forWarehouse(String warehouseRoot, org.apache.hadoop.conf.Configuration conf, Map<String, String> env) {
+        org.apache.hadoop.fs.Path inWarehouse = new org.apache.hadoop.fs.Path(warehouseRoot + WAREHOUSE_KEY);
+        Path user = userKeyFile(env);
+        try {
+            org.apache.hadoop.fs.FileSystem fs = inWarehouse.getFileSystem(conf);
+            if (fs.exists(inWarehouse)) {
+                byte[] old;
+                try (var in = fs.open(inWarehouse)) {
+                    old = in.readAllBytes();
+                }
+                boolean configured = env.get(KEY_ENV) != null || env.get(KEY_FILE_ENV) != null;
+                if (configured || Files.exists(user)) {
+                    throw new IllegalStateException("a pseudonym key file is inside the warehouse (" + inWarehouse
+                            + "), where anyone who reads the warehouse can read it, and a key is also configured ("
+                            + (configured ? KEY_ENV + "/" + KEY_FILE_ENV : user) + "). Keep the one your published"
+                            + " pseudonyms were made with outside the warehouse (" + KEY_FILE_ENV + " or " + user
+                            + ") and delete " + inWarehouse);
+                }
+                writeOwnerOnly(user, old);
+                fs.delete(inWarehouse, false);
+                org.slf4j.LoggerFactory.getLogger(Pseudonymizer.class).warn(
+                        "moved the pseudonym key out of the warehouse: {} -> {}", inWarehouse, user);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check the warehouse for a pseudonym key file " + inWarehouse, e);
+        }
         if (env.get(KEY_ENV) != null || env.get(KEY_FILE_ENV) != null) {
             return fromEnvironment(env);
         }
-        org.apache.hadoop.fs.Path keyFile = new org.apache.hadoop.fs.Path(wh.root() + "/_secrets/pseudonym.key");
         try {
-            org.apache.hadoop.fs.FileSystem fs = keyFile.getFileSystem(wh.hadoopConf());
-            if (!fs.exists(keyFile)) {
+            if (!Files.exists(user)) {
                 byte[] random = new byte[32];
                 new java.security.SecureRandom().nextBytes(random);
-                String hex = java.util.HexFormat.of().formatHex(random);
-                try (var out = fs.create(keyFile, false)) {
-                    out.write(hex.getBytes(StandardCharsets.UTF_8));
-                }
-                fs.setPermission(keyFile, new org.apache.hadoop.fs.permission.FsPermission((short) 0600));
+                writeOwnerOnly(user, java.util.HexFormat.of().formatHex(random).getBytes(StandardCharsets.UTF_8));
             }
-            try (var in = fs.open(keyFile)) {
-                return new Pseudonymizer(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip()
-                        .getBytes(StandardCharsets.UTF_8));
-            }
+            return new Pseudonymizer(Files.readString(user, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the warehouse pseudonym key " + keyFile
-                    + "; set " + KEY_ENV + " or " + KEY_FILE_ENV, e);
+            throw new UncheckedIOException("cannot read or create the pseudonym key " + user + "; set " + KEY_ENV
+                    + " or " + KEY_FILE_ENV, e);
         }
+    }
+
+    /** Creates a file readable and writable by its owner only (from the start, not chmod after writing). */
+    private static void writeOwnerOnly(Path file, byte[] content) throws IOException {
+        Files.createDirectories(file.getParent());
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+        Files.write(file, content);
     }
 
     /** Full HMAC-SHA256 of the UTF-8 bytes of data, as 64 lower-case hex characters. */

@@ -107,7 +107,7 @@ public final class RetentionSummary {
 
     /**
      * Survival at each whole month 0..last month observed, with unweighted counts per month bucket
-     * [m, m+1): n_at_risk at the bucket's start, n_events, n_censored. Rows with fewer than
+     * [m, m+1): n_at_risk (distinct people) at the bucket's start, n_events, n_censored (rows). Rows with fewer than
      * minGroupSize at risk are suppressed, which hides the thin tail of a curve.
      */
     public static Dataset<Row> curve(Dataset<Row> cohort, int minGroupSize, LocalDate asOf) {
@@ -132,8 +132,16 @@ public final class RetentionSummary {
                 .orderBy(col("month").desc())
                 .rowsBetween(org.apache.spark.sql.expressions.Window.unboundedPreceding(),
                         org.apache.spark.sql.expressions.Window.currentRow());
-        Dataset<Row> out = joined
-                .withColumn("n_at_risk", sum(col("n_events").plus(col("n_censored"))).over(fromEnd))
+        // People, not (person, cell) rows: a matched comparator can sit in several cells of one group,
+        // so each person counts once, at risk until their last row ends.
+        Dataset<Row> leaving = cohort.groupBy(col("program_id"), col("cohort"), col("method"), col("employee_id"))
+                .agg(max("time_days").as("_last_days"))
+                .withColumn("month", floor(col("_last_days").divide(KaplanMeier.DAYS_PER_MONTH)).cast("int"))
+                .groupBy(col("program_id"), col("cohort"), col("method"), col("month"))
+                .agg(countDistinct("employee_id").as("_people_leaving"));
+        Dataset<Row> out = joined.join(leaving, CohortMatcher.seq(keys.toArray(new String[0])), "left")
+                .na().fill(0L, new String[] {"_people_leaving"})
+                .withColumn("n_at_risk", sum(col("_people_leaving")).over(fromEnd))
                 .withColumn("as_of", lit(Date.valueOf(asOf)));
         out = Suppression.apply(out, "n_at_risk", minGroupSize,
                 List.of("n_events", "n_censored", "survival", "ci_low", "ci_high"));

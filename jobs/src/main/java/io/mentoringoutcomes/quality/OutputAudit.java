@@ -28,7 +28,9 @@ import java.util.stream.Collectors;
  *   <li>{@code privacy:n_employees}: a group below the minimum size is suppressed;</li>
  *   <li>{@code as_of_is_tonight}: every row's {@code as_of} is the run's, so figures an earlier
  *       night left in staging (its metrics stage did not run) are never published as tonight's;</li>
- *   <li>{@code not_empty} (Warning): the table has rows.</li>
+ *   <li>{@code not_empty} (Warning): the table has rows;</li>
+ *   <li>{@code disclosure:*}: the release rules of {@code schemas/release.yaml} on every table
+ *       ({@link io.mentoringoutcomes.disclosure.DisclosureAudit}).</li>
  * </ul>
  * All but {@code not_empty} are Error: the publish step copies staging to gold only when
  * {@link AuditResult#publishable()}.
@@ -79,6 +81,8 @@ public final class OutputAudit {
         for (String table : tables) {
             outcomes.addAll(auditTable(wh, table, asOf, cfg));
         }
+        // Disclosure control: schemas/release.yaml's rules over the release as a whole.
+        outcomes.addAll(io.mentoringoutcomes.disclosure.DisclosureAudit.audit(wh, tables, cfg.minGroupSize()));
         QualityGate.writeResults(wh, runId, batchId, outcomes, Timestamp.from(Instant.now()));
         boolean ok = outcomes.stream().noneMatch(cfg::blocks);
         return new AuditResult(runId, outcomes, ok);

@@ -25,6 +25,8 @@ import java.util.Optional;
 public final class Warehouse {
 
     public static final List<String> LAYERS = List.of("bronze", "silver", "staging", "gold", "ops");
+    /** Layers outside {@link #LAYERS}: never registered for SQL, never served (per-match data for program admins). */
+    public static final List<String> RESTRICTED_LAYERS = List.of("admin");
     private static final int WRITE_ATTEMPTS = 3;
 
     private final SparkSession spark;
@@ -270,9 +272,9 @@ public final class Warehouse {
 
     static String[] split(String table) {
         String[] parts = table.split("\\.", -1);
-        if (parts.length != 2 || !LAYERS.contains(parts[0]) || !isNoun(parts[1])) {
+        if (parts.length != 2 || !(LAYERS.contains(parts[0]) || RESTRICTED_LAYERS.contains(parts[0])) || !isNoun(parts[1])) {
             throw new IllegalArgumentException("table names are layer.noun with layer in " + LAYERS
-                    + " and a snake_case noun: " + table);
+                    + " (or " + RESTRICTED_LAYERS + ") and a snake_case noun: " + table);
         }
         return parts;
     }

@@ -30,8 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PipelineEndToEndTest extends SparkTestBase {
 
     private static final List<String> GOLD = List.of("retention_summary", "retention_curve", "matching_balance",
-            "program_roi", "promotion_summary", "turnover_rate", "satisfaction_summary", "engagement_summary",
-            "match_health");
+            "program_roi", "promotion_summary", "turnover_rate", "satisfaction_summary", "engagement_summary");
     private static Path root;
     private static Warehouse wh;
     private static JsonNode truth;
@@ -100,11 +99,153 @@ class PipelineEndToEndTest extends SparkTestBase {
         double high = matched.getAs("difference_ci_high");
         assertTrue(low <= trueEffect && trueEffect <= high,
                 "matched 95% CI [" + low + ", " + high + "] should cover the planted " + trueEffect);
+        // Disclosure control hides the naive mentee row on the sample: 2 of its mentees found no comparator,
+        // and naive − matched would show those 2 people (and their exits). The estimator's own figure is
+        // checked instead, computed from silver as the metrics stage does.
+        assertEquals(Boolean.TRUE, naive.getAs("suppressed"));
+        java.time.LocalDate asOf = ((java.sql.Date) matched.getAs("as_of")).toLocalDate();
+        Row naiveEstimate = io.mentoringoutcomes.metrics.RetentionSummary.summary(
+                        io.mentoringoutcomes.metrics.CohortMatcher.build(wh.read("silver.matches"), wh.read("silver.meetings"),
+                                wh.read("silver.participants"), wh.read("silver.hris_employees"), asOf),
+                        List.of(12), 10, asOf)
+                .filter("program_id = 'ALL' AND cohort = 'mentee' AND method = 'naive'").first();
+        assertEquals(2L, (long) naiveEstimate.<Long>getAs("n_employees") - (long) matched.<Long>getAs("n_employees"),
+                "the reason the naive row is hidden");
         // Joiners come from low-turnover cells, so the raw comparison overstates the effect.
-        double naiveDifference = naive.getAs("difference");
-        double naiveLow = naive.getAs("difference_ci_low");
+        double naiveDifference = naiveEstimate.getAs("difference");
+        double naiveLow = naiveEstimate.getAs("difference_ci_low");
         assertTrue(naiveDifference > (double) matched.getAs("difference"), "naive should exceed matched");
         assertTrue(naiveLow > trueEffect, "naive CI [" + naiveLow + ", ...] should lie above the truth " + trueEffect);
+    }
+
+    /**
+     * The adversary of issue 11: reads every gold table and tries every subtraction the release
+     * declarations relate (naive − matched, ALL − Σ programs, month to month, totals − parts, a row's
+     * size − its events), the cost → salary inversion and the cross-table look-ups. The arithmetic
+     * here is the attacker's own, not DisclosureControl's; nothing about 1..k−1 people may come out.
+     */
+    @Test
+    @Order(3)
+    void anAdversaryReadingEveryGoldTableRecoversNothingAboutFewerThanKPeople() {
+        int k = 10;
+        io.mentoringoutcomes.disclosure.ReleaseRules rules = io.mentoringoutcomes.disclosure.ReleaseRules.standard();
+        List<String> found = new ArrayList<>();
+        assertTrue(!wh.exists("gold.match_health") && !wh.tables("gold").contains("gold.match_health"),
+                "per-match rows are not in gold");
+        for (String table : wh.tables("gold")) {
+            String noun = table.substring("gold.".length());
+            var decl = rules.table(noun).orElseThrow(() -> new AssertionError(table + " is not declared"));
+            List<Row> rows = wh.read(table).collectAsList();
+            java.util.function.BiFunction<Row, String, Double> num = (r, c) ->
+                    r.isNullAt(r.fieldIndex(c)) ? null : ((Number) r.getAs(c)).doubleValue();
+            java.util.function.Predicate<Double> small = v -> v != null && Math.abs(v) > 1e-9 && Math.abs(v) < k - 1e-9;
+            java.util.function.Function<Row, Boolean> shown = r -> !Boolean.TRUE.equals(r.getAs("suppressed"));
+            // 1. Every shown count, and every declared difference within a row.
+            for (Row r : rows) {
+                for (String c : decl.people()) {
+                    if (small.test(num.apply(r, c))) {
+                        found.add(table + " shows " + c + " = " + num.apply(r, c) + " in " + r);
+                    }
+                }
+                for (List<String> pair : decl.within()) {
+                    Double w = num.apply(r, pair.get(0));
+                    Double p = num.apply(r, pair.get(1));
+                    if (w != null && p != null && small.test(w - p)) {
+                        found.add(table + ": " + pair + " differ by " + (w - p) + " in " + r);
+                    }
+                }
+            }
+            // 2. The declared relations: a whole minus its parts, and a single hidden cell recovered by subtraction.
+            for (var rel : decl.relations()) {
+                Map<List<Object>, List<Row>> instances = new LinkedHashMap<>();
+                for (Row r : rows) {
+                    if (rel.where().entrySet().stream().allMatch(w -> w.getValue().equals(String.valueOf((Object) r.getAs(w.getKey()))))) {
+                        List<Object> rest = new ArrayList<>();
+                        decl.keys().stream().filter(c -> !c.equals(rel.column())).forEach(c -> rest.add(String.valueOf((Object) r.getAs(c))));
+                        instances.computeIfAbsent(rest, x -> new ArrayList<>()).add(r);
+                    }
+                }
+                for (List<Row> inst : instances.values()) {
+                    Row whole = inst.stream().filter(r -> rel.whole().equals(String.valueOf((Object) r.getAs(rel.column())))).findFirst().orElse(null);
+                    List<Row> parts = inst.stream().filter(r -> r != whole
+                            && (rel.kind().equals("sum") || rel.part().equals(String.valueOf((Object) r.getAs(rel.column()))))).toList();
+                    if (whole == null || parts.isEmpty()) {
+                        continue;
+                    }
+                    long hidden = parts.stream().filter(r -> !shown.apply(r)).count() + (shown.apply(whole) ? 0 : 1);
+                    if (rel.kind().equals("sum") && hidden == 1) {
+                        found.add(table + ": " + rel.whole() + " − Σ " + rel.column() + " recovers the one hidden cell of " + inst);
+                    }
+                    if (hidden == 0) {
+                        List<String> columns = decl.curveColumn().isPresent() ? decl.people().subList(0, 1) : decl.people();
+                        for (String c : columns) {
+                            if (num.apply(whole, c) == null || parts.stream().anyMatch(r -> num.apply(r, c) == null)) {
+                                continue;
+                            }
+                            double residual = num.apply(whole, c) - parts.stream().mapToDouble(r -> num.apply(r, c)).sum();
+                            if (small.test(residual)) {
+                                found.add(table + ": " + rel.whole() + " − " + rel.column() + " parts = " + residual + " " + c);
+                            }
+                        }
+                    }
+                }
+            }
+            // 3. Curves: consecutive shown months differ by 0 or at least k people; no month's own counts.
+            if (decl.curveColumn().isPresent()) {
+                Map<String, List<Row>> series = new LinkedHashMap<>();
+                for (Row r : rows) {
+                    series.computeIfAbsent(r.getAs("program_id") + "/" + r.getAs("cohort") + "/" + r.getAs("method"),
+                            x -> new ArrayList<>()).add(r);
+                    assertTrue(r.isNullAt(r.fieldIndex("n_events")) && r.isNullAt(r.fieldIndex("n_censored")), r.toString());
+                }
+                for (List<Row> s : series.values()) {
+                    List<Row> visible = s.stream().filter(shown::apply)
+                            .sorted(java.util.Comparator.comparingInt(r -> r.<Integer>getAs("month"))).toList();
+                    for (int i = 1; i < visible.size(); i++) {
+                        double step = num.apply(visible.get(i - 1), "n_at_risk") - num.apply(visible.get(i), "n_at_risk");
+                        if (small.test(step)) {
+                            found.add(table + ": " + step + " people left between shown months in " + visible.get(i));
+                        }
+                    }
+                }
+            }
+            // 4. Cost → salary: a shown cost is over at least k mentees; a suppressed row shows no cost or size.
+            if (noun.equals("program_roi")) {
+                for (Row r : rows) {
+                    if (shown.apply(r)) {
+                        assertTrue(num.apply(r, "n_mentees") >= k, r.toString());
+                    } else {
+                        for (String c : List.of("n_mentees", "held_meeting_hours", "participant_time_cost", "fixed_cost",
+                                "total_cost", "mean_mentee_salary", "benefit")) {
+                            assertTrue(r.isNullAt(r.fieldIndex(c)), "suppressed ROI row shows " + c + ": " + r);
+                        }
+                    }
+                }
+            }
+        }
+        // 5. Across tables: a program's ROI row counts its (naive) mentees; shown in one table, hidden in the other,
+        // the hidden one is read off the shown one.
+        Map<String, Boolean> roiShown = new LinkedHashMap<>();
+        for (Row r : wh.read("gold.program_roi").collectAsList()) {
+            roiShown.merge(r.getAs("program_id"), !Boolean.TRUE.equals(r.getAs("suppressed")), Boolean::logicalAnd);
+        }
+        for (Row r : wh.read("gold.retention_summary").filter("cohort = 'mentee' AND method = 'naive'").collectAsList()) {
+            Boolean roi = roiShown.get(r.<String>getAs("program_id"));
+            if (roi != null && roi && Boolean.TRUE.equals(r.getAs("suppressed")) && r.isNullAt(r.fieldIndex("n_employees"))) {
+                boolean otherHorizonShows = wh.read("gold.retention_summary").filter("cohort = 'mentee' AND method = 'naive'"
+                        + " AND program_id = '" + r.getAs("program_id") + "' AND NOT suppressed").count() > 0;
+                if (!otherHorizonShows) {
+                    found.add("program_roi shows the mentee count retention_summary hides for " + r.getAs("program_id"));
+                }
+            }
+        }
+        assertEquals(List.of(), found);
+        // Figures that stay: the planted effect's headline rows are published.
+        for (String method : List.of("matched")) {
+            Row all = wh.read("gold.retention_summary").filter("program_id = 'ALL' AND cohort = 'mentee' AND method = '"
+                    + method + "' AND horizon_months = 12").first();
+            assertEquals(Boolean.FALSE, all.getAs("suppressed"), method);
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import static io.mentoringoutcomes.metrics.SilverFixtures.employee;
 import static io.mentoringoutcomes.metrics.SilverFixtures.match;
 import static io.mentoringoutcomes.metrics.SilverFixtures.meeting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** End to end on tiny silver tables in a temporary warehouse. */
@@ -46,7 +47,9 @@ class MetricsJobTest extends SparkTestBase {
         List<String> written = MetricsJob.run(wh, LocalDate.of(2024, 12, 31), MetricsConfig.defaults().withMinGroupSize(1));
         assertEquals(List.of("staging.retention_summary", "staging.retention_curve", "staging.matching_balance",
                 "staging.program_roi", "staging.promotion_summary", "staging.turnover_rate", "staging.satisfaction_summary",
-                "staging.engagement_summary", "staging.match_health"), written);
+                "staging.engagement_summary"), written);
+        // Per-match health is an admin-audience table: it leaves staging and, unless enabled, goes nowhere.
+        assertFalse(wh.exists("staging.match_health"));
         // P1 and ALL x 3 cohorts (mentee matched/naive, comparison matched/naive, mentor naive) x 3 horizons.
         assertEquals(2 * 5 * 3, wh.read("staging.retention_summary").count());
         assertEquals(2 * 4, wh.read("staging.program_roi").count());

@@ -1,0 +1,395 @@
+package io.mentoringoutcomes.disclosure;
+
+import io.mentoringoutcomes.disclosure.ReleaseRules.Link;
+import io.mentoringoutcomes.disclosure.ReleaseRules.Relation;
+import io.mentoringoutcomes.disclosure.ReleaseRules.Table;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Which cells of a release to hide, decided on the release's rows (aggregates: hundreds of rows,
+ * so plain Java on the driver). The method is the one of τ-ARGUS and sdcTable (Hundepool et al.,
+ * <i>Statistical Disclosure Control</i>, 2012, ch. 4): primary suppression of sensitive cells,
+ * then complementary suppression until no hidden cell is the only unknown of a declared additive
+ * relation, repeated to a fixed point, across tables through the declared links.
+ *
+ * <ol>
+ *   <li><b>Curves</b> ({@code curve}): a month is shown only when the events and the censorings
+ *       since the last shown month are each 0 or at least k and at least k are at risk; its own
+ *       month's event and censoring counts are shown only when each is 0 or at least k.</li>
+ *   <li><b>Primary</b>: a row with a people count in 1..k−1 (sizes and numerators alike), or
+ *       whose {@code within} difference is in 1..k−1, or suppressed upstream, is hidden.</li>
+ *   <li><b>Links</b>: a row hidden by a linked column hides that people group in every table; a row
+ *       whose linked group is hidden elsewhere is hidden.</li>
+ *   <li><b>Complementary</b>: in each instance of a relation, a single hidden cell would be
+ *       recovered by subtraction, so the smallest visible part (declared sacrifices first) is hidden
+ *       too; with nothing hidden, a difference in 1..k−1 between a whole and its parts is itself a
+ *       count of fewer than k people, so the smaller side is hidden.</li>
+ * </ol>
+ * A hidden row publishes only its keys and the declared {@code keep} columns.
+ */
+public final class CellSuppression {
+
+    private CellSuppression() {}
+
+    /** Why a row is hidden: the rule and the people column that triggered it. */
+    public record Hidden(String rule, String column) {
+        public String describe() {
+            return rule + (column == null ? "" : " (" + column + ")");
+        }
+    }
+
+    /** The decision for one table: hidden rows by index, and hidden columns of shown rows. */
+    public record Decision(Map<Integer, Hidden> rows, Map<Integer, Set<String>> columns) {}
+
+    /**
+     * Decides every table of a release at once (so links and relations across tables are honoured).
+     *
+     * @param tables rows by table noun; each row maps column name → value (numbers as {@link Number})
+     */
+    public static Map<String, Decision> protect(Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, int k) {
+        Map<String, Decision> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
+            Table decl = declaration(rules, t.getKey());
+            Decision d = new Decision(new LinkedHashMap<>(), new LinkedHashMap<>());
+            decl.curveColumn().ifPresent(time -> curve(t.getValue(), decl, time, k, d));
+            primary(t.getValue(), decl, k, d);
+            out.put(t.getKey(), d);
+        }
+        boolean changed = true;
+        while (changed) {
+            changed = links(tables, rules, out);
+            for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
+                changed |= complementary(t.getValue(), declaration(rules, t.getKey()), k, out.get(t.getKey()));
+            }
+        }
+        return out;
+    }
+
+    static Table declaration(ReleaseRules rules, String noun) {
+        return rules.table(noun).orElseThrow(() -> new IllegalStateException(
+                "table " + noun + " has no declaration in schemas/release.yaml: declare its people columns before releasing it"));
+    }
+
+    // ------------------------------------------------------------------ rules
+
+    private static void primary(List<Map<String, Object>> rows, Table decl, int k, Decision d) {
+        // A curve's per-month counts are handled by the curve rule, column by column.
+        List<String> people = decl.curveColumn().isPresent() ? decl.people().subList(0, 1) : decl.people();
+        for (int i = 0; i < rows.size(); i++) {
+            if (d.rows().containsKey(i)) {
+                continue;
+            }
+            Map<String, Object> row = rows.get(i);
+            if (Boolean.TRUE.equals(row.get("suppressed"))) {
+                // Upstream suppression of a group too small hides the group everywhere; other
+                // reasons (or an already released row, whose counts are null) do not.
+                Double size = number(row.get(decl.people().get(0)));
+                d.rows().put(i, new Hidden("suppressed upstream",
+                        size != null && sensitive(size, k) ? decl.people().get(0) : null));
+                continue;
+            }
+            for (String c : people) {
+                Double v = number(row.get(c));
+                if (v == null || sensitive(v, k)) {
+                    d.rows().put(i, new Hidden(v == null ? "primary: count missing" : "primary: count under k", c));
+                    break;
+                }
+            }
+            if (d.rows().containsKey(i)) {
+                continue;
+            }
+            for (List<String> pair : decl.within()) {
+                Double whole = number(row.get(pair.get(0)));
+                Double part = number(row.get(pair.get(1)));
+                if (whole != null && part != null && sensitive(whole - part, k)) {
+                    // Specific to this row: the group itself is not too small, so nothing propagates.
+                    d.rows().put(i, new Hidden("primary: " + pair.get(0) + " − " + pair.get(1) + " under k", null));
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Coarsens each curve so that every step between two shown months holds 0 or at least k events
+     * and 0 or at least k censorings. A month's own event and censoring counts are never shown: the
+     * difference of people at risk between two shown months gives their (safe) sum.
+     */
+    private static void curve(List<Map<String, Object>> rows, Table decl, String time, int k, Decision d) {
+        String atRisk = decl.people().get(0);
+        String events = decl.people().size() > 1 ? decl.people().get(1) : null;
+        String censored = decl.people().size() > 2 ? decl.people().get(2) : null;
+        Map<List<Object>, List<Integer>> series = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            series.computeIfAbsent(keyWithout(rows.get(i), decl.keys(), time), x -> new ArrayList<>()).add(i);
+        }
+        Set<String> monthly = new HashSet<>(decl.people().subList(1, decl.people().size()));
+        for (List<Integer> s : series.values()) {
+            s.sort(Comparator.comparingDouble(i -> number(rows.get(i).get(time))));
+            boolean first = true;
+            double e = 0;
+            double c = 0;
+            double lastN = 0;
+            for (int i : s) {
+                Map<String, Object> row = rows.get(i);
+                Double n = number(row.get(atRisk));
+                boolean upstream = Boolean.TRUE.equals(row.get("suppressed"));
+                // People at risk count people while the month's counts count cohort rows (a comparator
+                // can sit in several cells), so the step in people at risk is checked on its own too.
+                boolean show = !upstream && n != null && n > 0 && !sensitive(n, k)
+                        && (first || (!sensitive(e, k) && !sensitive(c, k) && !sensitive(lastN - n, k)));
+                if (show) {
+                    first = false;
+                    lastN = n;
+                    e = 0;
+                    c = 0;
+                    if (!monthly.isEmpty()) {
+                        d.columns().put(i, monthly);
+                    }
+                } else if (first && !upstream) {
+                    // The curve's start is under k: the group itself is too small.
+                    d.rows().put(i, new Hidden("primary: count under k", atRisk));
+                } else {
+                    // A coarsened step or the tail: hides this month only, not the group.
+                    d.rows().put(i, new Hidden(upstream ? "suppressed upstream" : "curve: step since the last shown month under k", null));
+                }
+                Double be = events == null ? null : number(row.get(events));
+                Double bc = censored == null ? null : number(row.get(censored));
+                e += be == null ? 0 : be;
+                c += bc == null ? 0 : bc;
+            }
+        }
+    }
+
+    /** Propagates hidden people groups between tables; true when a row was newly hidden. */
+    private static boolean links(Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, Map<String, Decision> decisions) {
+        // Groups hidden as a whole (their size or a complement of it), and single hidden cells: a
+        // figure that depends on a cell (a difference against a comparison row) goes with the cell.
+        List<Map<String, String>> hiddenGroups = new ArrayList<>();
+        List<Map<String, String>> hiddenCells = new ArrayList<>();
+        for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
+            Table decl = declaration(rules, t.getKey());
+            for (Map.Entry<Integer, Hidden> h : decisions.get(t.getKey()).rows().entrySet()) {
+                Map<String, Object> row = t.getValue().get(h.getKey());
+                for (Link link : decl.links()) {
+                    if (!decl.people().contains(link.column())) {
+                        continue;
+                    }
+                    Map<String, String> g = group(link, row);
+                    if (link.column().equals(h.getValue().column())) {
+                        hiddenGroups.add(g);
+                    }
+                    // Only a row the link space names exactly is a cell others depend on (not a curve's month).
+                    if (ReleaseRules.LINK_DIMENSIONS.containsAll(decl.keys())) {
+                        Map<String, String> cell = new LinkedHashMap<>(g);
+                        if (row.containsKey("horizon_months")) {
+                            cell.put("horizon_months", String.valueOf(row.get("horizon_months")));
+                        }
+                        if (!cell.containsValue("*")) {
+                            hiddenCells.add(cell);
+                        }
+                    }
+                }
+            }
+        }
+        boolean changed = false;
+        for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
+            Table decl = declaration(rules, t.getKey());
+            Decision d = decisions.get(t.getKey());
+            for (int i = 0; i < t.getValue().size(); i++) {
+                if (d.rows().containsKey(i)) {
+                    continue;
+                }
+                for (Link link : decl.links()) {
+                    Map<String, String> g = group(link, t.getValue().get(i));
+                    boolean dependency = !decl.people().contains(link.column());
+                    if (hiddenGroups.stream().anyMatch(h -> overlaps(h, g))
+                            || dependency && hiddenCells.stream().anyMatch(h -> overlaps(h, g))) {
+                        // Hidden as part of that group: the group's size column carries it on.
+                        String column = decl.people().contains(link.column()) ? link.column() : null;
+                        d.rows().put(i, new Hidden("linked: group " + g + " is hidden", column));
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        return changed;
+    }
+
+    private static boolean complementary(List<Map<String, Object>> rows, Table decl, int k, Decision d) {
+        boolean changed = false;
+        for (Relation r : decl.relations()) {
+            for (List<Integer> instance : instances(rows, decl, r)) {
+                Integer whole = null;
+                List<Integer> parts = new ArrayList<>();
+                for (int i : instance) {
+                    String v = String.valueOf(rows.get(i).get(r.column()));
+                    if (v.equals(r.whole())) {
+                        whole = i;
+                    } else if (r.kind().equals("sum") || v.equals(r.part())) {
+                        parts.add(i);
+                    }
+                }
+                if (whole == null || parts.isEmpty()) {
+                    continue;
+                }
+                changed |= r.kind().equals("contains")
+                        ? containsRule(rows, decl, r, whole, parts.get(0), k, d)
+                        : sumRule(rows, decl, r, whole, parts, k, d);
+            }
+        }
+        return changed;
+    }
+
+    /** whole ⊇ part: both shown with a difference in 1..k−1 discloses that difference. */
+    private static boolean containsRule(List<Map<String, Object>> rows, Table decl, Relation r, int whole, int part,
+                                        int k, Decision d) {
+        if (d.rows().containsKey(whole) || d.rows().containsKey(part)) {
+            return false; // one unknown besides the unpublished difference: not recoverable
+        }
+        for (String c : relationColumns(decl)) {
+            Double w = number(rows.get(whole).get(c));
+            Double p = number(rows.get(part).get(c));
+            if (w != null && p != null && sensitive(Math.abs(w - p), k)) {
+                // The smaller side (the part) unless the whole is declared the one to give up.
+                int hide = sacrificed(decl, r.column(), r.whole()) ? whole : part;
+                d.rows().put(hide, new Hidden("complementary: " + r.whole() + " − " + r.part() + " of " + r.column()
+                        + " would show " + c + " under k", c));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** whole = Σ parts: exactly one hidden cell is recovered by subtraction; so is a residual in 1..k−1. */
+    private static boolean sumRule(List<Map<String, Object>> rows, Table decl, Relation r, int whole, List<Integer> parts,
+                                   int k, Decision d) {
+        List<Integer> all = new ArrayList<>(parts);
+        all.add(whole);
+        List<Integer> hidden = all.stream().filter(d.rows()::containsKey).toList();
+        String reason;
+        String column;
+        if (hidden.size() == 1) {
+            Hidden h = d.rows().get(hidden.get(0));
+            column = h.column() != null && decl.people().contains(h.column()) ? h.column() : decl.people().get(0);
+            reason = "complementary: " + r.whole() + " − Σ " + r.column() + " would recover " + rows.get(hidden.get(0)).get(r.column());
+        } else if (hidden.isEmpty()) {
+            column = null;
+            for (String c : relationColumns(decl)) {
+                Double w = number(rows.get(whole).get(c));
+                double sum = 0;
+                boolean known = w != null;
+                for (int p : parts) {
+                    Double v = number(rows.get(p).get(c));
+                    known &= v != null;
+                    sum += v == null ? 0 : v;
+                }
+                if (known && sensitive(Math.abs(w - sum), k)) {
+                    column = c;
+                    break;
+                }
+            }
+            if (column == null) {
+                return false;
+            }
+            reason = "complementary: " + r.whole() + " − Σ " + r.column() + " differs by under k in " + column;
+        } else {
+            return false;
+        }
+        String size = decl.people().get(0);
+        Integer pick = parts.stream().filter(p -> !d.rows().containsKey(p))
+                .min(Comparator.<Integer, Boolean>comparing(p -> !sacrificed(decl, rows.get(p)))
+                        .thenComparingDouble(p -> orMax(number(rows.get(p).get(size))))
+                        .thenComparing(p -> String.valueOf(rows.get(p).get(r.column()))))
+                .orElse(d.rows().containsKey(whole) ? null : whole);
+        if (pick == null) {
+            return false;
+        }
+        d.rows().put(pick, new Hidden(reason, column));
+        return true;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A count that singles out fewer than k people. */
+    public static boolean sensitive(double count, int k) {
+        return count > 1e-9 && count < k - 1e-9;
+    }
+
+    /** The people columns relations add up: a curve's monthly counts are never shown, so only its people at risk. */
+    private static List<String> relationColumns(Table decl) {
+        return decl.curveColumn().isPresent() ? decl.people().subList(0, 1) : decl.people();
+    }
+
+    private static boolean sacrificed(Table decl, String column, String value) {
+        return decl.sacrifice().getOrDefault(column, List.of()).contains(value);
+    }
+
+    private static boolean sacrificed(Table decl, Map<String, Object> row) {
+        return decl.sacrifice().entrySet().stream().anyMatch(e -> e.getValue().contains(String.valueOf(row.get(e.getKey()))));
+    }
+
+    private static List<List<Integer>> instances(List<Map<String, Object>> rows, Table decl, Relation r) {
+        Map<List<Object>, List<Integer>> byRest = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, Object> row = rows.get(i);
+            boolean matches = r.where().entrySet().stream().allMatch(w -> w.getValue().equals(String.valueOf(row.get(w.getKey()))));
+            if (matches) {
+                byRest.computeIfAbsent(keyWithout(row, decl.keys(), r.column()), x -> new ArrayList<>()).add(i);
+            }
+        }
+        return new ArrayList<>(byRest.values());
+    }
+
+    private static List<Object> keyWithout(Map<String, Object> row, List<String> keys, String without) {
+        List<Object> key = new ArrayList<>();
+        for (String c : keys) {
+            if (!c.equals(without)) {
+                key.add(row.get(c) == null ? null : String.valueOf(row.get(c)));
+            }
+        }
+        return key;
+    }
+
+    /** The group a link names on a row: dimension → value ("*" for every value). */
+    static Map<String, String> group(Link link, Map<String, Object> row) {
+        Map<String, String> g = new LinkedHashMap<>();
+        for (String dim : ReleaseRules.LINK_DIMENSIONS) {
+            String source = link.dimensions().get(dim);
+            g.put(dim, source == null ? "*" : source.startsWith("=") ? source.substring(1) : String.valueOf(row.get(source)));
+        }
+        return g;
+    }
+
+    /**
+     * Whether a hidden group covers a row's link: every dimension is the same value or every value
+     * ("*") in the hidden group. A hidden horizon does not cover a row counting the whole group.
+     */
+    private static boolean overlaps(Map<String, String> hidden, Map<String, String> link) {
+        for (String dim : ReleaseRules.LINK_DIMENSIONS) {
+            String x = hidden.get(dim);
+            String y = link.get(dim);
+            if (!"*".equals(x) && !Objects.equals(x, y)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static Double number(Object v) {
+        return v instanceof Number n ? n.doubleValue() : null;
+    }
+
+    private static double orMax(Double v) {
+        return v == null ? Double.MAX_VALUE : v;
+    }
+}

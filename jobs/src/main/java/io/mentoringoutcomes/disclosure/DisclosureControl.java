@@ -1,0 +1,301 @@
+package io.mentoringoutcomes.disclosure;
+
+import io.mentoringoutcomes.disclosure.CellSuppression.Decision;
+import io.mentoringoutcomes.disclosure.CellSuppression.Hidden;
+import io.mentoringoutcomes.disclosure.ReleaseRules.Table;
+import io.mentoringoutcomes.spark.Warehouse;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The disclosure-control step over the whole release: staging tables in, staging tables out, before
+ * the output audit. It applies {@code schemas/release.yaml} through {@link CellSuppression}:
+ * curve coarsening, primary and complementary suppression across tables, then the across-nights
+ * rule ({@link #holdSmallChanges}). Admin-audience tables leave staging for the restricted
+ * {@code admin} layer (only when {@link #ADMIN_OUTPUT_ENV} enables it), so they never reach gold.
+ *
+ * <p>The release is aggregates (hundreds of rows), so the decision is taken on collected rows on the
+ * driver; the frames are rebuilt with their schema and column comments.
+ */
+public final class DisclosureControl {
+
+    /** Set to {@code on} to write admin-audience tables (per-match health) to {@code admin.*}. */
+    public static final String ADMIN_OUTPUT_ENV = "MENTORING_ADMIN_OUTPUT";
+
+    private DisclosureControl() {}
+
+    /** What the step did, for the stage log. */
+    public record Outcome(Map<String, Integer> hiddenRows, Map<String, Integer> heldRows, List<String> admin) {}
+
+    /**
+     * Applies the release rules to the given staging tables ({@code staging.x}) and rewrites them;
+     * returns the staging tables that remain for the audit and gold.
+     */
+    public static List<String> apply(Warehouse wh, List<String> staging, int k, Consumer<String> log) {
+        ReleaseRules rules = ReleaseRules.standard();
+        boolean adminEnabled = "on".equalsIgnoreCase(System.getenv(ADMIN_OUTPUT_ENV));
+        Map<String, Dataset<Row>> tonight = new LinkedHashMap<>();
+        Map<String, Dataset<Row>> lastNight = new LinkedHashMap<>();
+        List<String> remaining = new ArrayList<>();
+        for (String table : staging) {
+            String noun = noun(table);
+            Table decl = CellSuppression.declaration(rules, noun);
+            if (decl.audience() == ReleaseRules.Audience.admin) {
+                if (adminEnabled) {
+                    wh.overwrite("admin." + noun, wh.read(table));
+                    log.accept(table + " -> admin." + noun + " (restricted, never served)");
+                } else {
+                    log.accept(table + " withheld: admin output is off (" + ADMIN_OUTPUT_ENV + "=on enables it)");
+                }
+                delete(wh, table); // per-match rows do not linger in staging, where the audit and publish look
+                continue;
+            }
+            tonight.put(noun, wh.read(table));
+            wh.readIfExists("gold." + noun).ifPresent(g -> lastNight.put(noun, g));
+            remaining.add(table);
+        }
+        Map<String, Dataset<Row>> out = protect(tonight, lastNight, rules, k, log);
+        for (Map.Entry<String, Dataset<Row>> e : out.entrySet()) {
+            // Materialize before overwriting the table the frame was read from.
+            Dataset<Row> data = e.getValue().sparkSession().createDataFrame(e.getValue().collectAsList(), e.getValue().schema());
+            wh.overwrite("staging." + e.getKey(), data);
+        }
+        return remaining;
+    }
+
+    /**
+     * The release after disclosure control: each table's rows with hidden cells nulled and
+     * {@code suppressed} set, and rows whose people counts moved by 1..k−1 since last night's
+     * release holding last night's figures. Pure: frames in, frames out.
+     */
+    public static Map<String, Dataset<Row>> protect(Map<String, Dataset<Row>> tonight, Map<String, Dataset<Row>> lastNight,
+                                                   ReleaseRules rules, int k, Consumer<String> log) {
+        Map<String, List<Map<String, Object>>> rows = new LinkedHashMap<>();
+        Map<String, StructType> schemas = new LinkedHashMap<>();
+        for (Map.Entry<String, Dataset<Row>> e : tonight.entrySet()) {
+            rows.put(e.getKey(), maps(e.getValue()));
+            schemas.put(e.getKey(), e.getValue().schema());
+        }
+        Map<String, Decision> decisions = CellSuppression.protect(rows, rules, k);
+        Map<String, List<Map<String, Object>>> released = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Map<String, Object>>> e : rows.entrySet()) {
+            released.put(e.getKey(), hide(e.getValue(), CellSuppression.declaration(rules, e.getKey()), decisions.get(e.getKey())));
+        }
+        Map<String, List<Map<String, Object>>> previous = new LinkedHashMap<>();
+        lastNight.forEach((noun, df) -> {
+            if (released.containsKey(noun)) {
+                previous.put(noun, maps(df));
+            }
+        });
+        Map<String, Integer> held = holdSmallChanges(released, previous, rules, k);
+        if (held.values().stream().anyMatch(n -> n > 0)) {
+            // Held rows mix two nights' figures: decide again on what will actually be shown.
+            Map<String, Decision> again = CellSuppression.protect(released, rules, k);
+            for (Map.Entry<String, Decision> e : again.entrySet()) {
+                released.put(e.getKey(), hide(released.get(e.getKey()), CellSuppression.declaration(rules, e.getKey()), e.getValue()));
+                decisions.get(e.getKey()).rows().putAll(e.getValue().rows());
+            }
+        }
+        Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Map<String, Object>>> e : released.entrySet()) {
+            Dataset<Row> source = tonight.get(e.getKey());
+            log.accept(String.format("%-22s %4d rows, %4d hidden, %4d holding last night's figures", e.getKey(),
+                    e.getValue().size(), decisions.get(e.getKey()).rows().size(), held.getOrDefault(e.getKey(), 0)));
+            out.put(e.getKey(), frame(source, e.getValue(), schemas.get(e.getKey())));
+        }
+        return out;
+    }
+
+    /**
+     * The across-nights rule. A reader subtracting two consecutive releases must not learn that
+     * fewer than k people joined, left or changed state. So the change of every people count since
+     * the last release is treated as a table of its own and protected like one: a row whose count
+     * moved by 1..k−1 keeps last night's published figures ("held"), and the same complementary
+     * pass holds further rows until no held change is the only unknown of a relation (ALL − Σ
+     * programs, naive − matched). A held row catches up once its accumulated change reaches k.
+     *
+     * @return held rows per table
+     */
+    static Map<String, Integer> holdSmallChanges(Map<String, List<Map<String, Object>>> released,
+                                                 Map<String, List<Map<String, Object>>> previous, ReleaseRules rules, int k) {
+        Map<String, List<Map<String, Object>>> deltas = new LinkedHashMap<>();
+        Map<String, List<Integer>> rowOf = new LinkedHashMap<>();
+        Map<String, List<Map<String, Object>>> before = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Map<String, Object>>> e : released.entrySet()) {
+            Table decl = CellSuppression.declaration(rules, e.getKey());
+            Map<List<Object>, Map<String, Object>> last = new LinkedHashMap<>();
+            for (Map<String, Object> r : previous.getOrDefault(e.getKey(), List.of())) {
+                last.put(key(r, decl), r);
+            }
+            List<Map<String, Object>> d = new ArrayList<>();
+            List<Integer> idx = new ArrayList<>();
+            List<Map<String, Object>> old = new ArrayList<>();
+            for (int i = 0; i < e.getValue().size(); i++) {
+                Map<String, Object> now = e.getValue().get(i);
+                Map<String, Object> then = last.get(key(now, decl));
+                if (then == null || Boolean.TRUE.equals(now.get("suppressed")) || Boolean.TRUE.equals(then.get("suppressed"))) {
+                    continue; // a change is only visible between two shown rows
+                }
+                Map<String, Object> delta = new LinkedHashMap<>();
+                for (String c : decl.keys()) {
+                    delta.put(c, now.get(c));
+                }
+                for (String c : decl.people()) {
+                    Double a = CellSuppression.number(now.get(c));
+                    Double b = CellSuppression.number(then.get(c));
+                    // A count shown one night and hidden the other shows no change.
+                    delta.put(c, a == null || b == null ? 0.0 : Math.abs(a - b));
+                }
+                d.add(delta);
+                idx.add(i);
+                old.add(then);
+            }
+            deltas.put(e.getKey(), d);
+            rowOf.put(e.getKey(), idx);
+            before.put(e.getKey(), old);
+        }
+        // Curves: the deltas of a month are not additive across months, so no curve rule here;
+        // a curve whose count moved by under k anywhere holds as a whole (see below).
+        ReleaseRules deltaRules = new ReleaseRules(withoutCurves(rules));
+        Map<String, Decision> held = CellSuppression.protect(deltas, deltaRules, k);
+        Map<String, Integer> count = new LinkedHashMap<>();
+        for (Map.Entry<String, Decision> e : held.entrySet()) {
+            Table decl = CellSuppression.declaration(rules, e.getKey());
+            Set<Integer> heldRows = new java.util.HashSet<>(e.getValue().rows().keySet());
+            if (decl.curveColumn().isPresent() && !heldRows.isEmpty()) {
+                // Hold whole series: a curve mixing two nights would not be a curve.
+                Set<List<Object>> series = new java.util.HashSet<>();
+                for (int h : heldRows) {
+                    series.add(seriesKey(deltas.get(e.getKey()).get(h), decl));
+                }
+                for (int j = 0; j < deltas.get(e.getKey()).size(); j++) {
+                    if (series.contains(seriesKey(deltas.get(e.getKey()).get(j), decl))) {
+                        heldRows.add(j);
+                    }
+                }
+            }
+            List<Map<String, Object>> target = released.get(e.getKey());
+            for (int h : heldRows) {
+                Map<String, Object> now = target.get(rowOf.get(e.getKey()).get(h));
+                Map<String, Object> then = before.get(e.getKey()).get(h);
+                for (String c : now.keySet()) {
+                    if (!c.equals("as_of") && then.containsKey(c)) {
+                        now.put(c, then.get(c));
+                    }
+                }
+            }
+            count.put(e.getKey(), heldRows.size());
+        }
+        return count;
+    }
+
+    private static Map<String, Table> withoutCurves(ReleaseRules rules) {
+        Map<String, Table> out = new LinkedHashMap<>();
+        rules.tables().forEach((noun, t) -> out.put(noun, t.curveColumn().isEmpty() ? t
+                : new Table(t.audience(), t.keys(), t.people(), t.keep(), t.within(), List.of(), t.links(), null, t.sacrifice())));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ rows
+
+    /** Nulls every column of a hidden row but its keys, as_of, suppressed and kept columns; sets suppressed. */
+    static List<Map<String, Object>> hide(List<Map<String, Object>> rows, Table decl, Decision d) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, Object> row = new LinkedHashMap<>(rows.get(i));
+            Hidden h = d.rows().get(i);
+            if (h != null) {
+                for (String c : row.keySet()) {
+                    if (!decl.keys().contains(c) && !decl.keep().contains(c) && !c.equals("as_of") && !c.equals("suppressed")) {
+                        row.put(c, null);
+                    }
+                }
+                if (row.containsKey("suppressed")) {
+                    row.put("suppressed", true);
+                }
+            } else {
+                for (String c : d.columns().getOrDefault(i, Set.of())) {
+                    row.put(c, null);
+                }
+            }
+            out.add(row);
+        }
+        return out;
+    }
+
+    static List<Map<String, Object>> maps(Dataset<Row> df) {
+        String[] names = df.columns();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Row r : df.collectAsList()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < names.length; i++) {
+                m.put(names[i], r.get(i));
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static Dataset<Row> frame(Dataset<Row> like, List<Map<String, Object>> rows, StructType schema) {
+        List<Row> out = new ArrayList<>();
+        for (Map<String, Object> m : rows) {
+            Object[] values = new Object[schema.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = m.get(schema.fields()[i].name());
+            }
+            out.add(RowFactory.create(values));
+        }
+        return like.sparkSession().createDataFrame(out, schema);
+    }
+
+    private static List<Object> key(Map<String, Object> row, Table decl) {
+        List<Object> k = new ArrayList<>();
+        for (String c : decl.keys()) {
+            k.add(row.get(c) == null ? null : String.valueOf(row.get(c)));
+        }
+        return k;
+    }
+
+    private static List<Object> seriesKey(Map<String, Object> row, Table decl) {
+        List<Object> k = new ArrayList<>();
+        for (String c : decl.keys()) {
+            if (!c.equals(decl.curve())) {
+                k.add(String.valueOf(row.get(c)));
+            }
+        }
+        return k;
+    }
+
+    /** Removes a table's folder: admin-audience tables never stay in staging or gold. */
+    public static void delete(Warehouse wh, String table) {
+        try {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(wh.path(table));
+            path.getFileSystem(wh.hadoopConf()).delete(path, true);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot remove " + table, e);
+        }
+    }
+
+    /** Whether a table's declared audience is admin (never published to gold). */
+    public static boolean isAdmin(String noun) {
+        return ReleaseRules.standard().table(noun).map(t -> t.audience() == ReleaseRules.Audience.admin).orElse(false);
+    }
+
+    static String noun(String table) {
+        return table.substring(table.indexOf('.') + 1);
+    }
+
+    static Optional<String> describe(Hidden h) {
+        return Optional.ofNullable(h).map(Hidden::describe);
+    }
+}

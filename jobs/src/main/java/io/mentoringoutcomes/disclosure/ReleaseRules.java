@@ -1,0 +1,221 @@
+package io.mentoringoutcomes.disclosure;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The release declarations of {@code schemas/release.yaml}: per output table, which columns count
+ * people, which stay in a suppressed row, and which rows add up to which. Read once, strictly (an
+ * unknown key or a column that is not snake_case fails the load), the same way as the input contract.
+ * {@link DisclosureControl} applies them and {@code OutputAudit} checks them.
+ */
+public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+    private static final String NAME = "[a-z][a-z0-9_]*";
+    /** The cross-table space people groups live in. */
+    public static final List<String> LINK_DIMENSIONS = List.of("program_id", "cohort", "method", "horizon_months");
+    private static volatile ReleaseRules standard;
+
+    public ReleaseRules {
+        if (tables == null || tables.isEmpty()) {
+            throw new IllegalArgumentException("release.yaml declares no tables");
+        }
+        tables.keySet().forEach(t -> name(t, "table"));
+        tables = Map.copyOf(new LinkedHashMap<>(tables));
+    }
+
+    /** Where a table goes: {@code gold} (BI-facing, disclosure-controlled) or {@code admin} (restricted, never served). */
+    public enum Audience { gold, admin }
+
+    /**
+     * One output table.
+     *
+     * @param audience   gold or admin
+     * @param keys       the columns that identify a row (a cell)
+     * @param people     columns that count people (sizes and numerators: events, exits, respondents)
+     * @param keep       columns a suppressed row still publishes (keys, as_of, suppressed are always kept);
+     *                   every other column is nulled, sizes, costs and salaries included
+     * @param within     pairs [whole, part] of people columns of one row: whole − part also counts people
+     * @param relations  how rows add up to other rows (for complementary suppression)
+     * @param links      which people group a column counts or depends on, in the cross-table space
+     *                   (program_id, cohort, method, horizon_months); a group hidden in one table is hidden
+     *                   in every table linking it
+     * @param curve      for a survival curve: its time column (coarsened until every published step holds 0 or ≥ k people)
+     * @param sacrifice  values a complementary pass hides first, per key column (lower priority rows)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Table(
+            @JsonProperty("audience") Audience audience,
+            @JsonProperty("keys") List<String> keys,
+            @JsonProperty("people") List<String> people,
+            @JsonProperty("keep") List<String> keep,
+            @JsonProperty("within") List<List<String>> within,
+            @JsonProperty("relations") List<Relation> relations,
+            @JsonProperty("links") List<Link> links,
+            @JsonProperty("curve") String curve,
+            @JsonProperty("sacrifice") Map<String, List<String>> sacrifice) {
+
+        public Table {
+            if (audience == null) {
+                throw new IllegalArgumentException("audience is required (gold or admin)");
+            }
+            keys = names(keys, "key");
+            people = names(people, "people column");
+            keep = names(keep, "kept column");
+            within = within == null ? List.of() : List.copyOf(within);
+            for (List<String> pair : within) {
+                if (pair.size() != 2 || !people.contains(pair.get(0)) || !people.contains(pair.get(1))) {
+                    throw new IllegalArgumentException("within pairs are [whole, part] of people columns: " + pair);
+                }
+            }
+            relations = relations == null ? List.of() : List.copyOf(relations);
+            for (Relation r : relations) {
+                if (!keys.contains(r.column()) || !keys.containsAll(r.where().keySet())) {
+                    throw new IllegalArgumentException("relation over " + r.column() + " " + r.where().keySet()
+                            + ": not all keys " + keys);
+                }
+            }
+            links = links == null ? List.of() : List.copyOf(links);
+            for (Link link : links) {
+                for (Map.Entry<String, String> g : link.dimensions().entrySet()) {
+                    if (!g.getValue().startsWith("=") && !keys.contains(g.getValue()) && !keep.contains(g.getValue())) {
+                        throw new IllegalArgumentException("link " + g.getKey() + " maps to " + g.getValue()
+                                + ", neither a key, a kept column nor a =constant");
+                    }
+                }
+            }
+            if (curve != null && !keys.contains(name(curve, "curve column"))) {
+                throw new IllegalArgumentException("curve column " + curve + " is not a key");
+            }
+            sacrifice = sacrifice == null ? Map.of() : Map.copyOf(sacrifice);
+        }
+
+        public Optional<String> curveColumn() {
+            return Optional.ofNullable(curve);
+        }
+    }
+
+    /**
+     * A column's people group: each dimension is a key column of the table, a {@code =constant}, or
+     * omitted (every value). A link on a people column hides the group everywhere when that column
+     * hides the row; a link on any column hides the row when the group is hidden elsewhere.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Link(
+            @JsonProperty("column") String column,
+            @JsonProperty("program_id") String programId,
+            @JsonProperty("cohort") String cohort,
+            @JsonProperty("method") String method,
+            @JsonProperty("horizon_months") String horizonMonths) {
+
+        public Link {
+            name(column, "link column");
+        }
+
+        /** Dimension → key column or =constant, in {@link #LINK_DIMENSIONS} order, omitted dimensions left out. */
+        public Map<String, String> dimensions() {
+            Map<String, String> d = new LinkedHashMap<>();
+            String[] v = {programId, cohort, method, horizonMonths};
+            for (int i = 0; i < v.length; i++) {
+                if (v[i] != null) {
+                    d.put(LINK_DIMENSIONS.get(i), v[i]);
+                }
+            }
+            return d;
+        }
+    }
+
+    /**
+     * Rows that add up: within the rows equal on every other key (and matching {@code where}),
+     * {@code kind: contains} — the row with {@code column = whole} holds the row with {@code column = part}
+     * (naive ⊇ matched mentees); {@code kind: sum} — the row with {@code column = whole} is the union of the
+     * rows with every other value of {@code column} (ALL = ∪ programs), taken as a sum, which is what a reader
+     * subtracting would assume.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Relation(
+            @JsonProperty("kind") String kind,
+            @JsonProperty("column") String column,
+            @JsonProperty("whole") String whole,
+            @JsonProperty("part") String part,
+            @JsonProperty("where") Map<String, String> where) {
+
+        public Relation {
+            if (!"contains".equals(kind) && !"sum".equals(kind)) {
+                throw new IllegalArgumentException("relation kind is contains or sum: " + kind);
+            }
+            name(column, "relation column");
+            if (whole == null || ("contains".equals(kind) == (part == null))) {
+                throw new IllegalArgumentException("a contains relation names whole and part; a sum names whole only");
+            }
+            where = where == null ? Map.of() : Map.copyOf(where);
+        }
+    }
+
+    /** The declarations shipped in {@code schemas/release.yaml}. */
+    public static ReleaseRules standard() {
+        if (standard == null) {
+            synchronized (ReleaseRules.class) {
+                if (standard == null) {
+                    standard = load("schemas/release.yaml");
+                }
+            }
+        }
+        return standard;
+    }
+
+    static ReleaseRules load(String resource) {
+        try (InputStream in = ReleaseRules.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("release declarations missing from the classpath: " + resource);
+            }
+            return parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses declarations; fails on any unknown key, bad name or inconsistent declaration. */
+    public static ReleaseRules parse(InputStream yaml) throws IOException {
+        try {
+            return YAML.readValue(yaml, ReleaseRules.class);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            throw new IllegalArgumentException("release declarations: " + e.getCause().getMessage(), e);
+        }
+    }
+
+    /** The declaration of a table by noun ({@code retention_summary}); empty when undeclared. */
+    public Optional<Table> table(String noun) {
+        return Optional.ofNullable(tables.get(noun));
+    }
+
+    private static String name(String n, String what) {
+        if (n == null || !n.matches(NAME)) {
+            throw new IllegalArgumentException(what + " names are snake_case: " + n);
+        }
+        return n;
+    }
+
+    private static List<String> names(List<String> list, String what) {
+        List<String> out = new ArrayList<>();
+        for (String n : list == null ? List.<String>of() : list) {
+            out.add(name(n, what));
+        }
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,114 @@
+package io.mentoringoutcomes.disclosure;
+
+import io.mentoringoutcomes.SparkTestBase;
+import io.mentoringoutcomes.spark.Warehouse;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Date;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The disclosure-control step on real Spark frames and Delta tables: two consecutive nights that
+ * differ by one exit, read as an adversary would, and the admin-audience table leaving staging.
+ */
+class DisclosureControlTest extends SparkTestBase {
+
+    private static final int K = 10;
+    private static final StructType RETENTION = new StructType()
+            .add("program_id", DataTypes.StringType).add("cohort", DataTypes.StringType)
+            .add("method", DataTypes.StringType).add("horizon_months", DataTypes.IntegerType)
+            .add("n_employees", DataTypes.LongType).add("n_events", DataTypes.LongType)
+            .add("retention", DataTypes.DoubleType).add("suppressed", DataTypes.BooleanType)
+            .add("as_of", DataTypes.DateType);
+
+    private static Dataset<Row> night(String asOf, long[][] nAndEvents) {
+        String[] programs = {"ALL", "P1", "P2"};
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < programs.length; i++) {
+            long n = nAndEvents[i][0];
+            long e = nAndEvents[i][1];
+            rows.add(RowFactory.create(programs[i], "mentee", "naive", 12, n, e, 1.0 - (double) e / n, false, Date.valueOf(asOf)));
+        }
+        return spark.createDataFrame(rows, RETENTION);
+    }
+
+    private static Map<String, long[]> published(Dataset<Row> df) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (Row r : df.collectAsList()) {
+            out.put(r.getAs("program_id"), r.isNullAt(r.fieldIndex("n_events")) ? null
+                    : new long[] {r.<Long>getAs("n_employees"), r.<Long>getAs("n_events")});
+        }
+        return out;
+    }
+
+    @Test
+    void twoNightsDifferingByOneExitShowNoDifferenceUntilTheChangeReachesK() {
+        // Night 1: ALL = P1 + P2 (75 = 35 + 40 mentees; 22 = 12 + 10 exits). Everything is shown.
+        Dataset<Row> n1 = night("2026-10-30", new long[][] {{75, 22}, {35, 12}, {40, 10}});
+        Dataset<Row> g1 = DisclosureControl.protect(Map.of("retention_summary", n1), Map.of(), ReleaseRules.standard(), K, s -> { })
+                .get("retention_summary");
+        // Night 2: one more exit in P2 (so in ALL). A reader diffing the nights would learn it.
+        Dataset<Row> n2 = night("2026-10-31", new long[][] {{75, 23}, {35, 12}, {40, 11}});
+        Dataset<Row> g2 = DisclosureControl.protect(Map.of("retention_summary", n2), Map.of("retention_summary", g1),
+                ReleaseRules.standard(), K, s -> { }).get("retention_summary");
+
+        // The adversary: every shown count, night 2 minus night 1, and ALL − Σ programs on each night.
+        Map<String, long[]> a = published(g1);
+        Map<String, long[]> b = published(g2);
+        for (String p : a.keySet()) {
+            if (a.get(p) != null && b.get(p) != null) {
+                for (int c = 0; c < 2; c++) {
+                    long change = Math.abs(b.get(p)[c] - a.get(p)[c]);
+                    assertFalse(change > 0 && change < K, p + " moved by " + change + " between the nights");
+                }
+            }
+        }
+        // Held rows carry last night's figures, rates included, and tonight's as_of.
+        Row p2 = g2.filter("program_id = 'P2'").first();
+        assertEquals(10L, (long) p2.<Long>getAs("n_events"));
+        assertEquals(1.0 - 10.0 / 40, p2.<Double>getAs("retention"), 1e-12);
+        assertEquals(Date.valueOf("2026-10-31"), p2.getAs("as_of"));
+        assertEquals(List.of(), DisclosureAudit.violations(Map.of("retention_summary", DisclosureControl.maps(g2)),
+                ReleaseRules.standard(), K));
+
+        // Night 3: ten more exits in P2 since what was shown: the figures move, by at least k.
+        Dataset<Row> n3 = night("2026-11-01", new long[][] {{75, 33}, {35, 12}, {40, 21}});
+        Dataset<Row> g3 = DisclosureControl.protect(Map.of("retention_summary", n3), Map.of("retention_summary", g2),
+                ReleaseRules.standard(), K, s -> { }).get("retention_summary");
+        assertEquals(21L, (long) g3.filter("program_id = 'P2'").first().<Long>getAs("n_events"));
+        assertEquals(33L, (long) g3.filter("program_id = 'ALL'").first().<Long>getAs("n_events"));
+    }
+
+    @Test
+    void adminTablesLeaveStagingAndGold(@TempDir Path dir) {
+        Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
+        Dataset<Row> perMatch = spark.sql("SELECT 'k1' AS match_key, 'M001' AS match_id, 3 AS meetings_held");
+        wh.overwrite("staging.match_health", perMatch);
+        wh.overwrite("gold.match_health", perMatch); // left by an older release
+        wh.overwrite("staging.retention_summary", night("2026-10-31", new long[][] {{60, 22}, {35, 12}, {25, 10}}));
+        List<String> remaining = DisclosureControl.apply(wh, List.of("staging.retention_summary", "staging.match_health"),
+                K, s -> { });
+        assertEquals(List.of("staging.retention_summary"), remaining);
+        assertFalse(wh.exists("staging.match_health"), "per-match rows do not stay in staging");
+        assertFalse(wh.exists("admin.match_health"), "the admin output is off unless enabled");
+        io.mentoringoutcomes.publish.Publisher.publish(wh, remaining);
+        assertFalse(wh.exists("gold.match_health"), "publishing removes per-match rows from gold");
+        assertTrue(wh.exists("gold.retention_summary"));
+        assertFalse(wh.tables("gold").contains("gold.match_health"));
+        assertFalse(Warehouse.LAYERS.contains("admin"), "serve and query register only Warehouse.LAYERS");
+    }
+}
