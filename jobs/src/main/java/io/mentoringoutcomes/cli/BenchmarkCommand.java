@@ -47,6 +47,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--master", description = "Spark master (default: local[*]).")
     String master;
 
+    @Option(names = "--baseline", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also time the in-house SQL baseline (DuckDB over the same CSVs) and report the ratio "
+                    + "(default: ${DEFAULT-VALUE}).")
+    boolean baseline;
+
     @Mixin
     MetricsOptions metrics;
 
@@ -74,7 +79,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         Warehouse wh = new Warehouse(SparkSessionProvider.getOrCreate(m, SparkSessionProvider.defaultShufflePartitions(m)),
                 warehouse.toString());
         LocalDate asOf = GeneratorSettings.DEFAULT_AS_OF;
-        RunContext ctx = new RunContext(wh, landing.toAbsolutePath().toUri().toString(), asOf, "benchmark-" + employees);
+        RunContext ctx = new RunContext(wh, Warehouse.toUri(landing.toString()), asOf, "benchmark-" + employees);
         Contract contract = Contract.standard();
         QualityConfig quality = QualityConfig.defaults().withMinGroupSize(metrics.minGroupSize);
         int code = Pipeline.runAll(ctx, contract, quality, metrics.config(),
@@ -83,6 +88,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         figures.put("pipeline_seconds", stages.values().stream().mapToDouble(Double::doubleValue).sum());
         figures.put("heap_pool_peaks_sum_mb", heapPoolPeaksSumMb());
         figures.put("exit_code", code);
+        if (baseline) {
+            figures.put("baseline", baselineFigures(wh, landing, asOf, (double) figures.get("pipeline_seconds")));
+        }
 
         Files.createDirectories(dir);
         Path out = dir.resolve("benchmark-" + employees + ".json");
@@ -90,6 +98,39 @@ public final class BenchmarkCommand implements Callable<Integer> {
         System.out.println("[benchmark] " + String.format(Locale.ROOT, "%,d employees: %s under -Xmx %d MB; figures in %s",
                 employees, stages, figures.get("max_heap_mb"), out));
         return code;
+    }
+
+    /**
+     * Runs the DuckDB baseline on the same CSVs and sets its 12-month retention for all programs
+     * beside the pipeline's published figure, so the ratio compares like with like.
+     */
+    private static Map<String, Object> baselineFigures(Warehouse wh, Path landing, LocalDate asOf, double pipelineSeconds)
+            throws Exception {
+        SqlBaseline.Result result = SqlBaseline.run(landing, asOf);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("engine", "duckdb (org.duckdb:duckdb_jdbc, in-process)");
+        out.put("seconds", Math.round(result.seconds() * 10) / 10.0);
+        out.put("pipeline_to_baseline_ratio", Math.round(pipelineSeconds / result.seconds() * 10) / 10.0);
+        Map<String, Object> all = new LinkedHashMap<>();
+        for (SqlBaseline.Figure f : result.figures()) {
+            if (f.programId().equals("ALL")) {
+                all.put(f.method() + "/" + f.cohort(), Map.of("n_employees", f.nEmployees(),
+                        "retention_12m", Math.round(f.retention12() * 10000) / 10000.0));
+            }
+        }
+        out.put("all_programs_12m", all);
+        if (wh.exists("gold.retention_summary")) {
+            Map<String, Object> published = new LinkedHashMap<>();
+            wh.read("gold.retention_summary")
+                    .filter("program_id = 'ALL' AND horizon_months = 12 AND cohort IN ('mentee', 'comparison')")
+                    .collectAsList()
+                    .forEach(r -> published.put(r.getAs("method") + "/" + r.getAs("cohort"),
+                            r.isNullAt(r.fieldIndex("retention")) ? "suppressed"
+                                    : Math.round(r.<Double>getAs("retention") * 10000) / 10000.0));
+            out.put("pipeline_all_programs_12m", published);
+        }
+        System.out.println("[benchmark] in-house SQL baseline (DuckDB): " + out);
+        return out;
     }
 
     private static double seconds(long startNanos) {

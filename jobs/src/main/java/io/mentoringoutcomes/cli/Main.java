@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
         })
 public final class Main {
 
-    /** Exit code when a quality gate blocks publication. */
+    /** Exit code when the input is rejected: a quality gate blocks publication, or a delivery breaks the contract. */
     public static final int EXIT_QUALITY_BLOCKED = 3;
 
     public static void main(String[] args) {
@@ -40,7 +40,8 @@ public final class Main {
             if (System.getenv("MENTORING_DEBUG") != null) {
                 ex.printStackTrace(cmd.getErr());
             }
-            return 1;
+            // One code for "input rejected", whether a gate or a reader found it.
+            return ex instanceof io.mentoringoutcomes.ingest.InputContractException ? EXIT_QUALITY_BLOCKED : 1;
         });
         return cli.execute(args);
     }

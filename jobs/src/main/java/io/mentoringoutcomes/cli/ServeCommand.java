@@ -96,6 +96,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     AsReportedOnOption asReportedOn;
 
+    @Option(names = "--refresh-seconds", defaultValue = "10",
+            description = "How often to look for a newly published night to serve (default: ${DEFAULT-VALUE}; "
+                    + "not with --as-reported-on).")
+    int refreshSeconds;
+
     @Option(names = "--metastore-dir", paramLabel = "DIR",
             description = "Folder under which this process keeps its own catalog (embedded Derby, rebuilt at every "
                     + "start) and Thrift operation logs, in a subfolder removed on exit (default: java.io.tmpdir).")
@@ -122,6 +127,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EndpointSecurity security = security();
+        if (refreshSeconds < 1 || refreshSeconds > 86_400) {
+            throw new IllegalArgumentException("--refresh-seconds: " + refreshSeconds + " is not between 1 and 86400");
+        }
         security.warnings().forEach(w -> System.err.println("[serve] warning: " + w));
         listenHost = host;
         listenPort = security.listenPort();
@@ -176,7 +184,10 @@ public final class ServeCommand implements Callable<Integer> {
         boolean pinnedByUser = asReportedOn.date != null && !asReportedOn.date.isBlank();
         GoldSource gold = pinnedByUser ? asReportedOn.source(wh) : GoldSource.latestPublished(wh);
         List<String> views = new java.util.ArrayList<>();
-        ServedNight.start(wh, gold, layers, views);
+        ServedNight night = ServedNight.start(wh, gold, layers, views);
+        if (!pinnedByUser) {
+            night.watch(refreshSeconds);
+        }
         if (views.stream().noneMatch(v -> v.startsWith("gold."))) {
             System.err.println("[serve] warning: no gold tables under " + wh.root() + " yet; run the pipeline first");
         }

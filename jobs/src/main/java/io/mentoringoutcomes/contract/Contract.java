@@ -87,6 +87,11 @@ public final class Contract {
         }
     }
 
+    /** The contract restricted to {@code names} (which must include what they reference), in contract order. */
+    public Contract only(List<String> names) {
+        return new Contract(datasets.values().stream().filter(d -> names.contains(d.dataset())).toList());
+    }
+
     public List<DatasetContract> datasets() {
         return List.copyOf(datasets.values());
     }

@@ -26,7 +26,8 @@ import static org.apache.spark.sql.functions.when;
  * Landing → bronze. Every input row ends in {@code bronze.<dataset>} (typed, with run, batch,
  * source file and line) or in {@code ops.quarantine} with the reason; the run prints that
  * accounting per dataset and fails if it does not add up. Re-running a night replaces that
- * night's batch, so it changes nothing.
+ * night's batch, so it changes nothing; a dataset whose re-delivery is rejected keeps the night's
+ * earlier batch in bronze.
  */
 public final class IngestJob {
 
@@ -89,6 +90,7 @@ public final class IngestJob {
                 continue;
             }
             Dataset<Row> raw = null;
+            List<String> emptyFiles = new ArrayList<>();
             for (LandingFile file : files) {
                 LandingReader.RawFile read = LandingReader.read(wh.spark(), file, dataset);
                 if (!read.extraColumns().isEmpty()) {
@@ -99,11 +101,34 @@ public final class IngestJob {
                     notes.add("rejected: " + read.fileError());
                     log.warn(read.fileError());
                 }
+                if (read.warning() != null) {
+                    log.warn(read.warning());
+                }
+                if (read.empty()) {
+                    emptyFiles.add(file.path());
+                }
                 raw = raw == null ? read.rows() : raw.unionByName(read.rows());
             }
             Dataset<Row> typed = RowTyper.withTypedColumns(raw, dataset).persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(typed);
             Column parsed = size(col(RowTyper.PARSE_ERRORS)).equalTo(0);
+            long rowsRead = typed.count(); // fills the cache
+            if (rowsRead == 0) {
+                String where = String.join(", ", emptyFiles) + ": delivered with no rows (empty or header only)";
+                if (dataset.required()) {
+                    notes.add("rejected: " + where + "; " + dataset.dataset() + " is required");
+                    log.warn(where + "; " + dataset.dataset() + " is required, so the night stops");
+                } else {
+                    log.warn(where + "; optional, the night goes on");
+                }
+            } else {
+                for (ColumnFailures.Failure f : ColumnFailures.describe(typed, rowsRead)) {
+                    log.warn(f.cause());
+                    if (f.everyRow(rowsRead)) {
+                        notes.add("rejected: " + f.cause() + "; the dataset is rejected");
+                    }
+                }
+            }
 
             List<Column> bronzeColumns = new ArrayList<>();
             dataset.columnNames().forEach(c -> bronzeColumns.add(col(c)));
@@ -114,9 +139,21 @@ public final class IngestJob {
             bronzeColumns.add(current_timestamp().as(INGESTED_AT));
             Dataset<Row> good = typed.filter(parsed).select(bronzeColumns.toArray(Column[]::new));
             String table = bronzeTable(dataset.dataset());
-            wh.replaceWhere(table, good, BATCH_ID + " = '" + ctx.batchId() + "'");
-            bronzeCounts.put(dataset.dataset(), wh.lastCommitMetrics(table).getOrDefault("numOutputRows", 0L));
-            readCounts.put(dataset.dataset(), typed.count()); // served from the cache
+            boolean rejected = notes.stream().anyMatch(n -> n.startsWith("rejected"));
+            if (rejected && wh.exists(table)) {
+                // A rejected re-delivery does not erase the night's earlier accepted batch: bronze
+                // keeps it until a delivery is accepted (its rows are all in the quarantine).
+                log.warn(dataset.dataset() + ": rejected; bronze keeps what it held for batch " + ctx.batchId());
+                bronzeCounts.put(dataset.dataset(), 0L);
+            } else if (rowsRead == 0 && wh.exists(table)) {
+                // Delivered empty: tonight has no rows (an empty write would leave no commit to count).
+                wh.deltaTable(table).delete(BATCH_ID + " = '" + ctx.batchId() + "'");
+                bronzeCounts.put(dataset.dataset(), 0L);
+            } else {
+                wh.replaceWhere(table, good, BATCH_ID + " = '" + ctx.batchId() + "'");
+                bronzeCounts.put(dataset.dataset(), wh.lastCommitMetrics(table).getOrDefault("numOutputRows", 0L));
+            }
+            readCounts.put(dataset.dataset(), rowsRead);
 
             Column rule = when(col(LandingReader.FILE_ERROR).isNotNull(), lit("rejected_file")).otherwise(lit("parse"));
             quarantined.add(Quarantine.rows(typed.filter(parsed.unary_$bang()), ctx.runId(), ctx.batchId(), "ingest",

@@ -14,7 +14,8 @@ import java.util.Locale;
 
 /**
  * One delivered file of a dataset. A landing directory holds, per dataset, {@code <name>.csv},
- * {@code <name>.jsonl}, {@code <name>.parquet}, or a folder {@code <name>/} of such files.
+ * {@code <name>.jsonl}, {@code <name>.parquet} (the first two also gzipped, {@code .csv.gz}), or a
+ * folder {@code <name>/} of such files.
  */
 public record LandingFile(String dataset, String path, Format format) {
 
@@ -82,8 +83,15 @@ public record LandingFile(String dataset, String path, Format format) {
         return dot < 0 ? name : name.substring(0, dot);
     }
 
+    /**
+     * The format by extension; a trailing {@code .gz} (gzip, common for exports) is read the same,
+     * decompressed by Hadoop's codec for the extension, which Spark applies natively.
+     */
     static Format formatOf(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".gz") && !lower.endsWith(".parquet.gz")) {
+            lower = lower.substring(0, lower.length() - 3);
+        }
         if (lower.endsWith(".csv")) {
             return Format.CSV;
         }
@@ -94,5 +102,10 @@ public record LandingFile(String dataset, String path, Format format) {
             return Format.PARQUET;
         }
         return null;
+    }
+
+    /** Whether the file is gzip-compressed by its name ({@code .csv.gz}, {@code .jsonl.gz}). */
+    public boolean gzipped() {
+        return path.toLowerCase(Locale.ROOT).endsWith(".gz");
     }
 }

@@ -46,33 +46,94 @@ public final class LandingReader {
     /** Set on every row of a file rejected whole (a required column is missing). */
     public static final String FILE_ERROR = "_file_error";
 
-    /** What was read, and what the file said beyond the contract. */
-    public record RawFile(LandingFile file, Dataset<Row> rows, List<String> extraColumns, String fileError) {}
+    /**
+     * What was read, and what the file said beyond the contract. {@code empty}: the file holds no
+     * rows at all (0 bytes, or a header only).
+     */
+    public record RawFile(LandingFile file, Dataset<Row> rows, List<String> extraColumns, String fileError,
+                          boolean empty, String warning) {
+        RawFile(LandingFile file, Dataset<Row> rows, List<String> extraColumns, String fileError, boolean empty) {
+            this(file, rows, extraColumns, fileError, empty, null);
+        }
+    }
 
     private LandingReader() {}
 
     public static RawFile read(SparkSession spark, LandingFile file, DatasetContract contract) {
-        return switch (file.format()) {
-            case CSV -> readCsv(spark, file, contract);
-            case JSONL -> readJsonLines(spark, file, contract);
-            case PARQUET -> readParquet(spark, file, contract);
-        };
+        if (file.format() == LandingFile.Format.PARQUET) {
+            return readParquet(spark, file, contract);
+        }
+        TextEncoding.Verdict verdict = TextEncoding.sniff(spark.sparkContext().hadoopConfiguration(), file);
+        if (verdict.error() != null) {
+            return rejected(spark, file, contract, verdict.error());
+        }
+        if (verdict.empty()) {
+            return emptyFile(spark, file, contract);
+        }
+        if (file.format() == LandingFile.Format.JSONL && !verdict.charset().equals("UTF-8")) {
+            return rejected(spark, file, contract, file.path() + " line 1: the file is " + verdict.charset()
+                    + ", not UTF-8; JSON Lines must be UTF-8 (export it as UTF-8)");
+        }
+        return file.format() == LandingFile.Format.CSV
+                ? readCsv(spark, file, contract, verdict.charset())
+                : readJsonLines(spark, file, contract);
+    }
+
+    /** The reader's output columns, in order, for frames built here rather than read. */
+    private static StructType rawFileSchema(DatasetContract contract) {
+        StructType schema = new StructType();
+        for (String c : contract.columnNames()) {
+            schema = schema.add(c, DataTypes.StringType);
+        }
+        return schema.add(CORRUPT_RECORD, DataTypes.StringType).add(SOURCE_FILE, DataTypes.StringType)
+                .add(SOURCE_LINE, DataTypes.LongType).add(FILE_ERROR, DataTypes.StringType);
+    }
+
+    /**
+     * A file that cannot be read as text of the contract: it stands as one rejected record (at the
+     * line of the cause), so the night's accounting still adds up and the quarantine names it.
+     */
+    private static RawFile rejected(SparkSession spark, LandingFile file, DatasetContract contract, String error) {
+        Object[] values = new Object[contract.columnNames().size() + 4];
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile(" line ([0-9]+):").matcher(error);
+        values[values.length - 3] = file.path();
+        values[values.length - 2] = line.find() ? Long.parseLong(line.group(1)) : 1L;
+        values[values.length - 1] = error;
+        Dataset<Row> one = spark.createDataFrame(List.of(RowFactory.create(values)), rawFileSchema(contract));
+        return new RawFile(file, one, List.of(), error, false);
+    }
+
+    /** A file with no bytes (or only a header): delivered, with no rows. */
+    private static RawFile emptyFile(SparkSession spark, LandingFile file, DatasetContract contract) {
+        return new RawFile(file, spark.createDataFrame(List.of(), rawFileSchema(contract)), List.of(), null, true);
     }
 
     /**
      * CSV is read one file at a time with multiLine on: RFC 4180 quoted line breaks then parse,
      * the file is one partition, and the row's position in it gives its record number.
      */
-    private static RawFile readCsv(SparkSession spark, LandingFile file, DatasetContract contract) {
-        List<String> header = readCsvHeader(spark.sparkContext().hadoopConfiguration(), file.path());
+    private static RawFile readCsv(SparkSession spark, LandingFile file, DatasetContract contract, String charset) {
+        List<String> header = readCsvHeader(spark.sparkContext().hadoopConfiguration(), file.path(), charset);
+        if (header == null) {
+            return rejected(spark, file, contract, file.path() + " line 1: no header row (the first line is blank); "
+                    + "the file is rejected");
+        }
+        // A repeated name rejects the file (which of the two is meant?); the rows are still read,
+        // under a renamed copy, so each is accounted for in the quarantine.
         Set<String> seen = new LinkedHashSet<>();
-        for (String name : header) {
+        List<String> fieldNames = new ArrayList<>();
+        String duplicate = null;
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i);
             if (!seen.add(name)) {
-                throw new InputContractException(file.path() + " line 1: column '" + name + "' appears twice in the header");
+                duplicate = duplicate != null ? duplicate : file.path() + " line 1, column " + (i + 1) + ": column '"
+                        + name + "' appears twice in the header; the file is rejected";
+                name = "_duplicate_" + i;
             }
+            fieldNames.add(name);
         }
         List<StructField> fields = new ArrayList<>();
-        for (String name : header) {
+        for (String name : fieldNames) {
             fields.add(DataTypes.createStructField(name, DataTypes.StringType, true));
         }
         fields.add(DataTypes.createStructField(CORRUPT_RECORD, DataTypes.StringType, true));
@@ -81,14 +142,19 @@ public final class LandingReader {
                 .option("enforceSchema", "true") // header names are checked above, by us
                 .option("multiLine", "true")
                 .option("escape", "\"")
-                .option("encoding", "UTF-8")
+                .option("encoding", charset) // multiLine decodes the whole file with it, UTF-16 included
                 .option("mode", "PERMISSIVE")
                 .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
                 .option("ignoreLeadingWhiteSpace", "false")
                 .option("ignoreTrailingWhiteSpace", "false")
                 .schema(new StructType(fields.toArray(StructField[]::new)))
                 .load(file.path());
-        return conform(file, contract, withPhysicalLines(df), header);
+        RawFile read = conform(file, contract, withPhysicalLines(df), fieldNames, duplicate);
+        // Header only: delivered, no rows. Decided from the first data line, without a Spark job.
+        String warning = charset.equals("UTF-8") ? null : file.path() + ": the file is " + charset
+                + " (byte-order mark), not UTF-8; read as " + charset;
+        boolean empty = !hasDataLine(spark.sparkContext().hadoopConfiguration(), file.path(), charset);
+        return new RawFile(file, read.rows(), read.extraColumns(), read.fileError(), empty, warning);
     }
 
     /**
@@ -157,7 +223,7 @@ public final class LandingReader {
         df = df.withColumn(CORRUPT_RECORD, org.apache.spark.sql.functions.when(
                         col(CORRUPT_RECORD).isNotNull().or(allNull), col("_line_text")))
                 .drop("_line_text");
-        return conform(file, contract, df, contract.columnNames());
+        return conform(file, contract, df, contract.columnNames(), null);
     }
 
     private static RawFile readParquet(SparkSession spark, LandingFile file, DatasetContract contract) {
@@ -170,17 +236,18 @@ public final class LandingReader {
         }
         asText.add(lit(null).cast(DataTypes.StringType).as(CORRUPT_RECORD));
         asText.add(col("_metadata.row_index").plus(1).as(SOURCE_LINE));
-        return conform(file, contract, typed.select(asText.toArray(Column[]::new)), header);
+        return conform(file, contract, typed.select(asText.toArray(Column[]::new)), header, null);
     }
 
     /**
      * Projects the file's columns onto the contract: extra columns are dropped (HRIS exports carry
      * names and e-mail addresses) and reported; a missing required column rejects the file.
      */
-    private static RawFile conform(LandingFile file, DatasetContract contract, Dataset<Row> df, List<String> header) {
+    private static RawFile conform(LandingFile file, DatasetContract contract, Dataset<Row> df, List<String> header,
+                                   String headerError) {
         List<String> extras = new ArrayList<>();
         for (String name : header) {
-            if (contract.column(name).isEmpty()) {
+            if (contract.column(name).isEmpty() && !name.startsWith("_duplicate_")) {
                 extras.add(name);
             }
         }
@@ -190,7 +257,7 @@ public final class LandingReader {
                 missing.add(c.name());
             }
         }
-        String fileError = missing.isEmpty() ? null
+        String fileError = headerError != null ? headerError : missing.isEmpty() ? null
                 : file.path() + " line 1: required column" + (missing.size() > 1 ? "s " : " ")
                 + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList())
                 + " missing from the header (the file is rejected; header: " + String.join(",", header) + ")";
@@ -204,17 +271,16 @@ public final class LandingReader {
         projected.add(lit(file.path()).as(SOURCE_FILE));
         projected.add(col(SOURCE_LINE));
         projected.add(lit(fileError).cast(DataTypes.StringType).as(FILE_ERROR));
-        return new RawFile(file, df.select(projected.toArray(Column[]::new)), extras, fileError);
+        return new RawFile(file, df.select(projected.toArray(Column[]::new)), extras, fileError, false);
     }
 
-    /** The header line, BOM removed, names trimmed and lower-cased. */
-    static List<String> readCsvHeader(Configuration conf, String path) {
-        Path p = new Path(path);
+    /** The header line, BOM removed, names trimmed and lower-cased; null when the first line is blank. */
+    static List<String> readCsvHeader(Configuration conf, String path, String charset) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                p.getFileSystem(conf).open(p), StandardCharsets.UTF_8))) {
+                TextEncoding.open(conf, path), java.nio.charset.Charset.forName(charset)))) {
             String line = reader.readLine();
             if (line == null || line.isBlank()) {
-                throw new InputContractException(path + " line 1: the file is empty; a header row is required");
+                return null;
             }
             if (line.startsWith("\uFEFF")) {
                 line = line.substring(1);
@@ -224,6 +290,22 @@ public final class LandingReader {
                 names.add(name.trim().toLowerCase(Locale.ROOT));
             }
             return names;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
+    }
+
+    /** Whether anything but blank lines follows the header. */
+    private static boolean hasDataLine(Configuration conf, String path, String charset) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                TextEncoding.open(conf, path), java.nio.charset.Charset.forName(charset)))) {
+            reader.readLine();
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (!line.isBlank()) {
+                    return true;
+                }
+            }
+            return false;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
         }

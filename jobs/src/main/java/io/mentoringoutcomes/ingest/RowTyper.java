@@ -47,7 +47,9 @@ public final class RowTyper {
             Column typed = typed(text, c);
             projection.add(typed.as(c.name()));
             errors.add(when(text.isNotNull().and(typed.isNull()),
-                    concat(lit("column " + c.name() + ": '"), text, lit("' is not a valid " + c.type()))));
+                    concat(lit("column " + c.name() + ": '"), text, lit("' is not a valid " + c.type()
+                            // 11/29/2025 could be November or, elsewhere, the 11th of a 29th month: say the format.
+                            + (c.type().equals("date") ? " (expected YYYY-MM-DD)" : "")))));
         }
         errors.add(when(col(LandingReader.CORRUPT_RECORD).isNotNull(),
                 lit("malformed record (wrong number of fields or broken quoting)")));

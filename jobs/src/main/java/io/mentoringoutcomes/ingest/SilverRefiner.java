@@ -1,12 +1,12 @@
 package io.mentoringoutcomes.ingest;
 
-import io.delta.tables.DeltaTable;
 import io.mentoringoutcomes.contract.DatasetContract;
 import io.mentoringoutcomes.spark.Warehouse;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.storage.StorageLevel;
 
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -16,8 +16,8 @@ import static org.apache.spark.sql.functions.row_number;
 
 /**
  * Bronze batch → {@code silver.<dataset>}: the deduplicated current state, keyed, with exactly
- * the contract's columns. Rows are upserted by key with a Delta MERGE; an unchanged row is not
- * rewritten, so re-running a night changes nothing. For the HRIS snapshot, a delivery replaces
+ * the contract's columns. New and changed rows are upserted by key with a Delta MERGE; rows equal
+ * to silver never reach it, so re-running a night commits nothing. For the HRIS snapshot, a delivery replaces
  * the state of everyone it contains, and people missing from it keep their last known state,
  * so a leaver's termination stays known.
  */
@@ -53,25 +53,35 @@ public final class SilverRefiner {
             long inserted = wh.lastCommitMetrics(table).getOrDefault("numOutputRows", 0L);
             return new Outcome(inserted, 0, 0);
         }
-        String onKey = contract.key().stream()
-                .map(k -> "silver." + k + " = incoming." + k)
-                .collect(Collectors.joining(" AND "));
-        String changed = contract.columnNames().stream()
-                .filter(c -> !contract.key().contains(c))
-                .map(c -> "NOT (silver." + c + " <=> incoming." + c + ")")
-                .collect(Collectors.joining(" OR "));
-        // Target is aliased silver, source incoming: updateAll copies incoming's values into silver.
-        DeltaTable target = wh.deltaTable(table);
-        target.as("silver")
-                .merge(incoming.as("incoming"), onKey)
-                .whenMatched(changed.isEmpty() ? "false" : changed).updateAll()
-                .whenNotMatched().insertAll()
-                .execute();
-        wh.register(table);
-        Map<String, Long> m = wh.lastCommitMetrics(table);
-        long inserted = m.getOrDefault("numTargetRowsInserted", 0L);
-        long updated = m.getOrDefault("numTargetRowsUpdated", 0L);
-        long sourceRows = m.getOrDefault("numSourceRows", 0L);
-        return new Outcome(inserted, updated, sourceRows - inserted - updated);
+        // Only rows that are new or differ from silver go into the MERGE. A MERGE copies every
+        // file holding a matched key even when its update condition is false (Delta then reports
+        // numTargetRowsCopied and removes and adds the files), so an unchanged night must not
+        // reach it at all. EXCEPT compares whole rows, nulls equal.
+        Column[] columns = contract.columnNames().stream().map(c -> col(c)).toArray(Column[]::new);
+        Dataset<Row> changedRows = incoming.select(columns).except(wh.read(table).select(columns))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            long incomingRows = incoming.count();
+            if (changedRows.isEmpty()) {
+                wh.register(table);
+                return new Outcome(0, 0, incomingRows);
+            }
+            String onKey = contract.key().stream()
+                    .map(k -> "silver." + k + " = incoming." + k)
+                    .collect(Collectors.joining(" AND "));
+            // Target is aliased silver, source incoming: updateAll copies incoming's values into silver.
+            wh.deltaTable(table).as("silver")
+                    .merge(changedRows.as("incoming"), onKey)
+                    .whenMatched().updateAll()
+                    .whenNotMatched().insertAll()
+                    .execute();
+            wh.register(table);
+            Map<String, Long> m = wh.lastCommitMetrics(table);
+            long inserted = m.getOrDefault("numTargetRowsInserted", 0L);
+            long updated = m.getOrDefault("numTargetRowsUpdated", 0L);
+            return new Outcome(inserted, updated, incomingRows - inserted - updated);
+        } finally {
+            changedRows.unpersist();
+        }
     }
 }

@@ -54,7 +54,7 @@ import static org.apache.spark.sql.functions.row_number;
  *   <li>rows failing an Error rule go to {@code ops.quarantine} (one record per row and rule) and are
  *       held back; Warning-rule failures are recorded there too (level 'warning') but the row goes on.</li>
  * </ol>
- * Writes: {@code ops.quarantine}, {@code ops.dq_results}, {@code ops.dq_metrics} (one append each).
+ * Writes: {@code ops.quarantine} and {@code ops.dq_metrics} (tonight's rows replaced), {@code ops.dq_results} (appended).
  */
 public final class QualityGate {
 
@@ -133,8 +133,11 @@ public final class QualityGate {
         // Replace this batch's quality quarantine: re-running a night must not duplicate it.
         wh.replaceWhere(OpsTables.QUARANTINE, quarantine, "batch_id = '" + batchId + "' AND stage = '" + STAGE + "'");
         writeResults(wh, runId, batchId, outcomes, checkedAt);
-        if (!metricRows.isEmpty()) {
-            wh.append(OpsTables.DQ_METRICS, spark.createDataFrame(metricRows, OpsTables.DQ_METRICS_SCHEMA));
+        if (!metricRows.isEmpty() || wh.exists(OpsTables.DQ_METRICS)) {
+            // Keyed by night: a re-run replaces the night's metrics, so the anomaly history never
+            // sees one night twice.
+            wh.replaceWhere(OpsTables.DQ_METRICS, spark.createDataFrame(metricRows, OpsTables.DQ_METRICS_SCHEMA),
+                    "batch_id = " + ContractChecks.sqlString(batchId));
         }
         boolean blocked = outcomes.stream().anyMatch(cfg::blocks);
         return new GateResult(runId, batchId, clean, outcomes, counts, blocked, cached);

@@ -11,11 +11,18 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The SQL parser of a served session: Spark's (with Delta's) unchanged, except that a statement
- * is refused before it is parsed, let alone analysed, when the session carries a setting the
- * endpoint does not accept ({@link ReadOnlyGuard#refuseUnsafeSettings}), and right after it is
- * parsed when it is not a read ({@link ReadOnlyGuard#refuseParsed}). Settings passed in the JDBC
- * URL reach the session without any statement, so this is where they are caught.
+ * The SQL parser of a served session, and the gate every client statement passes: Spark's (with
+ * Delta's) parser, then
+ * <ol>
+ *   <li>before parsing, the session's settings ({@link ReadOnlyGuard#refuseUnsafeSettings}): settings
+ *       passed in the JDBC URL reach the session without any statement, so this is where they are caught;</li>
+ *   <li>the parsed plan against {@link PlanAllowList}, before analysis touches any file or runs any
+ *       statement (TRANSFORM, ADD JAR, CREATE FUNCTION never get further);</li>
+ *   <li>the analysed plan against {@link PlanAllowList}: views expanded to the Delta scans they
+ *       read, functions resolved. The analysed plan is what this method returns, so Spark does not
+ *       analyse the statement a second time and runs exactly the plan that was checked.</li>
+ * </ol>
+ * Views' own SQL is parsed with {@link #parseQuery} and is not a client's statement.
  */
 final class GuardedParser implements ParserInterface {
 
@@ -31,8 +38,7 @@ final class GuardedParser implements ParserInterface {
     public LogicalPlan parsePlan(String sqlText) throws ParseException {
         ReadOnlyGuard.refuseUnsafeSettings(session);
         LogicalPlan plan = delegate.parsePlan(sqlText);
-        ReadOnlyGuard.refuseParsed(plan);
-        return plan;
+        return ReadOnlyGuard.admit(session, plan);
     }
 
     @Override

@@ -2,14 +2,11 @@ package io.mentoringoutcomes.serve;
 
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
-import org.apache.spark.sql.catalyst.expressions.CallMethodViaReflection;
-import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.parser.ParserInterface;
 import org.apache.spark.sql.catalyst.plans.logical.Command;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.execution.command.SetCommand;
-import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
-import org.apache.spark.sql.execution.datasources.LogicalRelation;
+import org.apache.spark.sql.execution.CommandExecutionMode;
 import scala.Function1;
 import scala.Function2;
 import scala.Option;
@@ -18,50 +15,67 @@ import scala.runtime.AbstractFunction1;
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 
-import java.net.URI;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 
 /**
- * Makes a served session read-only and confined to the served views: a Spark SQL extension that
- * refuses, before anything runs,
- * <ul>
- *   <li>every command that is not a read (INSERT, MERGE, DELETE, CREATE, DROP, ALTER, ADD JAR,
- *       CACHE, ...) and every Delta statement (RESTORE, VACUUM, DESCRIBE HISTORY, table_changes);
- *       queries and SHOW, DESCRIBE, USE, SET, EXPLAIN pass;</li>
- *   <li>every read of data other than a served Delta table: {@code delta.`/warehouse/silver/x`}
- *       or {@code parquet.`/any/file`} would otherwise read what the views leave out;</li>
- *   <li>{@code reflect}/{@code java_method}, which call static Java methods in the server;</li>
- *   <li>session settings other than {@code spark.sql.*} and {@code hive.server2.*}, and new catalogs
- *       ({@code spark.sql.catalog.*}): set with SET or in the JDBC URL, they would reach the
- *       file systems or open connections while a statement is analysed, before any check rule.
- *       They are refused with the SET and, from the URL, at the parse of every statement.</li>
- * </ul>
- * Spark's own switch for file queries ({@code spark.sql.runSQLOnFiles}) cannot do the second:
- * Delta resolves a view's path with the client's session setting, so the views would stop working.
- * Nor can "only below a View node": Spark also checks a view's body on its own.
+ * Makes a served session read-only and confined to the served views: a Spark SQL extension whose
+ * parser ({@link GuardedParser}) lets a client's statement run only when its parsed and its
+ * analysed plan pass {@link PlanAllowList} (reads of the served views built from Spark's built-in
+ * functions, and SHOW, DESCRIBE, USE, EXPLAIN, SET of {@code spark.sql.*}), and only when the
+ * session carries no setting other than {@code spark.sql.*}/{@code hive.server2.*} and no new
+ * catalog ({@code spark.sql.catalog.*}), set with SET or in the JDBC URL: those would reach the file
+ * systems or open connections while a statement is analysed.
+ *
+ * <p>A check rule adds a second, coarser net over every plan the session analyses, Delta's own
+ * reads of its log included: no command but the metadata ones, and no leaf reading data other than
+ * the served tables. Spark's own switch for file queries ({@code spark.sql.runSQLOnFiles}) cannot
+ * replace either: Delta resolves a view's path with the client's session setting, so the views
+ * would stop working.
  *
  * <p>Loaded through {@code spark.sql.extensions}; armed by {@link #arm} once serve has created
  * its views, so no SQL statement can disarm it.
  */
 public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtensions, BoxedUnit> {
 
-    private static final String REFUSED = "mentoring-outcomes serve is read-only and serves its views only: ";
+    /** The start of every refusal: one line, then what is not allowed. */
+    static final String REFUSED = "mentoring-outcomes serve runs reads of its views and SHOW/DESCRIBE/USE/SET spark.sql.* only; "
+            + "not allowed: ";
 
     /** What is served once armed; null before. */
-    private static final AtomicReference<Served> SERVED = new AtomicReference<>();
+    private static final AtomicReference<ServedTables> SERVED = new AtomicReference<>();
 
-    /** The served tables' locations, and the settings a new session starts with. */
-    private record Served(Set<String> locations, Map<String, String> sessionDefaults) {}
+    /**
+     * Set only while the server's own code runs on this thread ({@link #asServer}): swapping in a
+     * newly published night reads ops tables and time-travels gold. Clients' statements run on the
+     * Thrift Server's handler threads, which never set it.
+     */
+    private static final ThreadLocal<Boolean> SERVER_WORK = ThreadLocal.withInitial(() -> false);
 
-    /** Commands that only read or set session state; besides them, Spark's Show* and Describe*. */
+    /** Runs the server's own {@code work} on this thread without the client guard. */
+    public static <T> T asServer(java.util.function.Supplier<T> work) {
+        boolean outer = SERVER_WORK.get();
+        SERVER_WORK.set(true);
+        try {
+            return work.get();
+        } finally {
+            SERVER_WORK.set(outer);
+        }
+    }
+
+    /** What a client statement on this thread is checked against; null when nothing is (unarmed, or server work). */
+    private static ServedTables guarding() {
+        return SERVER_WORK.get() ? null : SERVED.get();
+    }
+
+    /** Commands the coarse check rule lets through: session state and explanations; besides them, Show* and Describe*. */
     private static final Set<String> READ_ONLY_COMMANDS = Set.of(
             "SetCommand", "ResetCommand", "SetNamespaceCommand", "SetCatalogAndNamespace", "SetCatalogCommand",
-            "ExplainCommand", "RefreshTableCommand", "RefreshTable");
+            "ExplainCommand");
 
     /**
      * Leaves a client's SQL cannot aim at warehouse files: literals, ranges, CTE references,
@@ -73,13 +87,35 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
             "LogicalRDD", "ExternalRDD", "InMemoryRelation");
 
     /**
-     * From now on, this JVM's sessions refuse writes, reads of anything but these Delta tables, and
-     * settings that differ from {@code server}'s new sessions' other than {@code spark.sql.*}.
+     * From now on, this JVM's sessions run only reads of these Delta tables (through the views in the
+     * server session's databases), with settings that differ from {@code server}'s new sessions' in
+     * {@code spark.sql.*} only.
      */
     public static void arm(SparkSession server, Collection<String> servedLocations) {
         Map<String, String> defaults = scala.collection.JavaConverters.mapAsJavaMap(server.newSession().conf().getAll());
-        SERVED.set(new Served(servedLocations.stream().map(ReadOnlyGuard::normalise).collect(Collectors.toUnmodifiableSet()),
-                Map.copyOf(defaults)));
+        List<String> databases = scala.collection.JavaConverters.seqAsJavaList(server.sessionState().catalog().listDatabases());
+        SERVED.set(ServedTables.of(servedLocations, databases, defaults));
+    }
+
+    /**
+     * The gate of {@link GuardedParser#parsePlan}: refuses a parsed client statement outside the
+     * allow-list, analyses it, refuses the analysed plan outside the allow-list, and returns it.
+     */
+    static LogicalPlan admit(SparkSession session, LogicalPlan parsed) {
+        ServedTables served = guarding();
+        return served == null ? parsed : admit(session, parsed, served);
+    }
+
+    static LogicalPlan admit(SparkSession session, LogicalPlan parsed, ServedTables served) {
+        PlanAllowList.refuseParsed(parsed, served).ifPresent(ReadOnlyGuard::refuse);
+        // SKIP: analysis only; a command runs when Spark executes the returned plan.
+        LogicalPlan analysed = session.sessionState().executePlan(parsed, CommandExecutionMode.SKIP()).analyzed();
+        PlanAllowList.refuseAnalysed(analysed, served).ifPresent(ReadOnlyGuard::refuse);
+        return analysed;
+    }
+
+    private static void refuse(String reason) {
+        throw new UnsupportedOperationException(REFUSED + reason.replace('\n', ' '));
     }
 
     @Override
@@ -90,11 +126,9 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
                 return new AbstractFunction1<>() {
                     @Override
                     public BoxedUnit apply(LogicalPlan plan) {
-                        Served served = SERVED.get();
+                        ServedTables served = guarding();
                         if (served != null) {
-                            violation(plan, served).ifPresent(reason -> {
-                                throw new UnsupportedOperationException(REFUSED + reason);
-                            });
+                            violation(plan, served).ifPresent(ReadOnlyGuard::refuse);
                         }
                         return BoxedUnit.UNIT;
                     }
@@ -112,7 +146,7 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
 
     /** Refuses to parse a statement in a session that carries a setting it may not (from the JDBC URL). */
     static void refuseUnsafeSettings(SparkSession session) {
-        Served served = SERVED.get();
+        ServedTables served = guarding();
         if (served == null) {
             return;
         }
@@ -124,7 +158,7 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
         }
     }
 
-    private static boolean allowedSetting(String key, String value, Served served) {
+    static boolean allowedSetting(String key, String value, ServedTables served) {
         if (value != null && value.equals(served.sessionDefaults().get(key))) {
             return true;
         }
@@ -133,97 +167,36 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
     }
 
     /**
-     * Refuses a statement as parsed, before analysis: Delta runs some of its statements (RESTORE
-     * among them) without the analysed command passing the check rule, so writes are refused here
-     * too, by their parsed form.
+     * The coarse net, over every analysed plan of a served session (Delta's reads of its log
+     * included): why it may not run, or empty when it may.
      */
-    static void refuseParsed(LogicalPlan parsed) {
-        Served served = SERVED.get();
-        if (served != null) {
-            violation(parsed, served, true).ifPresent(reason -> {
-                throw new UnsupportedOperationException(REFUSED + reason);
-            });
-        }
-    }
-
-    /** Why an analysed {@code plan} may not run on the endpoint, or empty when it may. */
-    static Optional<String> violation(LogicalPlan plan, Served served) {
-        return violation(plan, served, false);
-    }
-
-    private static Optional<String> violation(LogicalPlan plan, Served served, boolean parsed) {
+    static Optional<String> violation(LogicalPlan plan, ServedTables served) {
         String name = plan.getClass().getSimpleName();
         String className = plan.getClass().getName();
         if (className.startsWith("org.apache.spark.sql.delta.") || className.startsWith("io.delta.")
-                || (parsed && name.endsWith("Statement"))) {
-            // Delta's own statements (RESTORE, VACUUM, DESCRIBE HISTORY, table_changes, ...) and parsed
-            // statements (INSERT); Delta's reads of a table are Spark's LogicalRelation.
-            return Optional.of(name + " is not a read");
+                || className.contains("ScriptTransformation")) {
+            // Delta's own commands (RESTORE, VACUUM, DESCRIBE HISTORY, ...); Delta's reads are Spark's LogicalRelation.
+            return Optional.of(name);
         }
         if (plan instanceof SetCommand set) {
             Option<Tuple2<String, Option<String>>> kv = set.kv();
             if (kv.isDefined() && kv.get()._2().isDefined() && !allowedSetting(kv.get()._1(), kv.get()._2().get(), served)) {
-                return Optional.of("the setting " + kv.get()._1() + " may not be changed (only spark.sql.* settings "
-                        + "may, and no new catalogs)");
+                return Optional.of("changing the setting " + kv.get()._1() + " (only spark.sql.* settings may change, "
+                        + "and no new catalogs)");
             }
         } else if (plan instanceof Command) {
             if (!(name.startsWith("Show") || name.startsWith("Describe") || READ_ONLY_COMMANDS.contains(name))) {
-                return Optional.of(name + " is not a read");
+                return Optional.of(name);
             }
-        } else if (!parsed && plan.children().isEmpty() && !DATA_FREE_LEAVES.contains(name)
-                && !readsServedTable(plan, served)) {
+        } else if (plan.children().isEmpty() && !DATA_FREE_LEAVES.contains(name) && !served.isServedScan(plan)) {
             return Optional.of("a read (" + name + ") of something other than the served views");
         }
-        for (int i = 0; i < plan.expressions().size(); i++) {
-            if (callsJava(plan.expressions().apply(i))) {
-                return Optional.of("reflect/java_method calls Java methods (System.exit among them)");
-            }
-        }
         for (int i = 0; i < plan.children().size(); i++) {
-            Optional<String> below = violation(plan.children().apply(i), served, parsed);
+            Optional<String> below = violation(plan.children().apply(i), served);
             if (below.isPresent()) {
                 return below;
             }
         }
         return Optional.empty();
-    }
-
-    private static boolean callsJava(Expression e) {
-        if (e instanceof CallMethodViaReflection) {
-            return true;
-        }
-        for (int i = 0; i < e.children().size(); i++) {
-            if (callsJava(e.children().apply(i))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * A scan by Delta of a served table: the table itself (a view's body, or the same table by
-     * path) or its {@code _delta_log}, which Delta reads through Spark SQL too.
-     */
-    private static boolean readsServedTable(LogicalPlan leaf, Served served) {
-        if (!(leaf instanceof LogicalRelation relation) || !(relation.relation() instanceof HadoopFsRelation fs)
-                || !fs.location().getClass().getName().startsWith("org.apache.spark.sql.delta.")) {
-            return false;
-        }
-        var roots = fs.location().rootPaths();
-        for (int i = 0; i < roots.size(); i++) {
-            String root = normalise(roots.apply(i).toString());
-            if (served.locations().stream().noneMatch(table -> root.equals(table) || root.startsWith(table + "/"))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** file:/w/gold/x, file:///w/gold/x and /w/gold/x/ name the same table. */
-    static String normalise(String location) {
-        URI uri = new org.apache.hadoop.fs.Path(location).toUri().normalize();
-        String path = uri.getPath().endsWith("/") ? uri.getPath().substring(0, uri.getPath().length() - 1) : uri.getPath();
-        return (uri.getScheme() == null ? "file" : uri.getScheme()) + "://"
-                + (uri.getAuthority() == null ? "" : uri.getAuthority()) + path;
     }
 }

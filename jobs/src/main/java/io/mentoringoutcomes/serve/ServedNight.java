@@ -1,41 +1,211 @@
 package io.mentoringoutcomes.serve;
 
 import io.mentoringoutcomes.publish.GoldSource;
+import io.mentoringoutcomes.publish.PublishedNights;
 import io.mentoringoutcomes.spark.Warehouse;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable;
+import org.apache.spark.sql.types.StructType;
+import scala.Option;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Gold served from memory, pinned to one published night: every gold view reads its table
- * {@code VERSION AS OF} that night's version, and each table's rows are cached once in Spark's
- * shared cache, which every client session's query of the view then reads instead of Delta files.
- * A night published later is served from the next start: the read-only guard refuses the
- * server's own reads of {@code ops.pipeline_runs} once armed, so the night cannot be re-read live.
+ * {@code VERSION AS OF} that night's version, and its rows are cached in Spark's shared cache
+ * once, so a query reads memory instead of Delta files. A watcher looks for a newer published
+ * night every few seconds; it caches the new night in full first, then repoints the views, then
+ * drops the old cache. {@link NightConsistency} refuses a statement that caught views of two
+ * nights while they were being repointed, so no answer ever mixes nights.
  */
-public final class ServedNight {
+public final class ServedNight implements AutoCloseable {
 
-    private ServedNight() {}
+    private static final Logger LOG = LoggerFactory.getLogger(ServedNight.class);
 
-    /**
-     * Creates the views of {@code layers} (gold as {@code gold} reads it) into {@code viewsOut} and,
-     * when gold is pinned to a night, caches the gold ones.
-     */
-    public static void start(Warehouse wh, GoldSource gold, Set<String> layers, List<String> viewsOut) {
+    /** The gold versions of the night being served, and of the one before (queries analysed mid-swap). */
+    record Nights(Map<String, Long> current, Map<String, Long> previous) {}
+
+    private static final AtomicReference<Nights> SERVED = new AtomicReference<>();
+
+    private final Warehouse wh;
+    private final Set<String> layers;
+    private volatile GoldSource gold;
+    private final List<Dataset<Row>> cached = new ArrayList<>();
+    private ScheduledExecutorService watcher;
+
+    private ServedNight(Warehouse wh, GoldSource gold, Set<String> layers) {
+        this.wh = wh;
+        this.gold = gold;
+        this.layers = layers;
+    }
+
+    /** Creates the views of {@code gold} and caches the gold ones; returns the served night. */
+    public static ServedNight start(Warehouse wh, GoldSource gold, Set<String> layers, List<String> viewsOut) {
+        ServedNight night = new ServedNight(wh, gold, layers);
         viewsOut.addAll(SqlEndpoint.createViews(wh, gold, layers));
-        if (!gold.isPinned()) {
-            // No publish recorded yet: each query reads the tables' current versions, uncached.
-            return;
+        if (gold.isPinned()) {
+            // Unpinned (no publish recorded yet), each query reads the tables' current versions.
+            night.cacheGold();
+            SERVED.set(new Nights(versions(gold), Map.of()));
         }
+        return night;
+    }
+
+    private static Map<String, Long> versions(GoldSource source) {
+        Map<String, Long> versions = new LinkedHashMap<>();
+        for (String table : source.tables()) {
+            versions.put(table, source.version(table));
+        }
+        return versions;
+    }
+
+    private void cacheGold() {
         SparkSession spark = wh.spark();
         for (String table : gold.tables()) {
-            // The same plan as the view's body, so the cache serves the view.
             Dataset<Row> d = spark.sql(gold.viewQuery(table)).persist(StorageLevel.MEMORY_ONLY());
             d.count();
+            cached.add(d);
+        }
+    }
+
+    /** Looks for a newer published night every {@code seconds}, from now on. */
+    public void watch(int seconds) {
+        watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "serve-night-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+        watcher.scheduleWithFixedDelay(() -> {
+            try {
+                refresh();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot check for a newly published night (still serving {}): {}", gold.describe(), e.getMessage());
+            }
+        }, seconds, seconds, TimeUnit.SECONDS);
+    }
+
+    /** Swaps to the latest published night when it differs from the served one; true when it did. */
+    public synchronized boolean refresh() {
+        // The server's own reads (ops tables, gold by version) are outside what clients may run.
+        return ReadOnlyGuard.asServer(this::swapToLatest);
+    }
+
+    private boolean swapToLatest() {
+        GoldSource latest = GoldSource.latestPublished(wh);
+        if (!latest.isPinned() || (gold.isPinned() && versions(latest).equals(versions(gold)))) {
+            return false;
+        }
+        SparkSession spark = wh.spark();
+        // 1. The new night, cached in full, while the views still serve the old one.
+        List<Dataset<Row>> fresh = new ArrayList<>();
+        for (String table : latest.tables()) {
+            Dataset<Row> d = spark.sql(latest.viewQuery(table)).persist(StorageLevel.MEMORY_ONLY());
+            d.count();
+            fresh.add(d);
+        }
+        // A night that changed a table's columns needs new view definitions: a restart, not a swap.
+        for (int i = 0; i < fresh.size(); i++) {
+            String table = latest.tables().get(i);
+            CatalogTable view = metadata(spark, table);
+            if (!sameColumns(view.schema(), fresh.get(i).schema())) {
+                fresh.forEach(Dataset::unpersist);
+                LOG.warn("the night {} changed the columns of {}: restart serve to serve it", latest.describe(), table);
+                return false;
+            }
+        }
+        // 2. Repoint the views, through the catalog (the read-only guard refuses DDL in SQL); a
+        // statement analysed meanwhile is checked by NightConsistency.
+        Nights before = SERVED.get();
+        SERVED.set(new Nights(versions(latest), before == null ? Map.of() : before.current()));
+        for (String table : latest.tables()) {
+            repoint(spark, table, latest.viewQuery(table));
+        }
+        // 3. The old night's memory back.
+        cached.forEach(Dataset::unpersist);
+        cached.clear();
+        cached.addAll(fresh);
+        LOG.warn("now serving gold {} (was {})", latest.describe(), gold.describe());
+        System.out.println("[serve] now serving gold " + latest.describe());
+        gold = latest;
+        return true;
+    }
+
+    public String describe() {
+        return gold.describe();
+    }
+
+    private static TableIdentifier identifier(String table) {
+        String[] parts = table.split("\\.", 2);
+        return new TableIdentifier(parts[1], Option.apply(parts[0]));
+    }
+
+    private static CatalogTable metadata(SparkSession spark, String table) {
+        try {
+            return spark.sessionState().catalog().getTableMetadata(identifier(table));
+        } catch (Exception e) { // Scala's checked NoSuchDatabaseException/NoSuchTableException
+            throw new IllegalStateException("the view " + table + " is gone: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean sameColumns(StructType a, StructType b) {
+        if (a.fields().length != b.fields().length) {
+            return false;
+        }
+        for (int i = 0; i < a.fields().length; i++) {
+            if (!a.fields()[i].name().equals(b.fields()[i].name())
+                    || !a.fields()[i].dataType().sameType(b.fields()[i].dataType())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The view {@code table} reads {@code query} from now on; its columns and comments stay. */
+    private static void repoint(SparkSession spark, String table, String query) {
+        CatalogTable v = metadata(spark, table);
+        CatalogTable moved = v.copy(v.identifier(), v.tableType(), v.storage(), v.schema(), v.provider(),
+                v.partitionColumnNames(), v.bucketSpec(), v.owner(), v.createTime(), v.lastAccessTime(), v.createVersion(),
+                v.properties(), v.stats(), Option.apply(query), v.comment(), v.unsupportedFeatures(),
+                v.tracksPartitionsInCatalog(), v.schemaPreservesCase(), v.ignoredProperties(), Option.apply(query));
+        spark.sessionState().catalog().alterTable(moved);
+    }
+
+    /** Whether the {@code table → version} pairs one statement read all belong to one served night. */
+    static boolean oneNight(Map<String, Long> seen) {
+        Nights nights = SERVED.get();
+        if (nights == null || seen.isEmpty()) {
+            return true;
+        }
+        return matches(seen, nights.current()) || matches(seen, nights.previous());
+    }
+
+    private static boolean matches(Map<String, Long> seen, Map<String, Long> night) {
+        for (Map.Entry<String, Long> e : seen.entrySet()) {
+            if (!e.getValue().equals(night.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.shutdownNow();
         }
     }
 }

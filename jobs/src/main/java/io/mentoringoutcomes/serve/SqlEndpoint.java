@@ -38,7 +38,8 @@ public final class SqlEndpoint {
     /** The session settings of a served session on top of the common ones. */
     public static Map<String, String> sessionSettings(Settings settings) {
         Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("spark.sql.extensions", SparkSessionProvider.DELTA_EXTENSION + "," + ReadOnlyGuard.class.getName());
+        conf.put("spark.sql.extensions", SparkSessionProvider.DELTA_EXTENSION + "," + ReadOnlyGuard.class.getName()
+                + "," + NightConsistency.class.getName());
         // Dashboards fire many small queries at once: share the cores between them (FAIR, and FAIR
         // inside the default pool too, which is FIFO unless an allocation file says otherwise),
         // keep Thrift worker threads ready, and skip the per-statement operation log file.

@@ -12,7 +12,6 @@ import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -162,15 +161,20 @@ public final class Warehouse {
         String location = path(table);
         String key = System.identityHashCode(spark.sharedState()) + ":" + table;
         String[] parts = split(table);
-        if (spark.catalog().tableExists(table)) {
+        if (spark.catalog().tableExists(parts[0], parts[1])) {
             if (!"VIEW".equals(registrationType(table)) && location.equals(REGISTERED.get(key))) {
                 return;
             }
             // Another warehouse's table or a pinned view (--as-reported-on) holds the name.
             unregister(table);
         }
-        spark.sql("CREATE DATABASE IF NOT EXISTS " + parts[0]);
-        spark.sql("CREATE TABLE IF NOT EXISTS " + table + " USING delta LOCATION '" + location + "'");
+        if (!spark.catalog().databaseExists(parts[0])) {
+            spark.sql("CREATE DATABASE IF NOT EXISTS " + quoteIdentifier(parts[0]));
+        }
+        // The catalog API takes the location as a value, so no SQL is built from the path: a
+        // warehouse under "it's %20/" registers like any other. A "path" option makes it external.
+        spark.catalog().createTable(quoteIdentifier(parts[0]) + "." + quoteIdentifier(parts[1]), "delta",
+                Map.of("path", location));
         REGISTERED.put(key, location);
     }
 
@@ -179,22 +183,30 @@ public final class Warehouse {
      * (metadata only, never data); refuses a managed table, whose drop would delete data.
      */
     public void unregister(String table) {
-        if (!spark.catalog().tableExists(table)) {
+        String[] parts = split(table);
+        if (!spark.catalog().tableExists(parts[0], parts[1])) {
             return;
         }
         String type = registrationType(table);
+        String name = quoteIdentifier(parts[0]) + "." + quoteIdentifier(parts[1]);
         switch (type) {
-            case "VIEW" -> spark.sql("DROP VIEW " + table);
-            case "EXTERNAL" -> spark.sql("DROP TABLE " + table);
+            case "VIEW" -> spark.sql("DROP VIEW " + name);
+            case "EXTERNAL" -> spark.sql("DROP TABLE " + name);
             default -> throw new IllegalStateException(table + " is registered as a " + type
                     + " table in this session; refusing to drop it");
         }
         REGISTERED.remove(System.identityHashCode(spark.sharedState()) + ":" + table);
     }
 
+    /** A SQL identifier in backticks, a backtick inside doubled: {@code a`b} becomes {@code `a``b`}. */
+    public static String quoteIdentifier(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+
     private String registrationType(String table) {
         try {
-            return spark.catalog().getTable(table).tableType();
+            String[] parts = split(table);
+            return spark.catalog().getTable(parts[0], parts[1]).tableType();
         } catch (org.apache.spark.sql.AnalysisException e) {
             throw new IllegalStateException("cannot inspect " + table + " in the session catalog", e);
         }
@@ -206,7 +218,7 @@ public final class Warehouse {
         for (String layer : LAYERS) {
             for (String noun : listDirectories(root + "/" + layer)) {
                 String table = layer + "." + noun;
-                if (exists(table)) {
+                if (isNoun(noun) && exists(table)) {
                     register(table);
                     found.add(table);
                 }
@@ -218,7 +230,7 @@ public final class Warehouse {
     public List<String> tables(String layer) {
         List<String> out = new ArrayList<>();
         for (String noun : listDirectories(root + "/" + layer)) {
-            if (exists(layer + "." + noun)) {
+            if (isNoun(noun) && exists(layer + "." + noun)) {
                 out.add(layer + "." + noun);
             }
         }
@@ -249,21 +261,35 @@ public final class Warehouse {
         return spark.sparkContext().hadoopConfiguration();
     }
 
+    /** A table's noun: snake_case, as every table of the pipeline is named; a folder named otherwise is not a table. */
+    private static final java.util.regex.Pattern NOUN = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,127}");
+
+    static boolean isNoun(String noun) {
+        return NOUN.matcher(noun).matches();
+    }
+
     static String[] split(String table) {
-        String[] parts = table.split("\\.");
-        if (parts.length != 2 || !LAYERS.contains(parts[0])) {
-            throw new IllegalArgumentException("table names are layer.noun with layer in " + LAYERS + ": " + table);
+        String[] parts = table.split("\\.", -1);
+        if (parts.length != 2 || !LAYERS.contains(parts[0]) || !isNoun(parts[1])) {
+            throw new IllegalArgumentException("table names are layer.noun with layer in " + LAYERS
+                    + " and a snake_case noun: " + table);
         }
         return parts;
     }
 
-    /** A bare local path becomes an absolute file: URI; URIs with a scheme are kept. */
+    private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:");
+
+    /**
+     * A bare local path becomes an absolute {@code file:} path; locations with a scheme are kept.
+     * The result is a Hadoop path string, which is not URI-encoded: a folder named {@code it's %20}
+     * stays {@code file:/…/it's %20}, where a URI's {@code it's%20%2520} would be taken literally by
+     * Hadoop and name another folder.
+     */
     public static String toUri(String location) {
-        URI uri = URI.create(location.replace(" ", "%20"));
-        if (uri.getScheme() != null && uri.getScheme().length() > 1) {
-            return location;
+        if (SCHEME.matcher(location).find()) {
+            return location; // s3a://, hdfs://, file:/ — a one-letter "scheme" is a Windows drive
         }
-        return java.nio.file.Path.of(location).toAbsolutePath().normalize().toUri().toString();
+        return new Path(java.nio.file.Path.of(location).toAbsolutePath().normalize().toUri()).toString();
     }
 
     private static String stripTrailingSlash(String s) {

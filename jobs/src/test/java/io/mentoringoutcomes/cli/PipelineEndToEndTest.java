@@ -39,7 +39,8 @@ class PipelineEndToEndTest extends SparkTestBase {
 
     @BeforeAll
     static void runTheSample() throws Exception {
-        root = Files.createTempDirectory("mo-e2e");
+        // The warehouse's folder has a space, an apostrophe and "%20" in its name, as users' folders do.
+        root = Files.createDirectories(Files.createTempDirectory("mo-e2e").resolve("with space/it's %20"));
         Path sample = projectRoot().resolve("sample-data");
         truth = new ObjectMapper().readTree(sample.resolve("_truth.json").toFile());
         firstRunExit = Main.execute("run", "--input", sample.toString(), "--warehouse", root.resolve("wh").toString(),

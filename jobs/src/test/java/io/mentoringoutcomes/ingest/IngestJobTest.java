@@ -110,17 +110,23 @@ class IngestJobTest extends SparkTestBase {
         Warehouse wh = new Warehouse(spark, dir.toString());
         ingestAndRefine(night(wh, NIGHT1, "2025-06-30", "r1"));
         long bronzeMeetings = wh.read("bronze.meetings").count();
-        long silverVersion = wh.version("silver.meetings");
+        Map<String, Long> silverVersions = new LinkedHashMap<>();
+        for (String table : wh.tables("silver")) {
+            silverVersions.put(table, wh.version(table));
+        }
         List<String> silverBefore = strings(wh.read("silver.meetings"));
 
         ingestAndRefine(night(wh, NIGHT1, "2025-06-30", "r1-again"));
         assertEquals(bronzeMeetings, wh.read("bronze.meetings").count());
         assertEquals(3, wh.read("ops.quarantine").count());
         assertEquals(silverBefore, strings(wh.read("silver.meetings")));
-        // The MERGE found nothing to change: the commit inserted and updated no row.
-        assertEquals(0L, wh.lastCommitMetrics("silver.meetings").getOrDefault("numTargetRowsInserted", 0L));
-        assertEquals(0L, wh.lastCommitMetrics("silver.meetings").getOrDefault("numTargetRowsUpdated", 0L));
-        assertEquals(silverVersion + 1, wh.version("silver.meetings"));
+        // Nothing changed, so no silver table committed anything: no new version, no file rewritten.
+        Map<String, Long> silverAfter = new LinkedHashMap<>();
+        for (String table : wh.tables("silver")) {
+            silverAfter.put(table, wh.version(table));
+        }
+        assertEquals(silverVersions, silverAfter);
+        assertEquals(6, silverAfter.size());
 
         // Re-running night 1 after its surveys file was withdrawn drops that night's survey rows from bronze.
         Path withdrawn = dir.resolve("night1-without-surveys");
@@ -128,7 +134,14 @@ class IngestJobTest extends SparkTestBase {
         IngestJob.run(night(wh, withdrawn, "2025-06-30", "r1-withdrawn"), CONTRACT);
         assertEquals(0, wh.read("bronze.surveys").count());
 
+        long meetingsVersion = wh.version("silver.meetings");
         ingestAndRefine(night(wh, NIGHT2, "2025-07-31", "r2"));
+        // Night 2 changes MT4 and adds MT6: one MERGE touching exactly those two rows.
+        assertEquals(meetingsVersion + 1, wh.version("silver.meetings"));
+        Map<String, Long> merge = wh.lastCommitMetrics("silver.meetings");
+        assertEquals(2L, merge.get("numSourceRows"), merge.toString());
+        assertEquals(1L, merge.get("numTargetRowsInserted"), merge.toString());
+        assertEquals(1L, merge.get("numTargetRowsUpdated"), merge.toString());
         // MT4's rating was corrected from 8 to 9, MT6 is new; MT1 and MT3 were not re-delivered.
         assertEquals(List.of("MT1|7", "MT3|null", "MT4|9", "MT6|8"),
                 strings(wh.read("silver.meetings").select("meeting_id", "action_rating")));
@@ -139,6 +152,28 @@ class IngestJobTest extends SparkTestBase {
                 "E5", "L5/null", "E6", "L1/null"), employees);
         // Bronze keeps both nights.
         assertEquals(bronzeMeetings + 2, wh.read("bronze.meetings").count());
+    }
+
+    @Test
+    void aRejectedReDeliveryKeepsTheNightsEarlierBronzeBatchUntilOneIsAccepted(@TempDir Path dir) throws Exception {
+        Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
+        assertEquals(Pipeline.OK, Pipeline.ingest(night(wh, NIGHT1, "2025-06-30", "r1"), CONTRACT));
+        List<String> accepted = strings(wh.read("bronze.meetings").select("meeting_id", "_run_id"));
+        // night1's meetings.csv: MT2 (rating 'abc') and MT5 (time 'not-a-time') are quarantined.
+        assertEquals(List.of("MT1|r1", "MT3|r1", "MT4|r1"), accepted);
+
+        // The same night re-delivered with a broken meetings file (its status column is gone).
+        Path broken = dir.resolve("broken");
+        copyWithout(NIGHT1, broken, "meetings.csv");
+        Files.writeString(broken.resolve("meetings.csv"),
+                "meeting_id,match_id,scheduled_at,duration_minutes\nMT1,M1,2024-01-15T10:00:00,45\n");
+        assertEquals(Pipeline.BLOCKED, Pipeline.ingest(night(wh, broken, "2025-06-30", "r1-broken"), CONTRACT));
+        assertEquals(accepted, strings(wh.read("bronze.meetings").select("meeting_id", "_run_id")));
+
+        // An accepted re-delivery replaces the batch.
+        assertEquals(Pipeline.OK, Pipeline.ingest(night(wh, NIGHT1, "2025-06-30", "r1-fixed"), CONTRACT));
+        assertEquals(List.of("r1-fixed"), wh.read("bronze.meetings").select("_run_id").distinct()
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     }
 
     @Test

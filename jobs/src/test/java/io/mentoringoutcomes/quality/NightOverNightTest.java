@@ -37,6 +37,14 @@ class NightOverNightTest extends SparkTestBase {
         assertEquals(1L, wh.read(OpsTables.DQ_METRICS).where("dataset = 'hris_employees'").count());
         night1.release();
 
+        // Re-running night 1 replaces its metrics instead of adding a second copy of the night.
+        long night1Rows = wh.read(OpsTables.DQ_METRICS).where("batch_id = '2026-11-19'").count();
+        QualityGate.evaluate(wh, contract, LocalDate.parse("2026-11-19"), "run-n1-again", "2026-11-19", cfg).release();
+        assertEquals(night1Rows, wh.read(OpsTables.DQ_METRICS).where("batch_id = '2026-11-19'").count());
+        assertEquals(1L, wh.read(OpsTables.DQ_METRICS).where("dataset = 'hris_employees'").count());
+        assertEquals(java.util.List.of("run-n1-again"), wh.read(OpsTables.DQ_METRICS).select("run_id").distinct()
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+
         // 6 employees: more than half of night 1 gone (exactly half is the inclusive bound and passes)
         Night second = Night.clean();
         second.writeBronze(wh, "2026-11-20");

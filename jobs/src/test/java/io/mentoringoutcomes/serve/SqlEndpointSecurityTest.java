@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two servers only, since each start is expensive: password + TLS on binary Thrift, and password on
  * HTTP. The users file is written by {@code serve users add} with the password on stdin, and the
  * keystore is the test's own, made with the JDK's keytool. Both serve the published night from
- * memory, not a later unpublished write.
+ * memory, not a later unpublished write, and switch to a newly published night without a restart.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SqlEndpointSecurityTest extends SparkTestBase {
@@ -86,9 +86,7 @@ class SqlEndpointSecurityTest extends SparkTestBase {
                 RowFactory.create("P-LEAD", 12, -0.25, false),
                 RowFactory.create("P-TINY", 12, null, true)), ROI));
         // That version is the published night; a later write without a publish must not be served.
-        io.mentoringoutcomes.pipeline.PipelineRuns.record(new io.mentoringoutcomes.pipeline.RunContext(wh, "test",
-                        java.time.LocalDate.of(2026, 11, 1), "night-1"), "publish", "succeeded", java.time.Instant.now(),
-                Map.of("gold_versions", Map.of("gold.program_roi", wh.version("gold.program_roi"))));
+        publish("night-1", java.time.LocalDate.of(2026, 11, 1), wh.version("gold.program_roi"));
         wh.overwrite("gold.program_roi", spark.createDataFrame(List.of(
                 RowFactory.create("ALL", 12, 9.75, false)), ROI));
 
@@ -119,7 +117,7 @@ class SqlEndpointSecurityTest extends SparkTestBase {
                 "--auth", "password", "--users-file", users.toString(), "--keystore", keystore.toString(), "--port", "%PORT%");
         CompletableFuture<Server> httpStart = startServer("http", Map.of(),
                 "--auth", "password", "--users-file", users.toString(), "--transport", "http", "--http-port", "%PORT%",
-                "--port", String.valueOf(freePort()));
+                "--port", String.valueOf(freePort()), "--refresh-seconds", "1");
         tls = tlsStart.get(420, TimeUnit.SECONDS);
         http = httpStart.get(420, TimeUnit.SECONDS);
         Class.forName("org.apache.hive.jdbc.HiveDriver");
@@ -281,5 +279,32 @@ class SqlEndpointSecurityTest extends SparkTestBase {
         try (Socket s = new Socket()) {
             assertThrows(IOException.class, () -> s.connect(new InetSocketAddress("127.0.0.1", port), 1000));
         }
+    }
+
+    static double allRoi(Connection c) throws SQLException {
+        return (double) rows(c, "SELECT roi FROM program_roi WHERE program_id = 'ALL'").get(0).get(0);
+    }
+
+    @Test
+    @Order(5) // publishes a night: runs last
+    void aNewlyPublishedNightReplacesTheServedOneWithoutRestart() throws Exception {
+        try (Connection c = DriverManager.getConnection(httpUrl(), "alice", PASSWORD)) {
+            // Night 1 (1.5) is served, not the unpublished 9.75 written after it.
+            assertEquals(1.5, allRoi(c));
+            // Night 2 publishes the 9.75 version: served within a few seconds.
+            publish("night-2", java.time.LocalDate.of(2026, 11, 2), wh.version("gold.program_roi"));
+            awaitLogged(http, "[serve] now serving gold");
+            assertEquals(9.75, allRoi(c));
+            // A write without a publish is still not served.
+            wh.overwrite("gold.program_roi", spark.createDataFrame(List.of(
+                    RowFactory.create("ALL", 12, 3.25, false)), ROI));
+            Thread.sleep(3000);
+            assertEquals(9.75, allRoi(c));
+        }
+    }
+
+    static void publish(String runId, java.time.LocalDate asOf, long roiVersion) {
+        io.mentoringoutcomes.pipeline.PipelineRuns.record(new io.mentoringoutcomes.pipeline.RunContext(wh, "test", asOf, runId),
+                "publish", "succeeded", java.time.Instant.now(), Map.of("gold_versions", Map.of("gold.program_roi", roiVersion)));
     }
 }
