@@ -6,6 +6,7 @@ import io.mentoringoutcomes.ingest.IngestJob;
 import io.mentoringoutcomes.ingest.SilverRefiner;
 import io.mentoringoutcomes.metrics.MetricsConfig;
 import io.mentoringoutcomes.metrics.MetricsJob;
+import io.mentoringoutcomes.publish.Publications;
 import io.mentoringoutcomes.publish.Publisher;
 import io.mentoringoutcomes.quality.CheckOutcome;
 import io.mentoringoutcomes.quality.GateResult;
@@ -184,6 +185,8 @@ public final class Pipeline {
             return BLOCKED;
         }
         Map<String, Long> versions = Publisher.publish(wh, staging);
+        // The night becomes visible here, in one commit, or not at all.
+        Publications.record(wh, ctx.runId(), ctx.asOf(), versions);
         PipelineRuns.record(ctx, "publish", "succeeded", started, Map.of("gold_versions", versions));
         return OK;
     }

@@ -11,11 +11,14 @@ import java.util.Map;
 /**
  * Staging → gold, once the audit has passed. Each gold table is overwritten in one Delta commit,
  * so the previous night stays readable by version (time travel) and BI readers never see a half
- * written table. The gold versions written are returned for {@code ops.pipeline_runs}.
+ * written table. The gold versions written are returned; the night is published only when the
+ * caller names them in the publication pointer ({@link Publications}), in one commit.
  *
- * <p>Delta commits one table at a time. When a write fails part-way through the night, every gold
- * table that moved tonight is restored to last night's version, so gold does not mix two nights.
- * The exception: a table published for the first time that night has no earlier version and stays.
+ * <p>Delta commits one table at a time. Readers through the pointer never see a part-way night; for
+ * raw readers of the table folders, when a write fails part-way through the night every gold table
+ * that moved tonight is restored to last night's version (a JVM that dies cannot do this: the next
+ * successful publish makes the folders whole again). A table published for the first time that
+ * night has no earlier version and stays.
  */
 public final class Publisher {
 
