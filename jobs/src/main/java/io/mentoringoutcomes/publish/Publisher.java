@@ -1,5 +1,6 @@
 package io.mentoringoutcomes.publish;
 
+import io.mentoringoutcomes.pipeline.PipelineRuns;
 import io.mentoringoutcomes.pipeline.StageLog;
 import io.mentoringoutcomes.spark.Warehouse;
 
@@ -38,6 +39,7 @@ public final class Publisher {
         Map<String, Long> lastNight = new LinkedHashMap<>();
         for (String staging : stagingTables) {
             String gold = goldTable(staging);
+            stopIfShuttingDown(gold);
             try {
                 lastNight.put(gold, wh.exists(gold) ? wh.version(gold) : null);
                 wh.overwrite(gold, wh.read(staging));
@@ -45,6 +47,9 @@ public final class Publisher {
                 versions.put(gold, version);
                 log.info(gold + " -> version " + version);
             } catch (Exception e) { // Spark's SparkException is checked but thrown undeclared
+                if (PipelineRuns.shuttingDown()) {
+                    throw e; // Spark is stopping: no restore can run; the pointer was not written
+                }
                 List<Exception> restoreFailures = new ArrayList<>();
                 List<String> restored = restore(wh, lastNight, log, restoreFailures);
                 IllegalStateException failure = new IllegalStateException("publishing " + gold + " failed ("
@@ -55,6 +60,16 @@ public final class Publisher {
         }
         log.done("published");
         return versions;
+    }
+
+    /**
+     * After a SIGTERM no new gold commit starts: the night stays unpublished (its pointer is never
+     * written) and the shutdown hook records it as interrupted.
+     */
+    public static void stopIfShuttingDown(String next) {
+        if (PipelineRuns.shuttingDown()) {
+            throw new IllegalStateException("the JVM is shutting down: not writing " + next);
+        }
     }
 
     /**
