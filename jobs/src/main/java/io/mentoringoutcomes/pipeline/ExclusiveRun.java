@@ -20,7 +20,22 @@ public final class ExclusiveRun {
      */
     static final int SHUTDOWN_PRIORITY = 100;
 
+    /** The lease this JVM's writing command holds, if any. */
+    private static volatile WarehouseLease held;
+
     private ExclusiveRun() {}
+
+    /**
+     * Fails when this JVM's lease was lost (it expired unrenewed and another writer took it): call
+     * before a commit only the warehouse's one writer may make. Without a lease (a stage called
+     * directly, as tests do) there is nothing to check.
+     */
+    public static void ensureLeaseHeld() {
+        WarehouseLease lease = held;
+        if (lease != null) {
+            lease.ensureHeld();
+        }
+    }
 
     /**
      * Runs {@code body} as the warehouse's only writer.
@@ -43,6 +58,7 @@ public final class ExclusiveRun {
             }
         };
         ShutdownHookManager.get().addShutdownHook(hook, SHUTDOWN_PRIORITY, 60, TimeUnit.SECONDS);
+        held = lease;
         try {
             for (PipelineRuns.Unfinished u : PipelineRuns.unfinished(ctx.warehouse())) {
                 System.err.println("[run] " + u.describe() + "; continuing (recorded as interrupted)");
@@ -50,6 +66,7 @@ public final class ExclusiveRun {
             }
             return body.getAsInt();
         } finally {
+            held = null;
             if (!ShutdownHookManager.get().isShutdownInProgress()) {
                 ShutdownHookManager.get().removeShutdownHook(hook);
                 lease.close();

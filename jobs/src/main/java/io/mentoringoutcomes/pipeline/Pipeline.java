@@ -187,6 +187,7 @@ public final class Pipeline {
         Map<String, Long> versions = Publisher.publish(wh, staging);
         // The night becomes visible here, in one commit, or not at all.
         Publisher.stopIfShuttingDown(Publications.TABLE);
+        ExclusiveRun.ensureLeaseHeld();
         Publications.record(wh, ctx.runId(), ctx.asOf(), versions);
         PipelineRuns.record(ctx, "publish", "succeeded", started, Map.of("gold_versions", versions));
         return OK;
