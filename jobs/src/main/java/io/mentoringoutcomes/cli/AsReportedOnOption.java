@@ -9,7 +9,7 @@ public final class AsReportedOnOption {
 
     @Option(names = "--as-reported-on", paramLabel = "DATE",
             description = "Gold exactly as published for that night: the latest successful publish with as_of "
-                    + "on or before DATE (YYYY-MM-DD), read by Delta time travel (default: the current tables).")
+                    + "on or before DATE (YYYY-MM-DD), read by Delta time travel (default: the latest published night).")
     public String date;
 
     /** Gold as the option asks: that night's versions, or the current tables. */

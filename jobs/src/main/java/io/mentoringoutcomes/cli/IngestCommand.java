@@ -16,6 +16,6 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Pipeline.ingest(options.context(), Contract.standard());
+        return options.exclusive("ingest", ctx -> Pipeline.ingest(ctx, Contract.standard()));
     }
 }

@@ -28,6 +28,9 @@ public final class Main {
     /** Exit code when the input is rejected: a quality gate blocks publication, or a delivery breaks the contract. */
     public static final int EXIT_QUALITY_BLOCKED = 3;
 
+    /** Exit code when another run holds the warehouse lease (0 ok, 1 error, 3 blocked, 4 busy). */
+    public static final int EXIT_LEASE_HELD = 4;
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }
@@ -36,6 +39,10 @@ public final class Main {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof io.mentoringoutcomes.pipeline.WarehouseLease.HeldException held) {
+                cmd.getErr().println("error: " + held.getMessage());
+                return EXIT_LEASE_HELD;
+            }
             cmd.getErr().println("error: " + ex.getMessage());
             if (System.getenv("MENTORING_DEBUG") != null) {
                 ex.printStackTrace(cmd.getErr());

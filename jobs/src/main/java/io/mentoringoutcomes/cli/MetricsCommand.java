@@ -18,6 +18,6 @@ public final class MetricsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Pipeline.metrics(options.context(), metrics.config());
+        return options.exclusive("metrics", ctx -> Pipeline.metrics(ctx, metrics.config()));
     }
 }

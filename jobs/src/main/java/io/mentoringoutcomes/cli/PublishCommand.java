@@ -21,6 +21,6 @@ public final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Pipeline.publish(options.context(), QualityConfig.defaults().withMinGroupSize(minGroupSize));
+        return options.exclusive("publish", ctx -> Pipeline.publish(ctx, QualityConfig.defaults().withMinGroupSize(minGroupSize)));
     }
 }

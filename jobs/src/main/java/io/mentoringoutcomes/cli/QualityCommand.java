@@ -49,7 +49,10 @@ public final class QualityCommand implements Callable<Integer> {
             commandSpec.commandLine().getOut().print(QualityReport.render(options.spark.open(), options.runId));
             return 0;
         }
-        RunContext ctx = options.context();
+        return options.exclusive(outputs ? "quality --outputs" : "quality", ctx -> check(ctx, cfg));
+    }
+
+    private int check(RunContext ctx, QualityConfig cfg) {
         if (!outputs) {
             return Pipeline.quality(ctx, Contract.standard(), cfg);
         }

@@ -2,7 +2,6 @@ package io.mentoringoutcomes.cli;
 
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.pipeline.Pipeline;
-import io.mentoringoutcomes.pipeline.RunContext;
 import io.mentoringoutcomes.quality.QualityConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,12 +22,13 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Contract contract = Contract.standard();
-        RunContext ctx = options.context();
         QualityConfig quality = QualityConfig.defaults().withMinGroupSize(metrics.minGroupSize);
-        long started = System.nanoTime();
-        int code = Pipeline.runAll(ctx, contract, quality, metrics.config(), (stage, exit, seconds) -> { });
-        System.out.printf("[run] %s in %.1f s (run %s, as of %s)%n", code == Pipeline.OK ? "published" : "BLOCKED",
-                (System.nanoTime() - started) / 1e9, ctx.runId(), ctx.asOf());
-        return code;
+        return options.exclusive("run", ctx -> {
+            long started = System.nanoTime();
+            int code = Pipeline.runAll(ctx, contract, quality, metrics.config(), (stage, exit, seconds) -> { });
+            System.out.printf("[run] %s in %.1f s (run %s, as of %s)%n", code == Pipeline.OK ? "published" : "BLOCKED",
+                    (System.nanoTime() - started) / 1e9, ctx.runId(), ctx.asOf());
+            return code;
+        });
     }
 }

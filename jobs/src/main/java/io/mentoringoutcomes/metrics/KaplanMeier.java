@@ -61,9 +61,10 @@ public final class KaplanMeier {
         Dataset<Row> perTime = df
                 .withColumn("_w", col("weight").cast("double"))
                 .groupBy(groupBy.toArray(new Column[0]))
-                .agg(sum(col("_w").multiply(col("event"))).as("n_events"),
-                        sum(col("_w").multiply(lit(1).minus(col("event")))).as("n_censored"),
-                        sum("_w").as("_w_total"),
+                // Exact sums of the weights: the same figures in any row order (ExactSums).
+                .agg(ExactSums.sum(col("_w").multiply(col("event"))).as("n_events"),
+                        ExactSums.sum(col("_w").multiply(lit(1).minus(col("event")))).as("n_censored"),
+                        ExactSums.sum("_w").as("_w_total"),
                         count(lit(1)).as("_rows"));
 
         Column[] partition = cols(groupCols).toArray(new Column[0]);

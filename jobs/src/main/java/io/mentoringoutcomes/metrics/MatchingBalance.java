@@ -69,9 +69,9 @@ public final class MatchingBalance {
         for (String c : COVARIATES) {
             for (String side : List.of("mentee", "comparison")) {
                 Column w = when(col("cohort").equalTo(side).and(col(c).isNotNull()), col("weight")).otherwise(lit(0.0));
-                aggs.add(sum(w).as(side + "_sw_" + c));
-                aggs.add(sum(w.multiply(col(c))).as(side + "_swx_" + c));
-                aggs.add(sum(w.multiply(col(c)).multiply(col(c))).as(side + "_swxx_" + c));
+                aggs.add(ExactSums.sum(w).as(side + "_sw_" + c));
+                aggs.add(ExactSums.sum(w.multiply(col(c))).as(side + "_swx_" + c));
+                aggs.add(ExactSums.sum(w.multiply(col(c)).multiply(col(c))).as(side + "_swxx_" + c));
             }
         }
         Dataset<Row> sums = rows.groupBy("program_id").agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));

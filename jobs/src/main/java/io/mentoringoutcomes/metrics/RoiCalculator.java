@@ -12,7 +12,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -21,7 +20,6 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.months_between;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
@@ -52,14 +50,14 @@ public final class RoiCalculator {
                                    MetricsConfig cfg, LocalDate asOf) {
         int horizon = cfg.roiHorizonMonths();
         Dataset<Row> costs = costs(programs, matches, meetings, employees, cfg, asOf);
-        Dataset<Row> allCosts = costs.groupBy().agg(sum("held_meeting_hours").as("held_meeting_hours"),
-                        sum("participant_time_cost").as("participant_time_cost"), sum("fixed_cost").as("fixed_cost"))
+        Dataset<Row> allCosts = costs.groupBy().agg(ExactSums.sum("held_meeting_hours").as("held_meeting_hours"),
+                        ExactSums.sum("participant_time_cost").as("participant_time_cost"), ExactSums.sum("fixed_cost").as("fixed_cost"))
                 .withColumn("program_id", lit(CohortBuilder.ALL));
         costs = costs.unionByName(allCosts);
 
         Dataset<Row> mentees = cohort.filter(col("method").equalTo("naive").and(col("cohort").equalTo("mentee")))
                 .groupBy("program_id")
-                .agg(countDistinct("employee_id").as("n_mentees"), avg("annual_salary").as("mean_mentee_salary"));
+                .agg(countDistinct("employee_id").as("n_mentees"), ExactSums.avg("annual_salary").as("mean_mentee_salary"));
         Dataset<Row> diff = retention.filter(col("method").equalTo("matched").and(col("cohort").equalTo("mentee"))
                         .and(col("horizon_months").equalTo(horizon)))
                 .select(col("program_id"), col("difference").as("retention_difference"),
@@ -117,7 +115,7 @@ public final class RoiCalculator {
     static Dataset<Row> costs(Dataset<Row> programs, Dataset<Row> matches, Dataset<Row> meetings,
                               Dataset<Row> employees, MetricsConfig cfg, LocalDate asOf) {
         double horizonDays = cfg.roiHorizonMonths() * KaplanMeier.DAYS_PER_MONTH;
-        Dataset<Row> meanSalary = employees.agg(avg("annual_salary").as("_org_salary"));
+        Dataset<Row> meanSalary = employees.agg(ExactSums.avg("annual_salary").as("_org_salary"));
         Dataset<Row> salaries = employees.select("employee_id", "annual_salary");
         Column loadedRate = lit(1.0 + cfg.overheadRate()).divide(cfg.hoursPerYear());
         Column daysIn = datediff(to_date(col("scheduled_at")), col("matched_date"));
@@ -133,7 +131,7 @@ public final class RoiCalculator {
                 .withColumn("_cost", col("_hours").multiply(coalesce(col("_s_mentor"), col("_org_salary"))
                         .plus(coalesce(col("_s_mentee"), col("_org_salary")))).multiply(loadedRate))
                 .groupBy("program_id")
-                .agg(sum("_hours").as("held_meeting_hours"), sum("_cost").as("participant_time_cost"));
+                .agg(ExactSums.sum("_hours").as("held_meeting_hours"), ExactSums.sum("_cost").as("participant_time_cost"));
 
         Column asOfDate = lit(Date.valueOf(asOf));
         Column ran = greatest(lit(0.0), months_between(least(coalesce(col("end_date"), asOfDate), asOfDate), col("start_date")));

@@ -21,7 +21,6 @@ import java.util.Optional;
 
 import static io.mentoringoutcomes.metrics.Intervals.Z95;
 import static org.apache.spark.sql.functions.add_months;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -32,9 +31,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sqrt;
-import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -137,7 +134,7 @@ public final class SatisfactionSummary {
                 .agg(max(when(before.and(col("s.engagement_score").isNotNull()),
                                 struct(date, col("s.response_id"), col("s.engagement_score"))))
                                 .getField("engagement_score").as("pre"),
-                        avg(when(after, col("s.engagement_score"))).as("post"),
+                        ExactSums.avg(when(after, col("s.engagement_score"))).as("post"),
                         max(when(after.and(col("s.enps").isNotNull()), struct(date, col("s.response_id"), col("s.enps"))))
                                 .getField("enps").as("enps"));
     }
@@ -166,8 +163,8 @@ public final class SatisfactionSummary {
         Column x = col("x");
         return perEmployee.groupBy("program_id", "cohort", "method")
                 .agg(countDistinct("employee_id").as("n"),
-                        sum(w).as("sw"), sum(w.multiply(w)).as("sw2"),
-                        sum(w.multiply(x)).as("swx"), sum(w.multiply(x).multiply(x)).as("swx2"))
+                        ExactSums.sum(w).as("sw"), ExactSums.sum(w.multiply(w)).as("sw2"),
+                        ExactSums.sum(w.multiply(x)).as("swx"), ExactSums.sum(w.multiply(x).multiply(x)).as("swx2"))
                 .withColumn("mean", col("swx").divide(col("sw")))
                 .withColumn("n_eff", col("sw").multiply(col("sw")).divide(col("sw2")))
                 // Population weighted variance, times n_eff / (n_eff - 1): with unit weights this is the sample variance.
@@ -214,8 +211,8 @@ public final class SatisfactionSummary {
     static Dataset<Row> relationshipSatisfaction(Dataset<Row> surveys) {
         Dataset<Row> perRespondent = surveys.where(col("survey_type").equalTo("program")
                         .and(col("relationship_satisfaction").isNotNull()).and(col("program_id").isNotNull()))
-                .groupBy("program_id", "employee_id").agg(avg("relationship_satisfaction").as("x"));
-        Dataset<Row> perRespondentAll = perRespondent.groupBy("employee_id").agg(avg("x").as("x"))
+                .groupBy("program_id", "employee_id").agg(ExactSums.avg("relationship_satisfaction").as("x"));
+        Dataset<Row> perRespondentAll = perRespondent.groupBy("employee_id").agg(ExactSums.avg("x").as("x"))
                 .withColumn("program_id", lit(TurnoverRate.ALL));
         return meanRows(perRespondent.unionByName(perRespondentAll), "employee_id", "relationship_satisfaction",
                 "respondents", "each respondent's mean satisfaction (1-5) with the relationship, then mean over respondents; normal approx");
@@ -237,7 +234,7 @@ public final class SatisfactionSummary {
 
     static Dataset<Row> actionRatingMean(Dataset<Row> meetings, Dataset<Row> matches, LocalDate asOf) {
         Dataset<Row> perMatch = ratedHeldMeetings(meetings, matches, asOf)
-                .groupBy("program_id", "match_id", "mentee_id").agg(avg("action_rating").as("x"));
+                .groupBy("program_id", "match_id", "mentee_id").agg(ExactSums.avg("action_rating").as("x"));
         return meanRows(withAll(perMatch), "mentee_id", "action_rating_mean", "mentee",
                 "mean over matches of each match's mean action_rating (1-10) at held meetings; CI over matches, normal approx");
     }
@@ -248,15 +245,17 @@ public final class SatisfactionSummary {
                 .withColumn("from_last", row_number().over(Window.partitionBy("match_id").orderBy(col("scheduled_at").desc(), col("meeting_id").desc())));
         Dataset<Row> perMatch = rated.groupBy("program_id", "match_id", "mentee_id")
                 .agg(count(lit(1)).as("rated"),
-                        avg(when(col("from_first").leq(3), col("action_rating"))).as("first3"),
-                        avg(when(col("from_last").leq(3), col("action_rating"))).as("last3"))
+                        ExactSums.avg(when(col("from_first").leq(3), col("action_rating"))).as("first3"),
+                        ExactSums.avg(when(col("from_last").leq(3), col("action_rating"))).as("last3"))
                 .where(col("rated").geq(6))
                 .withColumn("change", col("last3").minus(col("first3")));
-        Dataset<Row> stats = withAll(perMatch).groupBy("program_id")
+        Dataset<Row> units = ExactSums.withSquaredDeviation(ExactSums.withSquaredDeviation(withAll(perMatch),
+                "last3", "program_id"), "change", "program_id");
+        Dataset<Row> stats = units.groupBy("program_id")
                 .agg(countDistinct("mentee_id").as("n_employees"), count(lit(1)).as("n_matches"),
-                        avg("last3").as("value"), stddev_samp("last3").as("sd_last3"),
-                        avg("first3").as("comparison_value"),
-                        avg("change").as("difference"), stddev_samp("change").as("sd_change"));
+                        ExactSums.avg("last3").as("value"), ExactSums.stddevSamp("last3").as("sd_last3"),
+                        ExactSums.avg("first3").as("comparison_value"),
+                        ExactSums.avg("change").as("difference"), ExactSums.stddevSamp("change").as("sd_change"));
         return stats.select(col("program_id"), lit("action_rating_first3_vs_last3").as("metric"), lit("mentee").as("cohort"),
                 lit("observed").as("method"), col("n_employees"), col("value"),
                 Intervals.meanCiLow(col("value"), col("sd_last3"), col("n_matches"), Z95).as("ci_low"),
@@ -270,9 +269,9 @@ public final class SatisfactionSummary {
 
     /** Mean of x over units (rows) per program, with a normal CI; n_employees counts distinct idColumn. */
     private static Dataset<Row> meanRows(Dataset<Row> units, String idColumn, String metric, String cohort, String note) {
-        Dataset<Row> stats = units.groupBy("program_id")
+        Dataset<Row> stats = ExactSums.withSquaredDeviation(units, "x", "program_id").groupBy("program_id")
                 .agg(countDistinct(idColumn).as("n_employees"), count(lit(1)).as("n_units"),
-                        avg("x").as("value"), stddev_samp("x").as("sd"));
+                        ExactSums.avg("x").as("value"), ExactSums.stddevSamp("x").as("sd"));
         return stats.select(col("program_id"), lit(metric).as("metric"), lit(cohort).as("cohort"), lit("observed").as("method"),
                 col("n_employees"), col("value"),
                 Intervals.meanCiLow(col("value"), col("sd"), col("n_units"), Z95).as("ci_low"),

@@ -122,11 +122,11 @@ public final class TurnoverRate {
 
         // Months in which a group had nobody still count as headcount 0 in the average.
         Dataset<Row> annual = monthly.groupBy("program_id", "cohort")
-                .agg(sum("avg_headcount").divide((double) MONTHS).as("avg_monthly_headcount"),
+                .agg(ExactSums.sum("avg_headcount").divide((double) MONTHS).as("avg_monthly_headcount"),
                         sum("separations").cast("long").as("separations"),
                         sum("voluntary_separations").cast("long").as("voluntary_separations"),
-                        sum("rate").as("total_turnover_rate"),
-                        sum("voluntary_rate").as("voluntary_turnover_rate"));
+                        ExactSums.sum("rate").as("total_turnover_rate"),
+                        ExactSums.sum("voluntary_rate").as("voluntary_turnover_rate"));
 
         // The organisation-wide non-participant group, placed beside every program.
         Dataset<Row> programIds = menteePerProgram.select("program_id").distinct().union(spark.sql("SELECT '" + ALL + "' AS program_id"));

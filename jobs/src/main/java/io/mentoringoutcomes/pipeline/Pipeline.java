@@ -6,6 +6,7 @@ import io.mentoringoutcomes.ingest.IngestJob;
 import io.mentoringoutcomes.ingest.SilverRefiner;
 import io.mentoringoutcomes.metrics.MetricsConfig;
 import io.mentoringoutcomes.metrics.MetricsJob;
+import io.mentoringoutcomes.publish.Publications;
 import io.mentoringoutcomes.publish.Publisher;
 import io.mentoringoutcomes.quality.CheckOutcome;
 import io.mentoringoutcomes.quality.GateResult;
@@ -28,7 +29,7 @@ import static org.apache.spark.sql.functions.col;
 /**
  * The nightly flow, stage by stage: landing → bronze → (quality gate) → silver → gold staging →
  * audit → gold. Each stage is callable alone (Airflow runs them as separate tasks) and records
- * itself in {@code ops.pipeline_runs}.
+ * itself in {@code ops.pipeline_runs}: a {@code started} row first, then how it ended.
  */
 public final class Pipeline {
 
@@ -48,10 +49,16 @@ public final class Pipeline {
      */
     public static int runAll(RunContext ctx, Contract contract, QualityConfig quality, MetricsConfig metrics,
                              StageObserver observer) {
-        int code = timed("ingest", () -> ingest(ctx, contract), observer);
-        code = code != OK ? code : timed("quality", () -> quality(ctx, contract, quality), observer);
-        code = code != OK ? code : timed("metrics", () -> metrics(ctx, metrics), observer);
-        return code != OK ? code : timed("publish", () -> publish(ctx, quality), observer);
+        // The night's own start row, before its first stage: a run killed anywhere shows as unfinished.
+        return recorded(ctx, "run", () -> {
+            Instant started = Instant.now();
+            int code = timed("ingest", () -> ingest(ctx, contract), observer);
+            code = code != OK ? code : timed("quality", () -> quality(ctx, contract, quality), observer);
+            code = code != OK ? code : timed("metrics", () -> metrics(ctx, metrics), observer);
+            code = code != OK ? code : timed("publish", () -> publish(ctx, quality), observer);
+            PipelineRuns.record(ctx, "run", code == OK ? "succeeded" : "blocked", started, Map.of("exit_code", code));
+            return code;
+        });
     }
 
     private static int timed(String stage, IntSupplier body, StageObserver observer) {
@@ -66,10 +73,13 @@ public final class Pipeline {
      * {@code failed} with its error before the exception goes on, so every run's row is there.
      */
     private static int recorded(RunContext ctx, String stage, IntSupplier body) {
-        Instant started = Instant.now();
+        Instant started = PipelineRuns.start(ctx, stage);
         try {
             return body.getAsInt();
         } catch (Exception e) { // Spark's SparkException is checked but thrown undeclared
+            if (PipelineRuns.shuttingDown()) {
+                throw e; // the shutdown hook recorded the stage as interrupted
+            }
             try {
                 PipelineRuns.record(ctx, stage, "failed", started, Map.of("error", String.valueOf(e.getMessage())));
             } catch (RuntimeException recordFailure) {
@@ -175,6 +185,10 @@ public final class Pipeline {
             return BLOCKED;
         }
         Map<String, Long> versions = Publisher.publish(wh, staging);
+        // The night becomes visible here, in one commit, or not at all.
+        Publisher.stopIfShuttingDown(Publications.TABLE);
+        ExclusiveRun.ensureLeaseHeld();
+        Publications.record(wh, ctx.runId(), ctx.asOf(), versions);
         PipelineRuns.record(ctx, "publish", "succeeded", started, Map.of("gold_versions", versions));
         return OK;
     }

@@ -10,10 +10,22 @@ import org.apache.spark.sql.types.StructType;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** {@code ops.pipeline_runs}: one row per stage of each run: inputs, outcome, timings, table versions. */
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.struct;
+
+/**
+ * {@code ops.pipeline_runs}: rows per stage of each run: inputs, outcome, timings, table versions.
+ * A stage writes {@code started} before it does anything and one final row (succeeded, blocked,
+ * failed, interrupted) after, so a stage whose latest row is {@code started} did not finish: its
+ * JVM was killed. The next writer reports it and records it as {@code interrupted}.
+ */
 public final class PipelineRuns {
 
     public static final String TABLE = "ops.pipeline_runs";
@@ -31,20 +43,97 @@ public final class PipelineRuns {
             .add("duration_seconds", DataTypes.DoubleType)
             .add("details_json", DataTypes.StringType);
 
+    public static final String STARTED = "started";
+    public static final String INTERRUPTED = "interrupted";
+
+    /** Stages of this JVM that wrote {@code started} and no final row yet: what a SIGTERM records. */
+    private static final Map<String, Open> OPEN = new ConcurrentHashMap<>();
+    private static volatile boolean shuttingDown;
+
+    private record Open(RunContext ctx, String stage, Instant started) {}
+
+    /** A stage whose latest row is {@code started}: its run ended without saying how. */
+    public record Unfinished(String runId, String batchId, LocalDate asOf, String input, String stage,
+                             Instant startedAt) {
+        public String describe() {
+            return "run " + runId + " started " + stage + " at " + startedAt + " (as of " + asOf + ") and did not finish";
+        }
+    }
+
     private PipelineRuns() {}
 
+    /** Records that {@code stage} of this run begins, before it touches anything. */
+    public static Instant start(RunContext ctx, String stage) {
+        Instant started = Instant.now();
+        append(ctx.warehouse(), ctx.runId(), ctx.batchId(), ctx.asOf(), ctx.input(), stage, STARTED, started, started, Map.of());
+        OPEN.put(ctx.runId() + "/" + stage, new Open(ctx, stage, started));
+        return started;
+    }
+
     public static void record(RunContext ctx, String stage, String status, Instant started, Map<String, ?> details) {
-        Instant finished = Instant.now();
+        OPEN.remove(ctx.runId() + "/" + stage);
+        append(ctx.warehouse(), ctx.runId(), ctx.batchId(), ctx.asOf(), ctx.input(), stage, status, started,
+                Instant.now(), details);
+    }
+
+    /**
+     * Records {@code interrupted} for every stage of this JVM still open: what the shutdown hook
+     * calls on SIGTERM, before Spark's own hook stops the SparkContext. Returns what it recorded.
+     */
+    public static List<String> recordInterrupted(String why) {
+        shuttingDown = true;
+        List<String> done = new ArrayList<>();
+        for (Open o : List.copyOf(OPEN.values())) {
+            try {
+                record(o.ctx(), o.stage(), INTERRUPTED, o.started(), Map.of("reason", why));
+                done.add(o.ctx().runId() + "/" + o.stage());
+            } catch (RuntimeException e) {
+                System.err.println("[run] could not record " + o.stage() + " as interrupted: " + e.getMessage());
+            }
+        }
+        return done;
+    }
+
+    /** True once the JVM is shutting down: a stage failing then is the interruption, already recorded. */
+    public static boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Every stage whose latest row is {@code started}, oldest first. */
+    public static List<Unfinished> unfinished(Warehouse wh) {
+        if (!wh.exists(TABLE)) {
+            return List.of();
+        }
+        List<Row> rows = wh.read(TABLE)
+                .groupBy("run_id", "stage")
+                .agg(max(struct(col("finished_at"), col("status"), col("started_at"), col("batch_id"),
+                        col("as_of"), col("input"))).as("last"))
+                .filter(col("last.status").equalTo(STARTED))
+                .orderBy(col("last.started_at"))
+                .select("run_id", "last.batch_id", "last.as_of", "last.input", "stage", "last.started_at")
+                .collectAsList();
+        return rows.stream().map(r -> new Unfinished(r.getString(0), r.getString(1), r.getDate(2).toLocalDate(),
+                r.getString(3), r.getString(4), r.getTimestamp(5).toInstant())).toList();
+    }
+
+    /** Closes another run's unfinished stage as {@code interrupted}, naming the run that found it. */
+    public static void recordInterrupted(Warehouse wh, Unfinished u, String detectedBy) {
+        append(wh, u.runId(), u.batchId(), u.asOf(), u.input(), u.stage(), INTERRUPTED, u.startedAt(), Instant.now(),
+                Map.of("reason", "no final row: the process ended without recording one (killed?)",
+                        "detected_by", detectedBy));
+    }
+
+    private static void append(Warehouse wh, String runId, String batchId, LocalDate asOf, String input, String stage,
+                               String status, Instant started, Instant finished, Map<String, ?> details) {
         String json;
         try {
             json = JSON.writeValueAsString(details);
         } catch (Exception e) {
             json = "{\"error\":\"details not serialisable\"}";
         }
-        Row row = RowFactory.create(ctx.runId(), ctx.batchId(), Date.valueOf(ctx.asOf()), ctx.input(), stage, status,
+        Row row = RowFactory.create(runId, batchId, Date.valueOf(asOf), input, stage, status,
                 Timestamp.from(started), Timestamp.from(finished),
                 (finished.toEpochMilli() - started.toEpochMilli()) / 1000.0, json);
-        Warehouse wh = ctx.warehouse();
         wh.append(TABLE, wh.spark().createDataFrame(List.of(row), SCHEMA));
     }
 }

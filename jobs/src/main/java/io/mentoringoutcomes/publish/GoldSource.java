@@ -12,8 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where the readers of gold (query, report, export) get it from: the current tables, or the
- * versions published for a night ({@code --as-reported-on}), read by Delta time travel.
+ * Where the readers of gold (query, report, export, serve) get it from: the versions the latest
+ * publication names, or those of the night reported on a date ({@code --as-reported-on}), read by
+ * Delta time travel. Resolving through {@link Publications ops.publications} is what makes a night
+ * atomic: a gold table committed by a publish that has not (yet, or ever) written its pointer row is
+ * not read. Only a warehouse with no publication at all is read as its tables are now.
  */
 public final class GoldSource {
 
@@ -28,7 +31,7 @@ public final class GoldSource {
         this.night = night;
     }
 
-    /** The gold tables as they are now. */
+    /** The gold tables as they are now: their latest commits, published or not. */
     public static GoldSource current(Warehouse wh) {
         return new GoldSource(wh, Map.of(), Optional.empty());
     }
@@ -46,9 +49,10 @@ public final class GoldSource {
                 .orElseGet(() -> current(wh));
     }
 
-    /** {@link #asReportedOn} when a date is given, else {@link #current}. */
+    /** {@link #asReportedOn} when a date is given, else {@link #latestPublished}. */
     public static GoldSource of(Warehouse wh, String asReportedOn) {
-        return asReportedOn == null || asReportedOn.isBlank() ? current(wh) : asReportedOn(wh, LocalDate.parse(asReportedOn));
+        return asReportedOn == null || asReportedOn.isBlank() ? latestPublished(wh)
+                : asReportedOn(wh, LocalDate.parse(asReportedOn));
     }
 
     public Warehouse warehouse() {

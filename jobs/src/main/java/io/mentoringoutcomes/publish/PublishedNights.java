@@ -22,9 +22,11 @@ import static org.apache.spark.sql.functions.lit;
 
 /**
  * Which gold versions were published for a night: the answer to "show me the figures exactly as
- * they were reported on DATE". The publish stage records {@code {"gold_versions": {"gold.x": v}}}
- * in {@code ops.pipeline_runs}; the night reported on DATE is the latest successful publish whose
- * as_of is on or before DATE (a re-run of the same night wins over the earlier run).
+ * they were reported on DATE". The night reported on DATE is the latest publication whose as_of is
+ * on or before DATE (a re-run of the same night wins over the earlier run), read from the
+ * publication pointer {@link Publications ops.publications}. Warehouses published before the pointer
+ * existed have their nights in {@code ops.pipeline_runs} only (the publish stage's
+ * {@code {"gold_versions": {"gold.x": v}}}); those are read when the pointer has no such night.
  */
 public final class PublishedNights {
 
@@ -58,6 +60,12 @@ public final class PublishedNights {
 
     /** The latest successful publish with as_of on or before {@code date}, if any. */
     public static Optional<PublishedNight> find(Warehouse wh, LocalDate date) {
+        Optional<PublishedNight> published = Publications.find(wh, date);
+        return published.isPresent() ? published : findRecordedRun(wh, date);
+    }
+
+    /** Before {@code ops.publications}: the latest successful publish row of {@code ops.pipeline_runs}. */
+    private static Optional<PublishedNight> findRecordedRun(Warehouse wh, LocalDate date) {
         if (!wh.exists(PipelineRuns.TABLE)) {
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package io.mentoringoutcomes.publish;
 
+import io.mentoringoutcomes.pipeline.PipelineRuns;
 import io.mentoringoutcomes.pipeline.StageLog;
 import io.mentoringoutcomes.spark.Warehouse;
 
@@ -11,11 +12,14 @@ import java.util.Map;
 /**
  * Staging → gold, once the audit has passed. Each gold table is overwritten in one Delta commit,
  * so the previous night stays readable by version (time travel) and BI readers never see a half
- * written table. The gold versions written are returned for {@code ops.pipeline_runs}.
+ * written table. The gold versions written are returned; the night is published only when the
+ * caller names them in the publication pointer ({@link Publications}), in one commit.
  *
- * <p>Delta commits one table at a time. When a write fails part-way through the night, every gold
- * table that moved tonight is restored to last night's version, so gold does not mix two nights.
- * The exception: a table published for the first time that night has no earlier version and stays.
+ * <p>Delta commits one table at a time. Readers through the pointer never see a part-way night; for
+ * raw readers of the table folders, when a write fails part-way through the night every gold table
+ * that moved tonight is restored to last night's version (a JVM that dies cannot do this: the next
+ * successful publish makes the folders whole again). A table published for the first time that
+ * night has no earlier version and stays.
  */
 public final class Publisher {
 
@@ -35,6 +39,7 @@ public final class Publisher {
         Map<String, Long> lastNight = new LinkedHashMap<>();
         for (String staging : stagingTables) {
             String gold = goldTable(staging);
+            stopIfShuttingDown(gold);
             try {
                 lastNight.put(gold, wh.exists(gold) ? wh.version(gold) : null);
                 wh.overwrite(gold, wh.read(staging));
@@ -42,6 +47,9 @@ public final class Publisher {
                 versions.put(gold, version);
                 log.info(gold + " -> version " + version);
             } catch (Exception e) { // Spark's SparkException is checked but thrown undeclared
+                if (PipelineRuns.shuttingDown()) {
+                    throw e; // Spark is stopping: no restore can run; the pointer was not written
+                }
                 List<Exception> restoreFailures = new ArrayList<>();
                 List<String> restored = restore(wh, lastNight, log, restoreFailures);
                 IllegalStateException failure = new IllegalStateException("publishing " + gold + " failed ("
@@ -59,6 +67,16 @@ public final class Publisher {
         }
         log.done("published");
         return versions;
+    }
+
+    /**
+     * After a SIGTERM no new gold commit starts: the night stays unpublished (its pointer is never
+     * written) and the shutdown hook records it as interrupted.
+     */
+    public static void stopIfShuttingDown(String next) {
+        if (PipelineRuns.shuttingDown()) {
+            throw new IllegalStateException("the JVM is shutting down: not writing " + next);
+        }
     }
 
     /**

@@ -128,8 +128,11 @@ class PublishedNightsTest extends SparkTestBase {
         String sql = "SELECT roi FROM gold.program_roi WHERE program_id = 'ALL' AND is_default_assumption";
         assertEquals("roi\n1.5\n", query("--as-reported-on", "2026-10-15", sql));
         assertEquals("roi\n2.5\n", query("--as-reported-on", "2026-11-05", sql));
-        // Without the option, gold is the current table again (the unpublished rewrite).
-        assertEquals("roi\n3.5\n", query(sql));
+        // Without the option, gold is the latest published night, not the unpublished rewrite (3.5)
+        // that a raw reader of the table's folder sees.
+        assertEquals("roi\n2.5\n", query(sql));
+        assertEquals(3.5, wh.read("gold.program_roi").filter("program_id = 'ALL' AND is_default_assumption")
+                .first().<Double>getAs("roi"), 1e-12);
         // Other layers stay nameable alongside the pinned gold views.
         assertEquals("n\n2\n", query("--as-reported-on", "2026-10-15", "SELECT count(*) AS n FROM ops.quarantine"));
     }
@@ -155,7 +158,8 @@ class PublishedNightsTest extends SparkTestBase {
         assertEquals(0, Main.execute("export", "--warehouse", whArg, "--format", "parquet", "--out", parquet.toString()));
         Dataset<Row> back = spark.read().parquet(parquet.resolve("program_roi.parquet").toString());
         assertEquals(3, back.count());
-        assertEquals(3.5, back.filter("program_id = 'ALL' AND is_default_assumption").first().<Double>getAs("roi"), 1e-12);
+        assertEquals(2.5, back.filter("program_id = 'ALL' AND is_default_assumption").first().<Double>getAs("roi"), 1e-12,
+                "the latest published night, not the unpublished rewrite");
     }
 
     @Test
