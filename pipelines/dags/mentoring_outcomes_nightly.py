@@ -27,6 +27,12 @@ apply: ``<repo>/jobs/target/...-spark-submit.jar``, ``<repo>/warehouse``, ``<rep
 Values of ``spark_conf`` whose key looks like a secret (secret, password, token, credential, key)
 are registered with Airflow's secrets masker, so they appear as ``***`` in the task log.
 
+Each stage is the Spark provider's SparkSubmitOperator (NightlyStageOperator), in the pool
+``mentoring_outcomes_spark_drivers`` (one driver JVM each), with an execution_timeout; the run has a
+dagrun_timeout; a failed task calls ``notify_failure``; a successful ``publish`` emits the Asset
+``mentoring_outcomes.gold``. With env MENTORING_OUTCOMES_MAINTAIN=1 (parse time) a last task
+``maintain`` sets each table's retention and runs OPTIMIZE and VACUUM within it.
+
 Schedule: 02:00 UTC daily (env MENTORING_OUTCOMES_SCHEDULE, read at parse time, changes the cron or
 turns the schedule off with "none" when an upstream system triggers every run over REST).
 
@@ -40,21 +46,22 @@ retried.
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import posixpath
 import re
-import shlex
-import signal
-import subprocess
-from collections import deque
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from airflow.sdk import DAG, BaseOperator, Connection, CronTriggerTimetable, Param, Variable
+from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+from airflow.sdk import DAG, Asset, Connection, CronTriggerTimetable, Param, Variable
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 DAG_ID = "mentoring_outcomes_nightly"
 STAGES = ("ingest", "quality", "metrics", "publish", "report")
+# Optional last task: retention properties, OPTIMIZE and VACUUM (env MENTORING_OUTCOMES_MAINTAIN=1).
+MAINTAIN = "maintain"
 MAIN_CLASS = "io.mentoringoutcomes.cli.Main"
 EXIT_QUALITY_BLOCKED = 3
 SPARK_CONNECTION_ID = "mentoring_outcomes_spark"
@@ -76,6 +83,10 @@ _SECRET_KEY = re.compile(r"secret|password|passwd|token|credential|keytab|(^|[._
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _URI = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*)://([^/]*)(/.*)?")
 _SPARK_CONF_KEY = re.compile(r"spark\.[A-Za-z0-9_.-]+")
+
+
+class _LocalDefault(str):
+    """A master that is the repo-local default, not the Connection's."""
 
 
 class ConfigError(AirflowFailException):
@@ -227,7 +238,7 @@ def read_master(config_from_repo: bool, get_connection=None) -> str:
     except Exception as e:  # noqa: BLE001
         if _is_not_found(e):
             if config_from_repo:
-                return LOCAL_MASTER
+                return _LocalDefault(LOCAL_MASTER)
             raise ConfigError(f"Connection '{SPARK_CONNECTION_ID}' is not defined: it names the Spark master "
                               f"(host[:port], e.g. yarn, spark://h:7077, k8s://https://h:443)") from e
         raise AirflowException(f"cannot read Connection '{SPARK_CONNECTION_ID}': {type(e).__name__}: {e}") from e
@@ -265,14 +276,17 @@ def mask_spark_conf(spark_conf: dict, mask=None) -> None:
             mask(value, name=key)
 
 
-def resolve_settings(context, load=load_config, master=read_master) -> dict:
+def resolve_settings(context, load=None, master=None) -> dict:
     """Everything a stage needs: params from the run conf, the rest from admin configuration only."""
+    load, master = load or load_config, master or read_master
     config = load()
     dag_run = context.get("dag_run")
     params = validate_params(getattr(dag_run, "conf", None) if dag_run is not None else None, config)
     mask_spark_conf(config["spark_conf"])
+    spark_master = master(config["from_repo"])
     return {
-        "master": master(config["from_repo"]),
+        "master": spark_master,
+        "local_master": isinstance(spark_master, _LocalDefault),
         "input": params["input"] or config["input"],
         "warehouse": config["warehouse"],
         "jar": config["jar"],
@@ -282,77 +296,77 @@ def resolve_settings(context, load=load_config, master=read_master) -> dict:
     }
 
 
-def spark_submit_command(stage: str, s: dict) -> list[str]:
-    conf_args = [arg for key, value in s["spark_conf"].items() for arg in ("--conf", f"{key}={value}")]
-    return [
-        os.environ.get("SPARK_SUBMIT") or "spark-submit",
-        "--master", s["master"],
-        "--name", f"mentoring-outcomes-{stage}",
-        "--class", MAIN_CLASS,
-        *conf_args,
-        s["jar"],
-        stage,
-        "--input", s["input"],
-        "--warehouse", s["warehouse"],
-        "--as-of", s["as_of"],
-        "--master", s["master"],
-        "--run-id", s["run_id"],
-    ]
+def stage_arguments(stage: str, s: dict, master: str) -> list[str]:
+    """The jar's arguments: the stage and where it reads and writes. master repeats spark-submit's,
+    because the job sizes its shuffle by it."""
+    if stage == MAINTAIN:
+        return [stage, "--warehouse", s["warehouse"], "--master", master]
+    return [stage, "--input", s["input"], "--warehouse", s["warehouse"], "--as-of", s["as_of"],
+            "--master", master, "--run-id", s["run_id"]]
 
 
-class SparkStageOperator(BaseOperator):
-    """Runs one pipeline stage through spark-submit; exit 3 fails the task without retries."""
+def spark_exit_code(hook) -> int | None:
+    """The exit code of the stage, where spark-submit lets it through.
+
+    Client deploy mode (any master): spark-submit exits with the driver's own code. Kubernetes cluster
+    mode: spark-submit logs the driver container's "Exit code: N", which the hook keeps. YARN and
+    standalone cluster mode: only the application's final state comes back (FAILED), the code is lost.
+    """
+    if hook is None:
+        return None
+    if getattr(hook, "_is_kubernetes", False) and getattr(hook, "_spark_exit_code", None):
+        return hook._spark_exit_code
+    proc = getattr(hook, "_submit_sp", None)
+    return getattr(proc, "returncode", None)
+
+
+class NightlyStageOperator(SparkSubmitOperator):
+    """The provider's SparkSubmitOperator for one stage; settings are resolved when the task runs, and
+    exit 3 (the quality gate blocked publication) fails the task without retries."""
 
     ui_color = "#e8f4ea"
 
     def __init__(self, *, stage: str, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(application="", java_class=MAIN_CLASS, conn_id=SPARK_CONNECTION_ID,
+                         name=f"mentoring-outcomes-{stage}", **kwargs)
         self.stage = stage
-        self._proc: subprocess.Popen | None = None
 
     def execute(self, context):
         settings = resolve_settings(context)
-        cmd = spark_submit_command(self.stage, settings)
-        env = dict(os.environ)
-        if settings["master"].startswith("local"):
-            env.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-        submit = Path(cmd[0])
-        if "SPARK_HOME" not in env and submit.parent.name == "bin" and (submit.parent.parent / "jars").is_dir():
-            # a Spark distribution or the pyspark package's own bin/: spark-submit needs its home
-            env["SPARK_HOME"] = str(submit.parent.parent)
-        self.log.info("stage %s, as-of %s: %s", self.stage, settings["as_of"], shlex.join(cmd))
-        tail: deque[str] = deque(maxlen=40)
+        if settings["local_master"]:
+            # repo-local defaults only (the Connection is absent): the same Connection, from the env
+            os.environ[f"AIRFLOW_CONN_{SPARK_CONNECTION_ID.upper()}"] = json.dumps(
+                {"conn_type": "spark", "host": settings["master"]})
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        self.application = settings["jar"]
+        self.conf = dict(settings["spark_conf"])
+        self._hook = None
+        hook = self._hook = self._get_hook()
+        master = hook._connection["master"]
+        hook._application_args = self.application_args = stage_arguments(self.stage, settings, master)
+        self.log.info("stage %s, as-of %s, master %s", self.stage, settings["as_of"], master)
         try:
-            self._proc = subprocess.Popen(
-                cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
-                errors="replace", bufsize=1, start_new_session=True)
-        except FileNotFoundError as e:
-            raise AirflowException(f"cannot run spark-submit ({cmd[0]}): {e}") from e
-        assert self._proc.stdout is not None
-        for line in self._proc.stdout:
-            line = line.rstrip("\n")
-            tail.append(line)
-            self.log.info("%s", line)
-        code = self._proc.wait()
-        if code == 0:
-            return {"stage": self.stage, "as_of": settings["as_of"], "warehouse": settings["warehouse"]}
-        if code == EXIT_QUALITY_BLOCKED:
-            raise AirflowFailException(
-                f"quality gate blocked publication at stage {self.stage} (exit 3): the failed checks are in "
-                f"the log above; not retried. Last lines:\n" + "\n".join(tail))
-        raise AirflowException(f"stage {self.stage} failed: spark-submit exited {code}")
+            super().execute(context)
+        except Exception as e:
+            code = spark_exit_code(hook)
+            if code == EXIT_QUALITY_BLOCKED:
+                raise AirflowFailException(
+                    f"quality gate blocked publication at stage {self.stage} (exit 3): the failed checks are "
+                    f"in the log above; not retried.") from e
+            raise
+        for outlet in self.outlets or []:
+            if isinstance(outlet, Asset):
+                context["outlet_events"][outlet].extra = {"as_of": settings["as_of"], "run_id": settings["run_id"]}
+        return {"stage": self.stage, "as_of": settings["as_of"], "warehouse": settings["warehouse"]}
 
-    def on_kill(self):
-        proc = self._proc
-        if proc is not None and proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=30)
-            except Exception:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+
+def notify_failure(context) -> None:
+    """on_failure_callback: one line naming the night, the stage and why. Replace it with a Notifier
+    (e.g. SmtpNotifier or SlackNotifier from their providers) to page someone; see pipelines/README.md."""
+    ti = context.get("task_instance")
+    log = logging.getLogger("airflow.task")
+    log.error("mentoring-outcomes nightly %s: stage %s failed (try %s): %s", context.get("run_id"),
+              getattr(ti, "task_id", "?"), getattr(ti, "try_number", "?"), context.get("exception"))
 
 
 def _schedule():
@@ -369,10 +383,20 @@ def _schedule():
     return CronTriggerTimetable(cron, timezone="UTC")
 
 
+# Tonight's gold, for downstream DAGs (e.g. a BI refresh scheduled on it): publish emits an event
+# only when it succeeds, with the night's as_of and run_id as the event's extra.
+GOLD_ASSET = Asset(name="mentoring_outcomes.gold", uri="mentoring-outcomes://warehouse/gold")
+# Every stage is one Spark driver JVM on the worker (client mode): the pool bounds how many run at
+# once across DAGs. Create it before the first run: airflow pools set mentoring_outcomes_spark_drivers 2 ...
+DRIVER_POOL = os.environ.get("MENTORING_OUTCOMES_POOL", "mentoring_outcomes_spark_drivers")
+
 default_args = {
     "owner": "mentoring-outcomes",
     "retries": _env_int("MENTORING_OUTCOMES_RETRIES", 2),
     "retry_delay": timedelta(seconds=_env_int("MENTORING_OUTCOMES_RETRY_DELAY_SECONDS", 600)),
+    "execution_timeout": timedelta(minutes=_env_int("MENTORING_OUTCOMES_STAGE_TIMEOUT_MINUTES", 180)),
+    "pool": DRIVER_POOL,
+    "on_failure_callback": notify_failure,
 }
 
 with DAG(
@@ -382,6 +406,7 @@ with DAG(
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,
     max_active_runs=1,  # stages write one warehouse: never two nights at once
+    dagrun_timeout=timedelta(minutes=_env_int("MENTORING_OUTCOMES_RUN_TIMEOUT_MINUTES", 720)),
     default_args=default_args,
     # The trigger form: the only two things a run may choose. The task validates them again
     # (and refuses any other key), because the REST API accepts any conf.
@@ -395,8 +420,10 @@ with DAG(
     doc_md=__doc__,
 ) as dag:
     previous = None
-    for stage in STAGES:
-        task = SparkStageOperator(task_id=stage, stage=stage)
+    with_maintain = os.environ.get("MENTORING_OUTCOMES_MAINTAIN", "").strip() == "1"
+    for stage in STAGES + ((MAINTAIN,) if with_maintain else ()):
+        task = NightlyStageOperator(task_id=stage, stage=stage,
+                                    outlets=[GOLD_ASSET] if stage == "publish" else [])
         if previous is not None:
             previous >> task
         previous = task

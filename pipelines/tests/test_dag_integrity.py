@@ -260,3 +260,113 @@ def test_secret_spark_settings_are_masked_in_the_task_log(dagmod):
     shown = redact(line)
     assert "s3cr3t-Value-91" not in shown and "AKIAEXAMPLE123" not in shown and "***" in shown
     assert redact("--conf spark.executor.memory=4g") == "--conf spark.executor.memory=4g"
+
+
+# ------------------------------------------------------------------ the provider's operator
+
+def test_stages_are_spark_submit_operators_with_limits(dag, dagmod):
+    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+    assert dag.dagrun_timeout == timedelta(hours=12)
+    for task in dag.tasks:
+        assert isinstance(task, SparkSubmitOperator), task.task_id
+        assert task.execution_timeout == timedelta(hours=3), task.task_id
+        assert task.pool == "mentoring_outcomes_spark_drivers", task.task_id
+        assert task.on_failure_callback in (dagmod.notify_failure, [dagmod.notify_failure]) or \
+            [getattr(f, "__name__", "") for f in (task.on_failure_callback or [])] == ["notify_failure"], task.task_id
+        assert task._conn_id == "mentoring_outcomes_spark" and task._java_class == "io.mentoringoutcomes.cli.Main"
+    outlets = {t.task_id: [(o.name, o.uri) for o in t.outlets] for t in dag.tasks}
+    assert outlets == {"ingest": [], "quality": [], "metrics": [], "report": [],
+                       "publish": [("mentoring_outcomes.gold", "mentoring-outcomes://warehouse/gold")]}
+
+
+def test_params_form(dag):
+    assert set(dag.params.keys()) == {"as_of", "input"}
+
+
+FAKE_SUBMIT = """#!/bin/sh
+echo "fake spark-submit $*"
+[ -n "$FAKE_LOG" ] && echo "$*" > "$FAKE_LOG"
+[ -n "$FAKE_STDOUT" ] && printf '%s\\n' "$FAKE_STDOUT"
+exit ${FAKE_EXIT:-0}
+"""
+
+
+@pytest.fixture
+def fake_submit(tmp_path, monkeypatch):
+    """spark-submit on PATH is a script whose exit code and output the test chooses; the hook, the
+    operator and the subprocess are the real ones."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "spark-submit"
+    script.write_text(FAKE_SUBMIT)
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_LOG", str(tmp_path / "args"))
+    return tmp_path / "args"
+
+
+def _run_stage(dagmod, monkeypatch, conn: dict, stage="quality"):
+    import json
+
+    monkeypatch.setenv("AIRFLOW_CONN_MENTORING_OUTCOMES_SPARK", json.dumps(conn))
+    monkeypatch.setattr(dagmod, "load_config", lambda: dagmod.validate_config(ADMIN))
+    op = dagmod.NightlyStageOperator(task_id=f"t_{stage}_{len(conn)}", stage=stage)
+    ctx = _context(conf={"as_of": "2026-11-20"}, logical_date=datetime(2026, 11, 23, 2, tzinfo=timezone.utc))
+    return op.execute(ctx)
+
+
+def test_exit_3_fails_without_retry_other_codes_are_retried(dagmod, monkeypatch, fake_submit):
+    from airflow.sdk.exceptions import AirflowException, AirflowFailException
+
+    conn = {"conn_type": "spark", "host": "yarn", "extra": {"deploy-mode": "client", "queue": "analytics"}}
+    monkeypatch.setenv("FAKE_EXIT", "0")
+    assert _run_stage(dagmod, monkeypatch, conn)["as_of"] == "2026-11-20"
+    args = fake_submit.read_text().split()
+    assert args[:2] == ["--master", "yarn"]
+    assert "--conf" in args and "spark.executor.memory=4g" in args and "--queue" in args
+    i = args.index("/opt/mo/jobs.jar")
+    joined = " ".join(args[:i])
+    assert "--name mentoring-outcomes-quality" in joined and "--class io.mentoringoutcomes.cli.Main" in joined
+    assert "--queue analytics" in joined and "--deploy-mode client" in joined
+    assert args[i:] == ["/opt/mo/jobs.jar", "quality", "--input", "s3a://landing/mentoring/current",
+                        "--warehouse", "s3a://wh/mentoring", "--as-of", "2026-11-20", "--master", "yarn",
+                        "--run-id", "manual__x"]
+    monkeypatch.setenv("FAKE_EXIT", "3")
+    with pytest.raises(AirflowFailException) as e:
+        _run_stage(dagmod, monkeypatch, conn)
+    assert "quality gate blocked publication at stage quality (exit 3)" in str(e.value)
+    monkeypatch.setenv("FAKE_EXIT", "1")
+    with pytest.raises(AirflowException) as e:
+        _run_stage(dagmod, monkeypatch, conn)
+    assert not isinstance(e.value, AirflowFailException) and "Error code is: 1" in str(e.value)
+
+
+def test_exit_3_survives_kubernetes_cluster_mode(dagmod, monkeypatch, fake_submit):
+    """In Kubernetes cluster mode spark-submit exits 0 and logs the driver container's exit code."""
+    pytest.importorskip("airflow.providers.cncf.kubernetes", reason="the hook's K8s mode needs the cncf provider")
+    from airflow.sdk.exceptions import AirflowFailException
+
+    conn = {"conn_type": "spark", "host": "k8s://https://127.0.0.1:6443",
+            "extra": {"deploy-mode": "cluster", "namespace": "analytics"}}
+    monkeypatch.setenv("FAKE_EXIT", "0")
+    monkeypatch.setenv("FAKE_STDOUT", "\t container status: terminated\n\t Exit code: 3")
+    with pytest.raises(AirflowFailException):
+        _run_stage(dagmod, monkeypatch, conn)
+    monkeypatch.setenv("FAKE_STDOUT", "\t Exit code: 0")
+    assert _run_stage(dagmod, monkeypatch, conn)["stage"] == "quality"
+    assert "--deploy-mode cluster" in fake_submit.read_text()
+
+
+def test_optional_maintain_task(dagmod, tmp_path, monkeypatch):
+    monkeypatch.setenv("MENTORING_OUTCOMES_MAINTAIN", "1")
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(DAGS))
+    assert bag.import_errors == {}
+    dag = bag.dags[DAG_ID]
+    assert dag.get_task("report").downstream_task_ids == {"maintain"}
+    assert dag.get_task("maintain").outlets == []
+    s = {"warehouse": "s3a://wh/mentoring", "input": "x", "as_of": "2026-11-23", "run_id": "r"}
+    assert dagmod.stage_arguments("maintain", s, "yarn") == ["maintain", "--warehouse", "s3a://wh/mentoring",
+                                                            "--master", "yarn"]

@@ -234,8 +234,15 @@ public final class TriggerCommand implements Callable<Integer> {
     /** The run conf: the DAG's params as_of and input, when given. */
     Map<String, String> buildConf() {
         Map<String, String> conf = AirflowClient.conf();
-        if (asOf != null && !asOf.matches("\\d{4}-\\d{2}-\\d{2}")) {
-            throw new IllegalArgumentException("--as-of '" + asOf + "': expected YYYY-MM-DD");
+        if (asOf != null) {
+            try {
+                if (!asOf.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                    throw new java.time.format.DateTimeParseException("not YYYY-MM-DD", asOf, 0);
+                }
+                java.time.LocalDate.parse(asOf);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("--as-of '" + asOf + "': expected a date YYYY-MM-DD");
+            }
         }
         putIfSet(conf, "input", input);
         putIfSet(conf, "as_of", asOf);
