@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e_support import (DAG_ID, JAR, PASSWORD, PIPELINES, REPO, RUN_TIMEOUT, STARTUP_TIMEOUT, USER, VENV_BIN,
+from e2e_support import (DAG_ID, DRIVER_POOL, JAR, SPARK_CLIENT_HOME, PASSWORD, PIPELINES, REPO, RUN_TIMEOUT, STARTUP_TIMEOUT, USER, VENV_BIN,
                          Airflow, NightlyRun, creds_env, free_port, kill_everything, run_trigger)
 
 NIGHTLY_RUN_ID = "e2e-nightly"
@@ -30,7 +30,18 @@ def airflow(tmp_path_factory):
     home = tmp_path_factory.mktemp("airflow_home")
     port = free_port()
     (home / "simple_auth_manager_passwords.json.generated").write_text(json.dumps({USER: PASSWORD}))
-    spark_home = Path(__import__("pyspark").__file__).parent
+    # spark-submit: the pyspark 3.5.4 wheel setup_venv.sh put apart in .venv/spark-client (the Spark
+    # provider's pyspark-client owns the venv's own `pyspark`). The hook runs `spark-submit` from PATH:
+    # a wrapper first on PATH runs $AIRFLOW_HOME/fake-spark-submit when a test put one there.
+    spark_home = SPARK_CLIENT_HOME
+    if not (spark_home / "bin" / "spark-submit").is_file():
+        pytest.fail(f"no {spark_home}/bin/spark-submit: run pipelines/setup_venv.sh")
+    wrappers = home / "bin"
+    wrappers.mkdir()
+    (wrappers / "spark-submit").write_text(
+        '#!/bin/sh\n[ -x "$AIRFLOW_HOME/fake-spark-submit" ] && exec "$AIRFLOW_HOME/fake-spark-submit" "$@"\n'
+        'exec "$SPARK_HOME/bin/spark-submit" "$@"\n')
+    (wrappers / "spark-submit").chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
     env.update({
         "AIRFLOW_HOME": str(home),
@@ -53,11 +64,11 @@ def airflow(tmp_path_factory):
         # the DAG's knobs: one quick retry so a test sees retries happen; spark-submit from this venv
         "MENTORING_OUTCOMES_RETRIES": "1",
         "MENTORING_OUTCOMES_RETRY_DELAY_SECONDS": "1",
-        "MENTORING_OUTCOMES_WAREHOUSE": str(home / "default-warehouse"),
+        # this checkout's DAG may use its repo-local defaults when no Variable/Connection is set
+        "MENTORING_OUTCOMES_REPO_DEFAULTS": "1",
         "SPARK_HOME": str(spark_home),
-        "SPARK_SUBMIT": str(spark_home / "bin" / "spark-submit"),
         "SPARK_LOCAL_IP": "127.0.0.1",
-        "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '')}",
+        "PATH": f"{wrappers}:{VENV_BIN}:{os.environ.get('PATH', '')}",
     })
     log = open(home / "standalone.log", "wb")
     started = time.monotonic()
@@ -81,6 +92,9 @@ def airflow(tmp_path_factory):
         if not ready:
             pytest.fail(f"Airflow not ready with {DAG_ID} after {STARTUP_TIMEOUT:.0f} s:\n{server.log_tail()}")
         print(f"airflow standalone ready on {server.url} in {time.monotonic() - started:.1f} s")
+        # the DAG's pool for driver JVMs, as a deployment creates it
+        status, _ = server.request("POST", "/api/v2/pools", {"name": DRIVER_POOL, "slots": 1})
+        assert status in (200, 201), status
         yield server
     finally:
         kill_everything(home, proc)
@@ -95,11 +109,17 @@ def nightly_run(airflow, tmp_path_factory) -> NightlyRun:
     if not JAR.is_file():
         pytest.fail(f"no {JAR.name}: build it first (./mvnw -q -B -DskipTests package)")
     warehouse = tmp_path_factory.mktemp("nightly") / "warehouse"
+    # as a deployment configures it: the admin's Variable and Connection (the run conf cannot)
+    airflow.set_config({"jar": str(JAR), "warehouse": str(warehouse), "input": str(REPO / "sample-data"),
+                        "input_root": str(REPO / "sample-data")}, master="local[2]")
     started = time.monotonic()
-    r = run_trigger("--url", airflow.url, "--unpause", "--wait", "--poll-interval", "1",
-                    "--timeout", str(RUN_TIMEOUT), "--run-id", NIGHTLY_RUN_ID,
-                    "--input", str(REPO / "sample-data"), "--warehouse", str(warehouse),
-                    "--master", "local[2]", "--as-of", NIGHTLY_AS_OF, env_extra=creds_env(), timeout=RUN_TIMEOUT + 60)
+    try:
+        r = run_trigger("--url", airflow.url, "--unpause", "--wait", "--poll-interval", "1",
+                        "--timeout", str(RUN_TIMEOUT), "--run-id", NIGHTLY_RUN_ID,
+                        "--input", str(REPO / "sample-data"), "--as-of", NIGHTLY_AS_OF,
+                        env_extra=creds_env(), timeout=RUN_TIMEOUT + 60)
+    finally:
+        airflow.clear_config()
     seconds = time.monotonic() - started
     print(f"nightly run {NIGHTLY_RUN_ID} finished in {seconds:.0f} s (trigger exit {r.returncode})")
     return NightlyRun(NIGHTLY_RUN_ID, warehouse, r, seconds)

@@ -23,6 +23,10 @@ VENV_BIN = Path(sys.executable).parent
 DAG_ID = "mentoring_outcomes_nightly"
 USER = "admin"
 PASSWORD = "e2e-Admin-pass-7c1f"   # fixed by pre-seeding the simple auth manager's password file
+SPARK_CLIENT_HOME = PIPELINES / ".venv" / "spark-client" / "pyspark"
+DRIVER_POOL = "mentoring_outcomes_spark_drivers"
+CONFIG_VARIABLE = "mentoring_outcomes"
+SPARK_CONNECTION_ID = "mentoring_outcomes_spark"
 JAR = REPO / "jobs" / "target" / "mentoring-outcomes-jobs-0.1.0-SNAPSHOT-spark-submit.jar"
 STARTUP_TIMEOUT = float(os.environ.get("E2E_AIRFLOW_STARTUP_TIMEOUT", "300"))
 RUN_TIMEOUT = int(os.environ.get("E2E_RUN_TIMEOUT", "900"))
@@ -92,6 +96,34 @@ class Airflow:
             assert status in (200, 201), status
             self._token = body["access_token"]
         return self._token
+
+    def set_config(self, config: dict, master: str) -> None:
+        """The admin's configuration: the Variable (JSON) and the spark Connection."""
+        self.clear_config()
+        status, _ = self.request("POST", "/api/v2/variables", {"key": CONFIG_VARIABLE, "value": json.dumps(config)})
+        assert status in (200, 201), status
+        status, _ = self.request("POST", "/api/v2/connections", {
+            "connection_id": SPARK_CONNECTION_ID, "conn_type": "spark", "host": master})
+        assert status in (200, 201), status
+
+    def clear_config(self) -> None:
+        self.request("DELETE", f"/api/v2/variables/{CONFIG_VARIABLE}")
+        self.request("DELETE", f"/api/v2/connections/{SPARK_CONNECTION_ID}")
+
+    def wait_for_run(self, run_id: str, timeout: float = 300) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status, body = self.request("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}")
+            assert status == 200, status
+            if body["state"] in ("success", "failed"):
+                return body["state"]
+            time.sleep(1)
+        raise AssertionError(f"run {run_id} not finished after {timeout} s")
+
+    def asset_events(self, run_id: str) -> list:
+        status, body = self.request("GET", f"/api/v2/assets/events?source_dag_id={DAG_ID}&source_run_id={run_id}")
+        assert status == 200, status
+        return body["asset_events"]
 
     def task_instances(self, run_id: str) -> dict:
         status, body = self.request("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances")

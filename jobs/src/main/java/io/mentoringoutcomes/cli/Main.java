@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 MetricsCommand.class,
                 PublishCommand.class,
                 TriggerCommand.class,
+                MaintainCommand.class,
                 QualityCommand.class,
                 BenchmarkCommand.class,
                 ContractDocsCommand.class,

@@ -65,20 +65,14 @@ public final class TriggerCommand implements Callable<Integer> {
             + " (default: now, to the second).")
     String logicalDate;
 
-    @Option(names = "--input", description = "conf input: the raw input folder the stages read.")
+    // Only the DAG's two params: master, Spark settings, jar and warehouse are the Airflow admin's
+    // configuration, and the DAG refuses any other run conf key.
+    @Option(names = "--input", description = "params input: the input folder, under the admin's input_root"
+            + " (default in the DAG: the configured input).")
     String input;
 
-    @Option(names = "--warehouse", description = "conf warehouse: the warehouse root.")
-    String warehouse;
-
-    @Option(names = "--as-of", description = "conf as_of (YYYY-MM-DD; default in the DAG: the run's logical date).")
+    @Option(names = "--as-of", description = "params as_of (YYYY-MM-DD; default in the DAG: the run's logical date).")
     String asOf;
-
-    @Option(names = "--master", description = "conf master: the Spark master URL the DAG submits to.")
-    String master;
-
-    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra run conf entry; repeatable.")
-    List<String> confEntries = new ArrayList<>();
 
     @Option(names = "--credentials-file", description = "File with username=... and password=... lines"
             + " (default: env AIRFLOW_CREDENTIALS_FILE).")
@@ -237,20 +231,21 @@ public final class TriggerCommand implements Callable<Integer> {
         }
     }
 
-    /** --conf entries first, then the named options, which win. */
+    /** The run conf: the DAG's params as_of and input, when given. */
     Map<String, String> buildConf() {
         Map<String, String> conf = AirflowClient.conf();
-        for (String entry : confEntries) {
-            int eq = entry.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("--conf '" + entry + "': expected KEY=VALUE");
+        if (asOf != null) {
+            try {
+                if (!asOf.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                    throw new java.time.format.DateTimeParseException("not YYYY-MM-DD", asOf, 0);
+                }
+                java.time.LocalDate.parse(asOf);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("--as-of '" + asOf + "': expected a date YYYY-MM-DD");
             }
-            conf.put(entry.substring(0, eq).strip(), entry.substring(eq + 1));
         }
         putIfSet(conf, "input", input);
-        putIfSet(conf, "warehouse", warehouse);
         putIfSet(conf, "as_of", asOf);
-        putIfSet(conf, "master", master);
         return conf;
     }
 

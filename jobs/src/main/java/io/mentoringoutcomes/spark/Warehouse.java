@@ -119,14 +119,55 @@ public final class Warehouse {
     }
 
     /**
+     * Sets the layer's retention properties ({@link Retention}) when the table's differ; true when
+     * it changed them (one Delta commit). New tables get them in their first commit already.
+     */
+    public boolean applyRetention(String table) {
+        Map<String, String> want = Retention.properties(spark, split(table)[0]);
+        Map<String, String> have = properties(table);
+        if (want.entrySet().stream().allMatch(e -> e.getValue().equals(have.get(e.getKey())))) {
+            return false;
+        }
+        StringBuilder set = new StringBuilder();
+        // keys and values come from Retention (fixed keys, whole numbers of days), never from input
+        want.forEach((k, v) -> set.append(set.length() == 0 ? "" : ", ").append("'").append(k).append("' = '")
+                .append(v).append("'"));
+        spark.sql("ALTER TABLE " + pathIdentifier(table) + " SET TBLPROPERTIES (" + set + ")");
+        return true;
+    }
+
+    /** The table's Delta table properties. */
+    public Map<String, String> properties(String table) {
+        Row detail = deltaTable(table).detail().select("properties").head();
+        return detail.isNullAt(0) ? Map.of() : new java.util.TreeMap<>(detail.<String, String>getJavaMap(0));
+    }
+
+    /** OPTIMIZE (bin-packing compaction); the number of files it removed (0: nothing to compact, no commit). */
+    public long optimize(String table) {
+        Row metrics = deltaTable(table).optimize().executeCompaction().select("metrics.numFilesRemoved").head();
+        return metrics.isNullAt(0) ? 0L : metrics.getLong(0);
+    }
+
+    /** VACUUM within the table's own deletedFileRetentionDuration: removed files older than it are deleted. */
+    public void vacuum(String table) {
+        deltaTable(table).vacuum();
+    }
+
+    /**
      * Writes with retries: concurrent commits on object stores fail with a retryable
-     * conflict, and a nightly batch should not die of one.
+     * conflict, and a nightly batch should not die of one. A new table gets its layer's
+     * retention properties in its first commit.
      */
     private void write(String table, Dataset<Row> data, SaveMode mode, Map<String, String> options) {
         RuntimeException last = null;
+        Map<String, String> all = options;
+        if (!exists(table)) {
+            all = new java.util.HashMap<>(options);
+            all.putAll(Retention.properties(spark, split(table)[0]));
+        }
         for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
             try {
-                data.write().format("delta").mode(mode).options(options).save(path(table));
+                data.write().format("delta").mode(mode).options(all).save(path(table));
                 register(table);
                 return;
             } catch (RuntimeException e) {
