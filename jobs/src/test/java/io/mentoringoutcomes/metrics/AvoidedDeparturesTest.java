@@ -48,8 +48,9 @@ class AvoidedDeparturesTest extends SparkTestBase {
         // R: each arm's Aalen-Johansen std.err (different people, so the difference's variance is the sum).
         List<List<Object>> csv = new ArrayList<>();
         for (Row r : rows.subList(0, 8)) {
-            int status = (int) r.getAs("event") == 1 ? 1 : (int) r.getAs("separated") == 1 ? 2 : 0;
-            csv.add(List.of(r.getAs("cohort"), r.getAs("time_days"), status));
+            // Fixture rows carry no schema: cohort, time_days, event, separated by position.
+            int status = r.getInt(7) == 1 ? 1 : r.getInt(8) == 1 ? 2 : 0;
+            csv.add(List.of(r.getString(1), r.getDouble(6), status));
         }
         RReference.writeCsv(dir, "d.csv", List.of("arm", "time", "status"), csv);
         Map<String, Double> r = RReference.run(dir, """
