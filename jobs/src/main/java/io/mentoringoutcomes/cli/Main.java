@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 ReportCommand.class,
                 ExportCommand.class,
                 ServeCommand.class,
+                ValidateCommand.class,
         })
 public final class Main {
 

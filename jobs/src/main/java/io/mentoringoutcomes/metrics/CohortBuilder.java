@@ -124,7 +124,8 @@ public final class CohortBuilder {
     /**
      * Adds time_days (double) and event (int) from index_date to the first of: termination,
      * as-of, and {@code censorColumn} when given and after index. Event = 1 only for a voluntary
-     * termination that comes first. Drops the hire/termination helper columns.
+     * termination that comes first; separated = 1 for any termination that comes first. Drops
+     * the hire/termination helper columns.
      */
     public static Dataset<Row> withFollowUp(Dataset<Row> rows, LocalDate asOf, String censorColumn) {
         Column asOfDate = lit(Date.valueOf(asOf));
@@ -136,6 +137,9 @@ public final class CohortBuilder {
         return rows
                 .withColumn("time_days", datediff(end, col("index_date")).cast("double"))
                 .withColumn("event", when(voluntary, 1).otherwise(0))
+                // Any separation that ends follow-up, voluntary or not: the competing event for
+                // promotions, and involuntary exits compete with voluntary ones for ROI.
+                .withColumn("separated", when(term.isNotNull().and(term.equalTo(end)), 1).otherwise(0))
                 .drop("hire_date", "termination_date", "termination_type");
     }
 }

@@ -20,7 +20,8 @@ import static org.apache.spark.sql.functions.to_date;
 
 /**
  * Builds THE cohort frame: program_id, cohort ('mentee', 'mentor', 'comparison'), method
- * ('matched', 'naive'), employee_id, index_date, weight, time_days, event, and the covariates
+ * ('matched', 'naive'), employee_id, index_date, weight, time_days, event (voluntary exit),
+ * separated (any exit), and the covariates
  * tenure_years, tenure_band, department, job_level, index_month, annual_salary,
  * performance_rating. The engagement difference-in-differences reads these exact names.
  *
@@ -41,7 +42,7 @@ import static org.apache.spark.sql.functions.to_date;
 public final class CohortMatcher {
 
     public static final List<String> COLUMNS = List.of("program_id", "cohort", "method", "employee_id", "index_date",
-            "weight", "time_days", "event", "tenure_years", "tenure_band", "department", "job_level", "index_month",
+            "weight", "time_days", "event", "separated", "tenure_years", "tenure_band", "department", "job_level", "index_month",
             "annual_salary", "performance_rating");
     static final List<String> CELL = List.of("program_id", "department", "job_level", "tenure_band", "index_month");
 

@@ -34,8 +34,11 @@ import static org.apache.spark.sql.functions.when;
  *
  * <p>With weights, the numbers at risk and of events are weighted sums and Greenwood's sum uses
  * them, as R's survfit with {@code weights=} does; integer weights therefore give exactly the
- * curve of replicated rows. For ATT matching weights this treats the weights as frequencies; a
- * robust (sandwich) variance would be somewhat wider, so the intervals are a little optimistic.
+ * curve of replicated rows. For ATT matching weights this treats the weights as frequencies, which
+ * is wrong in both directions (too wide where weights are below 1, too narrow above) and ignores
+ * people in several cells and in both arms: the published summaries therefore use
+ * {@link RobustVariance}'s person-clustered infinitesimal-jackknife variance; Greenwood's remains for
+ * the month-by-month curve's band.
  */
 public final class KaplanMeier {
 

@@ -55,8 +55,9 @@ public final class MetricsJob {
             writers.add(new TableWriter("staging.matching_balance",
                     () -> MatchingBalance.balance(cohort, cfg.minGroupSize(), asOf), OutcomeDocs.MATCHING_BALANCE));
             writers.add(new TableWriter("staging.program_roi",
-                    // Reads the retention summary back from staging (written just before) instead of recomputing it.
-                    () -> RoiCalculator.roi(cohort, wh.read("staging.retention_summary"), programs, matches, meetings, employees, cfg, asOf),
+                    // Avoided departures from the cumulative incidence of voluntary exit (involuntary exits compete).
+                    () -> RoiCalculator.roi(cohort, AvoidedDepartures.perMentee(cohort, cfg.roiHorizonMonths(), cfg.minGroupSize()),
+                            programs, matches, meetings, employees, cfg, asOf),
                     OutcomeDocs.PROGRAM_ROI));
             jobEvents.ifPresent(events -> writers.add(new TableWriter("staging.promotion_summary",
                     () -> PromotionSummary.summary(cohort, events, cfg.promotionHorizonsMonths(), cfg.minGroupSize(), asOf),

@@ -39,11 +39,11 @@ final class OutcomeDocs {
             "n_employees", "Employees in the cohort (unweighted).",
             "n_events", "Voluntary leavers by the horizon (unweighted).",
             "retention", "Weighted Kaplan-Meier share not having left voluntarily by the horizon.",
-            "retention_ci_low", "95% CI low (log-log, Greenwood).",
-            "retention_ci_high", "95% CI high (log-log, Greenwood).",
+            "retention_ci_low", "95% CI low (log-log on the person-clustered robust standard error).",
+            "retention_ci_high", "95% CI high (log-log on the person-clustered robust standard error).",
             "difference", "Retention minus the comparison group's (same program and method); null on comparison rows.",
-            "difference_ci_low", "95% CI low of the difference (normal approximation).",
-            "difference_ci_high", "95% CI high of the difference (normal approximation)."), true);
+            "difference_ci_low", "95% CI low of the difference (normal, robust se of the per-person difference of influences).",
+            "difference_ci_high", "95% CI high of the difference (normal, robust se of the per-person difference of influences)."), true);
 
     static final Map<String, String> RETENTION_CURVE = withCommon(of(
             "month", "Whole months after the index date.",
@@ -74,9 +74,9 @@ final class OutcomeDocs {
             "participant_time_cost", "Held hours x (mentor + mentee) loaded hourly cost.",
             "fixed_cost", "annual_fixed_cost prorated to the months the program ran within the horizon.",
             "total_cost", "participant_time_cost + fixed_cost.",
-            "retention_difference", "Matched retention difference (mentee - comparison) at the horizon.",
-            "retention_difference_ci_low", "95% CI low of the retention difference.",
-            "retention_difference_ci_high", "95% CI high of the retention difference.",
+            "retention_difference", "Voluntary departures avoided per matched mentee by the horizon: comparison minus mentee cumulative incidence of voluntary exit (Aalen-Johansen, involuntary exits competing).",
+            "retention_difference_ci_low", "95% CI low of retention_difference (person-clustered robust se).",
+            "retention_difference_ci_high", "95% CI high of retention_difference (person-clustered robust se).",
             "avoided_departures", "retention_difference x n_mentees.",
             "replacement_cost_ratio", "Replacement cost as a share of salary (assumption; sensitivity grid).",
             "is_default_assumption", "True on the row with the default replacement cost ratio (0.21).",
@@ -94,10 +94,10 @@ final class OutcomeDocs {
             "horizon_months", "Months after the index date.",
             "n_employees", "Employees in the cohort (unweighted).",
             "n_events", "Employees promoted by the horizon (unweighted).",
-            "promotion_rate", "1 - weighted Kaplan-Meier of time to first promotion (leaving censors).",
-            "ci_low", "95% CI low (log-log).",
-            "ci_high", "95% CI high (log-log).",
+            "promotion_rate", "Weighted Aalen-Johansen cumulative incidence of a first promotion, any separation competing.",
+            "ci_low", "95% CI low (log(-log) transform, person-clustered robust standard error).",
+            "ci_high", "95% CI high (log(-log) transform, person-clustered robust standard error).",
             "difference", "Promotion rate minus the comparison group's; null on comparison rows.",
-            "difference_ci_low", "95% CI low of the difference.",
-            "difference_ci_high", "95% CI high of the difference."), true);
+            "difference_ci_low", "95% CI low of the difference (normal, person-clustered robust se).",
+            "difference_ci_high", "95% CI high of the difference (normal, person-clustered robust se)."), true);
 }

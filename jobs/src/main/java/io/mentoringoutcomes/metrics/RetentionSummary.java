@@ -20,7 +20,6 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -28,11 +27,15 @@ import static org.apache.spark.sql.functions.when;
  * Retention by cohort from the cohort frame: weighted Kaplan-Meier at horizons
  * ({@code gold.retention_summary}) and month by month ({@code gold.retention_curve}).
  *
- * <p>difference = cohort − comparison of the same program and method, on mentee rows and on
- * mentor rows (mentors only have the naive method, so theirs is a naive contrast); null on
- * comparison rows. Its 95% CI is the normal approximation with se = sqrt(se_S1² + se_S0²),
- * se_S = S × Greenwood se(log S). The two groups are treated as independent, which is not
- * quite true when an employee is a comparator before becoming a mentee.
+ * <p>The summary's standard errors are the robust (infinitesimal-jackknife) variance clustered on
+ * the employee ({@link RobustVariance}), as R's {@code survfit(..., id = employee_id, robust =
+ * TRUE)}: matching weights are not frequencies and one person can be in several cells and in both
+ * arms. The retention CI is log-log on that se; difference = cohort − comparison of the same
+ * program and method, on mentee rows and on mentor rows (mentors only have the naive method, so
+ * theirs is a naive contrast), null on comparison rows; its 95% CI is normal with the se of the
+ * per-person difference of influences, so the covariance of people in both arms is included.
+ * The month-by-month curve keeps Greenwood's interval (a per-month, per-person influence would
+ * multiply the cohort by the number of months).
  *
  * <p>n_employees / n_events are unweighted counts of distinct employees (events by the horizon).
  */
@@ -47,12 +50,11 @@ public final class RetentionSummary {
         Dataset<Row> joined = withComparison(raw, "retention");
         Column isContrast = col("cohort").notEqual("comparison").and(col("_n0").geq(minGroupSize));
         Column diff = col("retention").minus(col("_s0"));
-        Column seDiff = sqrt(col("_se_s").multiply(col("_se_s")).plus(col("_se0").multiply(col("_se0"))));
         Column nullD = lit(null).cast("double");
         Dataset<Row> out = joined
                 .withColumn("difference", when(isContrast, diff).otherwise(nullD))
-                .withColumn("difference_ci_low", when(isContrast, diff.minus(seDiff.multiply(KaplanMeier.Z_95))).otherwise(nullD))
-                .withColumn("difference_ci_high", when(isContrast, diff.plus(seDiff.multiply(KaplanMeier.Z_95))).otherwise(nullD))
+                .withColumn("difference_ci_low", when(isContrast, diff.minus(col("_se_diff").multiply(KaplanMeier.Z_95))).otherwise(nullD))
+                .withColumn("difference_ci_high", when(isContrast, diff.plus(col("_se_diff").multiply(KaplanMeier.Z_95))).otherwise(nullD))
                 .withColumn("as_of", lit(Date.valueOf(asOf)));
         out = Suppression.apply(out, "n_employees", minGroupSize, List.of("n_events", "retention", "retention_ci_low",
                 "retention_ci_high", "difference", "difference_ci_low", "difference_ci_high"));
@@ -63,22 +65,44 @@ public final class RetentionSummary {
 
     /**
      * Per group and horizon: n_employees, n_events (by the horizon), retention, retention_ci_low,
-     * retention_ci_high and _se_s (se of S); no suppression. Shared with {@link PromotionSummary}.
+     * retention_ci_high, _se_s (robust se of S) and _se_diff (robust se of the difference from the
+     * comparison, null on comparison rows); no suppression.
      */
     static Dataset<Row> unsuppressed(Dataset<Row> cohort, List<Integer> horizonsMonths) {
-        Dataset<Row> curve = KaplanMeier.curve(cohort, GROUP);
-        Dataset<Row> at = KaplanMeier.at(curve, GROUP, horizonsMonths);
-        Dataset<Row> horizons = horizons(cohort, horizonsMonths);
-        Column byHorizon = col("event").equalTo(1).and(col("time_days").leq(col("_horizon_days")));
-        Dataset<Row> counts = cohort.crossJoin(horizons)
+        Dataset<Row> est = estimates(cohort, "event", RobustVariance.Estimand.SURVIVAL, horizonsMonths);
+        Column s = col("_estimate");
+        Column seLog = col("_se_s").divide(s);
+        return est
+                .withColumn("retention_ci_low", KaplanMeier.logLogLow(s, seLog))
+                .withColumn("retention_ci_high", KaplanMeier.logLogHigh(s, seLog))
+                .withColumnRenamed("_estimate", "retention");
+    }
+
+    /**
+     * The weighted estimate (KM survival, or Aalen-Johansen cumulative incidence of status 1) per
+     * program, cohort, method and horizon with its robust se and the robust se of its difference
+     * from the comparison. Output: the keys, n_employees, n_events (distinct employees with status
+     * 1 by the horizon), _estimate, _se_s, _se_diff; _estimate null beyond the last observed time.
+     */
+    static Dataset<Row> estimates(Dataset<Row> frame, String statusCol, RobustVariance.Estimand estimand,
+                                  List<Integer> horizonsMonths) {
+        Dataset<Row> horizons = horizons(frame, horizonsMonths);
+        Dataset<Row> grid = frame.select(KaplanMeier.cols(GROUP).toArray(new Column[0])).distinct().crossJoin(horizons);
+        Dataset<Row> influence = RobustVariance.influence(frame, GROUP, statusCol, grid, estimand);
+        List<String> keys = new ArrayList<>(GROUP);
+        keys.add("horizon_months");
+        Dataset<Row> se = RobustVariance.stdErr(influence, keys)
+                .withColumnRenamed("estimate", "_estimate").withColumnRenamed("std_err", "_se_s");
+        Dataset<Row> seDiff = RobustVariance.differenceStdErr(influence, List.of("program_id", "method", "horizon_months"),
+                "cohort", "comparison").withColumnRenamed("difference_std_err", "_se_diff");
+
+        Column byHorizon = col(statusCol).equalTo(1).and(col("time_days").leq(col("_horizon_days")));
+        Dataset<Row> counts = frame.crossJoin(horizons)
                 .groupBy(col("program_id"), col("cohort"), col("method"), col("horizon_months"))
                 .agg(countDistinct("employee_id").as("n_employees"),
                         coalesce(countDistinct(when(byHorizon, col("employee_id"))), lit(0L)).as("n_events"));
-        return at.join(counts, CohortMatcher.seq("program_id", "cohort", "method", "horizon_months"))
-                .withColumn("_se_s", col("survival").multiply(col("std_err")))
-                .withColumnRenamed("survival", "retention")
-                .withColumnRenamed("ci_low", "retention_ci_low")
-                .withColumnRenamed("ci_high", "retention_ci_high");
+        scala.collection.immutable.Seq<String> on = CohortMatcher.seq(keys.toArray(new String[0]));
+        return counts.join(se, on, "left").join(seDiff, on, "left");
     }
 
     /**

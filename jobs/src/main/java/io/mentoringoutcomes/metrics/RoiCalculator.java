@@ -33,17 +33,22 @@ import static org.apache.spark.sql.functions.when;
  * Matches younger than the horizon have not yet incurred all their meetings, so cost is low for a
  * program still enrolling. A missing salary is taken as the organisation's mean salary.
  *
- * <p>Benefit = matched 12-month retention difference x n_mentees x ratio x mean mentee salary
- * (applying the effect on matched mentees to all mentees). ROI = (benefit − cost) / cost; it is
- * linear in the difference, so its CI is the difference's CI mapped through. Break-even uplift =
- * cost / (n_mentees x replacement cost). Program 'ALL' adds up the programs' costs.
+ * <p>Benefit = voluntary departures avoided per matched mentee by the horizon ({@link
+ * AvoidedDepartures}: comparison minus mentee cumulative incidence of voluntary exit, involuntary
+ * exits competing; kept in the column retention_difference) x n_mentees x ratio x mean mentee
+ * salary (applying the effect on matched mentees to all mentees). ROI = (benefit − cost) / cost;
+ * it is linear in the difference, so its CI is the difference's person-clustered robust CI mapped
+ * through. Break-even uplift = cost / (n_mentees x replacement cost). Program 'ALL' adds up the
+ * programs' costs.
  */
 public final class RoiCalculator {
 
     private RoiCalculator() {}
 
     /**
-     * @param retention {@code gold.retention_summary} rows (suppressed already, so suppression carries over)
+     * @param retention per program, rows with cohort 'mentee', method 'matched', horizon_months and the
+     *     avoided departures per mentee as difference, difference_ci_low, difference_ci_high
+     *     ({@link AvoidedDepartures#perMentee}, suppressed already, so suppression carries over)
      */
     public static Dataset<Row> roi(Dataset<Row> cohort, Dataset<Row> retention, Dataset<Row> programs,
                                    Dataset<Row> matches, Dataset<Row> meetings, Dataset<Row> employees,

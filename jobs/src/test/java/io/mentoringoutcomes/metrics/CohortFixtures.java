@@ -18,6 +18,7 @@ final class CohortFixtures {
             .add("method", DataTypes.StringType).add("employee_id", DataTypes.StringType)
             .add("index_date", DataTypes.DateType).add("weight", DataTypes.DoubleType)
             .add("time_days", DataTypes.DoubleType).add("event", DataTypes.IntegerType)
+            .add("separated", DataTypes.IntegerType)
             .add("tenure_years", DataTypes.DoubleType).add("tenure_band", DataTypes.StringType)
             .add("department", DataTypes.StringType).add("job_level", DataTypes.StringType)
             .add("index_month", DataTypes.StringType).add("annual_salary", DataTypes.DoubleType)
@@ -27,7 +28,14 @@ final class CohortFixtures {
 
     static Row row(String cohort, String method, String id, double weight, double time, int event,
                    double tenure, double salary, double rating) {
-        return RowFactory.create("P", cohort, method, id, Date.valueOf("2024-01-10"), weight, time, event, tenure,
+        return RowFactory.create("P", cohort, method, id, Date.valueOf("2024-01-10"), weight, time, event, event, tenure,
+                "1-3", "Eng", "L2", "2024-01", salary, rating);
+    }
+
+    /** As {@link #row}, with an exit that is not the event (separated = 1, event = 0): an involuntary exit. */
+    static Row involuntary(String cohort, String method, String id, double weight, double time,
+                           double tenure, double salary, double rating) {
+        return RowFactory.create("P", cohort, method, id, Date.valueOf("2024-01-10"), weight, time, 0, 1, tenure,
                 "1-3", "Eng", "L2", "2024-01", salary, rating);
     }
 

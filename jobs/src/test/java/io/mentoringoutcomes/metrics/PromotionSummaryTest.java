@@ -22,7 +22,7 @@ class PromotionSummaryTest extends SparkTestBase {
                 row("mentee", "matched", "m1", 1, 500, 0, 2, 1, 1),
                 row("mentee", "matched", "m2", 1, 500, 0, 2, 1, 1),
                 row("mentee", "matched", "m3", 1, 500, 0, 2, 1, 1),
-                row("mentee", "matched", "m4", 1, 60, 1, 2, 1, 1),   // left on day 60
+                CohortFixtures.involuntary("mentee", "matched", "m4", 1, 60, 2, 1, 1), // let go on day 60
                 row("comparison", "matched", "c1", 1, 500, 0, 2, 1, 1),
                 row("comparison", "matched", "c2", 1, 500, 0, 2, 1, 1)));
         Dataset<Row> events = SilverFixtures.df(spark, List.of(
@@ -36,16 +36,22 @@ class PromotionSummaryTest extends SparkTestBase {
                 .orderBy("cohort").collectAsList();
         Row comparison = rows.get(0);
         Row mentee = rows.get(1);
-        // Mentees: m4 censored at 60 (4 at risk), m1 promoted at 100 with 3 at risk: 1 - 2/3.
-        assertEquals(1.0 / 3, (double) mentee.getAs("promotion_rate"), 1e-12);
+        // Aalen-Johansen: m4 leaves at 60 (competing, 4 at risk: S = 3/4), m1 is promoted at 100 with
+        // 3 at risk: F = 3/4 x 1/3 = 1/4. (1 - KM, which censored m4, said 1/3.)
+        assertEquals(0.25, (double) mentee.getAs("promotion_rate"), 1e-12);
         assertEquals(1L, (long) mentee.getAs("n_events"));
         // Comparators: c1's promotion is after 12 months (365.25 days): 0 by then.
         assertEquals(0.0, (double) comparison.getAs("promotion_rate"), 1e-12);
-        assertEquals(1.0 / 3, (double) mentee.getAs("difference"), 1e-12);
-        // The interval is that of S flipped: low = 1 - S_high.
-        double s = 2.0 / 3;
-        double se = Math.sqrt(1.0 / (3 * 2));
-        double sHigh = Math.pow(s, Math.exp(1.959964 * se / Math.log(s)));
-        assertEquals(1 - sHigh, (double) mentee.getAs("ci_low"), 1e-5);
+        assertEquals(0.0, (double) comparison.getAs("ci_high"), 1e-12);
+        assertEquals(0.25, (double) mentee.getAs("difference"), 1e-12);
+        // Influence on F(H) per person (RobustVariance's formula, worked by hand): m4 -1/16,
+        // m1 1/4 - 1/12 + 1/16 - 1/24 = 3/16, m2 and m3 -1/16 each; variance 12/256.
+        double f = 0.25;
+        double se = Math.sqrt(12.0 / 256);
+        double low = Math.pow(f, Math.exp(1.959964 * se / (f * -Math.log(f))));
+        double high = Math.pow(f, Math.exp(-1.959964 * se / (f * -Math.log(f))));
+        assertEquals(low, (double) mentee.getAs("ci_low"), 1e-5);
+        assertEquals(high, (double) mentee.getAs("ci_high"), 1e-5);
+        assertEquals(0.25 - 1.959964 * se, (double) mentee.getAs("difference_ci_low"), 1e-5);
     }
 }

@@ -46,18 +46,28 @@ class RetentionSummaryTest extends SparkTestBase {
     @Test
     void horizonsAndDifferenceByHand() {
         Map<String, Row> s = byKey(RetentionSummary.summary(cohort(), List.of(6, 12, 24), 1, AS_OF), "horizon_months");
-        // 6 months = 182.6 days. Mentees: 3/4; Greenwood se(log S) = sqrt(1/(4*3)).
-        double s1 = 0.75;
-        double se1 = s1 * Math.sqrt(1.0 / 12);
-        // Comparators, weighted: n=2, d=0.5 at 50 -> 0.75; n=1.5, d=0.5 at 150 -> x 2/3 = 0.5.
-        // Greenwood: 0.5/(2*1.5) + 0.5/(1.5*1) = 1/6 + 1/3 = 0.5.
-        double s0 = 0.5;
-        double se0 = s0 * Math.sqrt(0.5);
-        double se = Math.sqrt(se1 * se1 + se0 * se0);  // = sqrt(0.171875) = 0.41458
+        // 6 months = 182.6 days. Mentees: S = 3/4. Robust (IJ) influence on S(H) per person,
+        // S(H) x (-[event by H]/(n-d)(T) + sum over event times <= min(T, H) of h/(n-d)):
+        // m1 (exit at 100, n=4, d=1): 3/4 x (-1/3 + 1/12) = -3/16; m2..m4: 3/4 x 1/12 = 1/16.
+        // Variance 9/256 + 3 x 1/256 = 12/256.
+        double se1 = Math.sqrt(12.0 / 256);
+        // Comparators, weighted 0.5: n=2, d=0.5 at 50 -> 0.75; n=1.5, d=0.5 at 150 -> x 2/3 = 0.5.
+        // Influence x weight: c1 0.5 x 1/2 x (-2/3 + 1/6) = -1/8; c2 0.5 x 1/2 x (-1 + 1/2) = -1/8;
+        // c3, c4 0.5 x 1/2 x (1/6 + 1/3) = 1/8. Variance 4/64 = 1/16, se 0.25 (Greenwood, which
+        // takes the weights for people, says 0.354).
+        double se0 = 0.25;
+        double se = Math.sqrt(se1 * se1 + se0 * se0);  // different people: no covariance
+        assertEquals(0.25 - 1.959964 * se, (double) s.get("mentee/6").getAs("difference_ci_low"), 1e-5);
+        double seLog = se1 / 0.75;
+        // Log-log: low = S^exp(-z se(log S) / log S).
+        assertEquals(Math.pow(0.75, Math.exp(-1.959964 * seLog / Math.log(0.75))),
+                (double) s.get("mentee/6").getAs("retention_ci_low"), 1e-5);
+        seLog = se0 / 0.5;
+        assertEquals(Math.pow(0.5, Math.exp(1.959964 * seLog / Math.log(0.5))),
+                (double) s.get("comparison/6").getAs("retention_ci_high"), 1e-5);
         Row m6 = s.get("mentee/6");
         assertEquals(0.75, (double) m6.getAs("retention"), 1e-12);
         assertEquals(0.25, (double) m6.getAs("difference"), 1e-12);
-        assertEquals(0.25 - 1.959964 * se, (double) m6.getAs("difference_ci_low"), 1e-5);
         assertEquals(0.25 + 1.959964 * se, (double) m6.getAs("difference_ci_high"), 1e-5);
         assertEquals(4L, (long) m6.getAs("n_employees"));
         assertEquals(1L, (long) m6.getAs("n_events"));
@@ -69,6 +79,21 @@ class RetentionSummaryTest extends SparkTestBase {
         // 24 months is past the comparators' last follow-up (day 400): not estimable.
         assertNull(s.get("comparison/24").getAs("retention"));
         assertNull(s.get("mentee/24").getAs("difference"));
+    }
+
+    @Test
+    void aPersonInBothArmsEntersTheDifferenceOnce() {
+        // c3 is m2, a comparator before becoming a mentee. Per-person influence of the difference:
+        // m1 -3/16, m2 1/16 - 1/8 = -1/16, m3 1/16, m4 1/16, c1 1/8, c2 1/8, c4 -1/8 (signs of the
+        // comparison's flip): (9 + 1 + 1 + 1 + 4 + 4 + 4)/256 = 24/256, below the 28/256 that
+        // treating the arms as independent would give.
+        List<Row> rows = new java.util.ArrayList<>(cohort().collectAsList());
+        rows.set(6, row("comparison", "matched", "m2", 0.5, 300, 0, 2, 1, 1));
+        Map<String, Row> s = byKey(RetentionSummary.summary(CohortFixtures.frame(spark, rows), List.of(6), 1, AS_OF),
+                "horizon_months");
+        double se = Math.sqrt(24.0 / 256);
+        assertEquals(0.25 - 1.959964 * se, (double) s.get("mentee/6").getAs("difference_ci_low"), 1e-5);
+        assertEquals(0.25 + 1.959964 * se, (double) s.get("mentee/6").getAs("difference_ci_high"), 1e-5);
     }
 
     @Test
