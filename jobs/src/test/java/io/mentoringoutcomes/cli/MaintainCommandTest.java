@@ -88,6 +88,9 @@ class MaintainCommandTest extends SparkTestBase {
             wh.overwrite("silver.roi_copy", roi(1.5 + night, "2026-10-31"));
         }
         assertEquals(11L, wh.version("gold.program_roi"));
+        // The last of them is published: readers' default is the latest publication.
+        PipelineRuns.record(new RunContext(wh, "in", LocalDate.parse("2026-10-31"), "run-2026-10-31"), "publish",
+                "succeeded", Instant.now(), Map.of("gold_versions", Map.of("gold.program_roi", 11L)));
 
         // The control: on Delta's default 30 days, night 1 is gone from the log.
         Exception lost = assertThrows(Exception.class, () -> wh.readVersion("silver.roi_copy", 0).collectAsList());
