@@ -101,7 +101,7 @@ public final class RobustVariance {
                 .withColumn("_u", when(defined, col("_w").multiply(derivative)))
                 .withColumn("_est", estimate)
                 .groupBy(KaplanMeier.cols(keys).toArray(new Column[0]))
-                .agg(sum("_u").as("influence"), max("_est").as("estimate"));
+                .agg(ExactSums.sum("_u").as("influence"), max("_est").as("estimate"));
     }
 
     /**
@@ -111,7 +111,7 @@ public final class RobustVariance {
     public static Dataset<Row> stdErr(Dataset<Row> influence, List<String> keys) {
         return influence.groupBy(KaplanMeier.cols(keys).toArray(new Column[0]))
                 .agg(max("estimate").as("estimate"),
-                        sqrt(sum(col("influence").multiply(col("influence")))).as("std_err"));
+                        sqrt(ExactSums.sum(col("influence").multiply(col("influence")))).as("std_err"));
     }
 
     /**
@@ -125,7 +125,7 @@ public final class RobustVariance {
         Column[] k = KaplanMeier.cols(keys).toArray(new Column[0]);
         Column isRef = col(armCol).equalTo(referenceArm);
         Dataset<Row> v = influence.groupBy(withAll(keys, col(armCol)))
-                .agg(sum(col("influence").multiply(col("influence"))).as("_v"));
+                .agg(ExactSums.sum(col("influence").multiply(col("influence"))).as("_v"));
         Dataset<Row> vRef = v.filter(isRef).drop(armCol).withColumnRenamed("_v", "_v_ref");
         List<String> personKeys = new ArrayList<>(keys);
         personKeys.add("employee_id");
@@ -133,7 +133,7 @@ public final class RobustVariance {
         Dataset<Row> cov = influence.filter(isRef.unary_$bang())
                 .join(uRef, CohortMatcher.seq(personKeys.toArray(new String[0])))
                 .groupBy(withAll(keys, col(armCol)))
-                .agg(sum(col("influence").multiply(col("_u_ref"))).as("_cov"));
+                .agg(ExactSums.sum(col("influence").multiply(col("_u_ref"))).as("_cov"));
         List<String> armKeys = new ArrayList<>(keys);
         armKeys.add(armCol);
         return v.filter(isRef.unary_$bang())
@@ -152,9 +152,9 @@ public final class RobustVariance {
         Column w = col("weight").cast("double");
         Column status = col(statusCol).cast("int");
         Dataset<Row> counts = df.groupBy(withAll(groupCols, col("time_days")))
-                .agg(sum(when(status.gt(0), w).otherwise(lit(0.0))).as("_d"),
-                        sum(when(status.equalTo(1), w).otherwise(lit(0.0))).as("_d1"),
-                        sum(w).as("_w_total"));
+                .agg(ExactSums.sum(when(status.gt(0), w).otherwise(lit(0.0))).as("_d"),
+                        ExactSums.sum(when(status.equalTo(1), w).otherwise(lit(0.0))).as("_d1"),
+                        ExactSums.sum(w).as("_w_total"));
         Column[] g = KaplanMeier.cols(groupCols).toArray(new Column[0]);
         WindowSpec fromEnd = Window.partitionBy(g).orderBy(col("time_days").desc())
                 .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
