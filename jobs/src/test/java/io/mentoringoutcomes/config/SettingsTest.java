@@ -44,6 +44,19 @@ class SettingsTest {
                 fromFile.source(Setting.MIN_GROUP_SIZE));
     }
 
+    /** The README's settings table is documentation of the one declaration: every key, flag and range appears in it. */
+    @Test
+    void theReadmeListsEverySettingWithItsFlagAndRange() throws IOException {
+        String readme = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("README.md"));
+        for (Setting s : Setting.values()) {
+            String row = readme.lines().filter(l -> l.startsWith("| `" + s.key() + "` |")).findFirst()
+                    .orElseThrow(() -> new AssertionError("README has no row for " + s.key()));
+            s.flag().ifPresent(f -> assertTrue(row.contains(f + "`"), row));
+            String range = s.range().replace("from ", "").replace("1 to 10 values, each ", "");
+            assertTrue(row.contains(range.replace("each ", "")) || row.contains(range), s.key() + ": " + range + " in " + row);
+        }
+    }
+
     @Test
     void flagsOverrideTheFileWhichOverridesTheDefaults() throws IOException {
         Path file = write("s.yaml", "privacy:\n  min_group_size: 15\nroi:\n  overhead_rate: 0.3\n  replacement_cost_grid: [0.5, 1]\n");
