@@ -14,7 +14,9 @@ Everything that decides *what runs* is admin-owned configuration, read when the 
 
 * the Airflow Variable ``mentoring_outcomes`` (JSON): ``jar``, ``warehouse``, ``input`` (the default
   input folder), ``input_root`` (the only tree ``params.input`` may point into) and optionally
-  ``spark_conf`` (a map of ``spark.*`` settings, passed as ``--conf``);
+  ``spark_conf`` (a map of ``spark.*`` settings, passed as ``--conf``) and ``config`` (the pipeline's
+  settings file, README "Configuration", passed to every stage as ``--config``; it must be readable
+  where the driver runs);
 * the Connection ``mentoring_outcomes_spark``: the Spark master (host[:port], e.g. yarn,
   spark://h:7077, k8s://https://h:443).
 
@@ -67,7 +69,7 @@ EXIT_QUALITY_BLOCKED = 3
 SPARK_CONNECTION_ID = "mentoring_outcomes_spark"
 CONFIG_VARIABLE = "mentoring_outcomes"
 CONFIG_REQUIRED = ("jar", "warehouse", "input", "input_root")
-CONFIG_OPTIONAL = ("spark_conf",)
+CONFIG_OPTIONAL = ("spark_conf", "config")
 PARAM_KEYS = ("as_of", "input")
 REPO_DEFAULTS_ENV = "MENTORING_OUTCOMES_REPO_DEFAULTS"
 LOCAL_MASTER = "local[2]"
@@ -161,6 +163,12 @@ def validate_config(raw) -> dict:
             raise ConfigError(f"{where} spark_conf {key}: control characters")
     config = {k: raw[k].strip() for k in CONFIG_REQUIRED}
     config["spark_conf"] = clean
+    settings_file = raw.get("config")
+    if settings_file is not None:
+        if not isinstance(settings_file, str) or not settings_file.strip():
+            raise ConfigError(f"{where} config: the path of the pipeline's settings file, not {settings_file!r}")
+        _check_path(settings_file.strip(), f"{where} config")
+        config["config"] = settings_file.strip()
     config["from_repo"] = False
     if not within_root(config["input"], config["input_root"]):
         raise ConfigError(f"{where} input {config['input']} is not under its input_root {config['input_root']}")
@@ -291,6 +299,7 @@ def resolve_settings(context, load=None, master=None) -> dict:
         "warehouse": config["warehouse"],
         "jar": config["jar"],
         "spark_conf": config["spark_conf"],
+        "config": config.get("config"),
         "as_of": resolve_as_of(context, params),
         "run_id": context.get("run_id") or getattr(dag_run, "run_id", None) or "manual",
     }
@@ -301,8 +310,11 @@ def stage_arguments(stage: str, s: dict, master: str) -> list[str]:
     because the job sizes its shuffle by it."""
     if stage == MAINTAIN:
         return [stage, "--warehouse", s["warehouse"], "--master", master]
-    return [stage, "--input", s["input"], "--warehouse", s["warehouse"], "--as-of", s["as_of"],
+    args = [stage, "--input", s["input"], "--warehouse", s["warehouse"], "--as-of", s["as_of"],
             "--master", master, "--run-id", s["run_id"]]
+    if s.get("config"):
+        args += ["--config", s["config"]]
+    return args
 
 
 def spark_exit_code(hook) -> int | None:

@@ -370,3 +370,16 @@ def test_optional_maintain_task(dagmod, tmp_path, monkeypatch):
     s = {"warehouse": "s3a://wh/mentoring", "input": "x", "as_of": "2026-11-23", "run_id": "r"}
     assert dagmod.stage_arguments("maintain", s, "yarn") == ["maintain", "--warehouse", "s3a://wh/mentoring",
                                                             "--master", "yarn"]
+
+
+def test_settings_file_reaches_every_stage(dagmod):
+    base = {"jar": "/opt/mo/mo.jar", "warehouse": "/data/wh", "input": "/data/in/today", "input_root": "/data/in"}
+    config = dagmod.validate_config({**base, "config": "/etc/mentoring-outcomes/settings.yaml"})
+    assert config["config"] == "/etc/mentoring-outcomes/settings.yaml"
+    s = {"warehouse": "/data/wh", "input": "/data/in/today", "as_of": "2026-11-23", "run_id": "r",
+         "config": config["config"]}
+    assert dagmod.stage_arguments("metrics", s, "yarn")[-2:] == ["--config", "/etc/mentoring-outcomes/settings.yaml"]
+    assert "--config" not in dagmod.stage_arguments("metrics", {**s, "config": None}, "yarn")
+    for bad in ("", "--jars=/tmp/x.jar", "a\nb", 7):
+        with pytest.raises(dagmod.ConfigError, match="config"):
+            dagmod.validate_config({**base, "config": bad})

@@ -8,7 +8,7 @@ import io.mentoringoutcomes.generate.GeneratorSettings;
 import io.mentoringoutcomes.generate.OrganisationGenerator;
 import io.mentoringoutcomes.pipeline.Pipeline;
 import io.mentoringoutcomes.pipeline.RunContext;
-import io.mentoringoutcomes.quality.QualityConfig;
+import io.mentoringoutcomes.config.Settings;
 import io.mentoringoutcomes.spark.SparkSessionProvider;
 import io.mentoringoutcomes.spark.Warehouse;
 import picocli.CommandLine.Command;
@@ -76,13 +76,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
         Map<String, Double> stages = new LinkedHashMap<>();
         String m = master != null ? master : "local[*]";
-        Warehouse wh = new Warehouse(SparkSessionProvider.getOrCreate(m, SparkSessionProvider.defaultShufflePartitions(m)),
-                warehouse.toString());
+        Settings pipelineSettings = Settings.resolve(null, metrics.flags(), System.getenv());
+        Warehouse wh = new Warehouse(SparkSessionProvider.getOrCreate(m, pipelineSettings.shufflePartitions()
+                .orElseGet(() -> SparkSessionProvider.defaultShufflePartitions(m))), warehouse.toString());
         LocalDate asOf = GeneratorSettings.DEFAULT_AS_OF;
-        RunContext ctx = new RunContext(wh, Warehouse.toUri(landing.toString()), asOf, "benchmark-" + employees);
+        RunContext ctx = new RunContext(wh, Warehouse.toUri(landing.toString()), asOf, "benchmark-" + employees,
+                pipelineSettings);
         Contract contract = Contract.standard();
-        QualityConfig quality = QualityConfig.defaults().withMinGroupSize(metrics.minGroupSize);
-        int code = Pipeline.runAll(ctx, contract, quality, metrics.config(),
+        int code = Pipeline.runAll(ctx, contract, pipelineSettings.qualityConfig(), pipelineSettings.metricsConfig(),
                 (stage, exit, seconds) -> stages.put(stage, seconds));
         figures.put("stage_seconds", stages);
         figures.put("pipeline_seconds", stages.values().stream().mapToDouble(Double::doubleValue).sum());

@@ -27,6 +27,9 @@ import picocli.CommandLine.Command;
         })
 public final class Main {
 
+    /** Exit code of a bad command line or bad configuration (picocli's usage error code), before any Spark job. */
+    public static final int EXIT_BAD_CONFIG = 2;
+
     /** Exit code when the input is rejected: a quality gate blocks publication, or a delivery breaks the contract. */
     public static final int EXIT_QUALITY_BLOCKED = 3;
 
@@ -44,6 +47,10 @@ public final class Main {
             if (ex instanceof io.mentoringoutcomes.pipeline.WarehouseLease.HeldException held) {
                 cmd.getErr().println("error: " + held.getMessage());
                 return EXIT_LEASE_HELD;
+            }
+            if (ex instanceof io.mentoringoutcomes.config.Settings.ConfigException bad) {
+                cmd.getErr().println("error: " + bad.getMessage());
+                return EXIT_BAD_CONFIG;
             }
             cmd.getErr().println("error: " + ex.getMessage());
             if (System.getenv("MENTORING_DEBUG") != null) {

@@ -18,6 +18,6 @@ public final class MetricsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return options.exclusive("metrics", ctx -> Pipeline.metrics(ctx, metrics.config()));
+        return options.exclusive("metrics", metrics.flags(), ctx -> Pipeline.metrics(ctx, ctx.settings().metricsConfig()));
     }
 }

@@ -1,7 +1,7 @@
 package io.mentoringoutcomes.cli;
 
 import io.mentoringoutcomes.pipeline.Pipeline;
-import io.mentoringoutcomes.quality.QualityConfig;
+import io.mentoringoutcomes.pipeline.NightSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,12 +15,14 @@ public final class PublishCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions options;
 
-    @Option(names = "--min-group-size", defaultValue = "10",
-            description = "The privacy threshold the audit enforces (default: ${DEFAULT-VALUE}).")
-    int minGroupSize;
+    @Option(names = "--min-group-size",
+            description = "The privacy threshold the audit enforces. Default: the one the night's metrics stage recorded in "
+                    + "ops.pipeline_runs; a different value is refused.")
+    Integer minGroupSize;
 
     @Override
     public Integer call() {
-        return options.exclusive("publish", ctx -> Pipeline.publish(ctx, QualityConfig.defaults().withMinGroupSize(minGroupSize)));
+        return options.exclusive("publish",
+                ctx -> Pipeline.publish(ctx, NightSettings.forAudit(ctx, minGroupSize).qualityConfig()));
     }
 }

@@ -1,6 +1,8 @@
 package io.mentoringoutcomes.cli;
 
 import io.mentoringoutcomes.contract.Contract;
+import io.mentoringoutcomes.config.Setting;
+import io.mentoringoutcomes.pipeline.NightSettings;
 import io.mentoringoutcomes.pipeline.Pipeline;
 import io.mentoringoutcomes.pipeline.RunContext;
 import io.mentoringoutcomes.quality.CheckOutcome;
@@ -14,6 +16,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -35,21 +38,23 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(names = "--report-only", description = "Print the report of --run-id (or the last run) without checking.")
     boolean reportOnly;
 
-    @Option(names = "--max-error-failure-rate", defaultValue = "0.01",
-            description = "Share of a batch's rows that may fail one Error rule (they are quarantined) before it blocks (default: ${DEFAULT-VALUE}).")
-    double maxErrorFailureRate;
+    @Option(names = "--max-error-failure-rate",
+            description = "quality.max_error_failure_rate: share of a batch's rows that may fail one Error rule (they are quarantined) before it blocks (default: 0.01).")
+    Double maxErrorFailureRate;
 
     @Spec
     CommandSpec commandSpec;
 
     @Override
     public Integer call() {
-        QualityConfig cfg = QualityConfig.defaults().withMaxErrorFailureRate(maxErrorFailureRate);
         if (reportOnly) {
             commandSpec.commandLine().getOut().print(QualityReport.render(options.spark.open(), options.runId));
             return 0;
         }
-        return options.exclusive(outputs ? "quality --outputs" : "quality", ctx -> check(ctx, cfg));
+        Map<Setting, String> flags = maxErrorFailureRate == null ? Map.of()
+                : Map.of(Setting.MAX_ERROR_FAILURE_RATE, java.math.BigDecimal.valueOf(maxErrorFailureRate).toPlainString());
+        return options.exclusive(outputs ? "quality --outputs" : "quality", flags,
+                ctx -> check(ctx, outputs ? NightSettings.forAudit(ctx, null).qualityConfig() : ctx.settings().qualityConfig()));
     }
 
     private int check(RunContext ctx, QualityConfig cfg) {

@@ -1,6 +1,6 @@
 package io.mentoringoutcomes.cli;
 
-import io.mentoringoutcomes.metrics.Suppression;
+import io.mentoringoutcomes.pipeline.NightSettings;
 import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.report.ReportWriter;
 import io.mentoringoutcomes.spark.Warehouse;
@@ -28,20 +28,24 @@ public final class ReportCommand implements Callable<Integer> {
             description = "Where to write the HTML (default: <warehouse>/reports/mentoring-outcomes-<as_of>.html).")
     String out;
 
-    @Option(names = "--min-group-size", defaultValue = "" + Suppression.DEFAULT_MIN_GROUP_SIZE,
-            description = "The minimum group size the metrics ran with, named in 'suppressed' notes (default: ${DEFAULT-VALUE}).")
-    int minGroupSize;
+    @Option(names = "--min-group-size",
+            description = "The minimum group size named in 'suppressed' notes. Default: the one the night's metrics stage "
+                    + "recorded in ops.pipeline_runs; a different value is refused.")
+    Integer minGroupSize;
 
     @Override
     public Integer call() {
         long started = System.nanoTime();
-        Warehouse wh = pipeline.spark.open();
+        var settings = pipeline.settings(java.util.Map.of());
+        Warehouse wh = pipeline.spark.open(settings);
         System.out.printf("[report] Spark ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
         String night = asReportedOn.date != null ? asReportedOn.date : pipeline.asOf;
         boolean latest = night == null || night.isBlank();
         GoldSource gold = latest ? GoldSource.latestPublished(wh) : GoldSource.of(wh, night);
         System.out.printf("[report] gold: %s (%.1f s)%n", gold.describe(), (System.nanoTime() - started) / 1e9);
-        String written = ReportWriter.write(gold, minGroupSize, latest, out == null ? null : Warehouse.toUri(out));
+        int k = gold.night().map(n -> NightSettings.minGroupSize(wh, n.runId(), n.asOf().toString(), settings, minGroupSize))
+                .orElse(minGroupSize != null ? minGroupSize : settings.minGroupSize());
+        String written = ReportWriter.write(gold, k, latest, out == null ? null : Warehouse.toUri(out));
         System.out.printf("[report] %s (%s) in %.1f s%n", written, gold.describe(), (System.nanoTime() - started) / 1e9);
         return 0;
     }

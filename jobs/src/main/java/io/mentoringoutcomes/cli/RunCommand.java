@@ -2,7 +2,6 @@ package io.mentoringoutcomes.cli;
 
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.pipeline.Pipeline;
-import io.mentoringoutcomes.quality.QualityConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -22,10 +21,10 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Contract contract = Contract.standard();
-        QualityConfig quality = QualityConfig.defaults().withMinGroupSize(metrics.minGroupSize);
-        return options.exclusive("run", ctx -> {
+        return options.exclusive("run", metrics.flags(), ctx -> {
             long started = System.nanoTime();
-            int code = Pipeline.runAll(ctx, contract, quality, metrics.config(), (stage, exit, seconds) -> { });
+            int code = Pipeline.runAll(ctx, contract, ctx.settings().qualityConfig(), ctx.settings().metricsConfig(),
+                    (stage, exit, seconds) -> { });
             System.out.printf("[run] %s in %.1f s (run %s, as of %s)%n", code == Pipeline.OK ? "published" : "BLOCKED",
                     (System.nanoTime() - started) / 1e9, ctx.runId(), ctx.asOf());
             return code;

@@ -1,5 +1,6 @@
 package io.mentoringoutcomes.cli;
 
+import io.mentoringoutcomes.config.Settings;
 import io.mentoringoutcomes.spark.SparkSessionProvider;
 import io.mentoringoutcomes.spark.Warehouse;
 import picocli.CommandLine.Option;
@@ -20,10 +21,19 @@ public final class SparkOptions {
     public Integer shufflePartitions;
 
     public Warehouse open() {
-        return new Warehouse(SparkSessionProvider.getOrCreate(master, partitions()), warehouse);
+        return open(Settings.defaults());
     }
 
-    public int partitions() {
-        return shufflePartitions != null ? shufflePartitions : SparkSessionProvider.defaultShufflePartitions(master);
+    /**
+     * Opens Spark on the warehouse. Shuffle partitions: this command's flag, else what spark-submit's
+     * --conf set, else the configuration file's spark.shuffle_partitions, else the master's default.
+     */
+    public Warehouse open(Settings settings) {
+        int configured = settings.shufflePartitions().orElseGet(() -> SparkSessionProvider.defaultShufflePartitions(master));
+        var session = SparkSessionProvider.getOrCreate(master, configured);
+        if (shufflePartitions != null) {
+            session.conf().set("spark.sql.shuffle.partitions", shufflePartitions.longValue());
+        }
+        return new Warehouse(session, warehouse);
     }
 }

@@ -1,6 +1,8 @@
 package io.mentoringoutcomes.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mentoringoutcomes.config.CodeVersion;
+import io.mentoringoutcomes.config.Settings;
 import io.mentoringoutcomes.spark.Warehouse;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -14,6 +16,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.apache.spark.sql.functions.col;
@@ -41,7 +44,11 @@ public final class PipelineRuns {
             .add("started_at", DataTypes.TimestampType)
             .add("finished_at", DataTypes.TimestampType)
             .add("duration_seconds", DataTypes.DoubleType)
-            .add("details_json", DataTypes.StringType);
+            .add("details_json", DataTypes.StringType)
+            // The run's effective settings and the code that ran: the audit and the report read
+            // the threshold a night was computed with from here, and a figure can be traced to a commit.
+            .add("config_json", DataTypes.StringType)
+            .add("code_version", DataTypes.StringType);
 
     public static final String STARTED = "started";
     public static final String INTERRUPTED = "interrupted";
@@ -65,15 +72,14 @@ public final class PipelineRuns {
     /** Records that {@code stage} of this run begins, before it touches anything. */
     public static Instant start(RunContext ctx, String stage) {
         Instant started = Instant.now();
-        append(ctx.warehouse(), ctx.runId(), ctx.batchId(), ctx.asOf(), ctx.input(), stage, STARTED, started, started, Map.of());
+        append(ctx, stage, STARTED, started, started, Map.of());
         OPEN.put(ctx.runId() + "/" + stage, new Open(ctx, stage, started));
         return started;
     }
 
     public static void record(RunContext ctx, String stage, String status, Instant started, Map<String, ?> details) {
         OPEN.remove(ctx.runId() + "/" + stage);
-        append(ctx.warehouse(), ctx.runId(), ctx.batchId(), ctx.asOf(), ctx.input(), stage, status, started,
-                Instant.now(), details);
+        append(ctx, stage, status, started, Instant.now(), details);
     }
 
     /**
@@ -118,13 +124,39 @@ public final class PipelineRuns {
 
     /** Closes another run's unfinished stage as {@code interrupted}, naming the run that found it. */
     public static void recordInterrupted(Warehouse wh, Unfinished u, String detectedBy) {
+        // The interrupted run's settings and code are on its own started row; this row only closes it.
         append(wh, u.runId(), u.batchId(), u.asOf(), u.input(), u.stage(), INTERRUPTED, u.startedAt(), Instant.now(),
                 Map.of("reason", "no final row: the process ended without recording one (killed?)",
-                        "detected_by", detectedBy));
+                        "detected_by", detectedBy), null, null);
+    }
+
+    /**
+     * The settings a night's metrics stage ran with: those recorded by the run's own metrics stage,
+     * else by the latest successful metrics stage of the same batch. Empty for nights recorded before
+     * settings were (or with no metrics stage).
+     */
+    public static Optional<Settings> recordedSettings(Warehouse wh, String runId, String batchId) {
+        if (!wh.exists(TABLE) || !java.util.Arrays.asList(wh.read(TABLE).columns()).contains("config_json")) {
+            return Optional.empty();
+        }
+        List<Row> rows = wh.read(TABLE)
+                .filter(col("stage").equalTo("metrics").and(col("status").equalTo("succeeded"))
+                        .and(col("config_json").isNotNull())
+                        .and(col("run_id").equalTo(runId == null ? "" : runId).or(col("batch_id").equalTo(batchId))))
+                .orderBy(col("run_id").equalTo(runId == null ? "" : runId).desc(), col("finished_at").desc())
+                .select("config_json").limit(1).collectAsList();
+        return rows.stream().findFirst().map(r -> Settings.fromRecorded(r.getString(0)));
+    }
+
+    private static void append(RunContext ctx, String stage, String status, Instant started, Instant finished,
+                               Map<String, ?> details) {
+        append(ctx.warehouse(), ctx.runId(), ctx.batchId(), ctx.asOf(), ctx.input(), stage, status, started, finished,
+                details, ctx.settings().toJson(), CodeVersion.current());
     }
 
     private static void append(Warehouse wh, String runId, String batchId, LocalDate asOf, String input, String stage,
-                               String status, Instant started, Instant finished, Map<String, ?> details) {
+                               String status, Instant started, Instant finished, Map<String, ?> details,
+                               String configJson, String codeVersion) {
         String json;
         try {
             json = JSON.writeValueAsString(details);
@@ -133,7 +165,7 @@ public final class PipelineRuns {
         }
         Row row = RowFactory.create(runId, batchId, Date.valueOf(asOf), input, stage, status,
                 Timestamp.from(started), Timestamp.from(finished),
-                (finished.toEpochMilli() - started.toEpochMilli()) / 1000.0, json);
-        wh.append(TABLE, wh.spark().createDataFrame(List.of(row), SCHEMA));
+                (finished.toEpochMilli() - started.toEpochMilli()) / 1000.0, json, configJson, codeVersion);
+        wh.appendAddingColumns(TABLE, wh.spark().createDataFrame(List.of(row), SCHEMA));
     }
 }

@@ -2,6 +2,7 @@ package io.mentoringoutcomes.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mentoringoutcomes.config.Settings;
 import io.mentoringoutcomes.spark.Warehouse;
 import org.apache.hadoop.fs.Path;
 
@@ -14,9 +15,15 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * One night's run: which delivery (batch = the as-of date), which run of it, and where.
- * Re-running a night re-uses its batch id, which is what makes re-runs idempotent.
+ * Re-running a night re-uses its batch id, which is what makes re-runs idempotent. The settings
+ * are the run's effective configuration, recorded with every row the run writes to ops.pipeline_runs.
  */
-public record RunContext(Warehouse warehouse, String input, LocalDate asOf, String runId) {
+public record RunContext(Warehouse warehouse, String input, LocalDate asOf, String runId, Settings settings) {
+
+    /** A run on the built-in settings (tests, the benchmark). */
+    public RunContext(Warehouse warehouse, String input, LocalDate asOf, String runId) {
+        this(warehouse, input, asOf, runId, Settings.defaults());
+    }
 
     public String batchId() {
         return asOf.toString();

@@ -88,7 +88,9 @@ public record ReportData(LocalDate asOf, String runId, String source, Instant ge
                     .groupBy("run_id", "stage", "dataset", "rule", "level").agg(count(lit(1)).as("n"))
                     .orderBy(col("n").desc(), col("dataset"), col("rule"))), runId));
             lastRunJob = pool.submit(() -> !latestRequested || night.isEmpty() || !wh.exists(PipelineRuns.TABLE) ? List.of()
-                    : collect(wh.read(PipelineRuns.TABLE).orderBy(col("finished_at").desc()).limit(1)
+                    // A stage's final row, not the "started" row of a run still going (or killed).
+                    : collect(wh.read(PipelineRuns.TABLE).filter(col("status").notEqual(PipelineRuns.STARTED))
+                    .orderBy(col("finished_at").desc()).limit(1)
                     .select("run_id", "as_of", "stage", "status")));
 
             Map<String, List<Map<String, Object>>> gold = new LinkedHashMap<>();

@@ -42,24 +42,42 @@ public final class SparkSessionProvider {
         } else if (!submitted) {
             builder.master("local[*]");
         }
-        return builder
-                .config("spark.sql.extensions", DELTA_EXTENSION)
-                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-                // Dates and timestamps without a zone are UTC by contract.
-                .config("spark.sql.session.timeZone", "UTC")
-                .config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions))
-                .config("spark.sql.adaptive.enabled", "true")
-                .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
-                // Delta's default of 50 snapshot partitions dominates the cost of small tables.
-                .config("spark.databricks.delta.snapshotPartitions", "1")
-                // Keep gold on the minimal protocol so non-Spark readers open it.
-                .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false")
-                .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
-                .config("spark.ui.enabled", System.getProperty("mentoring.spark.ui", "false"))
-                .config("spark.ui.showConsoleProgress", "false")
-                .config("spark.sql.ansi.enabled", "false")
-                // An unparseable date becomes null (and is quarantined), never a job-killing exception.
-                .config("spark.sql.legacy.timeParserPolicy", "CORRECTED");
+        sessionSettings(shufflePartitions, System.getProperties()).forEach(builder::config);
+        return builder;
+    }
+
+    /**
+     * The settings this product gives every session, minus those spark-submit's {@code --conf} (or
+     * spark-defaults.conf) already set, which reach the driver as system properties: on a cluster
+     * the platform team's choices win. The catalog and extension are not optional: without Delta's
+     * they are not this product's session, so they are always set.
+     */
+    static java.util.Map<String, String> sessionSettings(int shufflePartitions, java.util.Properties submitted) {
+        java.util.Map<String, String> ours = new java.util.LinkedHashMap<>();
+        ours.put("spark.sql.extensions", DELTA_EXTENSION);
+        ours.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        java.util.Map<String, String> defaults = new java.util.LinkedHashMap<>();
+        // Dates and timestamps without a zone are UTC by contract.
+        defaults.put("spark.sql.session.timeZone", "UTC");
+        defaults.put("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions));
+        defaults.put("spark.sql.adaptive.enabled", "true");
+        defaults.put("spark.sql.adaptive.coalescePartitions.enabled", "true");
+        // Delta's default of 50 snapshot partitions dominates the cost of small tables.
+        defaults.put("spark.databricks.delta.snapshotPartitions", "1");
+        // Keep gold on the minimal protocol so non-Spark readers open it.
+        defaults.put("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false");
+        defaults.put("spark.databricks.delta.schema.autoMerge.enabled", "false");
+        defaults.put("spark.ui.enabled", System.getProperty("mentoring.spark.ui", "false"));
+        defaults.put("spark.ui.showConsoleProgress", "false");
+        defaults.put("spark.sql.ansi.enabled", "false");
+        // An unparseable date becomes null (and is quarantined), never a job-killing exception.
+        defaults.put("spark.sql.legacy.timeParserPolicy", "CORRECTED");
+        defaults.forEach((k, v) -> {
+            if (!submitted.containsKey(k)) {
+                ours.put(k, v);
+            }
+        });
+        return ours;
     }
 
     /** Shuffle partitions: 4 on local masters, Spark's default of 200 elsewhere unless configured. */

@@ -104,6 +104,14 @@ public final class Warehouse {
         write(table, data, SaveMode.Append, Map.of("mergeSchema", "false"));
     }
 
+    /**
+     * Appends, adding the data's new columns to the table (older rows read them as null): for
+     * the ops tables, which gain columns as the product grows and must keep every night they hold.
+     */
+    public void appendAddingColumns(String table, Dataset<Row> data) {
+        write(table, data, SaveMode.Append, Map.of("mergeSchema", "true"));
+    }
+
     /** Replaces only the rows matching {@code predicate}: an idempotent re-run of one batch. */
     public void replaceWhere(String table, Dataset<Row> data, String predicate) {
         if (!exists(table)) {

@@ -35,15 +35,21 @@ class PipelineEndToEndTest extends SparkTestBase {
     private static Warehouse wh;
     private static JsonNode truth;
     private static int firstRunExit;
+    /** A warehouse folder with a space, an apostrophe and a literal %20: paths are never built into SQL. */
+    private static final String WAREHOUSE = "with space/it's %20/wh";
 
     @BeforeAll
     static void runTheSample() throws Exception {
         root = Files.createTempDirectory("mo-e2e");
         Path sample = projectRoot().resolve("sample-data");
         truth = new ObjectMapper().readTree(sample.resolve("_truth.json").toFile());
-        firstRunExit = Main.execute("run", "--input", sample.toString(), "--warehouse", root.resolve("wh").toString(),
-                "--run-id", "night-1", "--master", "local[2]", "--shuffle-partitions", "2");
-        wh = new Warehouse(spark, root.resolve("wh").toString());
+        // The settings file names the default k explicitly, so the figures are the default's and
+        // ops.pipeline_runs must say the value came from this file.
+        Files.writeString(root.resolve("settings.yaml"), "# the night's settings\nprivacy:\n  min_group_size: 10\n");
+        firstRunExit = Main.execute("run", "--input", sample.toString(), "--warehouse", root.resolve(WAREHOUSE).toString(),
+                "--run-id", "night-1", "--master", "local[2]", "--shuffle-partitions", "2",
+                "--config", root.resolve("settings.yaml").toString());
+        wh = new Warehouse(spark, root.resolve(WAREHOUSE).toString());
     }
 
     @Test
@@ -116,6 +122,20 @@ class PipelineEndToEndTest extends SparkTestBase {
         double naiveLow = naiveEstimate.getAs("difference_ci_low");
         assertTrue(naiveDifference > (double) matched.getAs("difference"), "naive should exceed matched");
         assertTrue(naiveLow > trueEffect, "naive CI [" + naiveLow + ", ...] should lie above the truth " + trueEffect);
+    }
+
+    /** The night recorded the settings it ran with, read from the --config file, and the code that ran. */
+    @Test
+    @Order(2)
+    void theNightRecordsItsSettingsFromTheConfigFileAndItsCodeVersion() {
+        List<Row> metrics = wh.read("ops.pipeline_runs")
+                .filter("run_id = 'night-1' AND stage = 'metrics' AND status = 'succeeded'").collectAsList();
+        assertEquals(1, metrics.size());
+        String config = metrics.get(0).getAs("config_json");
+        assertTrue(config.contains("\"privacy.min_group_size\":10"), config);
+        assertTrue(config.contains("settings.yaml line 3"), "the value's source is the file and its line: " + config);
+        assertTrue(config.contains("\"spark.shuffle_partitions\":2"), config);
+        assertTrue(metrics.get(0).<String>getAs("code_version").startsWith("0.1.0-SNAPSHOT+"));
     }
 
     /**
@@ -272,7 +292,7 @@ class PipelineEndToEndTest extends SparkTestBase {
         }
         Files.write(night2.resolve("meetings.csv"), meetings);
 
-        int exit = Main.execute("run", "--input", night2.toString(), "--warehouse", root.resolve("wh").toString(),
+        int exit = Main.execute("run", "--input", night2.toString(), "--warehouse", root.resolve(WAREHOUSE).toString(),
                 "--as-of", "2026-11-01", "--run-id", "night-2", "--master", "local[2]", "--shuffle-partitions", "2");
 
         assertEquals(Main.EXIT_QUALITY_BLOCKED, exit);

@@ -113,6 +113,20 @@ class PublishedNightsTest extends SparkTestBase {
                 "blocked", Instant.now(), Map.of("failed_checks", List.of("x")));
     }
 
+    /** A run still going (its "started" row is the newest) is not "the latest run that stopped": the report names the last finished one. */
+    @Test
+    void theReportWarnsAboutTheLatestFinishedRunNotOneStillGoing() {
+        Timestamp now = Timestamp.from(Instant.now());
+        wh.appendAddingColumns(PipelineRuns.TABLE, spark.createDataFrame(List.of(RowFactory.create("run-going",
+                "2026-12-31", Date.valueOf("2026-12-31"), "in", "ingest", PipelineRuns.STARTED, now, now, 0.0, "{}", null, null)),
+                PipelineRuns.SCHEMA));
+        List<String> warnings = io.mentoringoutcomes.report.ReportData.load(
+                io.mentoringoutcomes.publish.GoldSource.latestPublished(wh), 10, true).warnings();
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("The latest run run-2026-11-30 (as of 2026-11-30) stopped at its publish stage (blocked)"),
+                warnings.get(0));
+    }
+
     @Test
     void resolvesTheNightReportedOnADate() {
         assertEquals(night1, PublishedNights.goldVersions(wh, LocalDate.parse("2026-09-30")));
