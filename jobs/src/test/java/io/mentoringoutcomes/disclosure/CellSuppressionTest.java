@@ -107,7 +107,7 @@ class CellSuppressionTest {
         Map<String, Decision> d = CellSuppression.protect(release, RULES, K);
         assertEquals(Set.of("naive"), hidden(d.get("retention_summary"), retention, "method"));
         assertEquals(Set.of("0.21", "0.5"), hidden(d.get("program_roi"), roi, "replacement_cost_ratio"));
-        List<Map<String, Object>> shown = DisclosureControl.hide(roi, RULES.table("program_roi").orElseThrow(), d.get("program_roi"));
+        List<Map<String, Object>> shown = DisclosureControl.hide(roi, RULES.table("program_roi").orElseThrow(), d.get("program_roi"), K);
         for (Map<String, Object> r : shown) {
             assertEquals(null, r.get("total_cost"));
             assertEquals(null, r.get("mean_mentee_salary"));
@@ -182,7 +182,7 @@ class CellSuppressionTest {
         assertEquals("disclosure:complementary", before.get(1).rule());
         assertTrue(before.get(1).rows().get(0).startsWith("(program_id=P2"), before.toString());
         Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K).get("retention_summary");
-        List<Map<String, Object>> released = DisclosureControl.hide(rows, RULES.table("retention_summary").orElseThrow(), d);
+        List<Map<String, Object>> released = DisclosureControl.hide(rows, RULES.table("retention_summary").orElseThrow(), d, K);
         assertEquals(List.of(), DisclosureAudit.violations(Map.of("retention_summary", released), RULES, K));
         // Publishing P3 hidden but P2 shown is what a careless release does: recoverable by subtraction.
         List<Map<String, Object>> careless = new ArrayList<>(released);
