@@ -164,10 +164,14 @@ public final class CellSuppression {
         return STEPS[STEPS.length - 1];
     }
 
-    /** {@code v} rounded to the nearest multiple of {@code step} (halves away from zero), without binary noise. */
+    /**
+     * {@code v} rounded to the nearest multiple of {@code step}, halves up, without binary noise. Halves go
+     * the same way on both sides of zero, so every rounded value stands for a half-open window of width
+     * step: of step · size ≥ k counts (halves away from zero would leave k − 1 around zero).
+     */
     public static double roundToStep(double v, double step) {
-        java.math.BigDecimal q = java.math.BigDecimal.valueOf(v).divide(java.math.BigDecimal.valueOf(step), 0,
-                java.math.RoundingMode.HALF_UP);
+        java.math.BigDecimal q = java.math.BigDecimal.valueOf(v).divide(java.math.BigDecimal.valueOf(step), 12,
+                java.math.RoundingMode.HALF_EVEN).add(java.math.BigDecimal.valueOf(0.5)).setScale(0, java.math.RoundingMode.FLOOR);
         return q.multiply(java.math.BigDecimal.valueOf(step)).doubleValue();
     }
 
