@@ -116,7 +116,7 @@ public final class CellSuppression {
             boolean released = false;    // a row already published coarsened: its count is null
             for (String c : people) {
                 Double v = number(row.get(c));
-                if (v == null && c.equals(count) && coarsenable) {
+                if (v == null && c.equals(count) && coarsenable && row.containsKey(c)) {
                     released = true;
                 } else if (v == null || sensitive(v, k)) {
                     fail = fail != null ? fail : new Hidden(v == null ? "primary: count missing" : "primary: count under k", c);

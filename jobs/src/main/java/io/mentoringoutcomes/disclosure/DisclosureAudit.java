@@ -127,7 +127,7 @@ public final class DisclosureAudit {
         for (Map.Entry<String, List<Map<String, Object>>> e : declared.entrySet()) {
             Table t = rules.table(e.getKey()).orElseThrow();
             t.coarsening().ifPresent(co -> add(out, e.getKey(), "disclosure:coarsened", rows(e.getValue(), t, r -> {
-                if (Boolean.TRUE.equals(r.get("suppressed")) || r.get(co.count()) != null) {
+                if (Boolean.TRUE.equals(r.get("suppressed")) || !r.containsKey(co.count()) || r.get(co.count()) != null) {
                     return false; // not a coarsened row
                 }
                 Double size = CellSuppression.number(r.get(t.people().get(0)));
