@@ -162,7 +162,7 @@ public final class DisclosureControl {
                 decl.coarsening().ifPresent(co -> {
                     // Coarsened both nights: the count is unknown, but a moved figure shows it moved, by
                     // perhaps one person, unless the group itself moved by at least k.
-                    boolean unknown = now.get(co.count()) == null && then.get(co.count()) == null;
+                    boolean unknown = now.containsKey(co.count()) && now.get(co.count()) == null && then.get(co.count()) == null;
                     boolean moved = !java.util.Objects.equals(CellSuppression.number(now.get(co.rounded())),
                             CellSuppression.number(then.get(co.rounded())));
                     double sizeMoved = (Double) delta.get(decl.people().get(0));
