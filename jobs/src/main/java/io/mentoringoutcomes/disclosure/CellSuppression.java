@@ -46,8 +46,21 @@ public final class CellSuppression {
         }
     }
 
-    /** The decision for one table: hidden rows by index, and hidden columns of shown rows. */
-    public record Decision(Map<Integer, Hidden> rows, Map<Integer, Set<String>> columns) {}
+    /**
+     * The decision for one table: hidden rows by index, hidden columns of shown rows, and coarsened
+     * rows (the declared count hidden, one figure shown rounded; see {@link ReleaseRules.Coarsen}).
+     */
+    public record Decision(Map<Integer, Hidden> rows, Map<Integer, Set<String>> columns, Map<Integer, Hidden> coarsened) {
+        Decision() {
+            this(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+        }
+
+        /** Hides a whole row (a coarsened row that must go altogether stops being coarsened). */
+        void hide(int row, Hidden why) {
+            coarsened.remove(row);
+            rows.put(row, why);
+        }
+    }
 
     /**
      * Decides every table of a release at once (so links and relations across tables are honoured).
@@ -58,14 +71,14 @@ public final class CellSuppression {
         Map<String, Decision> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
             Table decl = declaration(rules, t.getKey());
-            Decision d = new Decision(new LinkedHashMap<>(), new LinkedHashMap<>());
-            decl.curveColumn().ifPresent(time -> curve(t.getValue(), decl, time, k, d));
+            Decision d = new Decision();
+            decl.curveColumn().ifPresent(time -> curve(t.getValue(), decl, time, anchors(tables, rules, decl), k, d));
             primary(t.getValue(), decl, k, d);
             out.put(t.getKey(), d);
         }
         boolean changed = true;
         while (changed) {
-            changed = links(tables, rules, out);
+            changed = links(tables, rules, out, k);
             for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
                 changed |= complementary(t.getValue(), declaration(rules, t.getKey()), k, out.get(t.getKey()));
             }
@@ -96,25 +109,86 @@ public final class CellSuppression {
                         size != null && sensitive(size, k) ? decl.people().get(0) : null));
                 continue;
             }
+            String count = decl.coarsening().map(ReleaseRules.Coarsen::count).orElse(null);
+            boolean coarsenable = coarsenable(row, decl, k);
+            Hidden fail = null;
+            boolean onlyTheCount = true; // every failure is the coarsened count (alone or in a difference)
+            boolean released = false;    // a row already published coarsened: its count is null
             for (String c : people) {
                 Double v = number(row.get(c));
-                if (v == null || sensitive(v, k)) {
-                    d.rows().put(i, new Hidden(v == null ? "primary: count missing" : "primary: count under k", c));
-                    break;
+                if (v == null && c.equals(count) && coarsenable && row.containsKey(c)) {
+                    released = true;
+                } else if (v == null || sensitive(v, k)) {
+                    fail = fail != null ? fail : new Hidden(v == null ? "primary: count missing" : "primary: count under k", c);
+                    onlyTheCount &= c.equals(count);
                 }
-            }
-            if (d.rows().containsKey(i)) {
-                continue;
             }
             for (List<String> pair : decl.within()) {
                 Double whole = number(row.get(pair.get(0)));
                 Double part = number(row.get(pair.get(1)));
                 if (whole != null && part != null && sensitive(whole - part, k)) {
                     // Specific to this row: the group itself is not too small, so nothing propagates.
-                    d.rows().put(i, new Hidden("primary: " + pair.get(0) + " − " + pair.get(1) + " under k", null));
-                    break;
+                    fail = fail != null ? fail : new Hidden("primary: " + pair.get(0) + " − " + pair.get(1) + " under k", null);
+                    onlyTheCount &= pair.contains(count);
                 }
             }
+            if (fail != null && onlyTheCount && coarsenable) {
+                d.coarsened().put(i, new Hidden(fail.rule() + ", coarsened", fail.column()));
+            } else if (fail != null) {
+                d.rows().put(i, fail);
+            } else if (released) {
+                d.coarsened().put(i, new Hidden("coarsened", count));
+            }
+        }
+    }
+
+    /**
+     * Whether a row may be coarsened rather than hidden: its table declares a coarsened count and its
+     * size is shown (at least k), so the rounding step k / size is defined.
+     */
+    static boolean coarsenable(Map<String, Object> row, Table decl, int k) {
+        Double size = number(row.get(decl.people().get(0)));
+        return decl.coarsening().isPresent() && size != null && size >= k - 1e-9;
+    }
+
+    /** The rounding steps a coarsened figure may use; the smallest with step · size ≥ k is taken. */
+    static final double[] STEPS = {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0};
+
+    /** The rounding step of a coarsened row of {@code size} people: the count behind it is known only to within k. */
+    public static double step(double size, int k) {
+        for (double s : STEPS) {
+            if (s * size >= k - 1e-9) {
+                return s;
+            }
+        }
+        return STEPS[STEPS.length - 1];
+    }
+
+    /**
+     * {@code v} rounded to the nearest multiple of {@code step}, halves up, without binary noise. Halves go
+     * the same way on both sides of zero, so every rounded value stands for a half-open window of width
+     * step: of step · size ≥ k counts (halves away from zero would leave k − 1 around zero).
+     */
+    public static double roundToStep(double v, double step) {
+        java.math.BigDecimal q = java.math.BigDecimal.valueOf(v).divide(java.math.BigDecimal.valueOf(step), 12,
+                java.math.RoundingMode.HALF_EVEN).add(java.math.BigDecimal.valueOf(0.5)).setScale(0, java.math.RoundingMode.FLOOR);
+        return q.multiply(java.math.BigDecimal.valueOf(step)).doubleValue();
+    }
+
+    /** Whether cell (row, column) is not shown: its row is hidden, or it is the count of a coarsened row. */
+    static boolean hiddenCell(Decision d, Table decl, int row, String column) {
+        return d.rows().containsKey(row)
+                || d.columns().getOrDefault(row, Set.of()).contains(column)
+                || d.coarsened().containsKey(row) && decl.coarsening().map(c -> c.count().equals(column)).orElse(false);
+    }
+
+    /** Hides cell (row, column) for a complementary pass: by coarsening when the cell is a coarsenable count, else the row. */
+    private static void hideCell(List<Map<String, Object>> rows, Table decl, int row, String column, int k, Decision d, Hidden why) {
+        boolean isCount = decl.coarsening().map(c -> c.count().equals(column)).orElse(false);
+        if (isCount && coarsenable(rows.get(row), decl, k) && !d.rows().containsKey(row)) {
+            d.coarsened().put(row, why);
+        } else {
+            d.hide(row, why);
         }
     }
 
@@ -123,7 +197,8 @@ public final class CellSuppression {
      * and 0 or at least k censorings. A month's own event and censoring counts are never shown: the
      * difference of people at risk between two shown months gives their (safe) sum.
      */
-    private static void curve(List<Map<String, Object>> rows, Table decl, String time, int k, Decision d) {
+    private static void curve(List<Map<String, Object>> rows, Table decl, String time, Set<Double> anchors, int k,
+                              Decision d) {
         String atRisk = decl.people().get(0);
         String events = decl.people().size() > 1 ? decl.people().get(1) : null;
         String censored = decl.people().size() > 2 ? decl.people().get(2) : null;
@@ -134,23 +209,38 @@ public final class CellSuppression {
         Set<String> monthly = new HashSet<>(decl.people().subList(1, decl.people().size()));
         for (List<Integer> s : series.values()) {
             s.sort(Comparator.comparingDouble(i -> number(rows.get(i).get(time))));
-            boolean first = true;
-            double e = 0;
-            double c = 0;
-            double lastN = 0;
-            for (int i : s) {
+            // Events and censorings before each month, and the published points so far: shown months,
+            // and the anchors (months whose survival another table publishes, the summary's horizons).
+            double[] ce = new double[s.size() + 1];
+            double[] cc = new double[s.size() + 1];
+            double[] atRiskAt = new double[s.size()];
+            List<int[]> published = new ArrayList<>(); // {position in s, 1 if an anchor (never withdrawn)}
+            for (int j = 0; j < s.size(); j++) {
+                int i = s.get(j);
                 Map<String, Object> row = rows.get(i);
                 Double n = number(row.get(atRisk));
+                atRiskAt[j] = n == null ? Double.NaN : n;
                 boolean upstream = Boolean.TRUE.equals(row.get("suppressed"));
+                boolean first = published.isEmpty();
+                boolean usable = !upstream && n != null && n > 0 && !sensitive(n, k);
+                boolean anchor = !first && n != null && anchors.contains(number(row.get(time)));
+                if (anchor) {
+                    // The summary shows survival here whatever the curve does: a shown month before it whose
+                    // step to here is under k would give that step away, so it is withdrawn.
+                    while (!stepSafe(published.get(published.size() - 1)[0], j, ce, cc, atRiskAt, n, k)
+                            && published.get(published.size() - 1)[1] == 0 && published.size() > 1) {
+                        int back = s.get(published.remove(published.size() - 1)[0]);
+                        d.columns().remove(back);
+                        d.rows().put(back, new Hidden("curve: step to a published horizon under k", null));
+                    }
+                }
                 // People at risk count people while the month's counts count cohort rows (a comparator
                 // can sit in several cells), so the step in people at risk is checked on its own too.
-                boolean show = !upstream && n != null && n > 0 && !sensitive(n, k)
-                        && (first || (!sensitive(e, k) && !sensitive(c, k) && !sensitive(lastN - n, k)));
+                boolean show = usable && (first || stepSafe(published.get(published.size() - 1)[0], j, ce, cc, atRiskAt, n, k));
+                if (show || anchor) {
+                    published.add(new int[] {j, anchor || first ? 1 : 0});
+                }
                 if (show) {
-                    first = false;
-                    lastN = n;
-                    e = 0;
-                    c = 0;
                     if (!monthly.isEmpty()) {
                         d.columns().put(i, monthly);
                     }
@@ -163,20 +253,68 @@ public final class CellSuppression {
                 }
                 Double be = events == null ? null : number(row.get(events));
                 Double bc = censored == null ? null : number(row.get(censored));
-                e += be == null ? 0 : be;
-                c += bc == null ? 0 : bc;
+                ce[j + 1] = ce[j] + (be == null ? 0 : be);
+                cc[j + 1] = cc[j] + (bc == null ? 0 : bc);
             }
         }
     }
 
+    /** Whether the step from published position p to position j (n at risk) holds 0 or at least k of each count. */
+    private static boolean stepSafe(int p, int j, double[] ce, double[] cc, double[] atRiskAt, double n, int k) {
+        return !sensitive(ce[j] - ce[p], k) && !sensitive(cc[j] - cc[p], k)
+                && (Double.isNaN(atRiskAt[p]) || !sensitive(atRiskAt[p] - n, k));
+    }
+
+    /**
+     * The months a curve must treat as published: the horizons of every table of the release keyed by
+     * {@code horizon_months}, when the curve links its time column to that dimension (the summary shows
+     * survival at 6, 12 and 24 months).
+     */
+    private static Set<Double> anchors(Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, Table curve) {
+        Set<Double> out = new HashSet<>();
+        boolean linked = curve.links().stream().anyMatch(l -> curve.curve().equals(l.horizonMonths()));
+        if (!linked) {
+            return out;
+        }
+        for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
+            if (declaration(rules, t.getKey()).keys().contains("horizon_months")) {
+                t.getValue().forEach(r -> {
+                    Double h = number(r.get("horizon_months"));
+                    if (h != null) {
+                        out.add(h);
+                    }
+                });
+            }
+        }
+        return out;
+    }
+
     /** Propagates hidden people groups between tables; true when a row was newly hidden. */
-    private static boolean links(Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, Map<String, Decision> decisions) {
+    private static boolean links(Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, Map<String, Decision> decisions,
+                                 int k) {
         // Groups hidden as a whole (their size or a complement of it), and single hidden cells: a
         // figure that depends on a cell (a difference against a comparison row) goes with the cell.
         List<Map<String, String>> hiddenGroups = new ArrayList<>();
         List<Map<String, String>> hiddenCells = new ArrayList<>();
+        // Coarsened cells: their exact figures must not come back through a figure elsewhere that
+        // depends on them (a difference against them, an ROI, the curve at the same month).
+        Map<Map<String, String>, String> coarsenedCells = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
             Table decl = declaration(rules, t.getKey());
+            if (ReleaseRules.LINK_DIMENSIONS.containsAll(decl.keys())) {
+                for (int i : decisions.get(t.getKey()).coarsened().keySet()) {
+                    Map<String, Object> row = t.getValue().get(i);
+                    for (Link link : decl.links()) {
+                        Map<String, String> cell = group(link, row);
+                        if (row.containsKey("horizon_months")) {
+                            cell.put("horizon_months", String.valueOf(row.get("horizon_months")));
+                        }
+                        if (decl.people().contains(link.column()) && !cell.containsValue("*")) {
+                            coarsenedCells.put(cell, t.getKey());
+                        }
+                    }
+                }
+            }
             for (Map.Entry<Integer, Hidden> h : decisions.get(t.getKey()).rows().entrySet()) {
                 Map<String, Object> row = t.getValue().get(h.getKey());
                 for (Link link : decl.links()) {
@@ -211,11 +349,27 @@ public final class CellSuppression {
                 for (Link link : decl.links()) {
                     Map<String, String> g = group(link, t.getValue().get(i));
                     boolean dependency = !decl.people().contains(link.column());
-                    if (hiddenGroups.stream().anyMatch(h -> overlaps(h, g))
-                            || dependency && hiddenCells.stream().anyMatch(h -> overlaps(h, g))) {
-                        // Hidden as part of that group: the group's size column carries it on.
-                        String column = decl.people().contains(link.column()) ? link.column() : null;
-                        d.rows().put(i, new Hidden("linked: group " + g + " is hidden", column));
+                    Map<String, String> byGroup = hiddenGroups.stream().filter(h -> overlaps(h, g)).findFirst().orElse(null);
+                    if (byGroup != null || dependency && hiddenCells.stream().anyMatch(h -> overlaps(h, g))) {
+                        // Hidden as part of that group: the group's size column carries it on, except a
+                        // curve's month hidden for one horizon (the rest of the curve is not that group).
+                        boolean oneMonth = decl.curveColumn().isPresent() && byGroup != null
+                                && !"*".equals(byGroup.get("horizon_months"));
+                        String column = decl.people().contains(link.column()) && !oneMonth ? link.column() : null;
+                        d.hide(i, new Hidden("linked: group " + g + " is hidden", column));
+                        changed = true;
+                        break;
+                    }
+                    String coarsenedIn = coarsenedCells.entrySet().stream().filter(c -> overlaps(c.getKey(), g))
+                            .map(Map.Entry::getValue).findFirst().orElse(null);
+                    if (coarsenedIn != null && (dependency || !coarsenedIn.equals(t.getKey()))
+                            && !d.coarsened().containsKey(i)) {
+                        Hidden why = new Hidden("linked: " + link.column() + " depends on " + g + ", coarsened in " + coarsenedIn, null);
+                        if (dependency && coarsenable(t.getValue().get(i), decl, k)) {
+                            d.coarsened().put(i, why);
+                        } else {
+                            d.hide(i, why);
+                        }
                         changed = true;
                         break;
                     }
@@ -253,69 +407,74 @@ public final class CellSuppression {
     /** whole ⊇ part: both shown with a difference in 1..k−1 discloses that difference. */
     private static boolean containsRule(List<Map<String, Object>> rows, Table decl, Relation r, int whole, int part,
                                         int k, Decision d) {
-        if (d.rows().containsKey(whole) || d.rows().containsKey(part)) {
-            return false; // one unknown besides the unpublished difference: not recoverable
-        }
         for (String c : relationColumns(decl)) {
+            if (hiddenCell(d, decl, whole, c) || hiddenCell(d, decl, part, c)) {
+                continue; // one unknown besides the unpublished difference: not recoverable
+            }
             Double w = number(rows.get(whole).get(c));
             Double p = number(rows.get(part).get(c));
             if (w != null && p != null && sensitive(Math.abs(w - p), k)) {
                 // The smaller side (the part) unless the whole is declared the one to give up.
                 int hide = sacrificed(decl, r.column(), r.whole()) ? whole : part;
-                d.rows().put(hide, new Hidden("complementary: " + r.whole() + " − " + r.part() + " of " + r.column()
-                        + " would show " + c + " under k", c));
+                hideCell(rows, decl, hide, c, k, d, new Hidden("complementary: " + r.whole() + " − " + r.part() + " of "
+                        + r.column() + " would show " + c + " under k", c));
                 return true;
             }
         }
         return false;
     }
 
-    /** whole = Σ parts: exactly one hidden cell is recovered by subtraction; so is a residual in 1..k−1. */
+    /**
+     * whole = Σ parts, column by column: exactly one hidden cell is recovered by subtraction; a residual
+     * in 1..k−1 with nothing hidden is a count of fewer than k people; so is the sum of several hidden
+     * parts when the whole is shown (the hidden cells together would be a group under k).
+     */
     private static boolean sumRule(List<Map<String, Object>> rows, Table decl, Relation r, int whole, List<Integer> parts,
                                    int k, Decision d) {
         List<Integer> all = new ArrayList<>(parts);
         all.add(whole);
-        List<Integer> hidden = all.stream().filter(d.rows()::containsKey).toList();
-        String reason;
-        String column;
-        if (hidden.size() == 1) {
-            Hidden h = d.rows().get(hidden.get(0));
-            column = h.column() != null && decl.people().contains(h.column()) ? h.column() : decl.people().get(0);
-            reason = "complementary: " + r.whole() + " − Σ " + r.column() + " would recover " + rows.get(hidden.get(0)).get(r.column());
-        } else if (hidden.isEmpty()) {
-            column = null;
-            for (String c : relationColumns(decl)) {
+        String size = decl.people().get(0);
+        for (String c : relationColumns(decl)) {
+            List<Integer> hidden = all.stream().filter(i -> hiddenCell(d, decl, i, c)).toList();
+            String reason = null;
+            String column = c;
+            if (hidden.size() == 1) {
+                Hidden h = d.rows().get(hidden.get(0));
+                column = h != null && h.column() != null && decl.people().contains(h.column()) ? h.column() : c;
+                reason = "complementary: " + r.whole() + " − Σ " + r.column() + " would recover " + c + " of "
+                        + rows.get(hidden.get(0)).get(r.column());
+            } else if (!hiddenCell(d, decl, whole, c)) {
                 Double w = number(rows.get(whole).get(c));
                 double sum = 0;
                 boolean known = w != null;
                 for (int p : parts) {
-                    Double v = number(rows.get(p).get(c));
-                    known &= v != null;
-                    sum += v == null ? 0 : v;
+                    if (!hiddenCell(d, decl, p, c)) {
+                        Double v = number(rows.get(p).get(c));
+                        known &= v != null;
+                        sum += v == null ? 0 : v;
+                    }
                 }
                 if (known && sensitive(Math.abs(w - sum), k)) {
-                    column = c;
-                    break;
+                    reason = hidden.isEmpty()
+                            ? "complementary: " + r.whole() + " − Σ " + r.column() + " differs by under k in " + c
+                            : "complementary: the hidden " + r.column() + " cells add up to under k in " + c;
                 }
             }
-            if (column == null) {
-                return false;
+            if (reason == null) {
+                continue;
             }
-            reason = "complementary: " + r.whole() + " − Σ " + r.column() + " differs by under k in " + column;
-        } else {
-            return false;
+            Integer pick = parts.stream().filter(p -> !hiddenCell(d, decl, p, c))
+                    .min(Comparator.<Integer, Boolean>comparing(p -> !sacrificed(decl, rows.get(p)))
+                            .thenComparingDouble(p -> orMax(number(rows.get(p).get(size))))
+                            .thenComparing(p -> String.valueOf(rows.get(p).get(r.column()))))
+                    .orElse(hiddenCell(d, decl, whole, c) ? null : whole);
+            if (pick == null) {
+                continue;
+            }
+            hideCell(rows, decl, pick, c, k, d, new Hidden(reason, column));
+            return true;
         }
-        String size = decl.people().get(0);
-        Integer pick = parts.stream().filter(p -> !d.rows().containsKey(p))
-                .min(Comparator.<Integer, Boolean>comparing(p -> !sacrificed(decl, rows.get(p)))
-                        .thenComparingDouble(p -> orMax(number(rows.get(p).get(size))))
-                        .thenComparing(p -> String.valueOf(rows.get(p).get(r.column()))))
-                .orElse(d.rows().containsKey(whole) ? null : whole);
-        if (pick == null) {
-            return false;
-        }
-        d.rows().put(pick, new Hidden(reason, column));
-        return true;
+        return false;
     }
 
     // ------------------------------------------------------------------ helpers

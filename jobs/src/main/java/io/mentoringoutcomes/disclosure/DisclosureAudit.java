@@ -23,6 +23,10 @@ import java.util.stream.Collectors;
  *   <li>{@code disclosure:within:<w>-<p>}: a shown difference of two counts of a row is 0 or at least k;</li>
  *   <li>{@code disclosure:curve_monthly_counts}: a curve shows no month's own event or censoring count;</li>
  *   <li>{@code disclosure:suppressed_row_blank}: a suppressed row shows only keys and kept columns;</li>
+ *   <li>{@code disclosure:coarsened}: a row published without its coarsened count shows only its keys, kept
+ *       columns, size and declared rounded figure, a multiple of a step ≥ k / size;</li>
+ *   <li>{@code disclosure:undeclared_count}: every integer column is a key, a people column, a kept column
+ *       or declared {@code not_people}: an undeclared count of people would escape every other rule;</li>
  *   <li>{@code disclosure:complementary}: no shown row would be hidden by a complementary (or
  *       cross-table) pass over the release: a correctly protected release is a fixed point of it.</li>
  * </ul>
@@ -39,10 +43,15 @@ public final class DisclosureAudit {
     /** Audits staging tables ({@code staging.x}) as one release. */
     public static List<CheckOutcome> audit(Warehouse wh, List<String> stagingTables, int k) {
         Map<String, List<Map<String, Object>>> release = new LinkedHashMap<>();
+        List<Violation> found = new ArrayList<>();
         for (String t : stagingTables) {
-            release.put(DisclosureControl.noun(t), DisclosureControl.maps(wh.read(t)));
+            org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = wh.read(t);
+            String noun = DisclosureControl.noun(t);
+            release.put(noun, DisclosureControl.maps(df));
+            ReleaseRules.standard().table(noun).ifPresent(decl -> add(found, noun, "disclosure:undeclared_count",
+                    undeclaredCounts(df.schema(), decl)));
         }
-        List<Violation> found = violations(release, ReleaseRules.standard(), k);
+        found.addAll(violations(release, ReleaseRules.standard(), k));
         List<CheckOutcome> out = new ArrayList<>();
         for (String t : stagingTables) {
             String noun = DisclosureControl.noun(t);
@@ -56,6 +65,23 @@ public final class DisclosureAudit {
                         + (v.rows().size() > ROWS_NAMED ? "; ... " + (v.rows().size() - ROWS_NAMED) + " more" : "");
                 out.add(new CheckOutcome(t, v.rule(), "schemas/release.yaml rules, k = " + k, Level.ERROR, false,
                         (double) v.rows().size(), "0 rows", "rows " + named));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The integer columns of a table's schema that release.yaml neither declares as keys, people columns
+     * nor {@code not_people}: a count of people nobody declared would escape suppression and the audit.
+     */
+    public static List<String> undeclaredCounts(org.apache.spark.sql.types.StructType schema, Table decl) {
+        List<String> out = new ArrayList<>();
+        for (org.apache.spark.sql.types.StructField f : schema.fields()) {
+            boolean integral = f.dataType() instanceof org.apache.spark.sql.types.IntegralType;
+            // A kept column is shown on a suppressed row, so it is declared as not counting anyone.
+            if (integral && !decl.keys().contains(f.name()) && !decl.people().contains(f.name())
+                    && !decl.keep().contains(f.name()) && !decl.notPeople().contains(f.name())) {
+                out.add("column " + f.name() + " (" + f.dataType().simpleString() + ") is neither people nor not_people");
             }
         }
         return out;
@@ -98,6 +124,32 @@ public final class DisclosureAudit {
                             && !t.keys().contains(v.getKey()) && !t.keep().contains(v.getKey())
                             && !v.getKey().equals("as_of") && !v.getKey().equals("suppressed"))));
         }
+        for (Map.Entry<String, List<Map<String, Object>>> e : declared.entrySet()) {
+            Table t = rules.table(e.getKey()).orElseThrow();
+            t.coarsening().ifPresent(co -> add(out, e.getKey(), "disclosure:coarsened", rows(e.getValue(), t, r -> {
+                if (Boolean.TRUE.equals(r.get("suppressed")) || !r.containsKey(co.count()) || r.get(co.count()) != null) {
+                    return false; // not a coarsened row
+                }
+                Double size = CellSuppression.number(r.get(t.people().get(0)));
+                if (size == null || CellSuppression.sensitive(size, k)) {
+                    return true;
+                }
+                double step = CellSuppression.step(size, k);
+                for (Map.Entry<String, Object> v : r.entrySet()) {
+                    String c = v.getKey();
+                    if (co.rounded().equals(c)) {
+                        Double x = CellSuppression.number(v.getValue());
+                        if (x != null && Math.abs(x / step - Math.rint(x / step)) > 1e-6) {
+                            return true; // a figure finer than the step gives the count back
+                        }
+                    } else if (v.getValue() != null && !t.keys().contains(c) && !t.keep().contains(c) && !c.equals("as_of")
+                            && !c.equals("suppressed") && !c.equals(t.people().get(0))) {
+                        return true;
+                    }
+                }
+                return false;
+            })));
+        }
         Map<String, Decision> again = CellSuppression.protect(declared, rules, k);
         for (Map.Entry<String, Decision> e : again.entrySet()) {
             List<Map<String, Object>> rows = declared.get(e.getKey());
@@ -108,6 +160,12 @@ public final class DisclosureAudit {
                     named.add(keys(rows.get(i), t) + ": " + h.describe());
                 }
             });
+            // A row another pass would coarsen still shows its count.
+            t.coarsening().ifPresent(co -> e.getValue().coarsened().forEach((i, h) -> {
+                if (rows.get(i).get(co.count()) != null && !h.rule().startsWith("primary")) {
+                    named.add(keys(rows.get(i), t) + ": " + h.describe());
+                }
+            }));
             add(out, e.getKey(), "disclosure:complementary", named);
         }
         return out;

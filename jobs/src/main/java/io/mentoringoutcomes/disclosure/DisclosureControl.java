@@ -89,7 +89,7 @@ public final class DisclosureControl {
         Map<String, Decision> decisions = CellSuppression.protect(rows, rules, k);
         Map<String, List<Map<String, Object>>> released = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : rows.entrySet()) {
-            released.put(e.getKey(), hide(e.getValue(), CellSuppression.declaration(rules, e.getKey()), decisions.get(e.getKey())));
+            released.put(e.getKey(), hide(e.getValue(), CellSuppression.declaration(rules, e.getKey()), decisions.get(e.getKey()), k));
         }
         Map<String, List<Map<String, Object>>> previous = new LinkedHashMap<>();
         lastNight.forEach((noun, df) -> {
@@ -102,15 +102,18 @@ public final class DisclosureControl {
             // Held rows mix two nights' figures: decide again on what will actually be shown.
             Map<String, Decision> again = CellSuppression.protect(released, rules, k);
             for (Map.Entry<String, Decision> e : again.entrySet()) {
-                released.put(e.getKey(), hide(released.get(e.getKey()), CellSuppression.declaration(rules, e.getKey()), e.getValue()));
+                released.put(e.getKey(), hide(released.get(e.getKey()), CellSuppression.declaration(rules, e.getKey()), e.getValue(), k));
+                decisions.get(e.getKey()).coarsened().keySet().removeAll(e.getValue().rows().keySet());
                 decisions.get(e.getKey()).rows().putAll(e.getValue().rows());
+                decisions.get(e.getKey()).coarsened().putAll(e.getValue().coarsened());
             }
         }
         Map<String, Dataset<Row>> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : released.entrySet()) {
             Dataset<Row> source = tonight.get(e.getKey());
-            log.accept(String.format("%-22s %4d rows, %4d hidden, %4d holding last night's figures", e.getKey(),
-                    e.getValue().size(), decisions.get(e.getKey()).rows().size(), held.getOrDefault(e.getKey(), 0)));
+            log.accept(String.format("%-22s %4d rows, %4d hidden, %4d coarsened, %4d holding last night's figures", e.getKey(),
+                    e.getValue().size(), decisions.get(e.getKey()).rows().size(), decisions.get(e.getKey()).coarsened().size(),
+                    held.getOrDefault(e.getKey(), 0)));
             out.put(e.getKey(), frame(source, e.getValue(), schemas.get(e.getKey())));
         }
         return out;
@@ -156,6 +159,17 @@ public final class DisclosureControl {
                     // A count shown one night and hidden the other shows no change.
                     delta.put(c, a == null || b == null ? 0.0 : Math.abs(a - b));
                 }
+                decl.coarsening().ifPresent(co -> {
+                    // Coarsened both nights: the count is unknown, but a moved figure shows it moved, by
+                    // perhaps one person, unless the group itself moved by at least k.
+                    boolean unknown = now.containsKey(co.count()) && now.get(co.count()) == null && then.get(co.count()) == null;
+                    boolean moved = !java.util.Objects.equals(CellSuppression.number(now.get(co.rounded())),
+                            CellSuppression.number(then.get(co.rounded())));
+                    double sizeMoved = (Double) delta.get(decl.people().get(0));
+                    if (unknown && moved && sizeMoved < k) {
+                        delta.put(co.count(), 1.0);
+                    }
+                });
                 d.add(delta);
                 idx.add(i);
                 old.add(then);
@@ -201,15 +215,42 @@ public final class DisclosureControl {
 
     private static Map<String, Table> withoutCurves(ReleaseRules rules) {
         Map<String, Table> out = new LinkedHashMap<>();
-        rules.tables().forEach((noun, t) -> out.put(noun, t.curveColumn().isEmpty() ? t
-                : new Table(t.audience(), t.keys(), t.people(), t.keep(), t.within(), List.of(), t.links(), null, t.sacrifice())));
+        // A change is held, never coarsened: coarsening is for tonight's figures, not for their change.
+        rules.tables().forEach((noun, t) -> out.put(noun, t.curveColumn().isEmpty() && t.coarsening().isEmpty()
+                ? t : t.curveColumn().isEmpty()
+                ? new Table(t.audience(), t.keys(), t.people(), t.keep(), t.within(), t.relations(), t.links(), null,
+                        t.sacrifice(), null, t.notPeople())
+                : new Table(t.audience(), t.keys(), t.people(), t.keep(), t.within(), List.of(), t.links(), null,
+                        t.sacrifice(), null, t.notPeople())));
         return out;
     }
 
     // ------------------------------------------------------------------ rows
 
+    /**
+     * A coarsened row (see {@link ReleaseRules.Coarsen}): keys, kept columns, as_of, suppressed and the
+     * group size stay; the declared figure is rounded to the nearest multiple of a step s with s · size ≥ k;
+     * every other figure, the count, the other estimates and every interval, is nulled. Idempotent.
+     */
+    static void coarsen(Map<String, Object> row, Table decl, int k) {
+        ReleaseRules.Coarsen c = decl.coarsening().orElseThrow();
+        String size = decl.people().get(0);
+        double step = CellSuppression.step(CellSuppression.number(row.get(size)), k);
+        for (String col : row.keySet()) {
+            boolean stays = decl.keys().contains(col) || decl.keep().contains(col) || col.equals("as_of")
+                    || col.equals("suppressed") || col.equals(size) || col.equals(c.rounded());
+            if (!stays) {
+                row.put(col, null);
+            }
+        }
+        Double v = CellSuppression.number(row.get(c.rounded()));
+        if (v != null) {
+            row.put(c.rounded(), CellSuppression.roundToStep(v, step));
+        }
+    }
+
     /** Nulls every column of a hidden row but its keys, as_of, suppressed and kept columns; sets suppressed. */
-    static List<Map<String, Object>> hide(List<Map<String, Object>> rows, Table decl, Decision d) {
+    static List<Map<String, Object>> hide(List<Map<String, Object>> rows, Table decl, Decision d, int k) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> row = new LinkedHashMap<>(rows.get(i));
@@ -223,6 +264,8 @@ public final class DisclosureControl {
                 if (row.containsKey("suppressed")) {
                     row.put("suppressed", true);
                 }
+            } else if (d.coarsened().containsKey(i)) {
+                coarsen(row, decl, k);
             } else {
                 for (String c : d.columns().getOrDefault(i, Set.of())) {
                     row.put(c, null);

@@ -57,6 +57,10 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
      *                   in every table linking it
      * @param curve      for a survival curve: its time column (coarsened until every published step holds 0 or ≥ k people)
      * @param sacrifice  values a complementary pass hides first, per key column (lower priority rows)
+     * @param coarsen    a numerator that may be under k while its group is not: such a row publishes its size
+     *                   and one figure rounded to a step of at least k / size, instead of being hidden
+     * @param notPeople  integer columns that are not counts of people (days, minutes, meetings): every other
+     *                   integer column of a gold table must be a key or a people column
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Table(
@@ -68,7 +72,15 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
             @JsonProperty("relations") List<Relation> relations,
             @JsonProperty("links") List<Link> links,
             @JsonProperty("curve") String curve,
-            @JsonProperty("sacrifice") Map<String, List<String>> sacrifice) {
+            @JsonProperty("sacrifice") Map<String, List<String>> sacrifice,
+            @JsonProperty("coarsen") Coarsen coarsen,
+            @JsonProperty("not_people") List<String> notPeople) {
+
+        public Table(Audience audience, List<String> keys, List<String> people, List<String> keep,
+                     List<List<String>> within, List<Relation> relations, List<Link> links, String curve,
+                     Map<String, List<String>> sacrifice) {
+            this(audience, keys, people, keep, within, relations, links, curve, sacrifice, null, null);
+        }
 
         public Table {
             if (audience == null) {
@@ -103,10 +115,41 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
                 throw new IllegalArgumentException("curve column " + curve + " is not a key");
             }
             sacrifice = sacrifice == null ? Map.of() : Map.copyOf(sacrifice);
+            if (coarsen != null && (!people.contains(coarsen.count()) || people.get(0).equals(coarsen.count()))) {
+                throw new IllegalArgumentException("coarsen.count must be a people column other than the size: " + coarsen.count());
+            }
+            notPeople = names(notPeople, "not-people column");
+            for (String c : notPeople) {
+                if (people.contains(c) || keys.contains(c)) {
+                    throw new IllegalArgumentException(c + " is declared both people (or key) and not_people");
+                }
+            }
+        }
+
+        public Optional<Coarsen> coarsening() {
+            return Optional.ofNullable(coarsen);
         }
 
         public Optional<String> curveColumn() {
             return Optional.ofNullable(curve);
+        }
+    }
+
+    /**
+     * Rates of a large group with few events, published rounded rather than hidden (rounding, as
+     * rounding counts to base k: Hundepool et al. 2012, ch. 5.4): {@code count} (the numerator, e.g.
+     * n_events) is not shown, and of the row's figures only {@code rounded} is, to the nearest multiple of
+     * a step s with s · size ≥ k, so the count behind it is known only to within k. One figure only: an
+     * interval's two bounds, or two rounded figures, would be intersected to narrow the count down.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Coarsen(
+            @JsonProperty("count") String count,
+            @JsonProperty("rounded") String rounded) {
+
+        public Coarsen {
+            name(count, "coarsened count");
+            name(rounded, "rounded column");
         }
     }
 

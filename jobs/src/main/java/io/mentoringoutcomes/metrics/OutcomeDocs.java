@@ -37,11 +37,12 @@ final class OutcomeDocs {
     static final Map<String, String> RETENTION_SUMMARY = withCommon(of(
             "horizon_months", "Months after the index date (1 month = 30.4375 days).",
             "n_employees", "Employees in the cohort (unweighted).",
-            "n_events", "Voluntary leavers by the horizon (unweighted).",
+            "n_events", "Voluntary leavers by the horizon (unweighted); null on a rounded row (1..k-1 leavers, see difference).",
             "retention", "Weighted Kaplan-Meier share not having left voluntarily by the horizon.",
             "retention_ci_low", "95% CI low (log-log on the person-clustered robust standard error).",
             "retention_ci_high", "95% CI high (log-log on the person-clustered robust standard error).",
-            "difference", "Retention minus the comparison group's (same program and method); null on comparison rows.",
+            "difference", "Retention minus the comparison group's (same program and method); null on comparison rows. "
+                    + "When n_events is null on a row not suppressed, rounded to a step of at least k / n_employees.",
             "difference_ci_low", "95% CI low of the difference (normal, robust se of the per-person difference of influences).",
             "difference_ci_high", "95% CI high of the difference (normal, robust se of the per-person difference of influences)."), true);
 

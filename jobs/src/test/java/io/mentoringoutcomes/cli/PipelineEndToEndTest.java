@@ -266,6 +266,23 @@ class PipelineEndToEndTest extends SparkTestBase {
                     + method + "' AND horizon_months = 12").first();
             assertEquals(Boolean.FALSE, all.getAs("suppressed"), method);
         }
+        // The largest program's matched mentees have fewer than k exits by 12 months: published rounded, not hidden.
+        // The adversary's view of it: a size, no count, no interval, and a difference on a step of at least k / size.
+        Row car = wh.read("gold.retention_summary").filter("program_id = 'P-CAR' AND cohort = 'mentee' AND method = 'matched'"
+                + " AND horizon_months = 12").first();
+        assertEquals(Boolean.FALSE, car.getAs("suppressed"));
+        long n = car.getAs("n_employees");
+        double difference = car.getAs("difference");
+        assertTrue(car.isNullAt(car.fieldIndex("n_events")) && car.isNullAt(car.fieldIndex("retention"))
+                && car.isNullAt(car.fieldIndex("difference_ci_low")), car.toString());
+        // Exits consistent with the published figure (retention = 1 − exits / n, no censoring): a window of n · step.
+        double coarsest = 0;
+        for (double step : new double[] {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0}) {
+            if (Math.abs(difference / step - Math.rint(difference / step)) < 1e-9) {
+                coarsest = step;
+            }
+        }
+        assertTrue(coarsest * n >= k, "P-CAR's difference " + difference + " is on no step of at least k / " + n);
     }
 
     @Test
