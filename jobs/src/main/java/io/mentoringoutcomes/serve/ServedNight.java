@@ -166,7 +166,8 @@ public final class ServedNight implements AutoCloseable {
         cached.clear();
         cached.addAll(fresh.sparkCached());
         LOG.warn("now serving gold {} (was {})", latest.describe(), gold.describe());
-        System.out.println("[serve] now serving gold " + latest.describe());
+        System.out.println("[serve] now serving gold " + latest.describe() + " (" + ResultCache.hits()
+                + " remembered answers given so far)");
         gold = latest;
         return true;
     }
