@@ -19,8 +19,9 @@ import java.util.Map;
  *
  * <p>The views live in Spark's in-memory catalog, recreated at every start: the warehouse stays
  * the only truth, nothing about the catalog needs migrating, and resolving a view costs no
- * metastore round trip (a Hive metastore in Derby cost a statement more than its answer). Each view reads its table by path, so a night's publish shows on the next query
- * without a restart, unless the endpoint serves a pinned night ({@code --as-reported-on}).
+ * metastore round trip (a Hive metastore in Derby cost a statement more than its answer). Each
+ * view reads its table by path: gold as the published night ({@link ServedNight}), other layers
+ * as they are now.
  */
 public final class SqlEndpoint {
 
@@ -140,8 +141,8 @@ public final class SqlEndpoint {
         HiveThriftServer2 server = HiveThriftServer2.startWithContext(spark.sqlContext());
         // Closing a JDBC session makes Hive open its metastore client (only to drop DataNucleus's
         // class loaders). The views live in Spark's in-memory catalog, so that client has nothing
-        // to read; an in-memory Derby of this process's own lets it open at once instead of
-        // retrying a URL it cannot open (ten times, two seconds apart, logging ERRORs).
+        // to read; an in-memory Derby of this process's own lets it open instead of retrying a URL
+        // it cannot open (ten times, two seconds apart, logging ERRORs).
         server.getHiveConf().set("javax.jdo.option.ConnectionURL",
                 "jdbc:derby:memory:" + settings.metastoreDir().getFileName() + ";create=true");
         return server;
