@@ -101,9 +101,14 @@ public final class ServeCommand implements Callable<Integer> {
                     + "not with --as-reported-on).")
     int refreshSeconds;
 
+    @Option(names = "--no-result-cache",
+            description = "Run every statement, even one a dashboard repeats on the same night (by default the "
+                    + "answers of repeated reads are remembered until a new night is served).")
+    boolean noResultCache;
+
     @Option(names = "--metastore-dir", paramLabel = "DIR",
-            description = "Folder under which this process keeps its own catalog (embedded Derby, rebuilt at every "
-                    + "start) and Thrift operation logs, in a subfolder removed on exit (default: java.io.tmpdir).")
+            description = "Folder under which this process keeps its Hive session folders (scratch, resources, "
+                    + "operation logs), in a subfolder removed on exit (default: java.io.tmpdir).")
     Path metastoreDir;
 
     /** The security options, checked against their allow-lists before anything starts. */
@@ -150,7 +155,7 @@ public final class ServeCommand implements Callable<Integer> {
                         + "--http-port and --transport say");
             }
         }
-        // A folder of this process's own: two endpoints never share a Derby database or operation logs.
+        // A folder of this process's own: two endpoints never share Hive's session folders or operation logs.
         Path parent = metastoreDir != null ? Files.createDirectories(metastoreDir) : Path.of(System.getProperty("java.io.tmpdir"));
         Path dir = Files.createTempDirectory(parent, "mentoring-outcomes-serve-");
         AtomicReference<HiveThriftServer2> server = new AtomicReference<>();
@@ -175,6 +180,7 @@ public final class ServeCommand implements Callable<Integer> {
         var settings = new SqlEndpoint.Settings(security, dir);
 
         long started = System.nanoTime();
+        io.mentoringoutcomes.serve.ResultCache.enable(!noResultCache);
         // Gold-sized queries want one shuffle partition unless told otherwise.
         int partitions = spark.shufflePartitions != null ? spark.shufflePartitions : 1;
         session.set(SparkSessionProvider.getOrCreateWithHiveCatalog(

@@ -18,11 +18,14 @@ import org.apache.spark.sql.types.StructType;
  *       passed in the JDBC URL reach the session without any statement, so this is where they are caught;</li>
  *   <li>the parsed plan against {@link PlanAllowList}, before analysis touches any file or runs any
  *       statement (TRANSFORM, ADD JAR, CREATE FUNCTION never get further);</li>
- *   <li>the analysed plan against {@link PlanAllowList}: views expanded to the Delta scans they
- *       read, functions resolved. The analysed plan is what this method returns, so Spark does not
- *       analyse the statement a second time and runs exactly the plan that was checked.</li>
+ *   <li>the analysed plan against {@link PlanAllowList}: views expanded to what they read (the
+ *       served night's rows held in memory, or Delta scans), functions resolved. The analysed plan
+ *       is what this method returns, so Spark does not analyse the statement a second time and runs
+ *       exactly the plan that was checked; or, for a read a dashboard repeats, the answer that plan
+ *       gave ({@link ResultCache}), looked up only once both checks have passed.</li>
  * </ol>
- * Views' own SQL is parsed with {@link #parseQuery} and is not a client's statement.
+ * Views' own SQL is parsed with {@link #parseQuery} and is not a client's statement: a gold view
+ * of the served night parses to that night's rows ({@link ServedRelations}).
  */
 final class GuardedParser implements ParserInterface {
 
@@ -38,13 +41,15 @@ final class GuardedParser implements ParserInterface {
     public LogicalPlan parsePlan(String sqlText) throws ParseException {
         ReadOnlyGuard.refuseUnsafeSettings(session);
         LogicalPlan plan = delegate.parsePlan(sqlText);
-        return ReadOnlyGuard.admit(session, plan);
+        return ReadOnlyGuard.admit(session, sqlText, plan);
     }
 
     @Override
     public LogicalPlan parseQuery(String sqlText) throws ParseException {
         ReadOnlyGuard.refuseUnsafeSettings(session);
-        return delegate.parseQuery(sqlText);
+        // A gold view of the served night: its rows held on the driver, not a Delta time travel.
+        LogicalPlan local = ServedRelations.lookup(sqlText);
+        return local != null ? local : delegate.parseQuery(sqlText);
     }
 
     @Override

@@ -99,11 +99,17 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
 
     /**
      * The gate of {@link GuardedParser#parsePlan}: refuses a parsed client statement outside the
-     * allow-list, analyses it, refuses the analysed plan outside the allow-list, and returns it.
+     * allow-list, analyses it, refuses the analysed plan outside the allow-list, and returns it (or,
+     * when the same statement was answered on the same night in the same settings, that answer).
      */
-    static LogicalPlan admit(SparkSession session, LogicalPlan parsed) {
+    static LogicalPlan admit(SparkSession session, String sqlText, LogicalPlan parsed) {
         ServedTables served = guarding();
-        return served == null ? parsed : admit(session, parsed, served);
+        if (served == null) {
+            return parsed;
+        }
+        LogicalPlan analysed = admit(session, parsed, served);
+        // Only now, with both checks passed, may a remembered answer stand in for running it.
+        return ResultCache.enabled() ? ResultCache.answer(session, sqlText, analysed) : analysed;
     }
 
     static LogicalPlan admit(SparkSession session, LogicalPlan parsed, ServedTables served) {

@@ -26,11 +26,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Gold served from memory, pinned to one published night: every gold view reads its table
- * {@code VERSION AS OF} that night's version, and its rows are cached in Spark's shared cache
- * once, so a query reads memory instead of Delta files. A watcher looks for a newer published
- * night every few seconds; it caches the new night in full first, then repoints the views, then
- * drops the old cache. {@link NightConsistency} refuses a statement that caught views of two
- * nights while they were being repointed, so no answer ever mixes nights.
+ * {@code VERSION AS OF} that night's version, and its rows are read once and held on the driver
+ * ({@link ServedRelations}; Spark's cache for a table too large for that), so a query needs
+ * neither Delta files nor, mostly, a Spark job. A watcher looks for a newer published night every
+ * few seconds; it reads the new night in full first, then repoints the views, then forgets the
+ * remembered answers ({@link ResultCache}) and drops the old night's rows. {@link NightConsistency}
+ * refuses a statement that caught views of two nights while they were being repointed, so no
+ * answer ever mixes nights.
  */
 public final class ServedNight implements AutoCloseable {
 
@@ -74,12 +76,39 @@ public final class ServedNight implements AutoCloseable {
     }
 
     private void cacheGold() {
-        SparkSession spark = wh.spark();
-        for (String table : gold.tables()) {
-            Dataset<Row> d = spark.sql(gold.viewQuery(table)).persist(StorageLevel.MEMORY_ONLY());
-            d.count();
-            cached.add(d);
+        Held held = hold(wh.spark(), gold);
+        ServedRelations.add(held.local());
+        cached.addAll(held.sparkCached());
+    }
+
+    /**
+     * A night's gold in memory: each table's rows on the driver ({@link ServedRelations}), or in
+     * Spark's cache when it is too large for that; and each table's columns.
+     */
+    private record Held(Map<String, org.apache.spark.sql.catalyst.plans.logical.LocalRelation> local,
+                        List<Dataset<Row>> sparkCached, Map<String, StructType> schemas) {
+        void release() {
+            sparkCached.forEach(Dataset::unpersist);
         }
+    }
+
+    private static Held hold(SparkSession spark, GoldSource night) {
+        Map<String, org.apache.spark.sql.catalyst.plans.logical.LocalRelation> local = new LinkedHashMap<>();
+        List<Dataset<Row>> sparkCached = new ArrayList<>();
+        Map<String, StructType> schemas = new LinkedHashMap<>();
+        for (String table : night.tables()) {
+            String text = night.viewQuery(table);
+            Dataset<Row> d = spark.sql(text);
+            schemas.put(table, d.schema());
+            var rows = ServedRelations.collect(d);
+            if (rows != null) {
+                local.put(text, rows);
+            } else {
+                d.persist(StorageLevel.MEMORY_ONLY()).count();
+                sparkCached.add(d);
+            }
+        }
+        return new Held(local, sparkCached, schemas);
     }
 
     /** Looks for a newer published night every {@code seconds}, from now on. */
@@ -110,36 +139,35 @@ public final class ServedNight implements AutoCloseable {
             return false;
         }
         SparkSession spark = wh.spark();
-        // 1. The new night, cached in full, while the views still serve the old one.
-        List<Dataset<Row>> fresh = new ArrayList<>();
-        for (String table : latest.tables()) {
-            Dataset<Row> d = spark.sql(latest.viewQuery(table)).persist(StorageLevel.MEMORY_ONLY());
-            d.count();
-            fresh.add(d);
-        }
+        // 1. The new night, held in memory in full, while the views still serve the old one.
+        Held fresh = hold(spark, latest);
         // A night that changed a table's columns needs new view definitions: a restart, not a swap.
-        for (int i = 0; i < fresh.size(); i++) {
-            String table = latest.tables().get(i);
+        for (String table : latest.tables()) {
             CatalogTable view = metadata(spark, table);
-            if (!sameColumns(view.schema(), fresh.get(i).schema())) {
-                fresh.forEach(Dataset::unpersist);
+            if (!sameColumns(view.schema(), fresh.schemas().get(table))) {
+                fresh.release();
                 LOG.warn("the night {} changed the columns of {}: restart serve to serve it", latest.describe(), table);
                 return false;
             }
         }
-        // 2. Repoint the views, through the catalog (the read-only guard refuses DDL in SQL); a
-        // statement analysed meanwhile is checked by NightConsistency.
+        // 2. Both nights' rows are held while the views are repointed, through the catalog (the
+        // read-only guard refuses DDL in SQL); a statement analysed meanwhile is checked by
+        // NightConsistency, and results remembered for the old night are no longer answered.
+        ServedRelations.add(fresh.local());
         Nights before = SERVED.get();
         SERVED.set(new Nights(versions(latest), before == null ? Map.of() : before.current()));
         for (String table : latest.tables()) {
             repoint(spark, table, latest.viewQuery(table));
         }
+        ResultCache.clear();
         // 3. The old night's memory back.
+        ServedRelations.retain(fresh.local().keySet());
         cached.forEach(Dataset::unpersist);
         cached.clear();
-        cached.addAll(fresh);
+        cached.addAll(fresh.sparkCached());
         LOG.warn("now serving gold {} (was {})", latest.describe(), gold.describe());
-        System.out.println("[serve] now serving gold " + latest.describe());
+        System.out.println("[serve] now serving gold " + latest.describe() + " (" + ResultCache.hits()
+                + " remembered answers given so far)");
         gold = latest;
         return true;
     }

@@ -17,10 +17,11 @@ import java.util.Map;
  * The SQL endpoint BI tools connect to: Spark's Thrift Server (the HiveServer2 protocol, so any
  * Hive JDBC/ODBC client, Tableau, Power BI or Superset) over read-only views of the warehouse.
  *
- * <p>The views live in a metastore of their own (embedded Derby under {@code metastoreDir}),
- * recreated at every start: the warehouse stays the only truth and nothing about the catalog
- * needs migrating. Each view reads its table by path, so a night's publish shows on the next query
- * without a restart, unless the endpoint serves a pinned night ({@code --as-reported-on}).
+ * <p>The views live in Spark's in-memory catalog, recreated at every start: the warehouse stays
+ * the only truth, nothing about the catalog needs migrating, and resolving a view costs no
+ * metastore round trip (a Hive metastore in Derby cost a statement more than its answer). Each
+ * view reads its table by path: gold as the published night ({@link ServedNight}), other layers
+ * as they are now.
  */
 public final class SqlEndpoint {
 
@@ -43,20 +44,35 @@ public final class SqlEndpoint {
         // Dashboards fire many small queries at once: share the cores between them (FAIR, and FAIR
         // inside the default pool too, which is FIFO unless an allocation file says otherwise),
         // keep Thrift worker threads ready, and skip the per-statement operation log file.
+        // The Thrift Server runs on a session with Hive support, but the catalog is Spark's own, in memory.
+        conf.put("spark.sql.catalogImplementation", "in-memory");
         conf.put("spark.scheduler.mode", "FAIR");
         conf.put("spark.scheduler.allocation.file", fairPools(settings.metastoreDir()).toUri().toString());
         conf.put("spark.hadoop.hive.server2.thrift.min.worker.threads", "16");
         conf.put("spark.hadoop.hive.server2.thrift.http.min.worker.threads", "16");
         conf.put("spark.hadoop.hive.server2.logging.operation.enabled", "false");
-        String derby = settings.metastoreDir().resolve("metastore_db").toAbsolutePath().toString();
-        conf.put("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + derby + ";create=true");
         conf.put("spark.sql.warehouse.dir", settings.metastoreDir().resolve("spark-warehouse").toUri().toString());
         // Listening address, transport, authentication and TLS (all but the keystore password).
         conf.putAll(settings.security().sparkSettings());
         // Hive's default is one folder per user under java.io.tmpdir, which a second serve's stop deletes.
         conf.put("spark.hadoop.hive.server2.logging.operation.log.location",
                 settings.metastoreDir().resolve("operation_logs").toAbsolutePath().toString());
+        // Hive's local scratch folder (default java.io.tmpdir/<user>): a closing JDBC session looks
+        // there for its .pipeout files and logs an ERROR when the folder is missing; and the
+        // per-session resources folder (default java.io.tmpdir/<session>_resources), left behind
+        // otherwise. Both live in this process's folder, created here and removed on exit.
+        conf.put("spark.hadoop.hive.exec.local.scratchdir", folder(settings.metastoreDir().resolve("scratch")));
+        conf.put("spark.hadoop.hive.downloaded.resources.dir",
+                folder(settings.metastoreDir().resolve("resources")) + "/${hive.session.id}_resources");
         return conf;
+    }
+
+    private static String folder(Path dir) {
+        try {
+            return java.nio.file.Files.createDirectories(dir).toAbsolutePath().toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + dir, e);
+        }
     }
 
     private static Path fairPools(Path dir) {
@@ -122,7 +138,14 @@ public final class SqlEndpoint {
             spark.sparkContext().addSparkListener(new StatementAuditLog());
         }
         ReadOnlyGuard.arm(spark, views.stream().map(wh::path).toList());
-        return HiveThriftServer2.startWithContext(spark.sqlContext());
+        HiveThriftServer2 server = HiveThriftServer2.startWithContext(spark.sqlContext());
+        // Closing a JDBC session makes Hive open its metastore client (only to drop DataNucleus's
+        // class loaders). The views live in Spark's in-memory catalog, so that client has nothing
+        // to read; an in-memory Derby of this process's own lets it open instead of retrying a URL
+        // it cannot open (ten times, two seconds apart, logging ERRORs).
+        server.getHiveConf().set("javax.jdo.option.ConnectionURL",
+                "jdbc:derby:memory:" + settings.metastoreDir().getFileName() + ";create=true");
+        return server;
     }
 
     /** The JDBC URL a client uses, in the gold database. */

@@ -252,6 +252,34 @@ class SqlEndpointSecurityTest extends SparkTestBase {
 
     @Test
     @Order(4)
+    void aRememberedAnswerNeverLetsAStatementPastTheGuard() throws Exception {
+        try (Connection c = DriverManager.getConnection(tlsUrl(), "alice", PASSWORD)) {
+            // Asked twice: the second answer is the one remembered for this night, and the same.
+            assertEquals(ROI_ROWS, rows(c, ROI_QUERY));
+            assertEquals(ROI_ROWS, rows(c, ROI_QUERY));
+            // The night's gold is held on the driver: the plan scans local rows, not Delta files.
+            String plan = rows(c, "EXPLAIN SELECT * FROM gold.program_roi").get(0).get(0).toString();
+            assertTrue(plan.contains("LocalTableScan"), plan);
+            assertFalse(plan.contains("FileScan"), plan);
+            // A refused statement is refused every time it is sent.
+            for (int attempt = 0; attempt < 2; attempt++) {
+                String refused = SqlEndpointTest.refusal(c, "SELECT input_file_name(), roi FROM program_roi");
+                assertTrue(refused.contains(ReadOnlyGuard.REFUSED), refused);
+            }
+        }
+        // The remembered statement's very text, from a session carrying a catalog in its URL: refused
+        // before it is parsed, so no remembered answer is given either.
+        String withCatalog = tlsUrl() + "?spark.sql.catalog.x=org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog";
+        SQLException e = assertThrows(SQLException.class, () -> {
+            try (Connection c = DriverManager.getConnection(withCatalog, "alice", PASSWORD)) {
+                rows(c, ROI_QUERY);
+            }
+        });
+        assertTrue(e.getMessage().contains("is not accepted"), e.getMessage());
+    }
+
+    @Test
+    @Order(5)
     void aNonLoopbackHostWithoutAuthenticationIsRefusedBeforeAnythingListens() throws Exception {
         int port = freePort();
         Process p = new ProcessBuilder(launcher(), "serve", "--warehouse", wh.root(), "--host", "0.0.0.0",
@@ -270,14 +298,23 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     }
 
     @Test
-    @Order(5) // publishes a night: runs last
+    @Order(6) // publishes a night: runs last
     void aNewlyPublishedNightReplacesTheServedOneWithoutRestart() throws Exception {
         try (Connection c = DriverManager.getConnection(httpUrl(), "alice", PASSWORD)) {
-            // Night 1 (1.5) is served, not the unpublished 9.75 written after it.
+            // Night 1 (1.5) is served, not the unpublished 9.75 written after it; asked twice, so
+            // the answer is remembered for night 1.
             assertEquals(1.5, allRoi(c));
-            // Night 2 publishes the 9.75 version: served within a few seconds.
+            assertEquals(1.5, allRoi(c));
+            // Night 2 publishes the 9.75 version: served within a few seconds, the same statement
+            // answered afresh rather than from what was remembered for night 1.
             publish("night-2", java.time.LocalDate.of(2026, 11, 2), wh.version("gold.program_roi"));
             awaitLogged(http, "[serve] now serving gold");
+            String swap;
+            synchronized (http.output()) {
+                swap = http.output().stream().filter(l -> l.startsWith("[serve] now serving gold")).findFirst().orElseThrow();
+            }
+            java.util.regex.Matcher reused = java.util.regex.Pattern.compile("(\\d+) remembered answers given").matcher(swap);
+            assertTrue(reused.find() && Long.parseLong(reused.group(1)) >= 1, swap);
             assertEquals(9.75, allRoi(c));
             // A write without a publish is still not served.
             wh.overwrite("gold.program_roi", spark.createDataFrame(List.of(
