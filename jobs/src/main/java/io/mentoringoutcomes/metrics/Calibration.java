@@ -109,7 +109,10 @@ public final class Calibration {
             Dataset<Row> meetings = read(spark, contract, dir, "meetings");
             Dataset<Row> participants = read(spark, contract, dir, "participants");
             Dataset<Row> surveys = read(spark, contract, dir, "surveys");
-            Dataset<Row> cohort = CohortMatcher.build(matches, meetings, participants, employees, settings.asOf())
+            // Department and level at index from the generated job history, as a night with it delivered.
+            Dataset<Row> jobEvents = read(spark, contract, dir, "hris_job_events");
+            Dataset<Row> cohort = CohortMatcher.build(matches, meetings, participants, employees,
+                            java.util.Optional.of(jobEvents), settings.asOf())
                     .localCheckpoint(true);
             try {
                 Row retention = first(RetentionSummary.summary(cohort, List.of(12), 1, settings.asOf())

@@ -7,6 +7,7 @@ import org.apache.spark.sql.expressions.Window;
 
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -20,26 +21,38 @@ import static org.apache.spark.sql.functions.to_date;
 
 /**
  * Builds THE cohort frame: program_id, cohort ('mentee', 'mentor', 'comparison'), method
- * ('matched', 'naive'), employee_id, index_date, weight, time_days, event (voluntary exit),
- * separated (any exit), and the covariates
+ * ('matched', 'matched_itt', 'naive'), employee_id, index_date, weight, time_days, event (voluntary
+ * exit), separated (any exit), and the covariates
  * tenure_years, tenure_band, department, job_level, index_month, annual_salary,
  * performance_rating. The engagement difference-in-differences reads these exact names.
  *
- * <p>Method {@code matched}: coarsened exact matching on department x job_level x tenure band x
- * calendar month of index. Only mentees whose cell has a comparator appear (ATT on common
+ * <p>Method {@code matched} (the primary design): mentees indexed on their first held meeting
+ * ({@link CohortBuilder#mentees}); coarsened exact matching on department x job_level x tenure band
+ * x calendar month of index, department and level being those in force on the index date
+ * ({@link CohortBuilder#jobSpells}). Only mentees whose cell has a comparator appear (ATT on common
  * support); each cell's comparators weigh together as much as its mentees (weight
  * n_mentees_cell / n_comparators_cell, mentees 1). Comparators take the cell's median mentee
- * index date (the lower median, an actual mentee's date): one row per comparator per cell keeps
- * the weights exactly n_m / n_c and one row per person per cell for the DiD, at the price of up
- * to two weeks' misalignment inside the month (replicating per mentee date would align exactly
- * but multiply rows). Tenure band and eligibility are evaluated at that date. A comparator can
- * appear in several cells (other months, other programs).
+ * index date (the lower median, an actual mentee's date, so a first-held-meeting date in the
+ * primary design): one row per comparator per cell keeps the weights exactly n_m / n_c and one row
+ * per person per cell for the DiD, at the price of up to two weeks' misalignment inside the month
+ * (replicating per mentee date would align exactly but multiply rows). Department, level, tenure
+ * band and eligibility are evaluated at that date. A comparator can appear in several cells (other
+ * months, other programs). Comparators have had no held meeting by that date and are censored at
+ * their first one.
+ *
+ * <p>Method {@code matched_itt} (intention-to-treat sensitivity): the same matching with everyone
+ * matched as a mentee, met or not, indexed on the match date; comparators not matched by the cell's
+ * date and censored at their first match.
  *
  * <p>Method {@code naive}: mentees (all, unweighted) and mentors against every never-participant
  * employed on the program's median mentee index date, weight 1. It is what people are used to
  * seeing, and is shown so the matched figure can be read against it. Mentors only have naive rows.
  */
 public final class CohortMatcher {
+
+    public static final String MATCHED = "matched";
+    public static final String MATCHED_ITT = "matched_itt";
+    public static final String NAIVE = "naive";
 
     public static final List<String> COLUMNS = List.of("program_id", "cohort", "method", "employee_id", "index_date",
             "weight", "time_days", "event", "separated", "tenure_years", "tenure_band", "department", "job_level", "index_month",
@@ -48,25 +61,41 @@ public final class CohortMatcher {
 
     private CohortMatcher() {}
 
-    /** The whole cohort frame from silver tables. */
+    /** The whole cohort frame from silver tables, department and level from the snapshot. */
     public static Dataset<Row> build(Dataset<Row> matches, Dataset<Row> meetings, Dataset<Row> participants,
                                      Dataset<Row> employees, LocalDate asOf) {
-        Dataset<Row> firstMentee = CohortBuilder.firstMenteeDates(matches);
-        Dataset<Row> mentees = CohortBuilder.withFollowUp(
-                CohortBuilder.withCovariates(CohortBuilder.mentees(matches, meetings), employees), asOf, null);
-        Dataset<Row> mentors = CohortBuilder.withFollowUp(
-                CohortBuilder.withCovariates(CohortBuilder.mentors(matches), employees), asOf, null);
-        Dataset<Row> matched = matched(mentees, employees, firstMentee, asOf);
-        Dataset<Row> naive = naive(mentees, mentors, employees, CohortBuilder.participants(matches, participants), asOf);
-        return matched.unionByName(naive);
+        return build(matches, meetings, participants, employees, Optional.empty(), asOf);
     }
 
     /**
-     * Matched mentees and their weighted comparators. {@code mentees} carries the covariates and
-     * follow-up of {@link CohortBuilder}; {@code firstMentee} is employee_id, first_mentee_date.
+     * The whole cohort frame from silver tables; department and level at index from
+     * {@code jobEvents} (silver.hris_job_events) when present, else the snapshot's current values.
      */
-    public static Dataset<Row> matched(Dataset<Row> mentees, Dataset<Row> employees, Dataset<Row> firstMentee,
-                                       LocalDate asOf) {
+    public static Dataset<Row> build(Dataset<Row> matches, Dataset<Row> meetings, Dataset<Row> participants,
+                                     Dataset<Row> employees, Optional<Dataset<Row>> jobEvents, LocalDate asOf) {
+        Dataset<Row> spells = CohortBuilder.jobSpells(employees, jobEvents);
+        Dataset<Row> mentees = CohortBuilder.withFollowUp(
+                CohortBuilder.withCovariates(CohortBuilder.mentees(matches, meetings), employees, spells), asOf, null);
+        Dataset<Row> ittMentees = CohortBuilder.withFollowUp(
+                CohortBuilder.withCovariates(CohortBuilder.matchedMentees(matches), employees, spells), asOf, null);
+        Dataset<Row> mentors = CohortBuilder.withFollowUp(
+                CohortBuilder.withCovariates(CohortBuilder.mentors(matches), employees, spells), asOf, null);
+        Dataset<Row> matched = matched(mentees, employees, spells,
+                CohortBuilder.firstHeldMeetingDates(matches, meetings), asOf, MATCHED);
+        Dataset<Row> itt = matched(ittMentees, employees, spells, CohortBuilder.firstMenteeDates(matches), asOf, MATCHED_ITT);
+        Dataset<Row> naive = naive(mentees, mentors, employees, spells, CohortBuilder.participants(matches, participants), asOf);
+        return matched.unionByName(itt).unionByName(naive);
+    }
+
+    /**
+     * Matched mentees and their weighted comparators, labelled {@code method}. {@code mentees}
+     * carries the covariates and follow-up of {@link CohortBuilder}; {@code spells} is
+     * {@link CohortBuilder#jobSpells}; {@code firstTreated} is employee_id, first_mentee_date (the
+     * day someone becomes treated under this design: comparators must be untreated on the cell's
+     * date and are censored then).
+     */
+    public static Dataset<Row> matched(Dataset<Row> mentees, Dataset<Row> employees, Dataset<Row> spells,
+                                       Dataset<Row> firstTreated, LocalDate asOf, String method) {
         Column epoch = to_date(lit("1970-01-01"));
         Dataset<Row> cells = mentees.groupBy(cols(CELL))
                 .agg(count(lit(1)).as("n_mentees_cell"),
@@ -74,24 +103,25 @@ public final class CohortMatcher {
                 .withColumn("cell_index_date", date_add(epoch, col("_median_day")))
                 .drop("_median_day");
 
-        // Candidates share department and level (snapshot values), are employed on the cell's date and in
-        // its tenure band then. All of it is the join's condition, so the cell x (department, level)
-        // pairs outside the band are never materialised, and the snapshot is joined once, not twice.
+        // Candidates had the cell's department and level on the cell's date (an equi-join on them,
+        // then the spell in force), and are employed on that date and in its tenure band then.
         Dataset<Row> cellKeys = cells
                 .select(col("program_id"), col("department").as("cell_department"), col("job_level").as("cell_job_level"),
                         col("tenure_band").as("cell_band"), col("index_month").as("cell_month"),
                         col("cell_index_date").as("index_date"), col("n_mentees_cell"));
-        Column inCell = col("cell_department").equalTo(col("department"))
+        Column inCellThen = col("cell_department").equalTo(col("department"))
                 .and(col("cell_job_level").equalTo(col("job_level")))
-                .and(CohortBuilder.employedAt(col("index_date")))
-                .and(CohortBuilder.tenureBand(CohortBuilder.tenureYearsAt(col("index_date"))).equalTo(col("cell_band")));
-        Dataset<Row> candidates = cellKeys.join(employees.select(cols(List.of(CohortBuilder.COVARIATE_SOURCE))), inCell);
+                .and(CohortBuilder.inForceOn(col("index_date")));
+        Dataset<Row> candidates = cellKeys.join(spells, inCellThen).drop("valid_from", "valid_to")
+                .join(employees.select(cols(List.of(CohortBuilder.COVARIATE_SOURCE))), seq("employee_id"))
+                .filter(CohortBuilder.employedAt(col("index_date"))
+                        .and(CohortBuilder.tenureBand(CohortBuilder.tenureYearsAt(col("index_date"))).equalTo(col("cell_band"))));
         Dataset<Row> sameCellMentees = mentees.select(col("program_id"), col("employee_id"),
                 col("department").as("cell_department"), col("job_level").as("cell_job_level"),
                 col("tenure_band").as("cell_band"), col("index_month").as("cell_month"));
         Dataset<Row> comparators = CohortBuilder.withCovariateColumns(candidates)
-                .join(firstMentee, seq("employee_id"), "left")
-                // Not a mentee before (or on) the index date; a later mentee is censored at that date.
+                .join(firstTreated, seq("employee_id"), "left")
+                // Not treated before (or on) the index date; treated later is censored at that date.
                 .filter(col("first_mentee_date").isNull().or(col("first_mentee_date").gt(col("index_date"))))
                 // Nobody is their own cell's comparator.
                 .join(sameCellMentees, seq("program_id", "employee_id", "cell_department", "cell_job_level", "cell_band",
@@ -109,7 +139,7 @@ public final class CohortMatcher {
                 .join(comparators.select(cols(CELL)), seq(CELL.toArray(new String[0])), "left_semi")
                 .withColumn("weight", lit(1.0))
                 .withColumn("cohort", lit("mentee"));
-        return project(matchedMentees.unionByName(weightedComparators, true).withColumn("method", lit("matched")));
+        return project(matchedMentees.unionByName(weightedComparators, true).withColumn("method", lit(method)));
     }
 
     /**
@@ -117,15 +147,15 @@ public final class CohortMatcher {
      * employed on the program's median mentee index date (weight 1).
      */
     public static Dataset<Row> naive(Dataset<Row> mentees, Dataset<Row> mentors, Dataset<Row> employees,
-                                     Dataset<Row> everParticipated, LocalDate asOf) {
+                                     Dataset<Row> spells, Dataset<Row> everParticipated, LocalDate asOf) {
         Dataset<Row> pool = CohortBuilder.withFollowUp(CohortBuilder.withCovariates(
                 medianIndexDates(mentees).crossJoin(employees.select("employee_id").join(everParticipated, seq("employee_id"),
-                        "left_anti")), employees), asOf, null);
+                        "left_anti")), employees, spells), asOf, null);
         return project(mentees.withColumn("cohort", lit("mentee"))
                 .unionByName(mentors.withColumn("cohort", lit("mentor")))
                 .unionByName(pool.withColumn("cohort", lit("comparison")))
                 .withColumn("weight", lit(1.0))
-                .withColumn("method", lit("naive")));
+                .withColumn("method", lit(NAIVE)));
     }
 
     /** Each program's median (lower) mentee index date: program_id, index_date. */

@@ -26,6 +26,11 @@ import static org.apache.spark.sql.functions.when;
  * comparators with their ATT weights. Variances are the (weighted) population variances
  * Σw(x−m)²/Σw, the same formula on both sides; missing covariate values are left out.
  * |SMD| below 0.1 is the usual mark of good balance.
+ *
+ * <p>covariate_source says where the matching's department and level came from
+ * ({@link CohortBuilder#JOB_EVENTS_AT_INDEX} or {@link CohortBuilder#SNAPSHOT_CURRENT});
+ * salary_performance_source says the salary and rating are the snapshot's current values, not
+ * those at index: the HRIS delivers no history of them. Both are labels, kept on suppressed rows.
  */
 public final class MatchingBalance {
 
@@ -33,13 +38,13 @@ public final class MatchingBalance {
 
     private MatchingBalance() {}
 
-    public static Dataset<Row> balance(Dataset<Row> cohort, int minGroupSize, LocalDate asOf) {
+    public static Dataset<Row> balance(Dataset<Row> cohort, int minGroupSize, LocalDate asOf, String covariateSource) {
         Dataset<Row> before = smd(cohort.filter(col("method").equalTo("naive").and(col("cohort").notEqual("mentor"))), "before");
-        Dataset<Row> after = smd(cohort.filter(col("method").equalTo("matched")), "after");
+        Dataset<Row> after = smd(cohort.filter(col("method").equalTo(CohortMatcher.MATCHED)), "after");
         Dataset<Row> counts = cohort.groupBy("program_id").agg(
                 countDistinct(when(col("method").equalTo("naive").and(col("cohort").equalTo("mentee")), col("employee_id"))).as("n_mentees"),
-                countDistinct(when(col("method").equalTo("matched").and(col("cohort").equalTo("mentee")), col("employee_id"))).as("n_matched_mentees"),
-                countDistinct(when(col("method").equalTo("matched").and(col("cohort").equalTo("comparison")), col("employee_id"))).as("n_comparators"),
+                countDistinct(when(col("method").equalTo(CohortMatcher.MATCHED).and(col("cohort").equalTo("mentee")), col("employee_id"))).as("n_matched_mentees"),
+                countDistinct(when(col("method").equalTo(CohortMatcher.MATCHED).and(col("cohort").equalTo("comparison")), col("employee_id"))).as("n_comparators"),
                 countDistinct(when(col("method").equalTo("naive").and(col("cohort").equalTo("comparison")), col("employee_id"))).as("n_comparison_eligible"));
         List<String> smdCols = new ArrayList<>();
         for (String c : COVARIATES) {
@@ -50,13 +55,15 @@ public final class MatchingBalance {
                 .join(before, CohortMatcher.seq("program_id"), "left")
                 .join(after, CohortMatcher.seq("program_id"), "left")
                 .withColumn("match_rate", when(col("n_mentees").gt(0), col("n_matched_mentees").divide(col("n_mentees"))))
+                .withColumn("covariate_source", lit(covariateSource))
+                .withColumn("salary_performance_source", lit(CohortBuilder.SNAPSHOT_CURRENT))
                 .withColumn("as_of", lit(Date.valueOf(asOf)));
         List<String> values = new ArrayList<>(smdCols);
         values.add("match_rate");
         values.add("n_matched_mentees");
         out = Suppression.apply(out, "n_mentees", minGroupSize, values);
         List<String> select = new ArrayList<>(List.of("program_id", "n_mentees", "n_matched_mentees", "match_rate",
-                "n_comparators", "n_comparison_eligible"));
+                "n_comparators", "n_comparison_eligible", "covariate_source", "salary_performance_source"));
         select.addAll(smdCols);
         select.add("suppressed");
         select.add("as_of");

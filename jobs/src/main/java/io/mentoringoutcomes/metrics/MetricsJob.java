@@ -43,7 +43,10 @@ public final class MetricsJob {
         // every stage; a local checkpoint turns it into a one-node scan of materialized rows
         // (memory, spilling to local disk).
         long built = System.nanoTime();
-        Dataset<Row> cohort = CohortMatcher.build(matches, meetings, participants, employees, asOf).localCheckpoint(true);
+        Dataset<Row> cohort = CohortMatcher.build(matches, meetings, participants, employees, jobEvents, asOf)
+                .localCheckpoint(true);
+        // The intention-to-treat rows are a retention sensitivity only: every other table reads the primary design.
+        Dataset<Row> primary = cohort.filter(org.apache.spark.sql.functions.col("method").notEqual(CohortMatcher.MATCHED_ITT));
         progress.accept(String.format(java.util.Locale.ROOT, "%-32s %6.1f s", "cohort frame (checkpointed)",
                 (System.nanoTime() - built) / 1e9));
         try {
@@ -53,18 +56,19 @@ public final class MetricsJob {
             writers.add(new TableWriter("staging.retention_curve",
                     () -> RetentionSummary.curve(cohort, cfg.minGroupSize(), asOf), OutcomeDocs.RETENTION_CURVE));
             writers.add(new TableWriter("staging.matching_balance",
-                    () -> MatchingBalance.balance(cohort, cfg.minGroupSize(), asOf), OutcomeDocs.MATCHING_BALANCE));
+                    () -> MatchingBalance.balance(primary, cfg.minGroupSize(), asOf,
+                            CohortBuilder.covariateSource(jobEvents.isPresent())), OutcomeDocs.MATCHING_BALANCE));
             writers.add(new TableWriter("staging.program_roi",
                     // Avoided departures from the cumulative incidence of voluntary exit (involuntary exits compete).
-                    () -> RoiCalculator.roi(cohort, AvoidedDepartures.perMentee(cohort, cfg.roiHorizonMonths(), cfg.minGroupSize()),
+                    () -> RoiCalculator.roi(primary, AvoidedDepartures.perMentee(primary, cfg.roiHorizonMonths(), cfg.minGroupSize()),
                             programs, matches, meetings, employees, cfg, asOf),
                     OutcomeDocs.PROGRAM_ROI));
             jobEvents.ifPresent(events -> writers.add(new TableWriter("staging.promotion_summary",
-                    () -> PromotionSummary.summary(cohort, events, cfg.promotionHorizonsMonths(), cfg.minGroupSize(), asOf),
+                    () -> PromotionSummary.summary(primary, events, cfg.promotionHorizonsMonths(), cfg.minGroupSize(), asOf),
                     OutcomeDocs.PROMOTION_SUMMARY)));
 
             // Turnover, satisfaction (the engagement DiD reads the cohort frame) and engagement health.
-            HealthMetrics.compute(wh, cohort, asOf, cfg.minGroupSize(), Pseudonymizer.forWarehouse(wh))
+            HealthMetrics.compute(wh, primary, asOf, cfg.minGroupSize(), Pseudonymizer.forWarehouse(wh))
                     .forEach((name, data) -> writers.add(new TableWriter("staging." + name, () -> data, Map.of())));
 
             List<String> written = new ArrayList<>();

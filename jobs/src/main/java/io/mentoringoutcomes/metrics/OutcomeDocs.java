@@ -19,7 +19,9 @@ final class OutcomeDocs {
     private static final String[] COMMON_GROUP = {
         "program_id", "Program, or ALL for all programs together.",
         "cohort", "mentee, mentor or comparison.",
-        "method", "matched (coarsened exact matching, ATT weights) or naive (all non-participants, unweighted).",
+        "method", "matched (primary: time zero = first held meeting; coarsened exact matching at index, ATT weights), "
+                + "matched_itt (intention-to-treat sensitivity: time zero = match date, everyone matched whether they met or not, "
+                + "same matching) or naive (all non-participants, unweighted).",
         "suppressed", "True when fewer than min_group_size employees: the figures are nulled.",
         "as_of", "The run's cutoff date."};
 
@@ -35,7 +37,7 @@ final class OutcomeDocs {
     }
 
     static final Map<String, String> RETENTION_SUMMARY = withCommon(of(
-            "horizon_months", "Months after the index date (1 month = 30.4375 days).",
+            "horizon_months", "Months after the index date (the first held meeting; matched_itt: the match date; 1 month = 30.4375 days).",
             "n_employees", "Employees in the cohort (unweighted).",
             "n_events", "Voluntary leavers by the horizon (unweighted); null on a rounded row (1..k-1 leavers, see difference).",
             "retention", "Weighted Kaplan-Meier share not having left voluntarily by the horizon.",
@@ -52,21 +54,25 @@ final class OutcomeDocs {
             "n_events", "Voluntary leavers during the month (unweighted); never published in gold (disclosure control).",
             "n_censored", "Followed no further during the month: involuntary exit, as-of, comparator became a mentee; never published in gold.",
             "survival", "Weighted Kaplan-Meier retention at the start of the month.",
-            "ci_low", "95% CI low (log-log).",
-            "ci_high", "95% CI high (log-log)."), true);
+            "ci_low", "95% CI low (log-log; matched methods on the person-clustered robust se, as retention_summary; naive on Greenwood's).",
+            "ci_high", "95% CI high (log-log; matched methods on the person-clustered robust se, as retention_summary; naive on Greenwood's)."), true);
 
     static final Map<String, String> MATCHING_BALANCE = withCommon(of(
-            "n_mentees", "Mentees (matched, with at least one held meeting).",
+            "n_mentees", "Mentees (matched, with at least one held meeting; index date = first held meeting).",
             "n_matched_mentees", "Mentees whose matching cell had at least one comparator.",
             "match_rate", "n_matched_mentees / n_mentees.",
             "n_comparators", "Distinct matched comparators.",
             "n_comparison_eligible", "Never-participants employed at the program's median mentee index date (the naive group).",
+            "covariate_source", "Where the matching's department and job level come from: job_events_at_index (in force on the "
+                    + "index date, rebuilt from hris_job_events) or snapshot_current (the HRIS snapshot's current values).",
+            "salary_performance_source", "snapshot_current: salary and performance rating are the snapshot's current values, "
+                    + "not those at index (the HRIS delivers no history of them).",
             "smd_tenure_years_before", "Standardized mean difference of tenure, mentees vs naive comparison.",
             "smd_tenure_years_after", "Standardized mean difference of tenure, matched mentees vs weighted comparators.",
-            "smd_annual_salary_before", "Standardized mean difference of salary, before matching.",
-            "smd_annual_salary_after", "Standardized mean difference of salary, after matching and weighting.",
-            "smd_performance_rating_before", "Standardized mean difference of performance rating, before matching.",
-            "smd_performance_rating_after", "Standardized mean difference of performance rating, after matching and weighting."), false);
+            "smd_annual_salary_before", "Standardized mean difference of current salary, before matching.",
+            "smd_annual_salary_after", "Standardized mean difference of current salary, after matching and weighting.",
+            "smd_performance_rating_before", "Standardized mean difference of current performance rating, before matching.",
+            "smd_performance_rating_after", "Standardized mean difference of current performance rating, after matching and weighting."), false);
 
     static final Map<String, String> PROGRAM_ROI = withCommon(of(
             "horizon_months", "ROI horizon in months.",

@@ -34,8 +34,10 @@ import static org.apache.spark.sql.functions.when;
  * program and method, on mentee rows and on mentor rows (mentors only have the naive method, so
  * theirs is a naive contrast), null on comparison rows; its 95% CI is normal with the se of the
  * per-person difference of influences, so the covariance of people in both arms is included.
- * The month-by-month curve keeps Greenwood's interval (a per-month, per-person influence would
- * multiply the cohort by the number of months).
+ * The month-by-month curve uses the same robust variance for the weighted (matched) methods, so
+ * the curve at a horizon month is the summary's figure and interval; the unweighted naive curves
+ * keep Greenwood's, which is right for weight-1 rows of distinct people (and the per-month,
+ * per-person influence multiplies rows by months, worth it only where weights need it).
  *
  * <p>n_employees / n_events are unweighted counts of distinct employees (events by the horizon).
  */
@@ -141,15 +143,28 @@ public final class RetentionSummary {
                 .withColumn("month", explode(sequence(lit(0), floor(col("_max").divide(KaplanMeier.DAYS_PER_MONTH)).cast("int"))))
                 .withColumn("_horizon_days", col("month").multiply(KaplanMeier.DAYS_PER_MONTH))
                 .drop("_max");
-        Dataset<Row> survival = KaplanMeier.atGrid(km, GROUP, grid);
+        List<String> monthKeys = new ArrayList<>(GROUP);
+        monthKeys.add("month");
+        // Weighted methods: the estimate and the person-clustered robust se, as the summary computes them.
+        Column weighted = col("method").isin(CohortMatcher.MATCHED, CohortMatcher.MATCHED_ITT);
+        Dataset<Row> robust = RobustVariance.stdErr(RobustVariance.influence(cohort.filter(weighted), GROUP, "event",
+                        grid.filter(weighted), RobustVariance.Estimand.SURVIVAL), monthKeys)
+                .withColumnRenamed("estimate", "_robust_s").withColumnRenamed("std_err", "_robust_se");
+        Column s = col("_robust_s");
+        Column seLog = col("_robust_se").divide(s);
+        Dataset<Row> survival = KaplanMeier.atGrid(km, GROUP, grid)
+                .join(robust, CohortMatcher.seq(monthKeys.toArray(new String[0])), "left")
+                .withColumn("ci_low", when(weighted, KaplanMeier.logLogLow(s, seLog)).otherwise(col("ci_low")))
+                .withColumn("ci_high", when(weighted, KaplanMeier.logLogHigh(s, seLog)).otherwise(col("ci_high")))
+                .withColumn("survival", when(weighted, s).otherwise(col("survival")))
+                .drop("_robust_s", "_robust_se");
 
         Dataset<Row> buckets = cohort
                 .withColumn("month", floor(col("time_days").divide(KaplanMeier.DAYS_PER_MONTH)).cast("int"))
                 .groupBy(col("program_id"), col("cohort"), col("method"), col("month"))
                 .agg(sum(col("event")).cast("long").as("n_events"),
                         sum(lit(1).minus(col("event"))).cast("long").as("n_censored"));
-        List<String> keys = new ArrayList<>(GROUP);
-        keys.add("month");
+        List<String> keys = monthKeys;
         Dataset<Row> joined = survival.join(buckets, CohortMatcher.seq(keys.toArray(new String[0])), "left")
                 .na().fill(0L, new String[] {"n_events", "n_censored"});
         org.apache.spark.sql.expressions.WindowSpec fromEnd = org.apache.spark.sql.expressions.Window.partitionBy(g)

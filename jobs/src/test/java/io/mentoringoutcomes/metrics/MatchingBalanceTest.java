@@ -26,7 +26,11 @@ class MatchingBalanceTest extends SparkTestBase {
                 row("mentee", "matched", "m1", 1, 0, 0, 1, 50, 3),
                 row("mentee", "matched", "m2", 1, 0, 0, 3, 70, 3),
                 row("comparison", "matched", "c1", 0.5, 0, 0, 2, 60, 3),
-                row("comparison", "matched", "c2", 1.5, 0, 0, 4, 60, 3))), 1, LocalDate.of(2025, 1, 1)).first();
+                row("comparison", "matched", "c2", 1.5, 0, 0, 4, 60, 3))), 1, LocalDate.of(2025, 1, 1),
+                CohortBuilder.covariateSource(false)).first();
+        // No job events: department and level were the snapshot's; salary and rating always are.
+        assertEquals("snapshot_current", b.getAs("covariate_source"));
+        assertEquals("snapshot_current", b.getAs("salary_performance_source"));
         assertEquals(3L, (long) b.getAs("n_mentees"));
         assertEquals(2L, (long) b.getAs("n_matched_mentees"));
         assertEquals(2.0 / 3, (double) b.getAs("match_rate"), 1e-12);

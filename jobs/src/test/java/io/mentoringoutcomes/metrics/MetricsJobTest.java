@@ -50,11 +50,15 @@ class MetricsJobTest extends SparkTestBase {
                 "staging.engagement_summary"), written);
         // Per-match health is an admin-audience table: it leaves staging and, unless enabled, goes nowhere.
         assertFalse(wh.exists("staging.match_health"));
-        // P1 and ALL x 3 cohorts (mentee matched/naive, comparison matched/naive, mentor naive) x 3 horizons.
-        assertEquals(2 * 5 * 3, wh.read("staging.retention_summary").count());
+        // P1 and ALL x 7 groups (mentee and comparison x matched/matched_itt/naive, mentor naive) x 3 horizons.
+        assertEquals(2 * 7 * 3, wh.read("staging.retention_summary").count());
+        // The intention-to-treat rows are a retention sensitivity only.
+        assertEquals(0, wh.read("staging.promotion_summary").filter("method = 'matched_itt'").count());
         assertEquals(2 * 4, wh.read("staging.program_roi").count());
         assertTrue(wh.read("staging.retention_summary").schema().apply("retention").metadata().contains("comment"));
         Row balance = wh.read("staging.matching_balance").filter("program_id = 'P1'").first();
         assertEquals(1.0, (double) balance.getAs("match_rate"), 1e-12);
+        // silver.hris_job_events exists: department and level were rebuilt at index from it.
+        assertEquals("job_events_at_index", balance.getAs("covariate_source"));
     }
 }

@@ -126,4 +126,23 @@ class RetentionSummaryTest extends SparkTestBase {
         assertTrue((boolean) tail.getAs("suppressed"));
         assertNull(tail.getAs("survival"));
     }
+
+    @Test
+    void matchedCurveAgreesWithTheSummaryAtTheHorizons() {
+        // m2 also a comparator (both arms), so the person-clustered variance differs from Greenwood's.
+        List<Row> rows = new java.util.ArrayList<>(cohort().collectAsList());
+        rows.set(6, row("comparison", "matched", "m2", 0.5, 300, 0, 2, 1, 1));
+        Dataset<Row> frame = CohortFixtures.frame(spark, rows);
+        Map<String, Row> s = byKey(RetentionSummary.summary(frame, List.of(6, 12), 1, AS_OF), "horizon_months");
+        Map<String, Row> c = byKey(RetentionSummary.curve(frame, 1, AS_OF), "month");
+        for (String key : List.of("mentee/6", "mentee/12", "comparison/6", "comparison/12")) {
+            assertEquals((double) s.get(key).getAs("retention"), (double) c.get(key).getAs("survival"), 1e-12, key);
+            assertEquals((double) s.get(key).getAs("retention_ci_low"), (double) c.get(key).getAs("ci_low"), 1e-12, key);
+            assertEquals((double) s.get(key).getAs("retention_ci_high"), (double) c.get(key).getAs("ci_high"), 1e-12, key);
+        }
+        // And the band is the robust one, worked by hand in horizonsAndDifferenceByHand: comparison
+        // se 0.25 at 6 months (Greenwood's 0.354 would give a wider band).
+        assertEquals(Math.pow(0.5, Math.exp(1.959964 * 0.5 / Math.log(0.5))),
+                (double) c.get("comparison/6").getAs("ci_high"), 1e-5);
+    }
 }
