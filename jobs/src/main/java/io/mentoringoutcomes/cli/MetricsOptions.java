@@ -27,9 +27,14 @@ public final class MetricsOptions {
             description = "ROI sensitivity grid of replacement cost ratios (default: ${DEFAULT-VALUE}).")
     List<Double> replacementCostGrid;
 
+    @Option(names = "--roi-window-months", defaultValue = "12",
+            description = "ROI cohort: mentees whose time zero lies in this many calendar months, ending where "
+                    + "12 months of follow-up are complete (default: ${DEFAULT-VALUE}).")
+    int roiWindowMonths;
+
     public MetricsConfig config() {
         MetricsConfig d = MetricsConfig.defaults();
         return new MetricsConfig(minGroupSize, overheadRate, hoursPerYear, replacementCostRatio, replacementCostGrid,
-                d.roiHorizonMonths(), d.retentionHorizonsMonths(), d.promotionHorizonsMonths());
+                d.roiHorizonMonths(), roiWindowMonths, d.retentionHorizonsMonths(), d.promotionHorizonsMonths());
     }
 }

@@ -114,7 +114,7 @@ public final class Calibration {
             try {
                 Row retention = first(RetentionSummary.summary(cohort, List.of(12), 1, settings.asOf())
                         .filter(allMatchedMentee()));
-                Row did = first(SatisfactionSummary.engagementDid(SatisfactionSummary.answersAroundIndex(cohort, surveys))
+                Row did = first(SatisfactionSummary.engagementDid(SatisfactionSummary.answersAroundIndex(cohort, surveys, settings.asOf()))
                         .filter(allMatchedMentee()));
                 return new Organisation(settings.seed(),
                         ((Number) generated.truths().get("retention_difference_12m_att")).doubleValue(),
