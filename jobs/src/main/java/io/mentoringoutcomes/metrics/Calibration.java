@@ -122,7 +122,7 @@ public final class Calibration {
                         .filter(allMatchedMentee()));
                 Row kept = first(RetentionSummary.summary(ComparatorsKept.frame(cohort, employees, settings.asOf()), List.of(12), 1,
                         settings.asOf()).filter(allMatchedMentee()));
-                Row did = first(SatisfactionSummary.engagementDid(SatisfactionSummary.answersAroundIndex(cohort, surveys, settings.asOf()))
+                Row did = first(SatisfactionSummary.engagementDid(SatisfactionSummary.answersAroundIndex(cohort, surveys, matches, settings.asOf()))
                         .filter(allMatchedMentee()));
                 return new Organisation(settings.seed(),
                         ((Number) generated.truths().get("retention_difference_12m_att")).doubleValue(),

@@ -91,7 +91,7 @@ public final class SatisfactionSummary {
         List<Dataset<Row>> parts = new ArrayList<>();
         if (surveys.isPresent()) {
             Dataset<Row> s = surveys.get().where(col("survey_date").leq(lit(Date.valueOf(asOf))));
-            Dataset<Row> answers = answersAroundIndex(cohorts, s, asOf);
+            Dataset<Row> answers = answersAroundIndex(cohorts, s, matches, asOf);
             parts.add(engagementDid(answers));
             parts.add(enps(answers));
             parts.add(relationshipSatisfaction(s));
@@ -123,18 +123,23 @@ public final class SatisfactionSummary {
      * and so do their post answers: an answer given as a mentee is a treated answer, and counting it
      * on the comparison side pulls the DiD towards zero. Follow-up ending at as-of or at an exit
      * drops nothing (there are no answers after either). The matching cell columns are kept for
-     * {@link #rebalancedAmongRespondents}.
+     * {@link #rebalancedAmongRespondents}. Pre answers are also before the employee's first match as
+     * a mentee in any program (matches' earliest matched_date).
      */
-    static Dataset<Row> answersAroundIndex(Dataset<Row> cohorts, Dataset<Row> surveys, LocalDate asOf) {
+    static Dataset<Row> answersAroundIndex(Dataset<Row> cohorts, Dataset<Row> surveys, Dataset<Row> matches, LocalDate asOf) {
         Dataset<Row> answers = surveys.where(col("engagement_score").isNotNull().or(col("enps").isNotNull()))
                 .select(col("employee_id"), col("survey_date"), col("response_id"), col("engagement_score"), col("enps"));
         Dataset<Row> people = cohorts.select(col("program_id"), col("cohort"), col("method"), col("employee_id"),
                 col("index_date"), coalesce(col("weight"), lit(1.0)).as("weight"), col("department"), col("job_level"),
                 col("tenure_band"), col("index_month"),
-                date_add(col("index_date"), col("time_days").cast("int")).as("follow_up_end"));
+                date_add(col("index_date"), col("time_days").cast("int")).as("follow_up_end"))
+                .join(CohortBuilder.firstMenteeDates(matches), CohortMatcher.seq("employee_id"), "left");
         Column[] personCols = PERSON_COLUMNS.stream().map(c -> col("p." + c)).toArray(Column[]::new);
         Column date = col("s.survey_date");
-        Column before = date.geq(add_months(col("p.index_date"), -12)).and(date.lt(col("p.index_date")));
+        // Pre answers come from before any mentoring: a mentee whose time zero is a later match (the
+        // first had no held meeting) may already have been mentored before it.
+        Column before = date.geq(add_months(col("p.index_date"), -12)).and(date.lt(col("p.index_date")))
+                .and(col("p.first_mentee_date").isNull().or(date.lt(col("p.first_mentee_date"))));
         Column untreated = col("p.cohort").notEqual("comparison").or(date.lt(col("p.follow_up_end")))
                 .or(col("p.follow_up_end").geq(lit(Date.valueOf(asOf))));
         Column after = date.between(add_months(col("p.index_date"), 3), add_months(col("p.index_date"), 15)).and(untreated);
@@ -151,7 +156,7 @@ public final class SatisfactionSummary {
     }
 
     private static final List<String> PERSON_COLUMNS = List.of("program_id", "cohort", "method", "employee_id", "index_date",
-            "weight", "department", "job_level", "tenure_band", "index_month");
+            "weight", "department", "job_level", "tenure_band", "index_month", "first_mentee_date");
 
     /**
      * Matched rows re-weighted among the employees who answered (rows of {@code respondents}): within
