@@ -31,6 +31,11 @@ public final class MetricsOptions {
             description = "roi.replacement_cost_grid: ROI sensitivity grid of replacement cost ratios (default: 0.21,0.5,1.0,2.0).")
     List<Double> replacementCostGrid;
 
+    @Option(names = "--roi-window-months",
+            description = "roi.window_months: the ROI cohort's mentees have their time zero in this many calendar months, "
+                    + "ending where 12 months of follow-up are complete (default: 12).")
+    Integer roiWindowMonths;
+
     /** The flags given, as text for {@link io.mentoringoutcomes.config.Settings#resolve} to check like the file's values. */
     public Map<Setting, String> flags() {
         Map<Setting, String> flags = new EnumMap<>(Setting.class);
@@ -45,6 +50,9 @@ public final class MetricsOptions {
         }
         if (replacementCostRatio != null) {
             flags.put(Setting.REPLACEMENT_COST_RATIO, plain(replacementCostRatio));
+        }
+        if (roiWindowMonths != null) {
+            flags.put(Setting.ROI_WINDOW_MONTHS, String.valueOf(roiWindowMonths));
         }
         if (replacementCostGrid != null) {
             flags.put(Setting.REPLACEMENT_COST_GRID,

@@ -50,9 +50,9 @@ public final class ValidateCommand implements Callable<Integer> {
         System.out.printf("validate: %d organisations of %d employees, seeds %d..%d%n", organisations, employees,
                 firstSeed, firstSeed + organisations - 1);
         Calibration.Summary s = Calibration.run(spark, employees, firstSeed, organisations, scratch, o ->
-                System.out.printf(Locale.ROOT, "  seed %d: retention 12m %s [%s, %s] truth %.4f; DiD %s [%s, %s] truth %.2f (%.0f s)%n",
+                System.out.printf(Locale.ROOT, "  seed %d: retention 12m %s [%s, %s] truth %.4f (comparators kept: %s); DiD %s [%s, %s] truth %.2f (%.0f s)%n",
                         o.seed(), o.retentionDifference(), o.retentionLow(), o.retentionHigh(), o.retentionTruth(),
-                        o.did(), o.didLow(), o.didHigh(), o.didTruth(), o.seconds()));
+                        o.retentionComparatorsKept(), o.did(), o.didLow(), o.didHigh(), o.didTruth(), o.seconds()));
         System.out.printf(Locale.ROOT, "retention 12m difference: coverage %.1f%% of %d, mean width %.4f, mean error %+.4f%n",
                 100 * s.retentionCoverage(), s.retentionEstimable(), s.retentionMeanWidth(), s.retentionMeanError());
         System.out.printf(Locale.ROOT, "engagement DiD:           coverage %.1f%% of %d, mean width %.4f, mean error %+.4f%n",

@@ -20,6 +20,8 @@ public enum Setting {
             "Replacement cost of a leaver as a share of salary (0.21: the Center for American Progress median)."),
     REPLACEMENT_COST_GRID("roi.replacement_cost_grid", "--replacement-cost-grid", Kind.DECIMAL_LIST,
             "0.21,0.5,1.0,2.0", 0, 10, "ROI sensitivity grid of replacement cost ratios (1 to 10 values)."),
+    ROI_WINDOW_MONTHS("roi.window_months", "--roi-window-months", Kind.INTEGER, "12", 1, 120,
+            "ROI cohort: mentees whose time zero lies in this many calendar months, ending where 12 months of follow-up are complete."),
     MAX_ERROR_FAILURE_RATE("quality.max_error_failure_rate", "--max-error-failure-rate", Kind.DECIMAL, "0.01", 0, 1,
             "Share of a batch's rows that may fail one Error rule (quarantined) before the rule blocks the night."),
     MAX_WARNING_FAILURE_RATE("quality.max_warning_failure_rate", null, Kind.DECIMAL, "0", 0, 1,

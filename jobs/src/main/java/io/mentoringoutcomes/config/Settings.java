@@ -258,7 +258,8 @@ public final class Settings {
         MetricsConfig d = MetricsConfig.defaults();
         return new MetricsConfig(minGroupSize(), decimal(Setting.OVERHEAD_RATE), decimal(Setting.HOURS_PER_YEAR),
                 decimal(Setting.REPLACEMENT_COST_RATIO), (List<Double>) values.get(Setting.REPLACEMENT_COST_GRID),
-                d.roiHorizonMonths(), d.retentionHorizonsMonths(), d.promotionHorizonsMonths());
+                d.roiHorizonMonths(), (Integer) values.get(Setting.ROI_WINDOW_MONTHS), d.retentionHorizonsMonths(),
+                d.promotionHorizonsMonths());
     }
 
     public QualityConfig qualityConfig() {

@@ -33,7 +33,7 @@ public final class Calibration {
     /** One organisation's estimates and truths; estimate fields null when not estimable. */
     public record Organisation(long seed, double retentionTruth, Double retentionDifference, Double retentionLow,
                                Double retentionHigh, double didTruth, Double did, Double didLow, Double didHigh,
-                               double seconds) {
+                               double seconds, Double retentionComparatorsKept) {
         boolean retentionCovered() {
             return retentionLow != null && retentionLow <= retentionTruth && retentionTruth <= retentionHigh;
         }
@@ -61,6 +61,12 @@ public final class Calibration {
         public double retentionMeanError() {
             return organisations.stream().filter(o -> o.retentionDifference() != null)
                     .mapToDouble(o -> o.retentionDifference() - o.retentionTruth()).average().orElse(Double.NaN);
+        }
+
+        /** Mean error of the sensitivity that keeps comparators who later join ({@link ComparatorsKept}). */
+        public double retentionKeptMeanError() {
+            return organisations.stream().filter(o -> o.retentionComparatorsKept() != null)
+                    .mapToDouble(o -> o.retentionComparatorsKept() - o.retentionTruth()).average().orElse(Double.NaN);
         }
 
         public int didEstimable() {
@@ -117,14 +123,16 @@ public final class Calibration {
             try {
                 Row retention = first(RetentionSummary.summary(cohort, List.of(12), 1, settings.asOf())
                         .filter(allMatchedMentee()));
-                Row did = first(SatisfactionSummary.engagementDid(SatisfactionSummary.answersAroundIndex(cohort, surveys))
+                Row kept = first(RetentionSummary.summary(ComparatorsKept.frame(cohort, employees, settings.asOf()), List.of(12), 1,
+                        settings.asOf()).filter(allMatchedMentee()));
+                Row did = first(SatisfactionSummary.engagementDid(SatisfactionSummary.answersAroundIndex(cohort, surveys, matches, settings.asOf()))
                         .filter(allMatchedMentee()));
                 return new Organisation(settings.seed(),
                         ((Number) generated.truths().get("retention_difference_12m_att")).doubleValue(),
                         get(retention, "difference"), get(retention, "difference_ci_low"), get(retention, "difference_ci_high"),
                         ((Number) generated.truths().get("engagement_did")).doubleValue(),
                         get(did, "difference"), get(did, "difference_ci_low"), get(did, "difference_ci_high"),
-                        (System.nanoTime() - t0) / 1e9);
+                        (System.nanoTime() - t0) / 1e9, get(kept, "difference"));
             } finally {
                 MetricsJob.release(cohort);
             }
@@ -182,6 +190,9 @@ public final class Calibration {
                         + "mean CI width %.4f, mean error (estimate − truth) %+.4f%n",
                 s.organisations().stream().filter(Organisation::retentionCovered).count(), s.retentionEstimable(),
                 100 * s.retentionCoverage(), s.retentionMeanWidth(), s.retentionMeanError()));
+        md.append(String.format(Locale.ROOT, "- Sensitivity, comparators who later join kept (not censored): "
+                        + "mean error of the 12-month retention difference %+.4f (censored, as published: %+.4f)%n",
+                s.retentionKeptMeanError(), s.retentionMeanError()));
         md.append(String.format(Locale.ROOT, "- Engagement DiD (ALL, matched): coverage %d/%d = %.1f%%, mean CI width %.4f, "
                         + "mean error %+.4f%n",
                 s.organisations().stream().filter(Organisation::didCovered).count(), s.didEstimable(),

@@ -11,21 +11,24 @@ import java.util.List;
  * @param replacementCostRatio replacement cost of a leaver as a share of salary (default 0.21, the
  *     Center for American Progress median across jobs)
  * @param replacementCostRatios the ROI sensitivity grid (default 0.21, 0.5, 1.0, 2.0)
- * @param roiHorizonMonths the ROI horizon (default 12)
+ * @param roiHorizonMonths the ROI horizon (default 12): each cohort mentee's cost and benefit run this
+ *     many months from their time zero
+ * @param roiWindowMonths the ROI cohort's window of time zeros (default 12 calendar months, ending on
+ *     the first day of the month holding as-of − horizon, so everyone in it has complete follow-up)
  * @param retentionHorizonsMonths retention horizons (default 6, 12, 24)
  * @param promotionHorizonsMonths promotion horizons (default 12, 24)
  */
 public record MetricsConfig(int minGroupSize, double overheadRate, double hoursPerYear, double replacementCostRatio,
-                            List<Double> replacementCostRatios, int roiHorizonMonths,
+                            List<Double> replacementCostRatios, int roiHorizonMonths, int roiWindowMonths,
                             List<Integer> retentionHorizonsMonths, List<Integer> promotionHorizonsMonths) {
 
     public static MetricsConfig defaults() {
         return new MetricsConfig(Suppression.DEFAULT_MIN_GROUP_SIZE, 0.25, 2080, 0.21,
-                List.of(0.21, 0.5, 1.0, 2.0), 12, List.of(6, 12, 24), List.of(12, 24));
+                List.of(0.21, 0.5, 1.0, 2.0), 12, 12, List.of(6, 12, 24), List.of(12, 24));
     }
 
     public MetricsConfig withMinGroupSize(int size) {
         return new MetricsConfig(size, overheadRate, hoursPerYear, replacementCostRatio, replacementCostRatios,
-                roiHorizonMonths, retentionHorizonsMonths, promotionHorizonsMonths);
+                roiHorizonMonths, roiWindowMonths, retentionHorizonsMonths, promotionHorizonsMonths);
     }
 }

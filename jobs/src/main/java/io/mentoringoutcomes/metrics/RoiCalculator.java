@@ -9,60 +9,97 @@ import org.apache.spark.sql.types.StructType;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.months_between;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * {@code gold.program_roi}: one row per program and replacement-cost ratio over a 12-month horizon.
+ * {@code gold.program_roi}: one row per program (and ALL) and replacement-cost ratio, costs and
+ * benefits counted over the same people and the same period.
  *
- * <p>Cost = held meeting hours in the horizon after each match's matched_date x (mentor + mentee
- * loaded hourly cost, annual_salary x (1 + overhead) / hours_per_year) + annual_fixed_cost x
- * min(horizon, months the program has run up to as-of) / 12. Meeting time is counted from the
- * match date because the benefit is the 12-month retention difference from the same index date.
- * Matches younger than the horizon have not yet incurred all their meetings, so cost is low for a
- * program still enrolling. A missing salary is taken as the organisation's mean salary.
+ * <p><b>The ROI cohort</b>: matched mentees (the people the retention difference is about) whose
+ * time zero (the cohort frame's index_date, not recomputed here) lies in [window_start, window_end).
+ * window_end is the first day of the month holding as-of − horizon, so every cohort mentee has the
+ * whole horizon of follow-up behind them; the window spans roiWindowMonths calendar months. Whole
+ * months keep whole matching cells (cells are by calendar month of index) inside or outside.
+ * Mentees matched more recently are in neither cost nor benefit; unmatched mentees (no comparator
+ * in their cell) are in neither either.
  *
- * <p>Benefit = voluntary departures avoided per matched mentee by the horizon ({@link
- * AvoidedDepartures}: comparison minus mentee cumulative incidence of voluntary exit, involuntary
- * exits competing; kept in the column retention_difference) x n_mentees x ratio x mean mentee
- * salary (applying the effect on matched mentees to all mentees). ROI = (benefit − cost) / cost;
- * it is linear in the difference, so its CI is the difference's person-clustered robust CI mapped
- * through. Break-even uplift = cost / (n_mentees x replacement cost). Program 'ALL' adds up the
- * programs' costs.
+ * <p><b>Cost</b> = the cohort's held meeting hours in [time zero, time zero + horizon) x (mentor +
+ * mentee loaded hourly cost, annual_salary x (1 + overhead) / hours_per_year; a missing salary is
+ * the organisation's mean) + each program's annual_fixed_cost prorated to the days its run overlaps
+ * the window (a fixed cost spanning several years pays only for the window's share). ALL: the ALL
+ * cohort (time zero = first over programs, meetings of every program) and every program's fixed cost.
+ *
+ * <p><b>Benefit</b> = retention_difference x n_cohort_mentees x replacement cost (ratio x the cohort's
+ * mean salary). retention_difference is voluntary departures avoided per matched mentee by the
+ * horizon ({@link AvoidedDepartures}: comparison minus mentee cumulative incidence of voluntary exit,
+ * involuntary exits competing), estimated on all the program's matched mentees (every time zero,
+ * column effect_estimated_on) because it is the published, disclosure-controlled figure and the
+ * larger sample; it is applied to the cohort's mentees only. ROI = (benefit − cost) / cost; it is
+ * linear in the difference, so its CI is the difference's person-clustered robust CI mapped through.
  */
 public final class RoiCalculator {
 
+    /** What retention_difference was estimated on (a column, so the assumption is visible). */
+    public static final String EFFECT_ESTIMATED_ON = "all_matched_mentees";
+
     private RoiCalculator() {}
+
+    /** First day after the ROI window: the first of the month holding as-of − horizon. */
+    public static LocalDate windowEnd(LocalDate asOf, int horizonMonths) {
+        return YearMonth.from(asOf.minusMonths(horizonMonths)).atDay(1);
+    }
+
+    /** First day of the ROI window. */
+    public static LocalDate windowStart(LocalDate asOf, int horizonMonths, int windowMonths) {
+        return windowEnd(asOf, horizonMonths).minusMonths(windowMonths);
+    }
+
+    /**
+     * The ROI cohort: matched mentee rows of the cohort frame whose index_date lies in the window.
+     * Output: program_id, employee_id, index_date, annual_salary.
+     */
+    public static Dataset<Row> roiCohort(Dataset<Row> cohort, MetricsConfig cfg, LocalDate asOf) {
+        Column start = lit(Date.valueOf(windowStart(asOf, cfg.roiHorizonMonths(), cfg.roiWindowMonths())));
+        Column end = lit(Date.valueOf(windowEnd(asOf, cfg.roiHorizonMonths())));
+        return cohort.filter(col("method").equalTo("matched").and(col("cohort").equalTo("mentee"))
+                        .and(col("index_date").geq(start)).and(col("index_date").lt(end)))
+                .select("program_id", "employee_id", "index_date", "annual_salary")
+                .distinct();
+    }
 
     /**
      * @param retention per program, rows with cohort 'mentee', method 'matched', horizon_months and the
      *     avoided departures per mentee as difference, difference_ci_low, difference_ci_high
-     *     ({@link AvoidedDepartures#perMentee}, suppressed already, so suppression carries over)
+     *     ({@link AvoidedDepartures#perMentee} over all matched mentees)
      */
     public static Dataset<Row> roi(Dataset<Row> cohort, Dataset<Row> retention, Dataset<Row> programs,
                                    Dataset<Row> matches, Dataset<Row> meetings, Dataset<Row> employees,
                                    MetricsConfig cfg, LocalDate asOf) {
         int horizon = cfg.roiHorizonMonths();
-        Dataset<Row> costs = costs(programs, matches, meetings, employees, cfg, asOf);
-        Dataset<Row> allCosts = costs.groupBy().agg(ExactSums.sum("held_meeting_hours").as("held_meeting_hours"),
-                        ExactSums.sum("participant_time_cost").as("participant_time_cost"), ExactSums.sum("fixed_cost").as("fixed_cost"))
-                .withColumn("program_id", lit(CohortBuilder.ALL));
-        costs = costs.unionByName(allCosts);
+        LocalDate windowStart = windowStart(asOf, horizon, cfg.roiWindowMonths());
+        LocalDate windowEnd = windowEnd(asOf, horizon);
+        Dataset<Row> roiCohort = roiCohort(cohort, cfg, asOf);
 
-        Dataset<Row> mentees = cohort.filter(col("method").equalTo("naive").and(col("cohort").equalTo("mentee")))
-                .groupBy("program_id")
-                .agg(countDistinct("employee_id").as("n_mentees"), ExactSums.avg("annual_salary").as("mean_mentee_salary"));
+        Dataset<Row> fixed = fixedCosts(programs, windowStart, windowEnd, cfg.roiWindowMonths());
+        fixed = fixed.unionByName(fixed.groupBy().agg(ExactSums.sum("fixed_cost").as("fixed_cost"))
+                .withColumn("program_id", lit(CohortBuilder.ALL)).select("program_id", "fixed_cost"));
+        Dataset<Row> time = meetingCosts(roiCohort, matches, meetings, employees, cfg);
+        Dataset<Row> people = roiCohort.groupBy("program_id")
+                .agg(countDistinct("employee_id").as("n_cohort_mentees"), ExactSums.avg("annual_salary").as("mean_mentee_salary"));
         Dataset<Row> diff = retention.filter(col("method").equalTo("matched").and(col("cohort").equalTo("mentee"))
                         .and(col("horizon_months").equalTo(horizon)))
                 .select(col("program_id"), col("difference").as("retention_difference"),
@@ -81,70 +118,99 @@ public final class RoiCalculator {
 
         Column total = col("total_cost");
         Column rc = col("replacement_cost_per_departure");
-        Dataset<Row> out = costs
-                .join(mentees, CohortMatcher.seq("program_id"), "left")
+        Dataset<Row> out = fixed
+                .join(time, CohortMatcher.seq("program_id"), "left")
+                .join(people, CohortMatcher.seq("program_id"), "left")
                 .join(diff, CohortMatcher.seq("program_id"), "left")
-                .na().fill(0L, new String[] {"n_mentees"})
+                .na().fill(0L, new String[] {"n_cohort_mentees", "n_cohort_mentors"})
+                .na().fill(0.0, new String[] {"held_meeting_hours", "participant_time_cost"})
                 .crossJoin(ratios)
                 .withColumn("horizon_months", lit(horizon))
+                .withColumn("window_start", lit(Date.valueOf(windowStart)))
+                .withColumn("window_end", lit(Date.valueOf(windowEnd)))
+                .withColumn("effect_estimated_on", lit(EFFECT_ESTIMATED_ON))
                 .withColumn("total_cost", col("participant_time_cost").plus(col("fixed_cost")))
                 .withColumn("replacement_cost_per_departure", col("replacement_cost_ratio").multiply(col("mean_mentee_salary")))
-                .withColumn("avoided_departures", col("retention_difference").multiply(col("n_mentees")))
+                .withColumn("avoided_departures", col("retention_difference").multiply(col("n_cohort_mentees")))
                 .withColumn("benefit", col("avoided_departures").multiply(rc))
                 .withColumn("roi", roiOf(col("retention_difference"), total))
                 .withColumn("roi_ci_low", roiOf(col("retention_difference_ci_low"), total))
                 .withColumn("roi_ci_high", roiOf(col("retention_difference_ci_high"), total))
                 .withColumn("break_even_retention_uplift",
-                        when(col("n_mentees").gt(0).and(rc.gt(0)), total.divide(col("n_mentees").multiply(rc))))
+                        when(col("n_cohort_mentees").gt(0).and(rc.gt(0)), total.divide(col("n_cohort_mentees").multiply(rc))))
                 .withColumn("overhead_rate", lit(cfg.overheadRate()))
                 .withColumn("hours_per_year", lit(cfg.hoursPerYear()))
                 .withColumn("as_of", lit(Date.valueOf(asOf)));
-        out = Suppression.apply(out, "n_mentees", cfg.minGroupSize(), List.of("retention_difference",
-                "retention_difference_ci_low", "retention_difference_ci_high", "avoided_departures", "mean_mentee_salary",
-                "replacement_cost_per_departure", "benefit", "roi", "roi_ci_low", "roi_ci_high",
-                "break_even_retention_uplift"));
-        return out.select("program_id", "horizon_months", "n_mentees", "held_meeting_hours", "participant_time_cost",
-                "fixed_cost", "total_cost", "retention_difference", "retention_difference_ci_low",
-                "retention_difference_ci_high", "avoided_departures", "replacement_cost_ratio", "is_default_assumption",
+        // The cost is a sum of the cohort's and their mentors' salaries: shown only when each side
+        // has at least k people (release.yaml declares both counts, so disclosure control agrees).
+        int k = cfg.minGroupSize();
+        Column small = col("n_cohort_mentees").lt(k).or(col("n_cohort_mentors").gt(0).and(col("n_cohort_mentors").lt(k)));
+        out = out.withColumn("suppressed", small);
+        for (String c : List.of("held_meeting_hours", "participant_time_cost", "fixed_cost", "total_cost",
+                "retention_difference", "retention_difference_ci_low", "retention_difference_ci_high", "avoided_departures",
                 "mean_mentee_salary", "replacement_cost_per_departure", "benefit", "roi", "roi_ci_low", "roi_ci_high",
+                "break_even_retention_uplift")) {
+            out = out.withColumn(c, when(col("suppressed"), lit(null).cast("double")).otherwise(col(c)));
+        }
+        return out.select("program_id", "replacement_cost_ratio", "is_default_assumption", "horizon_months",
+                "window_start", "window_end", "n_cohort_mentees", "n_cohort_mentors", "held_meeting_hours",
+                "participant_time_cost", "fixed_cost", "total_cost", "retention_difference", "retention_difference_ci_low",
+                "retention_difference_ci_high", "effect_estimated_on", "avoided_departures", "mean_mentee_salary",
+                "replacement_cost_per_departure", "benefit", "roi", "roi_ci_low", "roi_ci_high",
                 "break_even_retention_uplift", "overhead_rate", "hours_per_year", "suppressed", "as_of");
     }
 
     /** ROI for a retention difference: (d x n x rc − cost) / cost. */
     private static Column roiOf(Column difference, Column totalCost) {
-        Column benefit = difference.multiply(col("n_mentees")).multiply(col("replacement_cost_per_departure"));
+        Column benefit = difference.multiply(col("n_cohort_mentees")).multiply(col("replacement_cost_per_departure"));
         return when(totalCost.gt(0), benefit.minus(totalCost).divide(totalCost));
     }
 
-    /** Per program: held_meeting_hours, participant_time_cost, fixed_cost over the horizon. */
-    static Dataset<Row> costs(Dataset<Row> programs, Dataset<Row> matches, Dataset<Row> meetings,
-                              Dataset<Row> employees, MetricsConfig cfg, LocalDate asOf) {
+    /**
+     * Per program: annual_fixed_cost x (windowMonths / 12) x the share of the window's days the
+     * program ran (start_date through end_date, the last day). Output: program_id, fixed_cost.
+     */
+    static Dataset<Row> fixedCosts(Dataset<Row> programs, LocalDate windowStart, LocalDate windowEnd, int windowMonths) {
+        long windowDays = ChronoUnit.DAYS.between(windowStart, windowEnd);
+        Column from = greatest(col("start_date"), lit(Date.valueOf(windowStart)));
+        Column until = least(coalesce(date_add(col("end_date"), 1), lit(Date.valueOf(windowEnd))), lit(Date.valueOf(windowEnd)));
+        Column overlapDays = greatest(lit(0), datediff(until, from));
+        return programs.select(col("program_id"), coalesce(col("annual_fixed_cost"), lit(0.0))
+                .multiply(windowMonths / 12.0).multiply(overlapDays).divide((double) windowDays).as("fixed_cost"));
+    }
+
+    /**
+     * Per program and ALL: the ROI cohort's held meetings in [time zero, time zero + horizon):
+     * held_meeting_hours, participant_time_cost (mentor and mentee salaries), n_cohort_mentors
+     * (distinct mentors whose salaries are in the cost).
+     */
+    static Dataset<Row> meetingCosts(Dataset<Row> roiCohort, Dataset<Row> matches, Dataset<Row> meetings,
+                                     Dataset<Row> employees, MetricsConfig cfg) {
         double horizonDays = cfg.roiHorizonMonths() * KaplanMeier.DAYS_PER_MONTH;
+        Dataset<Row> held = meetings.filter(col("status").equalTo("held"))
+                .join(matches.select("match_id", "program_id", "mentor_id", "mentee_id"), "match_id")
+                .select(col("program_id").as("_match_program"), col("mentor_id"), col("mentee_id").as("employee_id"),
+                        to_date(col("scheduled_at")).as("_day"), col("duration_minutes"));
+        Dataset<Row> mentees = roiCohort.select("program_id", "employee_id", "index_date");
+        // A program's cohort pays for its meetings in that program; ALL's for its meetings in any program.
+        Column sameProgram = col("program_id").equalTo(lit(CohortBuilder.ALL)).or(col("program_id").equalTo(col("_match_program")));
+        Column daysIn = datediff(col("_day"), col("index_date"));
+        Dataset<Row> inHorizon = mentees.join(held, CohortMatcher.seq("employee_id"))
+                .filter(sameProgram.and(daysIn.geq(0)).and(daysIn.lt(horizonDays)));
+
         Dataset<Row> meanSalary = employees.agg(ExactSums.avg("annual_salary").as("_org_salary"));
         Dataset<Row> salaries = employees.select("employee_id", "annual_salary");
         Column loadedRate = lit(1.0 + cfg.overheadRate()).divide(cfg.hoursPerYear());
-        Column daysIn = datediff(to_date(col("scheduled_at")), col("matched_date"));
-        Dataset<Row> meetingCost = meetings.filter(col("status").equalTo("held"))
-                .join(matches.select("match_id", "program_id", "mentor_id", "mentee_id", "matched_date"), "match_id")
-                .filter(daysIn.geq(0).and(daysIn.lt(horizonDays)))
+        return inHorizon
                 .join(salaries.withColumnRenamed("employee_id", "mentor_id").withColumnRenamed("annual_salary", "_s_mentor"),
                         CohortMatcher.seq("mentor_id"), "left")
-                .join(salaries.withColumnRenamed("employee_id", "mentee_id").withColumnRenamed("annual_salary", "_s_mentee"),
-                        CohortMatcher.seq("mentee_id"), "left")
+                .join(salaries.withColumnRenamed("annual_salary", "_s_mentee"), CohortMatcher.seq("employee_id"), "left")
                 .crossJoin(meanSalary)
                 .withColumn("_hours", col("duration_minutes").divide(60.0))
                 .withColumn("_cost", col("_hours").multiply(coalesce(col("_s_mentor"), col("_org_salary"))
                         .plus(coalesce(col("_s_mentee"), col("_org_salary")))).multiply(loadedRate))
                 .groupBy("program_id")
-                .agg(ExactSums.sum("_hours").as("held_meeting_hours"), ExactSums.sum("_cost").as("participant_time_cost"));
-
-        Column asOfDate = lit(Date.valueOf(asOf));
-        Column ran = greatest(lit(0.0), months_between(least(coalesce(col("end_date"), asOfDate), asOfDate), col("start_date")));
-        Column activeMonths = least(ran, lit((double) cfg.roiHorizonMonths()));
-        return programs
-                .withColumn("fixed_cost", coalesce(col("annual_fixed_cost"), lit(0.0)).multiply(activeMonths).divide(12.0))
-                .select("program_id", "fixed_cost")
-                .join(meetingCost, CohortMatcher.seq("program_id"), "left")
-                .na().fill(0.0, new String[] {"held_meeting_hours", "participant_time_cost"});
+                .agg(ExactSums.sum("_hours").as("held_meeting_hours"), ExactSums.sum("_cost").as("participant_time_cost"),
+                        countDistinct("mentor_id").as("n_cohort_mentors"));
     }
 }

@@ -25,6 +25,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -32,6 +33,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -89,7 +91,7 @@ public final class SatisfactionSummary {
         List<Dataset<Row>> parts = new ArrayList<>();
         if (surveys.isPresent()) {
             Dataset<Row> s = surveys.get().where(col("survey_date").leq(lit(Date.valueOf(asOf))));
-            Dataset<Row> answers = answersAroundIndex(cohorts, s);
+            Dataset<Row> answers = answersAroundIndex(cohorts, s, matches, asOf);
             parts.add(engagementDid(answers));
             parts.add(enps(answers));
             parts.add(relationshipSatisfaction(s));
@@ -116,17 +118,31 @@ public final class SatisfactionSummary {
      * pre = engagement_score of the last response in the 12 months before index, post = mean
      * engagement_score 3-15 months after, enps = the latest eNPS answer 3-15 months after.
      * Ties on a date are broken by response_id (struct max orders by date, then id).
+     *
+     * <p>A comparator's follow-up ends the day they become a mentee (the cohort frame's time_days),
+     * and so do their post answers: an answer given as a mentee is a treated answer, and counting it
+     * on the comparison side pulls the DiD towards zero. Follow-up ending at as-of or at an exit
+     * drops nothing (there are no answers after either). The matching cell columns are kept for
+     * {@link #rebalancedAmongRespondents}. Pre answers are also before the employee's first match as
+     * a mentee in any program (matches' earliest matched_date).
      */
-    static Dataset<Row> answersAroundIndex(Dataset<Row> cohorts, Dataset<Row> surveys) {
+    static Dataset<Row> answersAroundIndex(Dataset<Row> cohorts, Dataset<Row> surveys, Dataset<Row> matches, LocalDate asOf) {
         Dataset<Row> answers = surveys.where(col("engagement_score").isNotNull().or(col("enps").isNotNull()))
                 .select(col("employee_id"), col("survey_date"), col("response_id"), col("engagement_score"), col("enps"));
         Dataset<Row> people = cohorts.select(col("program_id"), col("cohort"), col("method"), col("employee_id"),
-                col("index_date"), coalesce(col("weight"), lit(1.0)).as("weight"));
-        Column[] personCols = List.of("program_id", "cohort", "method", "employee_id", "index_date", "weight").stream()
-                .map(c -> col("p." + c)).toArray(Column[]::new);
+                col("index_date"), coalesce(col("weight"), lit(1.0)).as("weight"), col("department"), col("job_level"),
+                col("tenure_band"), col("index_month"),
+                date_add(col("index_date"), col("time_days").cast("int")).as("follow_up_end"))
+                .join(CohortBuilder.firstMenteeDates(matches), CohortMatcher.seq("employee_id"), "left");
+        Column[] personCols = PERSON_COLUMNS.stream().map(c -> col("p." + c)).toArray(Column[]::new);
         Column date = col("s.survey_date");
-        Column before = date.geq(add_months(col("p.index_date"), -12)).and(date.lt(col("p.index_date")));
-        Column after = date.between(add_months(col("p.index_date"), 3), add_months(col("p.index_date"), 15));
+        // Pre answers come from before any mentoring: a mentee whose time zero is a later match (the
+        // first had no held meeting) may already have been mentored before it.
+        Column before = date.geq(add_months(col("p.index_date"), -12)).and(date.lt(col("p.index_date")))
+                .and(col("p.first_mentee_date").isNull().or(date.lt(col("p.first_mentee_date"))));
+        Column untreated = col("p.cohort").notEqual("comparison").or(date.lt(col("p.follow_up_end")))
+                .or(col("p.follow_up_end").geq(lit(Date.valueOf(asOf))));
+        Column after = date.between(add_months(col("p.index_date"), 3), add_months(col("p.index_date"), 15)).and(untreated);
         return people.as("p").join(answers.as("s"), col("p.employee_id").equalTo(col("s.employee_id"))
                         .and(date.geq(add_months(col("p.index_date"), -12)))
                         .and(date.leq(add_months(col("p.index_date"), 15))))
@@ -139,12 +155,41 @@ public final class SatisfactionSummary {
                                 .getField("enps").as("enps"));
     }
 
+    private static final List<String> PERSON_COLUMNS = List.of("program_id", "cohort", "method", "employee_id", "index_date",
+            "weight", "department", "job_level", "tenure_band", "index_month", "first_mentee_date");
+
+    /**
+     * Matched rows re-weighted among the employees who answered (rows of {@code respondents}): within
+     * each matching cell the responding comparators' weights are scaled to sum to the number of
+     * responding mentees (their relative weights kept), as ATT weights do for the whole cell. A cell
+     * with responding mentees but no responding comparator has no counterfactual, so its mentees
+     * are left out (common support among respondents) rather than silently compared with other
+     * cells' comparators; a cell with no responding mentee drops its comparators. Naive rows are
+     * unweighted and pass unchanged.
+     */
+    static Dataset<Row> rebalancedAmongRespondents(Dataset<Row> respondents) {
+        org.apache.spark.sql.expressions.WindowSpec cell = Window.partitionBy("program_id", "method", "department",
+                "job_level", "tenure_band", "index_month");
+        Column isMentee = col("cohort").equalTo("mentee");
+        Column isComparison = col("cohort").equalTo("comparison");
+        Column matched = col("method").equalTo("matched");
+        Dataset<Row> w = respondents
+                .withColumn("_mentees", sum(when(isMentee, 1.0).otherwise(0.0)).over(cell))
+                .withColumn("_comparison_weight", sum(when(isComparison, col("weight")).otherwise(0.0)).over(cell));
+        Column supported = col("_mentees").gt(0).and(col("_comparison_weight").gt(0));
+        return w.filter(col("method").notEqual("matched").or(supported).or(col("cohort").equalTo("mentor")))
+                .withColumn("weight", when(matched.and(isComparison),
+                        col("weight").multiply(col("_mentees")).divide(col("_comparison_weight"))).otherwise(col("weight")))
+                .drop("_mentees", "_comparison_weight");
+    }
+
     static Dataset<Row> engagementDid(Dataset<Row> answersAroundIndex) {
-        Dataset<Row> change = answersAroundIndex.where(col("pre").isNotNull().and(col("post").isNotNull()))
+        Dataset<Row> change = rebalancedAmongRespondents(answersAroundIndex.where(col("pre").isNotNull().and(col("post").isNotNull())))
                 .withColumn("x", col("post").minus(col("pre")));
         return compareToComparison(weightedStats(change), "engagement_did",
-                "change in engagement_score (1-5), pre = last response in 12 months before index, post = mean 3-15 months after; "
-                        + "weighted, Kish effective n, normal approx", 1.0, null);
+                "change in engagement_score (1-5), pre = last response in 12 months before index, post = mean 3-15 months after "
+                        + "(a comparator's answers after becoming a mentee left out); matched: ATT weights re-balanced within cells "
+                        + "among respondents, cells without both left out; weighted, Kish effective n, normal approx", 1.0, null);
     }
 
     // ------------------------------------------------------------------- eNPS
@@ -153,8 +198,8 @@ public final class SatisfactionSummary {
         Dataset<Row> latest = answersAroundIndex.where(col("enps").isNotNull())
                 .withColumn("x", when(col("enps").geq(9), 1.0).when(col("enps").leq(6), -1.0).otherwise(0.0));
         return compareToComparison(weightedStats(latest), "enps",
-                "eNPS = % answering 9-10 minus % answering 0-6 (-100..100), latest answer 3-15 months after index; "
-                        + "weighted, normal approx of the +1/0/-1 score", 100.0, new double[] {-100, 100});
+                "eNPS = % answering 9-10 minus % answering 0-6 (-100..100), latest answer 3-15 months after index "
+                        + "(not a comparator's as a mentee); weighted, normal approx of the +1/0/-1 score", 100.0, new double[] {-100, 100});
     }
 
     /** Weighted mean, sd and Kish effective n of column x, per program, cohort and method. */

@@ -26,7 +26,9 @@ import static org.apache.spark.sql.functions.when;
  * Annual turnover by SHRM's definition, for participants versus non-participants:
  * for each of the 12 calendar months of the window, separations in the month divided by the
  * month's average headcount ((headcount on the first day + headcount on the last day) / 2);
- * the annual rate is the sum of the twelve monthly rates.
+ * the annual rate is the sum of the twelve monthly rates. A group present only part of the window
+ * (a program launched 4 months ago) is annualised over the months it had headcount: sum of those
+ * monthly rates x 12 / their number, since summing 4 months would show a third of its rate.
  *
  * <p>This is the familiar headline HR already reports, not a causal estimate: participants
  * self-select. The matched retention estimate lives in the retention summary.
@@ -45,7 +47,7 @@ import static org.apache.spark.sql.functions.when;
  *   <li>Employed on d: hire_date &lt;= d and (no termination_date or termination_date &gt;= d);
  *       termination_date is the last day employed. A separation belongs to the group the leaver
  *       was in on their termination day.</li>
- *   <li>A month with average headcount 0 contributes a rate of 0.</li>
+ *   <li>A month with average headcount 0 is left out: the rate is annualised over the months with headcount.</li>
  * </ul>
  */
 public final class TurnoverRate {
@@ -120,13 +122,21 @@ public final class TurnoverRate {
                 .withColumn("rate", rate(col("separations")))
                 .withColumn("voluntary_rate", rate(col("voluntary_separations")));
 
-        // Months in which a group had nobody still count as headcount 0 in the average.
+        // Annualised over the months the group had anyone: a program launched 4 months ago sums 4
+        // monthly rates, x 12/4, instead of showing a third of its rate; its average headcount is
+        // over those months too. A group present all year gets SHRM's plain sum of 12 rates.
+        Column present = sum(when(col("avg_headcount").gt(0), 1).otherwise(0));
         Dataset<Row> annual = monthly.groupBy("program_id", "cohort")
-                .agg(ExactSums.sum("avg_headcount").divide((double) MONTHS).as("avg_monthly_headcount"),
+                .agg(present.as("months_with_headcount"),
+                        ExactSums.sum("avg_headcount").as("_headcount_months"),
                         sum("separations").cast("long").as("separations"),
                         sum("voluntary_separations").cast("long").as("voluntary_separations"),
-                        ExactSums.sum("rate").as("total_turnover_rate"),
-                        ExactSums.sum("voluntary_rate").as("voluntary_turnover_rate"));
+                        ExactSums.sum("rate").as("_rate_sum"),
+                        ExactSums.sum("voluntary_rate").as("_voluntary_rate_sum"))
+                .withColumn("avg_monthly_headcount", perMonthPresent(col("_headcount_months")))
+                .withColumn("total_turnover_rate", perMonthPresent(col("_rate_sum")).multiply((double) MONTHS))
+                .withColumn("voluntary_turnover_rate", perMonthPresent(col("_voluntary_rate_sum")).multiply((double) MONTHS))
+                .drop("_headcount_months", "_rate_sum", "_voluntary_rate_sum");
 
         // The organisation-wide non-participant group, placed beside every program.
         Dataset<Row> programIds = menteePerProgram.select("program_id").distinct().union(spark.sql("SELECT '" + ALL + "' AS program_id"));
@@ -139,8 +149,9 @@ public final class TurnoverRate {
                 .withColumn("estimate_kind", lit("descriptive_headline"));
 
         Dataset<Row> out = Suppression.apply(rows, "avg_monthly_headcount", minGroupSize,
-                List.of("separations", "voluntary_separations", "total_turnover_rate", "voluntary_turnover_rate"));
-        out = out.select("program_id", "cohort", "as_of", "window_start", "window_end", "avg_monthly_headcount",
+                List.of("months_with_headcount", "separations", "voluntary_separations", "total_turnover_rate", "voluntary_turnover_rate"));
+        out = out.select("program_id", "cohort", "as_of", "window_start", "window_end", "months_with_headcount",
+                "avg_monthly_headcount",
                 "separations", "voluntary_separations", "total_turnover_rate", "voluntary_turnover_rate",
                 "estimate_kind", "suppressed");
         return TableDocs.withComments(out, comments());
@@ -154,6 +165,7 @@ public final class TurnoverRate {
                 .add("as_of", DataTypes.DateType)
                 .add("window_start", DataTypes.DateType)
                 .add("window_end", DataTypes.DateType)
+                .add("months_with_headcount", DataTypes.LongType)
                 .add("avg_monthly_headcount", DataTypes.DoubleType)
                 .add("separations", DataTypes.LongType)
                 .add("voluntary_separations", DataTypes.LongType)
@@ -171,11 +183,13 @@ public final class TurnoverRate {
         c.put("as_of", "Day the figures describe.");
         c.put("window_start", "First day of the 12 complete calendar months summed.");
         c.put("window_end", "Last day of the window: as_of if it ends its month, else the end of the previous month.");
-        c.put("avg_monthly_headcount", "Mean over the 12 months of (headcount on the month's first day + on its last day) / 2.");
+        c.put("months_with_headcount", "Months of the window in which the group had anyone (a program launched 4 months ago: 4).");
+        c.put("avg_monthly_headcount", "Mean over months_with_headcount of (headcount on the month's first day + on its last day) / 2.");
         c.put("separations", "Terminations in the window while in the cohort; null when suppressed.");
         c.put("voluntary_separations", "Voluntary terminations in the window while in the cohort; null when suppressed.");
-        c.put("total_turnover_rate", "SHRM annual turnover: sum of 12 monthly separations / average monthly headcount, "
-                + "as a fraction (0.12 = 12%). Descriptive headline, not a causal effect of mentoring.");
+        c.put("total_turnover_rate", "SHRM annual turnover: the monthly rates (separations / average headcount) summed over "
+                + "the months with headcount and annualised x 12 / months_with_headcount (a group present all year: the plain "
+                + "sum of 12), as a fraction (0.12 = 12%). Descriptive headline, not a causal effect of mentoring.");
         c.put("voluntary_turnover_rate", "As total_turnover_rate, voluntary separations only. Descriptive, not causal.");
         c.put("estimate_kind", "descriptive_headline: participants self-select; see the matched retention estimates for effects.");
         c.put("suppressed", "True when avg_monthly_headcount is below the minimum group size; separations and rates are then null.");
@@ -204,6 +218,11 @@ public final class TurnoverRate {
     private static Column memberOn(Column day) {
         return col("from_date").isNull().or(col("from_date").leq(day))
                 .and(col("to_date").isNull().or(day.lt(col("to_date"))));
+    }
+
+    /** A sum over the months with headcount, divided by their number (null when there were none). */
+    private static Column perMonthPresent(Column total) {
+        return when(col("months_with_headcount").gt(0), total.divide(col("months_with_headcount")));
     }
 
     private static Column rate(Column separations) {

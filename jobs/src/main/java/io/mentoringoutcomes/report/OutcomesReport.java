@@ -127,7 +127,7 @@ public final class OutcomesReport {
             return;
         }
         h.open("dl", "class", "facts");
-        fact("Mentees", num(def.get("n_mentees"), 0));
+        fact("Mentees in the ROI cohort", num(def.get("n_cohort_mentees"), 0));
         fact("Program cost", money(def.get("total_cost")));
         fact("Benefit", figure(def, "benefit", this::money));
         fact("Retention difference", figure(def, "retention_difference", v -> pp(v)

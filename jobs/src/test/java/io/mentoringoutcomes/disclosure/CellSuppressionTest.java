@@ -206,7 +206,9 @@ class CellSuppressionTest {
     @Test
     void naiveMinusMatchedOfOnePersonHidesTheNaiveRowAndItsGroupInEveryTable() {
         // 24 mentees, 23 matched: the one unmatched mentee would be 24 − 23. The naive row is the
-        // declared sacrifice; its group (P1 mentees, naive) is hidden in program_roi too, costs included.
+        // declared sacrifice. program_roi's group is its ROI cohort (matched mentees in a window), not
+        // the naive mentees; its cost here is a sum over 3 mentors' salaries, under k, so the row is
+        // hidden by its own count, costs and salaries included.
         List<Map<String, Object>> retention = List.of(
                 retention("P1", "mentee", "naive", 12, 24, 0),
                 retention("P1", "mentee", "matched", 12, 23, 0),
@@ -217,7 +219,8 @@ class CellSuppressionTest {
             r.put("program_id", "P1");
             r.put("replacement_cost_ratio", ratio);
             r.put("horizon_months", 12);
-            r.put("n_mentees", 24L);
+            r.put("n_cohort_mentees", 23L);
+            r.put("n_cohort_mentors", 3L);
             r.put("total_cost", 5000.0);
             r.put("mean_mentee_salary", 60000.0);
             r.put("suppressed", false);
@@ -233,7 +236,8 @@ class CellSuppressionTest {
         for (Map<String, Object> r : shown) {
             assertEquals(null, r.get("total_cost"));
             assertEquals(null, r.get("mean_mentee_salary"));
-            assertEquals(null, r.get("n_mentees"));
+            assertEquals(null, r.get("n_cohort_mentees"));
+            assertEquals(null, r.get("n_cohort_mentors"));
             assertEquals(12, r.get("horizon_months"), "declared keep columns stay");
             assertEquals(true, r.get("suppressed"));
         }

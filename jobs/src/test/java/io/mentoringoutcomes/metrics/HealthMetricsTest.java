@@ -43,7 +43,8 @@ class HealthMetricsTest extends SparkTestBase {
                         "CAST(NULL AS DOUBLE) AS performance_rating", "CAST(NULL AS STRING) AS gender",
                         "CAST(NULL AS STRING) AS ethnicity", "CAST(NULL AS STRING) AS manager_id"));
         Dataset<Row> cohorts = spark.sql("SELECT 'P1' AS program_id, 'mentee' AS cohort, 'matched' AS method, "
-                + "'e1' AS employee_id, DATE'2025-01-01' AS index_date, 1.0 AS weight, 0 AS time_days, 0 AS event");
+                + "'e1' AS employee_id, DATE'2025-01-01' AS index_date, 1.0 AS weight, 0 AS time_days, 0 AS event, "
+                + "'Eng' AS department, 'L1' AS job_level, '<1' AS tenure_band, '2025-01' AS index_month");
 
         Map<String, Dataset<Row>> tables = HealthMetrics.compute(wh, cohorts, LocalDate.parse("2025-06-30"), 10,
                 new Pseudonymizer("0123456789abcdef".getBytes(StandardCharsets.UTF_8)));

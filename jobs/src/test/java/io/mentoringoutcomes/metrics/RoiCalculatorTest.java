@@ -14,44 +14,93 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.mentoringoutcomes.metrics.CohortFixtures.row;
 import static io.mentoringoutcomes.metrics.SilverFixtures.d;
 import static io.mentoringoutcomes.metrics.SilverFixtures.employee;
 import static io.mentoringoutcomes.metrics.SilverFixtures.match;
 import static io.mentoringoutcomes.metrics.SilverFixtures.meeting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RoiCalculatorTest extends SparkTestBase {
 
+    /** A cohort-frame row: only program, cohort, method, employee, index date and salary matter to ROI. */
+    private static Row cohortRow(String program, String method, String id, String index, double salary) {
+        return RowFactory.create(program, "mentee", method, id, Date.valueOf(index), 1.0, 400.0, 0, 0, 2.0,
+                "1-3", "Eng", "L2", index.substring(0, 7), salary, 3.0);
+    }
+
+    /**
+     * As-of 2025-03-15, horizon 12 months, window 12 months: window_end = 2024-03-01 (the first of
+     * the month holding 2024-03-15), window_start = 2023-03-01; the window has 366 days (29 Feb 2024).
+     *
+     * <p>Programs: P runs since 2021-07-01 (open-ended), 12 000 a year: it covers the whole window,
+     * 12 000 x 366/366 = 12 000. Q runs 2023-09-01 to 2026-08-31 (three years), 36 600 a year: it
+     * overlaps the window from 2023-09-01 to 2024-02-29, 30+31+30+31+31+29 = 182 days, so
+     * 36 600 x 182/366 = 18 200 (not its three years, 109 800, nor a full year, 36 600). ALL: 30 200.
+     *
+     * <p>ROI cohort (matched mentees with time zero in the window): a in P (time zero 2023-06-10) and b in Q
+     * (2023-10-05). Excluded: c, matched in P on 2024-06-10 (less than 12 months before as-of), from
+     * cost and benefit; u, a P mentee in the window without a comparator cell (naive rows only).
+     *
+     * <p>Loaded hourly cost = salary x 1.25 / 2080. P: mentor r 104 000 + mentee a 52 000 = 156 000
+     * -> 93.75 an hour; a's held meetings within 12 months of 2023-06-10: 60 + 90 minutes = 2.5 h
+     * (the cancelled one is not held, the one on 2024-06-20 is after 365.25 days) -> 234.375.
+     * Q: mentor s 62 400 + mentee b 41 600 = 104 000 -> 62.5 an hour; 120 + 30 minutes = 2.5 h -> 156.25.
+     * Totals: P 12 234.375, Q 18 356.25, ALL 30 590.625 (5 hours, 390.625 + 30 200).
+     *
+     * <p>Benefit at ratio 0.5: P: 0.10 avoided per mentee x 1 cohort mentee = 0.1 departures x
+     * (0.5 x 52 000 = 26 000) = 2 600; ALL: 0.12 x 2 = 0.24 x (0.5 x mean(52 000, 41 600) = 23 400) = 5 616.
+     */
     @Test
-    void costBenefitAndRoiByHand() {
-        LocalDate asOf = LocalDate.of(2025, 1, 1);
+    void oneCohortOneWindowByHand() {
+        LocalDate asOf = LocalDate.of(2025, 3, 15);
         Dataset<Row> programs = SilverFixtures.df(spark, List.of(
-                RowFactory.create("P", "Mentoring", "other", "formal", d("2023-01-01"), null, 30, 12000.0),
-                // Q started 6 months before as-of: half its annual fixed cost.
-                RowFactory.create("Q", "New", "other", "formal", d("2024-07-01"), null, 30, 12000.0)),
+                RowFactory.create("P", "Mentoring", "other", "formal", d("2021-07-01"), null, 30, 12000.0),
+                RowFactory.create("Q", "Leaders", "other", "formal", d("2023-09-01"), d("2026-08-31"), 30, 36600.0)),
                 SilverFixtures.PROGRAMS);
         Dataset<Row> employees = SilverFixtures.df(spark, List.of(
                 employee("r", "2010-01-01", null, null, "Ops", "L5", 104000.0, 4.0),
-                employee("m", "2020-01-01", null, null, "Eng", "L2", 52000.0, 3.0)), SilverFixtures.EMPLOYEES);
-        Dataset<Row> matches = SilverFixtures.df(spark, List.of(match("M", "P", "r", "m", "2024-01-10")),
-                SilverFixtures.MATCHES);
+                employee("s", "2012-01-01", null, null, "Ops", "L4", 62400.0, 4.0),
+                employee("a", "2020-01-01", null, null, "Eng", "L2", 52000.0, 3.0),
+                employee("b", "2020-01-01", null, null, "Eng", "L2", 41600.0, 3.0),
+                employee("c", "2020-01-01", null, null, "Eng", "L2", 99999.0, 3.0),
+                employee("u", "2020-01-01", null, null, "Eng", "L2", 77777.0, 3.0)), SilverFixtures.EMPLOYEES);
+        Dataset<Row> matches = SilverFixtures.df(spark, List.of(
+                match("M1", "P", "r", "a", "2023-06-01"),
+                match("M2", "Q", "s", "b", "2023-10-01"),
+                match("M3", "P", "r", "c", "2024-06-01"),
+                match("M4", "P", "r", "u", "2023-07-01")), SilverFixtures.MATCHES);
         Dataset<Row> meetings = SilverFixtures.df(spark, List.of(
-                meeting("1", "M", "2024-01-20", "held", 60),
-                meeting("2", "M", "2024-06-20", "held", 90),
-                meeting("3", "M", "2024-07-20", "cancelled", null),
-                meeting("4", "M", "2025-02-20", "held", 60)), SilverFixtures.MEETINGS); // after 12 months
-        // Program P's mentee cohort (salary 52000) and its retention difference at 12 months.
-        Dataset<Row> cohort = CohortFixtures.frame(spark, List.of(row("mentee", "naive", "m", 1, 100, 0, 4, 52000, 3)));
+                meeting("1", "M1", "2023-06-10", "held", 60),
+                meeting("2", "M1", "2023-08-01", "cancelled", null),
+                meeting("3", "M1", "2023-12-10", "held", 90),
+                meeting("4", "M1", "2024-06-20", "held", 60),   // after a's 12 months
+                meeting("5", "M2", "2023-10-05", "held", 120),
+                meeting("6", "M2", "2024-01-05", "held", 30),
+                meeting("7", "M3", "2024-06-10", "held", 600),  // c: not in the cohort
+                meeting("8", "M4", "2023-07-01", "held", 600)), // u: not matched
+                SilverFixtures.MEETINGS);
+        Dataset<Row> cohort = CohortFixtures.frame(spark, List.of(
+                cohortRow("P", "matched", "a", "2023-06-10", 52000),
+                cohortRow("P", "matched", "c", "2024-06-10", 99999),
+                cohortRow("Q", "matched", "b", "2023-10-05", 41600),
+                cohortRow("ALL", "matched", "a", "2023-06-10", 52000),
+                cohortRow("ALL", "matched", "b", "2023-10-05", 41600),
+                cohortRow("ALL", "matched", "c", "2024-06-10", 99999),
+                cohortRow("P", "naive", "a", "2023-06-10", 52000),
+                cohortRow("P", "naive", "u", "2023-07-01", 77777),
+                cohortRow("ALL", "naive", "u", "2023-07-01", 77777)));
         StructType rs = new StructType().add("program_id", DataTypes.StringType).add("cohort", DataTypes.StringType)
                 .add("method", DataTypes.StringType).add("horizon_months", DataTypes.IntegerType)
                 .add("difference", DataTypes.DoubleType).add("difference_ci_low", DataTypes.DoubleType)
                 .add("difference_ci_high", DataTypes.DoubleType);
         Dataset<Row> retention = spark.createDataFrame(List.of(
                 RowFactory.create("P", "mentee", "matched", 12, 0.10, 0.02, 0.18),
-                RowFactory.create("P", "mentee", "matched", 6, 0.50, 0.40, 0.60)), rs);
+                RowFactory.create("P", "mentee", "matched", 6, 0.50, 0.40, 0.60),
+                RowFactory.create("Q", "mentee", "matched", 12, 0.20, 0.05, 0.35),
+                RowFactory.create("ALL", "mentee", "matched", 12, 0.12, 0.04, 0.20)), rs);
 
         MetricsConfig cfg = MetricsConfig.defaults().withMinGroupSize(1);
         Map<String, Row> out = new HashMap<>();
@@ -60,27 +109,80 @@ class RoiCalculatorTest extends SparkTestBase {
         }
         assertEquals(3 * 4, out.size());  // P, Q, ALL x 4 ratios
 
-        // Loaded hourly cost of the pair: (104000 + 52000) x 1.25 / 2080 = 93.75; 2.5 hours held in 12 months.
         Row p = out.get("P/0.5");
+        assertEquals(Date.valueOf("2023-03-01"), p.getAs("window_start"));
+        assertEquals(Date.valueOf("2024-03-01"), p.getAs("window_end"));
+        assertEquals(12, (int) p.getAs("horizon_months"));
+        assertEquals(1L, (long) p.getAs("n_cohort_mentees"));
+        assertEquals(1L, (long) p.getAs("n_cohort_mentors"));
         assertEquals(2.5, (double) p.getAs("held_meeting_hours"), 1e-12);
         assertEquals(234.375, (double) p.getAs("participant_time_cost"), 1e-9);
         assertEquals(12000.0, (double) p.getAs("fixed_cost"), 1e-9);
-        double cost = 12234.375;
-        assertEquals(cost, (double) p.getAs("total_cost"), 1e-9);
-        // Ratio 0.5: replacement cost 26000; 0.1 x 1 mentee = 0.1 avoided departures, benefit 2600.
+        double costP = 12234.375;
+        assertEquals(costP, (double) p.getAs("total_cost"), 1e-9);
+        assertEquals(52000.0, (double) p.getAs("mean_mentee_salary"), 1e-9);
         assertEquals(26000.0, (double) p.getAs("replacement_cost_per_departure"), 1e-9);
+        assertEquals(0.1, (double) p.getAs("avoided_departures"), 1e-12);
         assertEquals(2600.0, (double) p.getAs("benefit"), 1e-9);
-        assertEquals((2600 - cost) / cost, (double) p.getAs("roi"), 1e-12);
-        assertEquals((0.02 * 26000 - cost) / cost, (double) p.getAs("roi_ci_low"), 1e-12);
-        assertEquals((0.18 * 26000 - cost) / cost, (double) p.getAs("roi_ci_high"), 1e-12);
-        assertEquals(cost / 26000, (double) p.getAs("break_even_retention_uplift"), 1e-12);
+        assertEquals((2600 - costP) / costP, (double) p.getAs("roi"), 1e-12);
+        // The retention difference's robust CI mapped through: ROI is linear in it.
+        assertEquals((0.02 * 26000 - costP) / costP, (double) p.getAs("roi_ci_low"), 1e-12);
+        assertEquals((0.18 * 26000 - costP) / costP, (double) p.getAs("roi_ci_high"), 1e-12);
+        assertEquals(costP / 26000, (double) p.getAs("break_even_retention_uplift"), 1e-12);
+        assertEquals("all_matched_mentees", p.getAs("effect_estimated_on"));
         assertFalse((boolean) p.getAs("is_default_assumption"));
         assertTrue((boolean) out.get("P/0.21").getAs("is_default_assumption"));
         assertEquals(0.25, (double) p.getAs("overhead_rate"));
+        assertFalse((boolean) p.getAs("suppressed"));
 
-        assertEquals(6000.0, (double) out.get("Q/0.5").getAs("fixed_cost"), 1e-9);
-        assertEquals(cost + 6000.0, (double) out.get("ALL/0.5").getAs("total_cost"), 1e-9);
-        // Q has no mentees: suppressed.
-        assertTrue((boolean) out.get("Q/0.5").getAs("suppressed"));
+        Row q = out.get("Q/0.5");
+        assertEquals(18200.0, (double) q.getAs("fixed_cost"), 1e-9);
+        assertEquals(156.25, (double) q.getAs("participant_time_cost"), 1e-9);
+        assertEquals(18356.25, (double) q.getAs("total_cost"), 1e-9);
+        // 0.2 x 1 x (0.5 x 41 600 = 20 800) = 4 160.
+        assertEquals((4160 - 18356.25) / 18356.25, (double) q.getAs("roi"), 1e-12);
+
+        Row all = out.get("ALL/0.5");
+        assertEquals(2L, (long) all.getAs("n_cohort_mentees"));  // c excluded
+        assertEquals(2L, (long) all.getAs("n_cohort_mentors"));
+        assertEquals(5.0, (double) all.getAs("held_meeting_hours"), 1e-12);
+        assertEquals(390.625, (double) all.getAs("participant_time_cost"), 1e-9);
+        assertEquals(30200.0, (double) all.getAs("fixed_cost"), 1e-9);
+        double costAll = 30590.625;
+        assertEquals(costAll, (double) all.getAs("total_cost"), 1e-9);
+        assertEquals(46800.0, (double) all.getAs("mean_mentee_salary"), 1e-9);
+        assertEquals(0.24, (double) all.getAs("avoided_departures"), 1e-12);
+        assertEquals(5616.0, (double) all.getAs("benefit"), 1e-9);
+        assertEquals((5616 - costAll) / costAll, (double) all.getAs("roi"), 1e-12);
+        assertEquals((0.04 * 2 * 23400 - costAll) / costAll, (double) all.getAs("roi_ci_low"), 1e-12);
+    }
+
+    /** The cost is a sum of salaries: with fewer than k cohort mentees (or mentors) no cost, salary or ROI is shown. */
+    @Test
+    void aCohortUnderKShowsNoCostOrSalary() {
+        LocalDate asOf = LocalDate.of(2025, 3, 15);
+        Dataset<Row> programs = SilverFixtures.df(spark, List.<Row>of(
+                RowFactory.create("P", "Mentoring", "other", "formal", d("2021-07-01"), null, 30, 12000.0)),
+                SilverFixtures.PROGRAMS);
+        Dataset<Row> employees = SilverFixtures.df(spark, List.of(
+                employee("r", "2010-01-01", null, null, "Ops", "L5", 104000.0, 4.0),
+                employee("a", "2020-01-01", null, null, "Eng", "L2", 52000.0, 3.0)), SilverFixtures.EMPLOYEES);
+        Dataset<Row> matches = SilverFixtures.df(spark, List.of(match("M1", "P", "r", "a", "2023-06-01")), SilverFixtures.MATCHES);
+        Dataset<Row> meetings = SilverFixtures.df(spark, List.of(meeting("1", "M1", "2023-06-10", "held", 60)),
+                SilverFixtures.MEETINGS);
+        Dataset<Row> cohort = CohortFixtures.frame(spark, List.of(cohortRow("P", "matched", "a", "2023-06-10", 52000)));
+        StructType rs = new StructType().add("program_id", DataTypes.StringType).add("cohort", DataTypes.StringType)
+                .add("method", DataTypes.StringType).add("horizon_months", DataTypes.IntegerType)
+                .add("difference", DataTypes.DoubleType).add("difference_ci_low", DataTypes.DoubleType)
+                .add("difference_ci_high", DataTypes.DoubleType);
+        Dataset<Row> retention = spark.createDataFrame(List.of(RowFactory.create("P", "mentee", "matched", 12, 0.1, 0.0, 0.2)), rs);
+        Row p = RoiCalculator.roi(cohort, retention, programs, matches, meetings, employees,
+                MetricsConfig.defaults().withMinGroupSize(2), asOf).filter("program_id = 'P'").first();
+        assertTrue((boolean) p.getAs("suppressed"));
+        for (String c : List.of("held_meeting_hours", "participant_time_cost", "fixed_cost", "total_cost",
+                "mean_mentee_salary", "benefit", "roi")) {
+            assertNull(p.getAs(c), c);
+        }
+        assertEquals(Date.valueOf("2023-03-01"), p.getAs("window_start"));
     }
 }

@@ -29,14 +29,14 @@ class SatisfactionSummaryTest extends SparkTestBase {
     static void frames() {
         // Three mentees; comparators weigh 0.75 + 0.75 + 1.5 = 3, as many as the mentees; c4 has no post response.
         cohorts = spark.sql("SELECT * FROM VALUES "
-                + "('P1','mentee','matched','a1',DATE'2024-01-01',1.0),"
-                + "('P1','mentee','matched','a2',DATE'2024-01-01',1.0),"
-                + "('P1','mentee','matched','a3',DATE'2024-01-01',1.0),"
-                + "('P1','comparison','matched','c1',DATE'2024-01-01',0.75),"
-                + "('P1','comparison','matched','c2',DATE'2024-01-01',0.75),"
-                + "('P1','comparison','matched','c3',DATE'2024-01-01',1.5),"
-                + "('P1','comparison','matched','c4',DATE'2024-01-01',1.0)"
-                + " AS t(program_id, cohort, method, employee_id, index_date, weight)");
+                + "('P1','mentee','matched','a1',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
+                + "('P1','mentee','matched','a2',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
+                + "('P1','mentee','matched','a3',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
+                + "('P1','comparison','matched','c1',DATE'2024-01-01',0.75,'Eng','L2','1-3','2024-01',546.0),"
+                + "('P1','comparison','matched','c2',DATE'2024-01-01',0.75,'Eng','L2','1-3','2024-01',546.0),"
+                + "('P1','comparison','matched','c3',DATE'2024-01-01',1.5,'Eng','L2','1-3','2024-01',546.0),"
+                + "('P1','comparison','matched','c4',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0)"
+                + " AS t(program_id, cohort, method, employee_id, index_date, weight, department, job_level, tenure_band, index_month, time_days)");
         surveys = spark.sql("SELECT * FROM VALUES "
                 // a1: 2022 response is outside the year before; pre = last = 3.0; Feb 2024 is inside 3 months; post = (4+5)/2
                 + "('r01','a1',DATE'2022-06-01','engagement',5.0,CAST(NULL AS INT),CAST(NULL AS STRING),CAST(NULL AS DOUBLE)),"
@@ -61,8 +61,8 @@ class SatisfactionSummaryTest extends SparkTestBase {
                 + "('r20','a2',DATE'2024-03-01','program',NULL,NULL,'P1',3.0),"
                 + "('r21','a3',DATE'2024-03-01','program',NULL,NULL,'P1',4.0)"
                 + " AS t(response_id, employee_id, survey_date, survey_type, engagement_score, enps, program_id, relationship_satisfaction)");
-        matches = spark.sql("SELECT * FROM VALUES ('m1','P1','a1'),('m2','P1','a2'),('m3','P1','a3')"
-                + " AS t(match_id, program_id, mentee_id)");
+        matches = spark.sql("SELECT * FROM VALUES ('m1','P1','a1',DATE'2024-01-01'),('m2','P1','a2',DATE'2024-01-01'),"
+                + "('m3','P1','a3',DATE'2024-01-01') AS t(match_id, program_id, mentee_id, matched_date)");
         StringBuilder m = new StringBuilder("SELECT * FROM VALUES ");
         int[] m1 = {4, 5, 6, 7, 8, 9};
         int[] m2 = {6, 6, 6, 8, 7, 9};
@@ -160,5 +160,69 @@ class SatisfactionSummaryTest extends SparkTestBase {
         Row fl = row(t, "P1", "action_rating_first3_vs_last3", "mentee");
         assertTrue(fl.<Boolean>getAs("suppressed"), "2 mentees do not");
         assertTrue(fl.isNullAt(fl.fieldIndex("difference")));
+    }
+
+    /**
+     * Index 2024-01-01 for everyone; post window 2024-04-01..2025-04-01.
+     * Cell (Eng, L2): mentees x1 (3 -> 4: +1.0), x2 (3 -> 3.5: +0.5) and w1, whose first match
+     * (2023-11-01, never met) precedes the one that is their time zero: w1's pre is the 2.0 of
+     * 2023-06-01, not the 4.0 given on 2023-12-01 after that first match, so +2.5 (not +0.5).
+     * Comparators y1, y2, y3 with ATT weight 2/3 each; y2 never answers. y3 became a mentee on
+     * 2024-08-01 (time_days 213): pre 3, post answers 3.0 on 2024-05-01 (kept) and 5.0 on 2024-09-01
+     * (given as a mentee: dropped), so y3's change is 0, not (3 + 5)/2 − 3 = 1. Re-balanced among
+     * respondents, y1 and y3 carry the cell's 3 responding mentees: 2/3 x 3 / (4/3) = 1.5 each.
+     * Cell (Eng, L3): mentee z1 (+2.0) whose only comparator q1 never answers: z1 has no
+     * counterfactual and is left out. Cell (Ops, L2): comparator q2 (−2.0) whose mentee z2 never
+     * answers: q2 is left out.
+     * Mentees: +1.0, +0.5, +2.5 -> mean 4/3, sd 1.040833, se 0.600925; comparators 0, 0 -> 0, se 0.
+     * DiD 4/3, CI 4/3 ± 1.959964 x 0.600925 = [0.155542, 2.511125].
+     * (Without the fixes: mentees (1 + 0.5 + 0.5 + 2)/4 = 1.0, comparators
+     * (2/3 x 0 + 2/3 x 1 + 1 x (−2)) / (7/3) = −0.5714, DiD 1.571.)
+     */
+    @Test
+    void didDropsAnswersGivenAsAMenteeAndRebalancesCellsAmongRespondents() {
+        Dataset<Row> frame = spark.sql("SELECT * FROM VALUES "
+                + "('P1','mentee','matched','x1',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
+                + "('P1','mentee','matched','x2',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
+                + "('P1','mentee','matched','w1',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
+                + "('P1','comparison','matched','y1',DATE'2024-01-01',0.6666666666666666,'Eng','L2','1-3','2024-01',546.0),"
+                + "('P1','comparison','matched','y2',DATE'2024-01-01',0.6666666666666666,'Eng','L2','1-3','2024-01',546.0),"
+                + "('P1','comparison','matched','y3',DATE'2024-01-01',0.6666666666666666,'Eng','L2','1-3','2024-01',213.0),"
+                + "('P1','mentee','matched','z1',DATE'2024-01-01',1.0,'Eng','L3','1-3','2024-01',546.0),"
+                + "('P1','comparison','matched','q1',DATE'2024-01-01',1.0,'Eng','L3','1-3','2024-01',546.0),"
+                + "('P1','mentee','matched','z2',DATE'2024-01-01',1.0,'Ops','L2','1-3','2024-01',546.0),"
+                + "('P1','comparison','matched','q2',DATE'2024-01-01',1.0,'Ops','L2','1-3','2024-01',546.0)"
+                + " AS t(program_id, cohort, method, employee_id, index_date, weight, department, job_level, tenure_band, index_month, time_days)");
+        Dataset<Row> answers = spark.sql("SELECT * FROM VALUES "
+                + "('s01','x1',DATE'2023-12-01','engagement',3.0,CAST(NULL AS INT),CAST(NULL AS STRING),CAST(NULL AS DOUBLE)),"
+                + "('s02','x1',DATE'2024-06-01','engagement',4.0,NULL,NULL,NULL),"
+                + "('s03','x2',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
+                + "('s04','x2',DATE'2024-06-01','engagement',3.5,NULL,NULL,NULL),"
+                + "('s14','w1',DATE'2023-06-01','engagement',2.0,NULL,NULL,NULL),"
+                + "('s15','w1',DATE'2023-12-01','engagement',4.0,NULL,NULL,NULL),"
+                + "('s16','w1',DATE'2024-06-01','engagement',4.5,NULL,NULL,NULL),"
+                + "('s05','y1',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
+                + "('s06','y1',DATE'2024-06-01','engagement',3.0,NULL,NULL,NULL),"
+                + "('s07','y3',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
+                + "('s08','y3',DATE'2024-05-01','engagement',3.0,NULL,NULL,NULL),"
+                + "('s09','y3',DATE'2024-09-01','engagement',5.0,NULL,NULL,NULL),"
+                + "('s10','z1',DATE'2023-12-01','engagement',2.0,NULL,NULL,NULL),"
+                + "('s11','z1',DATE'2024-06-01','engagement',4.0,NULL,NULL,NULL),"
+                + "('s12','q2',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
+                + "('s13','q2',DATE'2024-06-01','engagement',1.0,NULL,NULL,NULL)"
+                + " AS t(response_id, employee_id, survey_date, survey_type, engagement_score, enps, program_id, relationship_satisfaction)");
+        // w1's first match (2023-11-01, never met) comes before the one that is their time zero.
+        Dataset<Row> firstMatches = spark.sql("SELECT * FROM VALUES ('w1', DATE'2023-11-01'), ('w1', DATE'2024-01-01'),"
+                + " ('x1', DATE'2024-01-01'), ('x2', DATE'2024-01-01'), ('z1', DATE'2024-01-01'), ('z2', DATE'2024-01-01'),"
+                + " ('y3', DATE'2024-08-01') AS t(mentee_id, matched_date)");
+        Row r = SatisfactionSummary.engagementDid(SatisfactionSummary.answersAroundIndex(frame, answers, firstMatches, AS_OF))
+                .where(col("cohort").equalTo("mentee")).head();
+        assertEquals(3L, r.<Long>getAs("n_employees"));
+        assertEquals(4.0 / 3, d(r, "value"), 1e-12);
+        assertEquals(2L, r.<Long>getAs("comparison_n_employees"));
+        assertEquals(0.0, d(r, "comparison_value"), 1e-12);
+        assertEquals(4.0 / 3, d(r, "difference"), 1e-12);
+        assertArrayEquals(new double[] {0.155542, 2.511125},
+                new double[] {d(r, "difference_ci_low"), d(r, "difference_ci_high")}, 1e-6);
     }
 }

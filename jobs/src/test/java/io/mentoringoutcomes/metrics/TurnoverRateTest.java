@@ -87,4 +87,35 @@ class TurnoverRateTest extends SparkTestBase {
                 .where(col("program_id").equalTo("P1").and(col("cohort").equalTo("participant"))).head();
         assertFalse(part.<Boolean>getAs("suppressed"));
     }
+
+    /**
+     * A program launched 4 months before the window's end: N matches n1-n4 on 2025-09-01 (mentor nm);
+     * n1 leaves voluntarily 2025-11-15. Monthly (start, end): Sep (4,4), Oct (4,4), Nov (4,3) with 1
+     * separation, Dec (3,3); Jan-Aug have nobody. Sum of monthly rates = 1/3.5; annualised over the 4
+     * months with headcount: 1/3.5 x 12/4 = 0.857143 (the plain 12-month sum would show a third of it).
+     * Average headcount over those months: (4 + 4 + 3.5 + 3) / 4 = 3.625.
+     */
+    @Test
+    void aProgramPresentFourMonthsIsAnnualisedOverThem() {
+        Dataset<Row> employees = spark.sql("SELECT * FROM VALUES "
+                + "('n1', DATE'2020-01-01', DATE'2025-11-15', 'voluntary'),"
+                + "('n2', DATE'2020-01-01', NULL, NULL),"
+                + "('n3', DATE'2020-01-01', NULL, NULL),"
+                + "('n4', DATE'2020-01-01', NULL, NULL),"
+                + "('nm', DATE'2020-01-01', NULL, NULL)"
+                + " AS t(employee_id, hire_date, termination_date, termination_type)");
+        Dataset<Row> matches = spark.sql("SELECT * FROM VALUES "
+                + "('k1', 'N', 'nm', 'n1', DATE'2025-09-01'),"
+                + "('k2', 'N', 'nm', 'n2', DATE'2025-09-01'),"
+                + "('k3', 'N', 'nm', 'n3', DATE'2025-09-01'),"
+                + "('k4', 'N', 'nm', 'n4', DATE'2025-09-01')"
+                + " AS t(match_id, program_id, mentor_id, mentee_id, matched_date)");
+        Row n = TurnoverRate.compute(employees, matches, AS_OF, 1)
+                .where(col("program_id").equalTo("N").and(col("cohort").equalTo("participant"))).head();
+        assertEquals(4L, n.<Long>getAs("months_with_headcount"));
+        assertEquals(3.625, n.<Double>getAs("avg_monthly_headcount"), 1e-12);
+        assertEquals(1L, n.<Long>getAs("separations"));
+        assertEquals(1 / 3.5 * 12 / 4, n.<Double>getAs("total_turnover_rate"), 1e-12);
+        assertEquals(1 / 3.5 * 12 / 4, n.<Double>getAs("voluntary_turnover_rate"), 1e-12);
+    }
 }

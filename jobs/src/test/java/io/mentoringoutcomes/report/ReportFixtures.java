@@ -22,7 +22,7 @@ final class ReportFixtures {
 
     static Map<String, Object> roi(String program, double ratio, boolean isDefault, Double roi, Double low, Double high,
                                    boolean suppressed) {
-        return row("program_id", program, "horizon_months", 12, "n_mentees", suppressed ? null : 120L,
+        return row("program_id", program, "horizon_months", 12, "n_cohort_mentees", suppressed ? null : 120L,
                 "held_meeting_hours", 900.0, "participant_time_cost", 81000.0, "fixed_cost", 48000.0, "total_cost", 129000.0,
                 "retention_difference", suppressed ? null : 0.061, "retention_difference_ci_low", suppressed ? null : 0.012,
                 "retention_difference_ci_high", suppressed ? null : 0.11, "replacement_cost_ratio", ratio,
