@@ -1,10 +1,9 @@
 package io.mentoringoutcomes;
 
 import io.mentoringoutcomes.spark.SparkSessionProvider;
+import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
-
-import java.nio.file.Path;
 
 /**
  * One SparkSession for the whole test JVM, built by the production provider, so tests
@@ -21,6 +20,8 @@ public abstract class SparkTestBase {
 
     /** The repository's root, for sample-data and schemas. */
     protected static Path projectRoot() {
-        return Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("project.root", ".."))
+                .toAbsolutePath()
+                .normalize();
     }
 }

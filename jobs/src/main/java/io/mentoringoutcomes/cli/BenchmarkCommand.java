@@ -1,20 +1,16 @@
 package io.mentoringoutcomes.cli;
 
-import io.mentoringoutcomes.LocalFolders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.mentoringoutcomes.LocalFolders;
+import io.mentoringoutcomes.config.Settings;
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.generate.GeneratorSettings;
 import io.mentoringoutcomes.generate.OrganisationGenerator;
 import io.mentoringoutcomes.pipeline.Pipeline;
 import io.mentoringoutcomes.pipeline.RunContext;
-import io.mentoringoutcomes.config.Settings;
 import io.mentoringoutcomes.spark.SparkSessionProvider;
 import io.mentoringoutcomes.spark.Warehouse;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -26,28 +22,44 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Measures the whole nightly run on a generated organisation, stage by stage, and writes the
  * figures to {@code <dir>/benchmark-<employees>.json}. A measurement, not a test.
  */
-@Command(name = "benchmark", mixinStandardHelpOptions = true, subcommands = ServeLoadBenchmark.class,
+@Command(
+        name = "benchmark",
+        mixinStandardHelpOptions = true,
+        subcommands = ServeLoadBenchmark.class,
         description = "Generate an organisation and time every stage of the pipeline on it; writes the figures down.")
 public final class BenchmarkCommand implements Callable<Integer> {
 
-    @Option(names = "--employees", defaultValue = "200000", description = "Organisation size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--employees",
+            defaultValue = "200000",
+            description = "Organisation size (default: ${DEFAULT-VALUE}).")
     int employees;
 
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--dir", defaultValue = "bench", description = "Working folder for data, warehouse and results (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dir",
+            defaultValue = "bench",
+            description = "Working folder for data, warehouse and results (default: ${DEFAULT-VALUE}).")
     Path dir;
 
     @Option(names = "--master", description = "Spark master (default: local[*]).")
     String master;
 
-    @Option(names = "--baseline", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--baseline",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "Also time the in-house SQL baseline (DuckDB over the same CSVs) and report the ratio "
                     + "(default: ${DEFAULT-VALUE}).")
     boolean baseline;
@@ -67,8 +79,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
         figures.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
 
         long t0 = System.nanoTime();
-        GeneratorSettings settings = GeneratorSettings.of(employees, seed, GeneratorSettings.DEFAULT_START,
-                GeneratorSettings.DEFAULT_AS_OF, false);
+        GeneratorSettings settings = GeneratorSettings.of(
+                employees, seed, GeneratorSettings.DEFAULT_START, GeneratorSettings.DEFAULT_AS_OF, false);
         OrganisationGenerator.Result generated = new OrganisationGenerator(settings).generate(landing);
         figures.put("generate_seconds", seconds(t0));
         figures.put("input_rows", generated.rows());
@@ -77,16 +89,27 @@ public final class BenchmarkCommand implements Callable<Integer> {
         Map<String, Double> stages = new LinkedHashMap<>();
         String m = master != null ? master : "local[*]";
         Settings pipelineSettings = Settings.resolve(null, metrics.flags(), System.getenv());
-        Warehouse wh = new Warehouse(SparkSessionProvider.getOrCreate(m, pipelineSettings.shufflePartitions()
-                .orElseGet(() -> SparkSessionProvider.defaultShufflePartitions(m))), warehouse.toString());
+        Warehouse wh = new Warehouse(
+                SparkSessionProvider.getOrCreate(
+                        m,
+                        pipelineSettings
+                                .shufflePartitions()
+                                .orElseGet(() -> SparkSessionProvider.defaultShufflePartitions(m))),
+                warehouse.toString());
         LocalDate asOf = GeneratorSettings.DEFAULT_AS_OF;
-        RunContext ctx = new RunContext(wh, Warehouse.toUri(landing.toString()), asOf, "benchmark-" + employees,
-                pipelineSettings);
+        RunContext ctx = new RunContext(
+                wh, Warehouse.toUri(landing.toString()), asOf, "benchmark-" + employees, pipelineSettings);
         Contract contract = Contract.standard();
-        int code = Pipeline.runAll(ctx, contract, pipelineSettings.qualityConfig(), pipelineSettings.metricsConfig(),
+        int code = Pipeline.runAll(
+                ctx,
+                contract,
+                pipelineSettings.qualityConfig(),
+                pipelineSettings.metricsConfig(),
                 (stage, exit, seconds) -> stages.put(stage, seconds));
         figures.put("stage_seconds", stages);
-        figures.put("pipeline_seconds", stages.values().stream().mapToDouble(Double::doubleValue).sum());
+        figures.put(
+                "pipeline_seconds",
+                stages.values().stream().mapToDouble(Double::doubleValue).sum());
         figures.put("heap_pool_peaks_sum_mb", heapPoolPeaksSumMb());
         figures.put("exit_code", code);
         if (baseline) {
@@ -96,8 +119,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         Path out = dir.resolve("benchmark-" + employees + ".json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), figures);
-        System.out.println("[benchmark] " + String.format(Locale.ROOT, "%,d employees: %s under -Xmx %d MB; figures in %s",
-                employees, stages, figures.get("max_heap_mb"), out));
+        System.out.println("[benchmark] "
+                + String.format(
+                        Locale.ROOT,
+                        "%,d employees: %s under -Xmx %d MB; figures in %s",
+                        employees,
+                        stages,
+                        figures.get("max_heap_mb"),
+                        out));
         return code;
     }
 
@@ -105,8 +134,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
      * Runs the DuckDB baseline on the same CSVs and sets its 12-month retention for all programs
      * beside the pipeline's published figure, so the ratio compares like with like.
      */
-    private static Map<String, Object> baselineFigures(Warehouse wh, Path landing, LocalDate asOf, double pipelineSeconds)
-            throws Exception {
+    private static Map<String, Object> baselineFigures(
+            Warehouse wh, Path landing, LocalDate asOf, double pipelineSeconds) throws Exception {
         SqlBaseline.Result result = SqlBaseline.run(landing, asOf);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("engine", "duckdb (org.duckdb:duckdb_jdbc, in-process)");
@@ -115,8 +144,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
         Map<String, Object> all = new LinkedHashMap<>();
         for (SqlBaseline.Figure f : result.figures()) {
             if (f.programId().equals("ALL")) {
-                all.put(f.method() + "/" + f.cohort(), Map.of("n_employees", f.nEmployees(),
-                        "retention_12m", Math.round(f.retention12() * 10000) / 10000.0));
+                all.put(
+                        f.method() + "/" + f.cohort(),
+                        Map.of(
+                                "n_employees",
+                                f.nEmployees(),
+                                "retention_12m",
+                                Math.round(f.retention12() * 10000) / 10000.0));
             }
         }
         out.put("all_programs_12m", all);
@@ -125,8 +159,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
             wh.read("gold.retention_summary")
                     .filter("program_id = 'ALL' AND horizon_months = 12 AND cohort IN ('mentee', 'comparison')")
                     .collectAsList()
-                    .forEach(r -> published.put(r.getAs("method") + "/" + r.getAs("cohort"),
-                            r.isNullAt(r.fieldIndex("retention")) ? "suppressed"
+                    .forEach(r -> published.put(
+                            r.getAs("method") + "/" + r.getAs("cohort"),
+                            r.isNullAt(r.fieldIndex("retention"))
+                                    ? "suppressed"
                                     : Math.round(r.<Double>getAs("retention") * 10000) / 10000.0));
             out.put("pipeline_all_programs_12m", published);
         }

@@ -3,15 +3,17 @@ package io.mentoringoutcomes.cli;
 import io.mentoringoutcomes.publish.GoldExport;
 import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.spark.Warehouse;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.Map;
-import java.util.concurrent.Callable;
-
-@Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write every gold table as one CSV (with header) or Parquet file, for BI tools that cannot read Delta.")
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description =
+                "Write every gold table as one CSV (with header) or Parquet file, for BI tools that cannot read Delta.")
 public final class ExportCommand implements Callable<Integer> {
 
     @Mixin
@@ -20,7 +22,11 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "csv", description = "csv or parquet (default: ${DEFAULT-VALUE}).")
     GoldExport.Format format;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder (local or any Hadoop URI) to write into.")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "Folder (local or any Hadoop URI) to write into.")
     String out;
 
     @Mixin
@@ -33,8 +39,9 @@ public final class ExportCommand implements Callable<Integer> {
         GoldSource gold = asReportedOn.source(wh);
         Map<String, Long> written = GoldExport.export(gold, format, Warehouse.toUri(out));
         written.forEach((file, rows) -> System.out.printf("[export] %s (%d rows)%n", file, rows));
-        System.out.printf("[export] %d tables, %s, in %.1f s%n", written.size(), gold.describe(),
-                (System.nanoTime() - started) / 1e9);
+        System.out.printf(
+                "[export] %d tables, %s, in %.1f s%n",
+                written.size(), gold.describe(), (System.nanoTime() - started) / 1e9);
         return 0;
     }
 }

@@ -4,26 +4,27 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The command-line entry point, locally (bin/mentoring-outcomes) and under spark-submit. */
-@Command(name = "mentoring-outcomes",
+@Command(
+        name = "mentoring-outcomes",
         mixinStandardHelpOptions = true,
         version = "mentoring-outcomes 0.1.0",
         description = "Nightly analytics pipeline: do mentoring programs work?",
         subcommands = {
-                RunCommand.class,
-                IngestCommand.class,
-                QueryCommand.class,
-                GenerateCommand.class,
-                MetricsCommand.class,
-                PublishCommand.class,
-                TriggerCommand.class,
-                MaintainCommand.class,
-                QualityCommand.class,
-                BenchmarkCommand.class,
-                ContractDocsCommand.class,
-                ReportCommand.class,
-                ExportCommand.class,
-                ServeCommand.class,
-                ValidateCommand.class,
+            RunCommand.class,
+            IngestCommand.class,
+            QueryCommand.class,
+            GenerateCommand.class,
+            MetricsCommand.class,
+            PublishCommand.class,
+            TriggerCommand.class,
+            MaintainCommand.class,
+            QualityCommand.class,
+            BenchmarkCommand.class,
+            ContractDocsCommand.class,
+            ReportCommand.class,
+            ExportCommand.class,
+            ServeCommand.class,
+            ValidateCommand.class,
         })
 public final class Main {
 

@@ -2,12 +2,11 @@ package io.mentoringoutcomes.cli;
 
 import io.mentoringoutcomes.spark.Retention;
 import io.mentoringoutcomes.spark.Warehouse;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.io.PrintStream;
-import java.util.concurrent.Callable;
 
 /**
  * Keeps the warehouse's history as long as promised and no longer: every table gets its layer's
@@ -15,11 +14,15 @@ import java.util.concurrent.Callable;
  * than the table's own deletedFileRetentionDuration (so a gold night stays readable by
  * --as-reported-on for as long as gold's retention says).
  */
-@Command(name = "maintain", mixinStandardHelpOptions = true,
-        description = {"Set each table's retention (Delta table properties per layer), then OPTIMIZE and VACUUM within it.",
+@Command(
+        name = "maintain",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Set each table's retention (Delta table properties per layer), then OPTIMIZE and VACUUM within it.",
             "Retention days per layer: --conf " + Retention.CONF_PREFIX + "<layer>.days=N (defaults: gold and ops "
                     + Retention.GOLD_DAYS + ", silver " + Retention.SILVER_DAYS + ", bronze and staging "
-                    + Retention.SHORT_DAYS + ")."})
+                    + Retention.SHORT_DAYS + ")."
+        })
 public final class MaintainCommand implements Callable<Integer> {
 
     @Mixin
@@ -44,8 +47,12 @@ public final class MaintainCommand implements Callable<Integer> {
                 if (!skipVacuum) {
                     wh.vacuum(table);
                 }
-                out.printf("%-36s retention %4d days%s, optimize: %s, vacuum: %s%n", table, days,
-                        changed ? " (set now)" : "", skipOptimize ? "skipped" : compacted + " files compacted",
+                out.printf(
+                        "%-36s retention %4d days%s, optimize: %s, vacuum: %s%n",
+                        table,
+                        days,
+                        changed ? " (set now)" : "",
+                        skipOptimize ? "skipped" : compacted + " files compacted",
                         skipVacuum ? "skipped" : "done");
                 n++;
             }

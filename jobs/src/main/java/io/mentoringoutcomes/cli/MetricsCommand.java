@@ -1,12 +1,13 @@
 package io.mentoringoutcomes.cli;
 
 import io.mentoringoutcomes.pipeline.Pipeline;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.concurrent.Callable;
-
-@Command(name = "metrics", mixinStandardHelpOptions = true,
+@Command(
+        name = "metrics",
+        mixinStandardHelpOptions = true,
         description = "Silver -> gold staging: retention, satisfaction, engagement, ROI (not yet visible to BI).")
 public final class MetricsCommand implements Callable<Integer> {
 
@@ -18,6 +19,9 @@ public final class MetricsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return options.exclusive("metrics", metrics.flags(), ctx -> Pipeline.metrics(ctx, ctx.settings().metricsConfig()));
+        return options.exclusive(
+                "metrics",
+                metrics.flags(),
+                ctx -> Pipeline.metrics(ctx, ctx.settings().metricsConfig()));
     }
 }

@@ -6,11 +6,10 @@ import io.mentoringoutcomes.pipeline.ExclusiveRun;
 import io.mentoringoutcomes.pipeline.RunContext;
 import io.mentoringoutcomes.pipeline.WarehouseLease;
 import io.mentoringoutcomes.spark.Warehouse;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.util.EnumMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** Options of the pipeline's stages: which delivery, which night, which run. */
 public final class PipelineOptions {
@@ -18,23 +17,34 @@ public final class PipelineOptions {
     @Mixin
     public SparkOptions spark;
 
-    @Option(names = "--input", defaultValue = "sample-data",
+    @Option(
+            names = "--input",
+            defaultValue = "sample-data",
             description = "Landing directory of tonight's delivery (default: ${DEFAULT-VALUE}).")
     public String input;
 
-    @Option(names = "--as-of",
-            description = "The run's cutoff date, YYYY-MM-DD (default: the delivery's _manifest.json extracted_on, else today UTC).")
+    @Option(
+            names = "--as-of",
+            description =
+                    "The run's cutoff date, YYYY-MM-DD (default: the delivery's _manifest.json extracted_on, else today UTC).")
     public String asOf;
 
-    @Option(names = "--run-id", description = "Identifier of this run (default: derived from the as-of date and the time).")
+    @Option(
+            names = "--run-id",
+            description = "Identifier of this run (default: derived from the as-of date and the time).")
     public String runId;
 
-    @Option(names = "--wait-for-lease", paramLabel = "DURATION", defaultValue = "0",
+    @Option(
+            names = "--wait-for-lease",
+            paramLabel = "DURATION",
+            defaultValue = "0",
             description = "When another run holds the warehouse, wait up to DURATION (90s, 30m, 2h) for it "
                     + "instead of exiting with code " + Main.EXIT_LEASE_HELD + " (default: ${DEFAULT-VALUE}, no wait).")
     public String waitForLease;
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "Pipeline settings, a YAML file (README: Configuration). Default: $" + Settings.ENV
                     + ", else the built-in defaults. Flags override it.")
     public String config;
@@ -57,7 +67,8 @@ public final class PipelineOptions {
      * Runs a writing command as the warehouse's only writer: under its lease, with interrupted runs
      * reported and SIGTERM recorded (see {@link ExclusiveRun}).
      */
-    public int exclusive(String command, Map<Setting, String> flags, java.util.function.ToIntFunction<RunContext> body) {
+    public int exclusive(
+            String command, Map<Setting, String> flags, java.util.function.ToIntFunction<RunContext> body) {
         java.time.Duration wait = WarehouseLease.parseWait(waitForLease);
         RunContext ctx = context(flags);
         return ExclusiveRun.run(ctx, command, wait, () -> body.applyAsInt(ctx));

@@ -1,7 +1,7 @@
 package io.mentoringoutcomes.cli;
 
-import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.config.Setting;
+import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.pipeline.NightSettings;
 import io.mentoringoutcomes.pipeline.Pipeline;
 import io.mentoringoutcomes.pipeline.RunContext;
@@ -9,15 +9,14 @@ import io.mentoringoutcomes.quality.CheckOutcome;
 import io.mentoringoutcomes.quality.OutputAudit;
 import io.mentoringoutcomes.quality.QualityConfig;
 import io.mentoringoutcomes.quality.QualityReport;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mentoring-outcomes quality}: the pipeline's quality stage. It runs the input gate on
@@ -25,7 +24,9 @@ import java.util.concurrent.Callable;
  * exits with {@link Main#EXIT_QUALITY_BLOCKED} when a blocking check failed, each failure on
  * stderr. {@code --report-only} prints the last run's report; {@code --outputs} audits staging.
  */
-@Command(name = "quality", mixinStandardHelpOptions = true,
+@Command(
+        name = "quality",
+        mixinStandardHelpOptions = true,
         description = "Data-quality gate on tonight's bronze batch, then bronze -> silver (exit 3 when blocked).")
 public final class QualityCommand implements Callable<Integer> {
 
@@ -38,8 +39,10 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(names = "--report-only", description = "Print the report of --run-id (or the last run) without checking.")
     boolean reportOnly;
 
-    @Option(names = "--max-error-failure-rate",
-            description = "quality.max_error_failure_rate: share of a batch's rows that may fail one Error rule (they are quarantined) before it blocks (default: 0.01).")
+    @Option(
+            names = "--max-error-failure-rate",
+            description =
+                    "quality.max_error_failure_rate: share of a batch's rows that may fail one Error rule (they are quarantined) before it blocks (default: 0.01).")
     Double maxErrorFailureRate;
 
     @Spec
@@ -51,10 +54,19 @@ public final class QualityCommand implements Callable<Integer> {
             commandSpec.commandLine().getOut().print(QualityReport.render(options.spark.open(), options.runId));
             return 0;
         }
-        Map<Setting, String> flags = maxErrorFailureRate == null ? Map.of()
-                : Map.of(Setting.MAX_ERROR_FAILURE_RATE, java.math.BigDecimal.valueOf(maxErrorFailureRate).toPlainString());
-        return options.exclusive(outputs ? "quality --outputs" : "quality", flags,
-                ctx -> check(ctx, outputs ? NightSettings.forAudit(ctx, null).qualityConfig() : ctx.settings().qualityConfig()));
+        Map<Setting, String> flags = maxErrorFailureRate == null
+                ? Map.of()
+                : Map.of(
+                        Setting.MAX_ERROR_FAILURE_RATE,
+                        java.math.BigDecimal.valueOf(maxErrorFailureRate).toPlainString());
+        return options.exclusive(
+                outputs ? "quality --outputs" : "quality",
+                flags,
+                ctx -> check(
+                        ctx,
+                        outputs
+                                ? NightSettings.forAudit(ctx, null).qualityConfig()
+                                : ctx.settings().qualityConfig()));
     }
 
     private int check(RunContext ctx, QualityConfig cfg) {

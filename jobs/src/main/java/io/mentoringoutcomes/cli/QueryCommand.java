@@ -2,6 +2,7 @@ package io.mentoringoutcomes.cli;
 
 import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.spark.Warehouse;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
@@ -9,13 +10,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.concurrent.Callable;
-
-@Command(name = "query", mixinStandardHelpOptions = true,
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
         description = "Run Spark SQL on the warehouse's tables (bronze.*, silver.*, gold.*, ops.*).")
 public final class QueryCommand implements Callable<Integer> {
 
-    public enum Format { table, csv, json }
+    public enum Format {
+        table,
+        csv,
+        json
+    }
 
     @Mixin
     SparkOptions spark;

@@ -4,17 +4,20 @@ import io.mentoringoutcomes.pipeline.NightSettings;
 import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.report.ReportWriter;
 import io.mentoringoutcomes.spark.Warehouse;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.concurrent.Callable;
-
-@Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write the outcomes report: one self-contained HTML file (inline CSS and SVG, no network) with "
-                + "per-program ROI, retention curves, turnover, satisfaction, engagement health and the run's data quality.",
-                "Reads gold as the latest successful publish left it; with --as-of (as the DAG passes it) or --as-reported-on, the "
-                        + "tables exactly as published for that night."})
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write the outcomes report: one self-contained HTML file (inline CSS and SVG, no network) with "
+                    + "per-program ROI, retention curves, turnover, satisfaction, engagement health and the run's data quality.",
+            "Reads gold as the latest successful publish left it; with --as-of (as the DAG passes it) or --as-reported-on, the "
+                    + "tables exactly as published for that night."
+        })
 public final class ReportCommand implements Callable<Integer> {
 
     /** --input, --warehouse, --as-of, --run-id, --master: the options every DAG stage is called with. */
@@ -24,13 +27,17 @@ public final class ReportCommand implements Callable<Integer> {
     @Mixin
     AsReportedOnOption asReportedOn;
 
-    @Option(names = "--out", paramLabel = "FILE",
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
             description = "Where to write the HTML (default: <warehouse>/reports/mentoring-outcomes-<as_of>.html).")
     String out;
 
-    @Option(names = "--min-group-size",
-            description = "The minimum group size named in 'suppressed' notes. Default: the one the night's metrics stage "
-                    + "recorded in ops.pipeline_runs; a different value is refused.")
+    @Option(
+            names = "--min-group-size",
+            description =
+                    "The minimum group size named in 'suppressed' notes. Default: the one the night's metrics stage "
+                            + "recorded in ops.pipeline_runs; a different value is refused.")
     Integer minGroupSize;
 
     @Override
@@ -43,10 +50,12 @@ public final class ReportCommand implements Callable<Integer> {
         boolean latest = night == null || night.isBlank();
         GoldSource gold = latest ? GoldSource.latestPublished(wh) : GoldSource.of(wh, night);
         System.out.printf("[report] gold: %s (%.1f s)%n", gold.describe(), (System.nanoTime() - started) / 1e9);
-        int k = gold.night().map(n -> NightSettings.minGroupSize(wh, n.runId(), n.asOf().toString(), settings, minGroupSize))
+        int k = gold.night()
+                .map(n -> NightSettings.minGroupSize(wh, n.runId(), n.asOf().toString(), settings, minGroupSize))
                 .orElse(minGroupSize != null ? minGroupSize : settings.minGroupSize());
         String written = ReportWriter.write(gold, k, latest, out == null ? null : Warehouse.toUri(out));
-        System.out.printf("[report] %s (%s) in %.1f s%n", written, gold.describe(), (System.nanoTime() - started) / 1e9);
+        System.out.printf(
+                "[report] %s (%s) in %.1f s%n", written, gold.describe(), (System.nanoTime() - started) / 1e9);
         return 0;
     }
 }

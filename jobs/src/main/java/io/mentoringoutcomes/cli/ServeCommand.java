@@ -7,12 +7,6 @@ import io.mentoringoutcomes.serve.ServedNight;
 import io.mentoringoutcomes.serve.SqlEndpoint;
 import io.mentoringoutcomes.spark.SparkSessionProvider;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -26,27 +20,43 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         subcommands = ServeUsersCommand.class,
-        description = {"Serve the warehouse to BI tools over JDBC/ODBC: Spark's Thrift Server (HiveServer2 protocol) "
-                + "with read-only views gold.<table>. Runs until stopped (Ctrl-C or SIGTERM).",
-                "Without --auth it listens on 127.0.0.1 only; any other --host needs --auth password or --auth ldap."})
+        description = {
+            "Serve the warehouse to BI tools over JDBC/ODBC: Spark's Thrift Server (HiveServer2 protocol) "
+                    + "with read-only views gold.<table>. Runs until stopped (Ctrl-C or SIGTERM).",
+            "Without --auth it listens on 127.0.0.1 only; any other --host needs --auth password or --auth ldap."
+        })
 public final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     SparkOptions spark;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
             description = "Address to bind (default: ${DEFAULT-VALUE}). A non-loopback address needs --auth; "
                     + "use --keystore too, so passwords do not cross the network in clear.")
     String host;
 
-    @Option(names = "--port", defaultValue = "10000",
+    @Option(
+            names = "--port",
+            defaultValue = "10000",
             description = "Port of the binary Thrift transport (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--auth", defaultValue = "none", paramLabel = "none|password|ldap",
+    @Option(
+            names = "--auth",
+            defaultValue = "none",
+            paramLabel = "none|password|ldap",
             description = "Client authentication (default: ${DEFAULT-VALUE}): password checks the --users-file "
                     + "(salted PBKDF2 hashes, written by `serve users add`); ldap binds to --ldap-url as the user.")
     String auth;
@@ -54,41 +64,68 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--users-file", paramLabel = "FILE", description = "Users and password hashes for --auth password.")
     Path usersFile;
 
-    @Option(names = "--ldap-url", paramLabel = "URL", description = "ldaps://HOST[:PORT] of the directory for --auth ldap.")
+    @Option(
+            names = "--ldap-url",
+            paramLabel = "URL",
+            description = "ldaps://HOST[:PORT] of the directory for --auth ldap.")
     String ldapUrl;
 
-    @Option(names = "--ldap-base-dn", paramLabel = "DN", description = "Base DN of users, e.g. ou=people,dc=example,dc=com.")
+    @Option(
+            names = "--ldap-base-dn",
+            paramLabel = "DN",
+            description = "Base DN of users, e.g. ou=people,dc=example,dc=com.")
     String ldapBaseDn;
 
-    @Option(names = "--ldap-domain", paramLabel = "DOMAIN", description = "Active Directory domain appended to user names.")
+    @Option(
+            names = "--ldap-domain",
+            paramLabel = "DOMAIN",
+            description = "Active Directory domain appended to user names.")
     String ldapDomain;
 
-    @Option(names = "--ldap-user-dn-pattern", paramLabel = "PATTERN",
+    @Option(
+            names = "--ldap-user-dn-pattern",
+            paramLabel = "PATTERN",
             description = "User DN with %s for the name, e.g. uid=%s,ou=people,dc=example,dc=com.")
     String ldapUserDnPattern;
 
-    @Option(names = "--keystore", paramLabel = "FILE",
+    @Option(
+            names = "--keystore",
+            paramLabel = "FILE",
             description = "Turns TLS on with this keystore (PKCS12 or JKS). Its password comes from "
                     + EndpointSecurity.KEYSTORE_PASSWORD_ENV + " or a file (--keystore-password-file, "
                     + EndpointSecurity.KEYSTORE_PASSWORD_FILE_ENV + "), never the command line.")
     Path keystore;
 
-    @Option(names = "--keystore-password-file", paramLabel = "FILE", description = "File holding the keystore password.")
+    @Option(
+            names = "--keystore-password-file",
+            paramLabel = "FILE",
+            description = "File holding the keystore password.")
     Path keystorePasswordFile;
 
-    @Option(names = "--transport", defaultValue = "binary", paramLabel = "binary|http",
+    @Option(
+            names = "--transport",
+            defaultValue = "binary",
+            paramLabel = "binary|http",
             description = "binary Thrift on --port, or HTTP on --http-port at /--http-path, as gateways and proxies "
                     + "use (default: ${DEFAULT-VALUE}).")
     String transport;
 
-    @Option(names = "--http-port", defaultValue = "10001", description = "Port of the HTTP transport (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--http-port",
+            defaultValue = "10001",
+            description = "Port of the HTTP transport (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--http-path", defaultValue = EndpointSecurity.DEFAULT_HTTP_PATH,
+    @Option(
+            names = "--http-path",
+            defaultValue = EndpointSecurity.DEFAULT_HTTP_PATH,
             description = "URL path of the HTTP transport (default: ${DEFAULT-VALUE}).")
     String httpPath;
 
-    @Option(names = "--expose-layers", split = ",", paramLabel = "LAYER",
+    @Option(
+            names = "--expose-layers",
+            split = ",",
+            paramLabel = "LAYER",
             description = "Also serve these layers' tables as read-only views: silver, ops, staging, bronze "
                     + "(default: gold only; bronze and silver hold person-level rows).")
     List<String> exposeLayers = List.of();
@@ -96,27 +133,44 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     AsReportedOnOption asReportedOn;
 
-    @Option(names = "--refresh-seconds", defaultValue = "10",
+    @Option(
+            names = "--refresh-seconds",
+            defaultValue = "10",
             description = "How often to look for a newly published night to serve (default: ${DEFAULT-VALUE}; "
                     + "not with --as-reported-on).")
     int refreshSeconds;
 
-    @Option(names = "--no-result-cache",
+    @Option(
+            names = "--no-result-cache",
             description = "Run every statement, even one a dashboard repeats on the same night (by default the "
                     + "answers of repeated reads are remembered until a new night is served).")
     boolean noResultCache;
 
-    @Option(names = "--metastore-dir", paramLabel = "DIR",
+    @Option(
+            names = "--metastore-dir",
+            paramLabel = "DIR",
             description = "Folder under which this process keeps its Hive session folders (scratch, resources, "
                     + "operation logs), in a subfolder removed on exit (default: java.io.tmpdir).")
     Path metastoreDir;
 
     /** The security options, checked against their allow-lists before anything starts. */
     EndpointSecurity security() {
-        return EndpointSecurity.validate(new EndpointSecurity.Options(host, port,
-                choice("--auth", auth, EndpointSecurity.Auth.class), usersFile,
-                ldapUrl, ldapBaseDn, ldapDomain, ldapUserDnPattern, keystore, keystorePasswordFile,
-                choice("--transport", transport, EndpointSecurity.Transport.class), httpPort, httpPath), System.getenv());
+        return EndpointSecurity.validate(
+                new EndpointSecurity.Options(
+                        host,
+                        port,
+                        choice("--auth", auth, EndpointSecurity.Auth.class),
+                        usersFile,
+                        ldapUrl,
+                        ldapBaseDn,
+                        ldapDomain,
+                        ldapUserDnPattern,
+                        keystore,
+                        keystorePasswordFile,
+                        choice("--transport", transport, EndpointSecurity.Transport.class),
+                        httpPort,
+                        httpPath),
+                System.getenv());
     }
 
     private static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {
@@ -126,7 +180,9 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         throw new IllegalArgumentException(option + ": '" + value + "' is not one of "
-                + java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
+                + java.util.Arrays.stream(type.getEnumConstants())
+                        .map(e -> e.name().toLowerCase(Locale.ROOT))
+                        .toList());
     }
 
     @Override
@@ -142,13 +198,17 @@ public final class ServeCommand implements Callable<Integer> {
         layers.add("gold");
         for (String layer : exposeLayers) {
             if (!Warehouse.LAYERS.contains(layer)) {
-                throw new IllegalArgumentException("--expose-layers: unknown layer '" + layer + "'; one of " + Warehouse.LAYERS);
+                throw new IllegalArgumentException(
+                        "--expose-layers: unknown layer '" + layer + "'; one of " + Warehouse.LAYERS);
             }
             layers.add(layer);
         }
         assertPortFree();
-        for (String overriding : List.of("HIVE_SERVER2_THRIFT_BIND_HOST", "HIVE_SERVER2_THRIFT_PORT",
-                "HIVE_SERVER2_THRIFT_HTTP_PORT", "HIVE_SERVER2_TRANSPORT_MODE")) {
+        for (String overriding : List.of(
+                "HIVE_SERVER2_THRIFT_BIND_HOST",
+                "HIVE_SERVER2_THRIFT_PORT",
+                "HIVE_SERVER2_THRIFT_HTTP_PORT",
+                "HIVE_SERVER2_TRANSPORT_MODE")) {
             if (System.getenv(overriding) != null) {
                 // The Thrift Server would take them over --host/--port/--http-port/--transport.
                 throw new IllegalStateException("unset " + overriding + ": serve listens where --host, --port, "
@@ -156,25 +216,30 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         // A folder of this process's own: two endpoints never share Hive's session folders or operation logs.
-        Path parent = metastoreDir != null ? Files.createDirectories(metastoreDir) : Path.of(System.getProperty("java.io.tmpdir"));
+        Path parent = metastoreDir != null
+                ? Files.createDirectories(metastoreDir)
+                : Path.of(System.getProperty("java.io.tmpdir"));
         Path dir = Files.createTempDirectory(parent, "mentoring-outcomes-serve-");
         AtomicReference<HiveThriftServer2> server = new AtomicReference<>();
         AtomicReference<SparkSession> session = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.err.println("[serve] stopping");
-            try {
-                if (server.get() != null) {
-                    server.get().stop();
-                }
-                if (session.get() != null) {
-                    session.get().stop();
-                }
-            } finally {
-                LocalFolders.deleteRecursively(dir);
-                stopped.countDown();
-            }
-        }, "serve-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.err.println("[serve] stopping");
+                            try {
+                                if (server.get() != null) {
+                                    server.get().stop();
+                                }
+                                if (session.get() != null) {
+                                    session.get().stop();
+                                }
+                            } finally {
+                                LocalFolders.deleteRecursively(dir);
+                                stopped.countDown();
+                            }
+                        },
+                        "serve-shutdown"));
         // Derby writes its derby.log where derby.system.home points, else into the working directory.
         System.setProperty("derby.system.home", dir.toAbsolutePath().toString());
         var settings = new SqlEndpoint.Settings(security, dir);
@@ -199,9 +264,11 @@ public final class ServeCommand implements Callable<Integer> {
         }
         server.set(SqlEndpoint.start(wh, views, settings));
         awaitListening();
-        System.out.printf("[serve] %d read-only views (%s), gold %s%n", views.size(), String.join(", ", views), gold.describe());
+        System.out.printf(
+                "[serve] %d read-only views (%s), gold %s%n", views.size(), String.join(", ", views), gold.describe());
         System.out.printf("[serve] %s%n", security.describe());
-        System.out.printf("[serve] ready in %.1f s: %s (stop with Ctrl-C)%n",
+        System.out.printf(
+                "[serve] ready in %.1f s: %s (stop with Ctrl-C)%n",
                 (System.nanoTime() - started) / 1e9, SqlEndpoint.jdbcUrl(settings));
         System.out.flush();
         stopped.await();
@@ -232,6 +299,7 @@ public final class ServeCommand implements Callable<Integer> {
                 Thread.sleep(200);
             }
         }
-        throw new IllegalStateException("the Thrift Server did not listen on " + listenHost + ":" + listenPort + " within 120 s");
+        throw new IllegalStateException(
+                "the Thrift Server did not listen on " + listenHost + ":" + listenPort + " within 120 s");
     }
 }

@@ -2,9 +2,6 @@ package io.mentoringoutcomes.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -32,6 +29,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * A dashboard's load on {@code serve}: N JDBC clients on 127.0.0.1, each running M of the queries a
@@ -39,7 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * retention_summary), reporting throughput, median, p95 and the first query's latency after start.
  * A bounded measurement, not a test.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         description = "Start `serve` on a warehouse (or target --url) and measure N clients x M dashboard queries.")
 public final class ServeLoadBenchmark implements Callable<Integer> {
 
@@ -48,28 +49,44 @@ public final class ServeLoadBenchmark implements Callable<Integer> {
             "SELECT program_id, cohort, method, max(month) AS months, min(survival) AS lowest_survival FROM retention_curve GROUP BY program_id, cohort, method",
             "SELECT * FROM retention_summary WHERE horizon_months = 12");
 
-    @Option(names = "--warehouse", defaultValue = "warehouse", description = "Warehouse to serve (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warehouse",
+            defaultValue = "warehouse",
+            description = "Warehouse to serve (default: ${DEFAULT-VALUE}).")
     String warehouse;
 
-    @Option(names = "--url", description = "Target this running endpoint instead of starting one (jdbc:hive2://127.0.0.1:PORT/gold).")
+    @Option(
+            names = "--url",
+            description = "Target this running endpoint instead of starting one (jdbc:hive2://127.0.0.1:PORT/gold).")
     String url;
 
-    @Option(names = "--clients", defaultValue = "32", description = "Concurrent JDBC clients (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--clients",
+            defaultValue = "32",
+            description = "Concurrent JDBC clients (default: ${DEFAULT-VALUE}).")
     int clients;
 
     @Option(names = "--queries", defaultValue = "20", description = "Queries per client (default: ${DEFAULT-VALUE}).")
     int queries;
 
-    @Option(names = "--master", defaultValue = "local[2]", description = "Spark master of the started server (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--master",
+            defaultValue = "local[2]",
+            description = "Spark master of the started server (default: ${DEFAULT-VALUE}).")
     String master;
 
-    @Option(names = "--out", defaultValue = "docs/benchmarks", description = "Folder for the figures (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "docs/benchmarks",
+            description = "Folder for the figures (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--label", defaultValue = "", description = "Suffix of the figures' file name, e.g. before/after.")
     String label;
 
-    @Option(names = "--serve-option", paramLabel = "OPTION",
+    @Option(
+            names = "--serve-option",
+            paramLabel = "OPTION",
             description = "Extra option passed to the started serve (repeatable).")
     List<String> serveOptions = new ArrayList<>();
 
@@ -78,7 +95,9 @@ public final class ServeLoadBenchmark implements Callable<Integer> {
         if (clients < 1 || clients > 256 || queries < 1 || queries > 10_000) {
             throw new IllegalArgumentException("--clients must be 1-256 and --queries 1-10000");
         }
-        if (url != null && !url.matches("jdbc:hive2://(127\\.0\\.0\\.1|localhost):[0-9]{1,5}/[A-Za-z0-9_]+(;[A-Za-z0-9_=.]+)*")) {
+        if (url != null
+                && !url.matches(
+                        "jdbc:hive2://(127\\.0\\.0\\.1|localhost):[0-9]{1,5}/[A-Za-z0-9_]+(;[A-Za-z0-9_=.]+)*")) {
             throw new IllegalArgumentException("--url: a jdbc:hive2:// URL on 127.0.0.1 is expected");
         }
         Class.forName("org.apache.hive.jdbc.HiveDriver");
@@ -122,11 +141,20 @@ public final class ServeLoadBenchmark implements Callable<Integer> {
             }
         }
         Files.createDirectories(out);
-        Path file = out.resolve("serve-load-" + clients + "x" + queries + (label.isBlank() ? "" : "-" + label) + ".json");
+        Path file =
+                out.resolve("serve-load-" + clients + "x" + queries + (label.isBlank() ? "" : "-" + label) + ".json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), figures);
-        System.out.printf(Locale.ROOT, "[benchmark serve] %d clients x %d queries: %.1f queries/s, median %.0f ms, p95 %.0f ms, "
-                        + "first query %.0f ms -> %s%n", clients, queries, (double) figures.get("throughput_qps"),
-                figures.get("latency_median_ms"), figures.get("latency_p95_ms"), figures.get("first_query_ms"), file);
+        System.out.printf(
+                Locale.ROOT,
+                "[benchmark serve] %d clients x %d queries: %.1f queries/s, median %.0f ms, p95 %.0f ms, "
+                        + "first query %.0f ms -> %s%n",
+                clients,
+                queries,
+                (double) figures.get("throughput_qps"),
+                figures.get("latency_median_ms"),
+                figures.get("latency_p95_ms"),
+                figures.get("first_query_ms"),
+                file);
         return 0;
     }
 
@@ -177,7 +205,8 @@ public final class ServeLoadBenchmark implements Callable<Integer> {
 
     private static int run(Connection c, String sql) throws Exception {
         int rows = 0;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 rows++;
             }
@@ -193,24 +222,36 @@ public final class ServeLoadBenchmark implements Callable<Integer> {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-                "--warehouse", warehouse, "--port", String.valueOf(port), "--master", master));
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "serve",
+                "--warehouse",
+                warehouse,
+                "--port",
+                String.valueOf(port),
+                "--master",
+                master));
         cmd.addAll(serveOptions);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    System.err.println("  serve| " + line);
-                    if (line.startsWith("[serve] ready")) {
-                        ready.complete(null);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            System.err.println("  serve| " + line);
+                            if (line.startsWith("[serve] ready")) {
+                                ready.complete(null);
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // ended
                     }
-                }
-            } catch (IOException ignored) {
-                // ended
-            }
-            ready.completeExceptionally(new IllegalStateException("serve ended before it was ready"));
-        }, "serve-output");
+                    ready.completeExceptionally(new IllegalStateException("serve ended before it was ready"));
+                },
+                "serve-output");
         reader.setDaemon(true);
         reader.start();
         ready.get(600, TimeUnit.SECONDS);

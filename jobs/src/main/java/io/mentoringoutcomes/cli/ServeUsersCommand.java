@@ -2,10 +2,6 @@ package io.mentoringoutcomes.cli;
 
 import io.mentoringoutcomes.serve.PasswordHash;
 import io.mentoringoutcomes.serve.UsersFile;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,11 +13,17 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code serve users add|remove NAME}: the users file of {@code serve --auth password}. */
-@Command(name = "users", mixinStandardHelpOptions = true,
+@Command(
+        name = "users",
+        mixinStandardHelpOptions = true,
         subcommands = {ServeUsersCommand.Add.class, ServeUsersCommand.Remove.class},
-        description = "Manage the users file of `serve --auth password` (salted PBKDF2-HMAC-SHA256 hashes, owner-only).")
+        description =
+                "Manage the users file of `serve --auth password` (salted PBKDF2-HMAC-SHA256 hashes, owner-only).")
 public final class ServeUsersCommand implements Callable<Integer> {
 
     public static final String PASSWORD_ENV = "MENTORING_SERVE_PASSWORD";
@@ -33,23 +35,36 @@ public final class ServeUsersCommand implements Callable<Integer> {
         return 2;
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true,
-            description = {"Adds user NAME, or sets a new password for it. The password is read from stdin "
-                    + "(--password-stdin), " + PASSWORD_ENV + ", the file named by " + PASSWORD_FILE_ENV
-                    + ", or a prompt on the terminal; never from the command line."})
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Adds user NAME, or sets a new password for it. The password is read from stdin "
+                        + "(--password-stdin), " + PASSWORD_ENV + ", the file named by " + PASSWORD_FILE_ENV
+                        + ", or a prompt on the terminal; never from the command line."
+            })
     static final class Add implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "NAME", description = "User name: letters, digits, . _ @ -")
         String name;
 
-        @Option(names = "--users-file", required = true, paramLabel = "FILE", description = "The users file (created if missing).")
+        @Option(
+                names = "--users-file",
+                required = true,
+                paramLabel = "FILE",
+                description = "The users file (created if missing).")
         Path usersFile;
 
-        @Option(names = "--password-stdin", description = "Read the password from standard input (up to the first newline).")
+        @Option(
+                names = "--password-stdin",
+                description = "Read the password from standard input (up to the first newline).")
         boolean passwordStdin;
 
-        @Option(names = "--iterations", defaultValue = "" + PasswordHash.DEFAULT_ITERATIONS,
-                description = "PBKDF2 iterations (default: ${DEFAULT-VALUE}; at least " + PasswordHash.MIN_ITERATIONS + ").")
+        @Option(
+                names = "--iterations",
+                defaultValue = "" + PasswordHash.DEFAULT_ITERATIONS,
+                description =
+                        "PBKDF2 iterations (default: ${DEFAULT-VALUE}; at least " + PasswordHash.MIN_ITERATIONS + ").")
         int iterations;
 
         @Override
@@ -88,7 +103,8 @@ public final class ServeUsersCommand implements Callable<Integer> {
     }
 
     /** The new password, from the first source configured: stdin when asked, the environment, a file, a prompt. */
-    static char[] password(boolean fromStdin, Map<String, String> env, InputStream stdin, Console console) throws IOException {
+    static char[] password(boolean fromStdin, Map<String, String> env, InputStream stdin, Console console)
+            throws IOException {
         if (fromStdin) {
             return firstLine(stdin.readAllBytes());
         }
@@ -109,7 +125,8 @@ public final class ServeUsersCommand implements Callable<Integer> {
             Arrays.fill(again, '\0');
             return first;
         }
-        throw new IllegalArgumentException("no password: use --password-stdin, " + PASSWORD_ENV + " or " + PASSWORD_FILE_ENV);
+        throw new IllegalArgumentException(
+                "no password: use --password-stdin, " + PASSWORD_ENV + " or " + PASSWORD_FILE_ENV);
     }
 
     private static char[] firstLine(byte[] bytes) {

@@ -37,7 +37,8 @@ final class SqlBaseline {
     static Result run(Path landing, LocalDate asOf) throws SQLException {
         long t0 = System.nanoTime();
         List<Figure> figures = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement()) {
             for (String table : List.of("hris_employees", "matches", "meetings", "participants")) {
                 s.execute("CREATE TABLE " + table + " AS SELECT * FROM read_csv("
                         + quote(landing.resolve(table + ".csv").toAbsolutePath().toString()) + ", header = true)");
@@ -51,7 +52,8 @@ final class SqlBaseline {
             try (ResultSet rs = s.executeQuery("SELECT program_id, method, cohort, n_employees, retention_12m "
                     + "FROM retention_12m ORDER BY program_id, method, cohort")) {
                 while (rs.next()) {
-                    figures.add(new Figure(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5)));
+                    figures.add(new Figure(
+                            rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5)));
                 }
             }
         }

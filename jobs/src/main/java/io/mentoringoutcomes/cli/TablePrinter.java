@@ -1,10 +1,9 @@
 package io.mentoringoutcomes.cli;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /** Renders a small result as an aligned text table, CSV or JSON lines. */
 public final class TablePrinter {
@@ -16,7 +15,11 @@ public final class TablePrinter {
         List<Row> rows = result.limit(limit).collectAsList();
         StringBuilder out = new StringBuilder();
         switch (format) {
-            case json -> result.limit(limit).toJSON().collectAsList().forEach(line -> out.append(line).append('\n'));
+            case json ->
+                result.limit(limit)
+                        .toJSON()
+                        .collectAsList()
+                        .forEach(line -> out.append(line).append('\n'));
             case csv -> {
                 out.append(String.join(",", columns)).append('\n');
                 for (Row r : rows) {
@@ -41,10 +44,16 @@ public final class TablePrinter {
                     }
                     cells.add(line);
                 }
-                out.append(line(columns, width)).append('\n').append(rule(width)).append('\n');
+                out.append(line(columns, width))
+                        .append('\n')
+                        .append(rule(width))
+                        .append('\n');
                 cells.forEach(c -> out.append(line(c, width)).append('\n'));
-                out.append("(").append(rows.size()).append(rows.size() == 1 ? " row" : " rows")
-                        .append(rows.size() == limit ? ", limited" : "").append(")\n");
+                out.append("(")
+                        .append(rows.size())
+                        .append(rows.size() == 1 ? " row" : " rows")
+                        .append(rows.size() == limit ? ", limited" : "")
+                        .append(")\n");
             }
         }
         return out.toString();

@@ -5,11 +5,6 @@ import io.mentoringoutcomes.trigger.AirflowClient;
 import io.mentoringoutcomes.trigger.AirflowClient.AirflowException;
 import io.mentoringoutcomes.trigger.AirflowClient.Credentials;
 import io.mentoringoutcomes.trigger.AirflowClient.TaskState;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,21 +17,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Triggers the nightly DAG over Airflow 3's REST API, and with --wait follows it to the end.
  * Credentials come from the environment or a file, never from the command line.
  */
-@Command(name = "trigger",
+@Command(
+        name = "trigger",
         mixinStandardHelpOptions = true,
         description = {
             "Trigger the pipeline's Airflow DAG over REST (Airflow 3, /api/v2, JWT) and optionally wait for it.",
             "Credentials: env AIRFLOW_USERNAME and AIRFLOW_PASSWORD, or a file of username=/password= lines",
-            "(--credentials-file or env AIRFLOW_CREDENTIALS_FILE). Never on the command line."},
-        footer = {"",
+            "(--credentials-file or env AIRFLOW_CREDENTIALS_FILE). Never on the command line."
+        },
+        footer = {
+            "",
             "Exit codes: 0 triggered (or, with --wait, succeeded); 1 other error; 2 usage or missing credentials;",
             "4 the run failed; 5 --timeout passed; 6 the DAG is paused (use --unpause); 7 Airflow unreachable;",
-            "8 authentication failed; 9 DAG (or run) not found."})
+            "8 authentication failed; 9 DAG (or run) not found."
+        })
 public final class TriggerCommand implements Callable<Integer> {
 
     public static final int EXIT_OK = 0;
@@ -55,27 +58,37 @@ public final class TriggerCommand implements Callable<Integer> {
     @Option(names = "--url", description = "Airflow API server (default: env AIRFLOW_URL, else http://127.0.0.1:8080).")
     String url;
 
-    @Option(names = "--dag", defaultValue = "mentoring_outcomes_nightly", description = "DAG id (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dag",
+            defaultValue = "mentoring_outcomes_nightly",
+            description = "DAG id (default: ${DEFAULT-VALUE}).")
     String dagId;
 
-    @Option(names = "--run-id", description = "dag_run_id (default: manual__<logical date>). Triggering an existing id follows that run.")
+    @Option(
+            names = "--run-id",
+            description = "dag_run_id (default: manual__<logical date>). Triggering an existing id follows that run.")
     String runId;
 
-    @Option(names = "--logical-date", description = "UTC timestamp with zone (2026-11-23T02:00:00Z), a date (midnight UTC), or 'none'"
-            + " (default: now, to the second).")
+    @Option(
+            names = "--logical-date",
+            description = "UTC timestamp with zone (2026-11-23T02:00:00Z), a date (midnight UTC), or 'none'"
+                    + " (default: now, to the second).")
     String logicalDate;
 
     // Only the DAG's two params: master, Spark settings, jar and warehouse are the Airflow admin's
     // configuration, and the DAG refuses any other run conf key.
-    @Option(names = "--input", description = "params input: the input folder, under the admin's input_root"
-            + " (default in the DAG: the configured input).")
+    @Option(
+            names = "--input",
+            description = "params input: the input folder, under the admin's input_root"
+                    + " (default in the DAG: the configured input).")
     String input;
 
     @Option(names = "--as-of", description = "params as_of (YYYY-MM-DD; default in the DAG: the run's logical date).")
     String asOf;
 
-    @Option(names = "--credentials-file", description = "File with username=... and password=... lines"
-            + " (default: env AIRFLOW_CREDENTIALS_FILE).")
+    @Option(
+            names = "--credentials-file",
+            description = "File with username=... and password=... lines" + " (default: env AIRFLOW_CREDENTIALS_FILE).")
     Path credentialsFile;
 
     @Option(names = "--unpause", description = "Unpause the DAG if it is paused (otherwise a paused DAG is an error).")
@@ -84,10 +97,16 @@ public final class TriggerCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "Follow the run until it finishes; exit non-zero naming failed tasks.")
     boolean waitForRun;
 
-    @Option(names = "--timeout", defaultValue = "3600", description = "Seconds to wait with --wait (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "3600",
+            description = "Seconds to wait with --wait (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
-    @Option(names = "--poll-interval", defaultValue = "5", description = "Seconds between polls with --wait (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--poll-interval",
+            defaultValue = "5",
+            description = "Seconds between polls with --wait (default: ${DEFAULT-VALUE}).")
     double pollSeconds;
 
     /** Environment lookup, replaceable in tests. */
@@ -103,7 +122,8 @@ public final class TriggerCommand implements Callable<Integer> {
         try {
             creds = credentials();
             conf = buildConf();
-            logical = logicalDate == null ? Instant.now().truncatedTo(ChronoUnit.SECONDS)
+            logical = logicalDate == null
+                    ? Instant.now().truncatedTo(ChronoUnit.SECONDS)
                     : AirflowClient.parseLogicalDate(logicalDate);
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
@@ -129,19 +149,24 @@ public final class TriggerCommand implements Callable<Integer> {
                 out.println("triggered " + dagId + " run " + t.dagRunId() + " (logical_date "
                         + (logical == null ? "null" : AirflowClient.formatLogicalDate(logical)) + ")");
             } else {
-                String state = client.getDagRun(dagId, t.dagRunId()).path("state").asText("unknown");
-                out.println("run " + t.dagRunId() + " of " + dagId + " was already triggered (state " + state
-                        + "); " + (waitForRun ? "following it" : "not triggering it again"));
+                String state =
+                        client.getDagRun(dagId, t.dagRunId()).path("state").asText("unknown");
+                out.println("run " + t.dagRunId() + " of " + dagId + " was already triggered (state " + state + "); "
+                        + (waitForRun ? "following it" : "not triggering it again"));
             }
             out.flush();
             return waitForRun ? follow(client, t.dagRunId(), out, err) : EXIT_OK;
         } catch (AirflowException e) {
             err.println("error: " + e.getMessage());
             switch (e.failure()) {
-                case UNREACHABLE: return EXIT_UNREACHABLE;
-                case AUTHENTICATION: return EXIT_AUTH;
-                case NOT_FOUND: return EXIT_NOT_FOUND;
-                default: return EXIT_ERROR;
+                case UNREACHABLE:
+                    return EXIT_UNREACHABLE;
+                case AUTHENTICATION:
+                    return EXIT_AUTH;
+                case NOT_FOUND:
+                    return EXIT_NOT_FOUND;
+                default:
+                    return EXIT_ERROR;
             }
         }
     }
@@ -251,8 +276,9 @@ public final class TriggerCommand implements Callable<Integer> {
 
     /** manual__2026-11-23T02:00:00Z, or manual__<now> when the logical date is null. */
     static String defaultRunId(Instant logical) {
-        return "manual__" + AirflowClient.formatLogicalDate(
-                logical != null ? logical : Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        return "manual__"
+                + AirflowClient.formatLogicalDate(
+                        logical != null ? logical : Instant.now().truncatedTo(ChronoUnit.SECONDS));
     }
 
     private static void putIfSet(Map<String, String> conf, String key, String value) {

@@ -10,35 +10,117 @@ import java.util.Optional;
  * accepts these keys and nothing else (an allow-list), and the README's configuration table lists them.
  */
 public enum Setting {
-    MIN_GROUP_SIZE("privacy.min_group_size", "--min-group-size", Kind.INTEGER, "10", 2, 1_000,
+    MIN_GROUP_SIZE(
+            "privacy.min_group_size",
+            "--min-group-size",
+            Kind.INTEGER,
+            "10",
+            2,
+            1_000,
             "Figures about fewer people are suppressed (k of the disclosure rules)."),
-    OVERHEAD_RATE("roi.overhead_rate", "--overhead-rate", Kind.DECIMAL, "0.25", 0, 5,
+    OVERHEAD_RATE(
+            "roi.overhead_rate",
+            "--overhead-rate",
+            Kind.DECIMAL,
+            "0.25",
+            0,
+            5,
             "Benefits and overhead on top of salary, for the loaded hourly cost of meeting time."),
-    HOURS_PER_YEAR("roi.hours_per_year", "--hours-per-year", Kind.DECIMAL, "2080", 1, 8_784,
+    HOURS_PER_YEAR(
+            "roi.hours_per_year",
+            "--hours-per-year",
+            Kind.DECIMAL,
+            "2080",
+            1,
+            8_784,
             "Paid hours a year, to turn salaries into an hourly cost."),
-    REPLACEMENT_COST_RATIO("roi.replacement_cost_ratio", "--replacement-cost-ratio", Kind.DECIMAL, "0.21", 0, 10,
+    REPLACEMENT_COST_RATIO(
+            "roi.replacement_cost_ratio",
+            "--replacement-cost-ratio",
+            Kind.DECIMAL,
+            "0.21",
+            0,
+            10,
             "Replacement cost of a leaver as a share of salary (0.21: the Center for American Progress median)."),
-    REPLACEMENT_COST_GRID("roi.replacement_cost_grid", "--replacement-cost-grid", Kind.DECIMAL_LIST,
-            "0.21,0.5,1.0,2.0", 0, 10, "ROI sensitivity grid of replacement cost ratios (1 to 10 values)."),
-    ROI_WINDOW_MONTHS("roi.window_months", "--roi-window-months", Kind.INTEGER, "12", 1, 120,
+    REPLACEMENT_COST_GRID(
+            "roi.replacement_cost_grid",
+            "--replacement-cost-grid",
+            Kind.DECIMAL_LIST,
+            "0.21,0.5,1.0,2.0",
+            0,
+            10,
+            "ROI sensitivity grid of replacement cost ratios (1 to 10 values)."),
+    ROI_WINDOW_MONTHS(
+            "roi.window_months",
+            "--roi-window-months",
+            Kind.INTEGER,
+            "12",
+            1,
+            120,
             "ROI cohort: mentees whose time zero lies in this many calendar months, ending where 12 months of follow-up are complete."),
-    MAX_ERROR_FAILURE_RATE("quality.max_error_failure_rate", "--max-error-failure-rate", Kind.DECIMAL, "0.01", 0, 1,
+    MAX_ERROR_FAILURE_RATE(
+            "quality.max_error_failure_rate",
+            "--max-error-failure-rate",
+            Kind.DECIMAL,
+            "0.01",
+            0,
+            1,
             "Share of a batch's rows that may fail one Error rule (quarantined) before the rule blocks the night."),
-    MAX_WARNING_FAILURE_RATE("quality.max_warning_failure_rate", null, Kind.DECIMAL, "0", 0, 1,
+    MAX_WARNING_FAILURE_RATE(
+            "quality.max_warning_failure_rate",
+            null,
+            Kind.DECIMAL,
+            "0",
+            0,
+            1,
             "Share of rows that may fail one Warning rule before it is reported."),
-    MAX_DUPLICATE_KEY_RATE("quality.max_duplicate_key_rate", null, Kind.DECIMAL, "0.01", 0, 1,
+    MAX_DUPLICATE_KEY_RATE(
+            "quality.max_duplicate_key_rate",
+            null,
+            Kind.DECIMAL,
+            "0.01",
+            0,
+            1,
             "Share of a batch's rows that may be surplus copies of a key before the night blocks."),
-    MAX_SIZE_DECREASE("quality.max_size_decrease", null, Kind.DECIMAL, "0.5", 0, 1,
+    MAX_SIZE_DECREASE(
+            "quality.max_size_decrease",
+            null,
+            Kind.DECIMAL,
+            "0.5",
+            0,
+            1,
             "Largest relative drop of a snapshot dataset's rows against the previous night before it is an anomaly."),
-    MAX_QUARANTINE_RATE_INCREASE("quality.max_quarantine_rate_increase", null, Kind.DECIMAL, "0.05", 0, 1,
+    MAX_QUARANTINE_RATE_INCREASE(
+            "quality.max_quarantine_rate_increase",
+            null,
+            Kind.DECIMAL,
+            "0.05",
+            0,
+            1,
             "Largest rise of the quarantined share against the previous night before it is an anomaly."),
-    ANOMALY_HISTORY_NIGHTS("quality.anomaly_history_nights", null, Kind.INTEGER, "7", 1, 366,
+    ANOMALY_HISTORY_NIGHTS(
+            "quality.anomaly_history_nights",
+            null,
+            Kind.INTEGER,
+            "7",
+            1,
+            366,
             "Previous nights of stored metrics the anomaly checks read."),
-    SHUFFLE_PARTITIONS("spark.shuffle_partitions", "--shuffle-partitions", Kind.INTEGER, null, 1, 100_000,
+    SHUFFLE_PARTITIONS(
+            "spark.shuffle_partitions",
+            "--shuffle-partitions",
+            Kind.INTEGER,
+            null,
+            1,
+            100_000,
             "spark.sql.shuffle.partitions when spark-submit's --conf did not set it (default: 4 on local masters, 200 on clusters).");
 
     /** What a value is: checked when read, so a bad one is refused before any Spark job starts. */
-    public enum Kind { INTEGER, DECIMAL, DECIMAL_LIST }
+    public enum Kind {
+        INTEGER,
+        DECIMAL,
+        DECIMAL_LIST
+    }
 
     private final String key;
     private final String flag;
@@ -110,7 +192,8 @@ public enum Setting {
             }
             case DECIMAL -> inRange(decimal(t), t);
             case DECIMAL_LIST -> {
-                List<String> items = Arrays.stream(t.split(",", -1)).map(String::strip).toList();
+                List<String> items =
+                        Arrays.stream(t.split(",", -1)).map(String::strip).toList();
                 if (t.isEmpty() || items.size() > 10) {
                     throw new IllegalArgumentException("'" + t + "' must be 1 to 10 values");
                 }

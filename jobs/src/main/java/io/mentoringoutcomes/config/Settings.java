@@ -4,18 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mentoringoutcomes.metrics.MetricsConfig;
 import io.mentoringoutcomes.quality.Level;
 import io.mentoringoutcomes.quality.QualityConfig;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
@@ -32,6 +20,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * The pipeline's effective configuration: each {@link Setting} from, in order of precedence, the
@@ -100,14 +99,17 @@ public final class Settings {
         Map<Setting, String> sources = new EnumMap<>(Setting.class);
         try {
             var node = JSON.readTree(json).path("settings");
-            node.fields().forEachRemaining(e -> Setting.byKey(e.getKey()).ifPresent(s -> {
-                String text = e.getValue().isArray()
-                        ? java.util.stream.StreamSupport.stream(e.getValue().spliterator(), false)
-                                .map(v -> v.asText()).collect(Collectors.joining(","))
-                        : e.getValue().asText();
-                values.put(s, s.parse(text));
-                sources.put(s, "recorded");
-            }));
+            node.fields()
+                    .forEachRemaining(e -> Setting.byKey(e.getKey()).ifPresent(s -> {
+                        String text = e.getValue().isArray()
+                                ? java.util.stream.StreamSupport.stream(
+                                                e.getValue().spliterator(), false)
+                                        .map(v -> v.asText())
+                                        .collect(Collectors.joining(","))
+                                : e.getValue().asText();
+                        values.put(s, s.parse(text));
+                        sources.put(s, "recorded");
+                    }));
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("the recorded configuration cannot be read: " + e.getMessage());
         }
@@ -124,9 +126,12 @@ public final class Settings {
             if (Files.size(path) > MAX_FILE_BYTES) {
                 throw new ConfigException(where + ": larger than " + MAX_FILE_BYTES + " bytes; not a settings file");
             }
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(path))).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(path)))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new ConfigException(where + ": not UTF-8 text");
         } catch (IOException e) {
@@ -148,22 +153,27 @@ public final class Settings {
         if (root == null) {
             return; // an empty file: the defaults
         }
-        MappingNode sections = mapping(root, where, "the file must be a mapping of sections (privacy, roi, quality, spark)");
+        MappingNode sections =
+                mapping(root, where, "the file must be a mapping of sections (privacy, roi, quality, spark)");
         Set<Setting> seen = EnumSet.noneOf(Setting.class);
         for (NodeTuple section : sections.getValue()) {
             String sectionName = scalarKey(section.getKeyNode(), where);
-            if (section.getValueNode() instanceof ScalarNode empty && empty.getTag().equals(Tag.NULL)) {
+            if (section.getValueNode() instanceof ScalarNode empty
+                    && empty.getTag().equals(Tag.NULL)) {
                 continue; // a section with everything commented out
             }
-            MappingNode entries = mapping(section.getValueNode(), where,
-                    "section '" + sectionName + "' must be a mapping of settings");
+            MappingNode entries = mapping(
+                    section.getValueNode(), where, "section '" + sectionName + "' must be a mapping of settings");
             for (NodeTuple entry : entries.getValue()) {
                 String key = sectionName + "." + scalarKey(entry.getKeyNode(), where);
                 Node valueNode = entry.getValueNode();
-                Setting s = Setting.byKey(key).orElseThrow(() -> new ConfigException(at(where, entry.getKeyNode().getStartMark())
-                        + ": unknown setting '" + key + "'; allowed: " + allowedKeys()));
+                Setting s = Setting.byKey(key)
+                        .orElseThrow(() ->
+                                new ConfigException(at(where, entry.getKeyNode().getStartMark()) + ": unknown setting '"
+                                        + key + "'; allowed: " + allowedKeys()));
                 if (!seen.add(s)) {
-                    throw new ConfigException(at(where, entry.getKeyNode().getStartMark()) + ": '" + key + "' is set twice");
+                    throw new ConfigException(
+                            at(where, entry.getKeyNode().getStartMark()) + ": '" + key + "' is set twice");
                 }
                 try {
                     values.put(s, s.parse(valueText(s, valueNode, where)));
@@ -184,7 +194,8 @@ public final class Settings {
             List<String> items = new ArrayList<>();
             for (Node item : seq.getValue()) {
                 if (!(item instanceof ScalarNode scalar)) {
-                    throw new ConfigException(at(where, item.getStartMark()) + ": " + s.key() + ": list items must be numbers");
+                    throw new ConfigException(
+                            at(where, item.getStartMark()) + ": " + s.key() + ": list items must be numbers");
                 }
                 requirePlain(item, where);
                 items.add(scalar.getValue());
@@ -199,7 +210,8 @@ public final class Settings {
     private static void requirePlain(Node node, String where) {
         Tag tag = node.getTag();
         if (!(tag.equals(Tag.STR) || tag.equals(Tag.INT) || tag.equals(Tag.FLOAT))) {
-            throw new ConfigException(at(where, node.getStartMark()) + ": the tag " + tag.getValue() + " is not allowed");
+            throw new ConfigException(
+                    at(where, node.getStartMark()) + ": the tag " + tag.getValue() + " is not allowed");
         }
     }
 
@@ -211,10 +223,13 @@ public final class Settings {
     }
 
     private static String scalarKey(Node node, String where) {
-        if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR) && s.getValue().matches("[a-z][a-z0-9_]{0,63}")) {
+        if (node instanceof ScalarNode s
+                && s.getTag().equals(Tag.STR)
+                && s.getValue().matches("[a-z][a-z0-9_]{0,63}")) {
             return s.getValue();
         }
-        throw new ConfigException(at(where, node.getStartMark()) + ": a key must be a lower-case name; allowed: " + allowedKeys());
+        throw new ConfigException(
+                at(where, node.getStartMark()) + ": a key must be a lower-case name; allowed: " + allowedKeys());
     }
 
     private static String at(String where, Mark mark) {
@@ -256,17 +271,29 @@ public final class Settings {
     @SuppressWarnings("unchecked")
     public MetricsConfig metricsConfig() {
         MetricsConfig d = MetricsConfig.defaults();
-        return new MetricsConfig(minGroupSize(), decimal(Setting.OVERHEAD_RATE), decimal(Setting.HOURS_PER_YEAR),
-                decimal(Setting.REPLACEMENT_COST_RATIO), (List<Double>) values.get(Setting.REPLACEMENT_COST_GRID),
-                d.roiHorizonMonths(), (Integer) values.get(Setting.ROI_WINDOW_MONTHS), d.retentionHorizonsMonths(),
+        return new MetricsConfig(
+                minGroupSize(),
+                decimal(Setting.OVERHEAD_RATE),
+                decimal(Setting.HOURS_PER_YEAR),
+                decimal(Setting.REPLACEMENT_COST_RATIO),
+                (List<Double>) values.get(Setting.REPLACEMENT_COST_GRID),
+                d.roiHorizonMonths(),
+                (Integer) values.get(Setting.ROI_WINDOW_MONTHS),
+                d.retentionHorizonsMonths(),
                 d.promotionHorizonsMonths());
     }
 
     public QualityConfig qualityConfig() {
-        return new QualityConfig(decimal(Setting.MAX_ERROR_FAILURE_RATE), decimal(Setting.MAX_WARNING_FAILURE_RATE),
-                decimal(Setting.MAX_DUPLICATE_KEY_RATE), EnumSet.of(Level.ERROR), Level.WARNING,
-                decimal(Setting.MAX_SIZE_DECREASE), decimal(Setting.MAX_QUARANTINE_RATE_INCREASE),
-                (Integer) values.get(Setting.ANOMALY_HISTORY_NIGHTS), minGroupSize());
+        return new QualityConfig(
+                decimal(Setting.MAX_ERROR_FAILURE_RATE),
+                decimal(Setting.MAX_WARNING_FAILURE_RATE),
+                decimal(Setting.MAX_DUPLICATE_KEY_RATE),
+                EnumSet.of(Level.ERROR),
+                Level.WARNING,
+                decimal(Setting.MAX_SIZE_DECREASE),
+                decimal(Setting.MAX_QUARANTINE_RATE_INCREASE),
+                (Integer) values.get(Setting.ANOMALY_HISTORY_NIGHTS),
+                minGroupSize());
     }
 
     private double decimal(Setting s) {

@@ -2,10 +2,9 @@ package io.mentoringoutcomes.contract;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-
-import java.util.List;
 
 /** One column of a dataset's contract, as declared in {@code schemas/<dataset>.yaml}. */
 @JsonIgnoreProperties(ignoreUnknown = false)

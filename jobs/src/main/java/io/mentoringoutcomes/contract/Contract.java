@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,8 +19,8 @@ import java.util.NoSuchElementException;
  */
 public final class Contract {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
     private static volatile Contract standard;
 
     private final Map<String, DatasetContract> datasets;
@@ -80,7 +79,8 @@ public final class Contract {
                 if (target.length == 2) {
                     DatasetContract ref = datasets.get(target[0]);
                     if (ref == null || ref.column(target[1]).isEmpty()) {
-                        throw new IllegalStateException(d.dataset() + "." + c.name() + " references unknown " + c.references());
+                        throw new IllegalStateException(
+                                d.dataset() + "." + c.name() + " references unknown " + c.references());
                     }
                 }
             }
@@ -89,7 +89,9 @@ public final class Contract {
 
     /** The contract restricted to {@code names} (which must include what they reference), in contract order. */
     public Contract only(List<String> names) {
-        return new Contract(datasets.values().stream().filter(d -> names.contains(d.dataset())).toList());
+        return new Contract(datasets.values().stream()
+                .filter(d -> names.contains(d.dataset()))
+                .toList());
     }
 
     public List<DatasetContract> datasets() {

@@ -1,14 +1,13 @@
 package io.mentoringoutcomes.contract;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-
-import java.util.List;
-import java.util.Optional;
 
 /** A dataset's contract: key, columns and row rules. Declared once in {@code schemas/}. */
 public record DatasetContract(
@@ -80,6 +79,8 @@ public record DatasetContract(
     }
 
     private static Metadata comment(String text) {
-        return text == null ? Metadata.empty() : new MetadataBuilder().putString("comment", text).build();
+        return text == null
+                ? Metadata.empty()
+                : new MetadataBuilder().putString("comment", text).build();
     }
 }

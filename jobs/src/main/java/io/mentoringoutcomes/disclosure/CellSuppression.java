@@ -3,7 +3,6 @@ package io.mentoringoutcomes.disclosure;
 import io.mentoringoutcomes.disclosure.ReleaseRules.Link;
 import io.mentoringoutcomes.disclosure.ReleaseRules.Relation;
 import io.mentoringoutcomes.disclosure.ReleaseRules.Table;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -50,7 +49,8 @@ public final class CellSuppression {
      * The decision for one table: hidden rows by index, hidden columns of shown rows, and coarsened
      * rows (the declared count hidden, one figure shown rounded; see {@link ReleaseRules.Coarsen}).
      */
-    public record Decision(Map<Integer, Hidden> rows, Map<Integer, Set<String>> columns, Map<Integer, Hidden> coarsened) {
+    public record Decision(
+            Map<Integer, Hidden> rows, Map<Integer, Set<String>> columns, Map<Integer, Hidden> coarsened) {
         Decision() {
             this(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
         }
@@ -67,7 +67,8 @@ public final class CellSuppression {
      *
      * @param tables rows by table noun; each row maps column name → value (numbers as {@link Number})
      */
-    public static Map<String, Decision> protect(Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, int k) {
+    public static Map<String, Decision> protect(
+            Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, int k) {
         Map<String, Decision> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
             Table decl = declaration(rules, t.getKey());
@@ -87,8 +88,11 @@ public final class CellSuppression {
     }
 
     static Table declaration(ReleaseRules rules, String noun) {
-        return rules.table(noun).orElseThrow(() -> new IllegalStateException(
-                "table " + noun + " has no declaration in schemas/release.yaml: declare its people columns before releasing it"));
+        return rules.table(noun)
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "table " + noun
+                                        + " has no declaration in schemas/release.yaml: declare its people columns before releasing it"));
     }
 
     // ------------------------------------------------------------------ rules
@@ -105,21 +109,29 @@ public final class CellSuppression {
                 // Upstream suppression of a group too small hides the group everywhere; other
                 // reasons (or an already released row, whose counts are null) do not.
                 Double size = number(row.get(decl.people().get(0)));
-                d.rows().put(i, new Hidden("suppressed upstream",
-                        size != null && sensitive(size, k) ? decl.people().get(0) : null));
+                d.rows()
+                        .put(
+                                i,
+                                new Hidden(
+                                        "suppressed upstream",
+                                        size != null && sensitive(size, k)
+                                                ? decl.people().get(0)
+                                                : null));
                 continue;
             }
             String count = decl.coarsening().map(ReleaseRules.Coarsen::count).orElse(null);
             boolean coarsenable = coarsenable(row, decl, k);
             Hidden fail = null;
             boolean onlyTheCount = true; // every failure is the coarsened count (alone or in a difference)
-            boolean released = false;    // a row already published coarsened: its count is null
+            boolean released = false; // a row already published coarsened: its count is null
             for (String c : people) {
                 Double v = number(row.get(c));
                 if (v == null && c.equals(count) && coarsenable && row.containsKey(c)) {
                     released = true;
                 } else if (v == null || sensitive(v, k)) {
-                    fail = fail != null ? fail : new Hidden(v == null ? "primary: count missing" : "primary: count under k", c);
+                    fail = fail != null
+                            ? fail
+                            : new Hidden(v == null ? "primary: count missing" : "primary: count under k", c);
                     onlyTheCount &= c.equals(count);
                 }
             }
@@ -128,7 +140,9 @@ public final class CellSuppression {
                 Double part = number(row.get(pair.get(1)));
                 if (whole != null && part != null && sensitive(whole - part, k)) {
                     // Specific to this row: the group itself is not too small, so nothing propagates.
-                    fail = fail != null ? fail : new Hidden("primary: " + pair.get(0) + " − " + pair.get(1) + " under k", null);
+                    fail = fail != null
+                            ? fail
+                            : new Hidden("primary: " + pair.get(0) + " − " + pair.get(1) + " under k", null);
                     onlyTheCount &= pair.contains(count);
                 }
             }
@@ -170,8 +184,10 @@ public final class CellSuppression {
      * step: of step · size ≥ k counts (halves away from zero would leave k − 1 around zero).
      */
     public static double roundToStep(double v, double step) {
-        java.math.BigDecimal q = java.math.BigDecimal.valueOf(v).divide(java.math.BigDecimal.valueOf(step), 12,
-                java.math.RoundingMode.HALF_EVEN).add(java.math.BigDecimal.valueOf(0.5)).setScale(0, java.math.RoundingMode.FLOOR);
+        java.math.BigDecimal q = java.math.BigDecimal.valueOf(v)
+                .divide(java.math.BigDecimal.valueOf(step), 12, java.math.RoundingMode.HALF_EVEN)
+                .add(java.math.BigDecimal.valueOf(0.5))
+                .setScale(0, java.math.RoundingMode.FLOOR);
         return q.multiply(java.math.BigDecimal.valueOf(step)).doubleValue();
     }
 
@@ -179,11 +195,13 @@ public final class CellSuppression {
     static boolean hiddenCell(Decision d, Table decl, int row, String column) {
         return d.rows().containsKey(row)
                 || d.columns().getOrDefault(row, Set.of()).contains(column)
-                || d.coarsened().containsKey(row) && decl.coarsening().map(c -> c.count().equals(column)).orElse(false);
+                || d.coarsened().containsKey(row)
+                        && decl.coarsening().map(c -> c.count().equals(column)).orElse(false);
     }
 
     /** Hides cell (row, column) for a complementary pass: by coarsening when the cell is a coarsenable count, else the row. */
-    private static void hideCell(List<Map<String, Object>> rows, Table decl, int row, String column, int k, Decision d, Hidden why) {
+    private static void hideCell(
+            List<Map<String, Object>> rows, Table decl, int row, String column, int k, Decision d, Hidden why) {
         boolean isCount = decl.coarsening().map(c -> c.count().equals(column)).orElse(false);
         if (isCount && coarsenable(rows.get(row), decl, k) && !d.rows().containsKey(row)) {
             d.coarsened().put(row, why);
@@ -197,16 +215,18 @@ public final class CellSuppression {
      * and 0 or at least k censorings. A month's own event and censoring counts are never shown: the
      * difference of people at risk between two shown months gives their (safe) sum.
      */
-    private static void curve(List<Map<String, Object>> rows, Table decl, String time, Set<Double> anchors, int k,
-                              Decision d) {
+    private static void curve(
+            List<Map<String, Object>> rows, Table decl, String time, Set<Double> anchors, int k, Decision d) {
         String atRisk = decl.people().get(0);
         String events = decl.people().size() > 1 ? decl.people().get(1) : null;
         String censored = decl.people().size() > 2 ? decl.people().get(2) : null;
         Map<List<Object>, List<Integer>> series = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
-            series.computeIfAbsent(keyWithout(rows.get(i), decl.keys(), time), x -> new ArrayList<>()).add(i);
+            series.computeIfAbsent(keyWithout(rows.get(i), decl.keys(), time), x -> new ArrayList<>())
+                    .add(i);
         }
-        Set<String> monthly = new HashSet<>(decl.people().subList(1, decl.people().size()));
+        Set<String> monthly =
+                new HashSet<>(decl.people().subList(1, decl.people().size()));
         for (List<Integer> s : series.values()) {
             s.sort(Comparator.comparingDouble(i -> number(rows.get(i).get(time))));
             // Events and censorings before each month, and the published points so far: shown months,
@@ -228,7 +248,8 @@ public final class CellSuppression {
                     // The summary shows survival here whatever the curve does: a shown month before it whose
                     // step to here is under k would give that step away, so it is withdrawn.
                     while (!stepSafe(published.get(published.size() - 1)[0], j, ce, cc, atRiskAt, n, k)
-                            && published.get(published.size() - 1)[1] == 0 && published.size() > 1) {
+                            && published.get(published.size() - 1)[1] == 0
+                            && published.size() > 1) {
                         int back = s.get(published.remove(published.size() - 1)[0]);
                         d.columns().remove(back);
                         d.rows().put(back, new Hidden("curve: step to a published horizon under k", null));
@@ -236,7 +257,8 @@ public final class CellSuppression {
                 }
                 // People at risk count people while the month's counts count cohort rows (a comparator
                 // can sit in several cells), so the step in people at risk is checked on its own too.
-                boolean show = usable && (first || stepSafe(published.get(published.size() - 1)[0], j, ce, cc, atRiskAt, n, k));
+                boolean show = usable
+                        && (first || stepSafe(published.get(published.size() - 1)[0], j, ce, cc, atRiskAt, n, k));
                 if (show || anchor) {
                     published.add(new int[] {j, anchor || first ? 1 : 0});
                 }
@@ -249,7 +271,14 @@ public final class CellSuppression {
                     d.rows().put(i, new Hidden("primary: count under k", atRisk));
                 } else {
                     // A coarsened step or the tail: hides this month only, not the group.
-                    d.rows().put(i, new Hidden(upstream ? "suppressed upstream" : "curve: step since the last shown month under k", null));
+                    d.rows()
+                            .put(
+                                    i,
+                                    new Hidden(
+                                            upstream
+                                                    ? "suppressed upstream"
+                                                    : "curve: step since the last shown month under k",
+                                            null));
                 }
                 Double be = events == null ? null : number(row.get(events));
                 Double bc = censored == null ? null : number(row.get(censored));
@@ -261,7 +290,8 @@ public final class CellSuppression {
 
     /** Whether the step from published position p to position j (n at risk) holds 0 or at least k of each count. */
     private static boolean stepSafe(int p, int j, double[] ce, double[] cc, double[] atRiskAt, double n, int k) {
-        return !sensitive(ce[j] - ce[p], k) && !sensitive(cc[j] - cc[p], k)
+        return !sensitive(ce[j] - ce[p], k)
+                && !sensitive(cc[j] - cc[p], k)
                 && (Double.isNaN(atRiskAt[p]) || !sensitive(atRiskAt[p] - n, k));
     }
 
@@ -290,8 +320,8 @@ public final class CellSuppression {
     }
 
     /** Propagates hidden people groups between tables; true when a row was newly hidden. */
-    private static boolean links(Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, Map<String, Decision> decisions,
-                                 int k) {
+    private static boolean links(
+            Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, Map<String, Decision> decisions, int k) {
         // Groups hidden as a whole (their size or a complement of it), and single hidden cells: a
         // figure that depends on a cell (a difference against a comparison row) goes with the cell.
         List<Map<String, String>> hiddenGroups = new ArrayList<>();
@@ -349,22 +379,32 @@ public final class CellSuppression {
                 for (Link link : decl.links()) {
                     Map<String, String> g = group(link, t.getValue().get(i));
                     boolean dependency = !decl.people().contains(link.column());
-                    Map<String, String> byGroup = hiddenGroups.stream().filter(h -> overlaps(h, g)).findFirst().orElse(null);
+                    Map<String, String> byGroup = hiddenGroups.stream()
+                            .filter(h -> overlaps(h, g))
+                            .findFirst()
+                            .orElse(null);
                     if (byGroup != null || dependency && hiddenCells.stream().anyMatch(h -> overlaps(h, g))) {
                         // Hidden as part of that group: the group's size column carries it on, except a
                         // curve's month hidden for one horizon (the rest of the curve is not that group).
-                        boolean oneMonth = decl.curveColumn().isPresent() && byGroup != null
+                        boolean oneMonth = decl.curveColumn().isPresent()
+                                && byGroup != null
                                 && !"*".equals(byGroup.get("horizon_months"));
                         String column = decl.people().contains(link.column()) && !oneMonth ? link.column() : null;
                         d.hide(i, new Hidden("linked: group " + g + " is hidden", column));
                         changed = true;
                         break;
                     }
-                    String coarsenedIn = coarsenedCells.entrySet().stream().filter(c -> overlaps(c.getKey(), g))
-                            .map(Map.Entry::getValue).findFirst().orElse(null);
-                    if (coarsenedIn != null && (dependency || !coarsenedIn.equals(t.getKey()))
+                    String coarsenedIn = coarsenedCells.entrySet().stream()
+                            .filter(c -> overlaps(c.getKey(), g))
+                            .map(Map.Entry::getValue)
+                            .findFirst()
+                            .orElse(null);
+                    if (coarsenedIn != null
+                            && (dependency || !coarsenedIn.equals(t.getKey()))
                             && !d.coarsened().containsKey(i)) {
-                        Hidden why = new Hidden("linked: " + link.column() + " depends on " + g + ", coarsened in " + coarsenedIn, null);
+                        Hidden why = new Hidden(
+                                "linked: " + link.column() + " depends on " + g + ", coarsened in " + coarsenedIn,
+                                null);
                         if (dependency && coarsenable(t.getValue().get(i), decl, k)) {
                             d.coarsened().put(i, why);
                         } else {
@@ -405,8 +445,8 @@ public final class CellSuppression {
     }
 
     /** whole ⊇ part: both shown with a difference in 1..k−1 discloses that difference. */
-    private static boolean containsRule(List<Map<String, Object>> rows, Table decl, Relation r, int whole, int part,
-                                        int k, Decision d) {
+    private static boolean containsRule(
+            List<Map<String, Object>> rows, Table decl, Relation r, int whole, int part, int k, Decision d) {
         for (String c : relationColumns(decl)) {
             if (hiddenCell(d, decl, whole, c) || hiddenCell(d, decl, part, c)) {
                 continue; // one unknown besides the unpublished difference: not recoverable
@@ -416,8 +456,17 @@ public final class CellSuppression {
             if (w != null && p != null && sensitive(Math.abs(w - p), k)) {
                 // The smaller side (the part) unless the whole is declared the one to give up.
                 int hide = sacrificed(decl, r.column(), r.whole()) ? whole : part;
-                hideCell(rows, decl, hide, c, k, d, new Hidden("complementary: " + r.whole() + " − " + r.part() + " of "
-                        + r.column() + " would show " + c + " under k", c));
+                hideCell(
+                        rows,
+                        decl,
+                        hide,
+                        c,
+                        k,
+                        d,
+                        new Hidden(
+                                "complementary: " + r.whole() + " − " + r.part() + " of " + r.column() + " would show "
+                                        + c + " under k",
+                                c));
                 return true;
             }
         }
@@ -429,13 +478,14 @@ public final class CellSuppression {
      * in 1..k−1 with nothing hidden is a count of fewer than k people; so is the sum of several hidden
      * parts when the whole is shown (the hidden cells together would be a group under k).
      */
-    private static boolean sumRule(List<Map<String, Object>> rows, Table decl, Relation r, int whole, List<Integer> parts,
-                                   int k, Decision d) {
+    private static boolean sumRule(
+            List<Map<String, Object>> rows, Table decl, Relation r, int whole, List<Integer> parts, int k, Decision d) {
         List<Integer> all = new ArrayList<>(parts);
         all.add(whole);
         String size = decl.people().get(0);
         for (String c : relationColumns(decl)) {
-            List<Integer> hidden = all.stream().filter(i -> hiddenCell(d, decl, i, c)).toList();
+            List<Integer> hidden =
+                    all.stream().filter(i -> hiddenCell(d, decl, i, c)).toList();
             String reason = null;
             String column = c;
             if (hidden.size() == 1) {
@@ -463,7 +513,8 @@ public final class CellSuppression {
             if (reason == null) {
                 continue;
             }
-            Integer pick = parts.stream().filter(p -> !hiddenCell(d, decl, p, c))
+            Integer pick = parts.stream()
+                    .filter(p -> !hiddenCell(d, decl, p, c))
                     .min(Comparator.<Integer, Boolean>comparing(p -> !sacrificed(decl, rows.get(p)))
                             .thenComparingDouble(p -> orMax(number(rows.get(p).get(size))))
                             .thenComparing(p -> String.valueOf(rows.get(p).get(r.column()))))
@@ -494,16 +545,19 @@ public final class CellSuppression {
     }
 
     private static boolean sacrificed(Table decl, Map<String, Object> row) {
-        return decl.sacrifice().entrySet().stream().anyMatch(e -> e.getValue().contains(String.valueOf(row.get(e.getKey()))));
+        return decl.sacrifice().entrySet().stream()
+                .anyMatch(e -> e.getValue().contains(String.valueOf(row.get(e.getKey()))));
     }
 
     private static List<List<Integer>> instances(List<Map<String, Object>> rows, Table decl, Relation r) {
         Map<List<Object>, List<Integer>> byRest = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> row = rows.get(i);
-            boolean matches = r.where().entrySet().stream().allMatch(w -> w.getValue().equals(String.valueOf(row.get(w.getKey()))));
+            boolean matches = r.where().entrySet().stream()
+                    .allMatch(w -> w.getValue().equals(String.valueOf(row.get(w.getKey()))));
             if (matches) {
-                byRest.computeIfAbsent(keyWithout(row, decl.keys(), r.column()), x -> new ArrayList<>()).add(i);
+                byRest.computeIfAbsent(keyWithout(row, decl.keys(), r.column()), x -> new ArrayList<>())
+                        .add(i);
             }
         }
         return new ArrayList<>(byRest.values());
@@ -524,7 +578,11 @@ public final class CellSuppression {
         Map<String, String> g = new LinkedHashMap<>();
         for (String dim : ReleaseRules.LINK_DIMENSIONS) {
             String source = link.dimensions().get(dim);
-            g.put(dim, source == null ? "*" : source.startsWith("=") ? source.substring(1) : String.valueOf(row.get(source)));
+            g.put(
+                    dim,
+                    source == null
+                            ? "*"
+                            : source.startsWith("=") ? source.substring(1) : String.valueOf(row.get(source)));
         }
         return g;
     }

@@ -5,7 +5,6 @@ import io.mentoringoutcomes.disclosure.ReleaseRules.Table;
 import io.mentoringoutcomes.quality.CheckOutcome;
 import io.mentoringoutcomes.quality.Level;
 import io.mentoringoutcomes.spark.Warehouse;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,23 +47,40 @@ public final class DisclosureAudit {
             org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = wh.read(t);
             String noun = DisclosureControl.noun(t);
             release.put(noun, DisclosureControl.maps(df));
-            ReleaseRules.standard().table(noun).ifPresent(decl -> add(found, noun, "disclosure:undeclared_count",
-                    undeclaredCounts(df.schema(), decl)));
+            ReleaseRules.standard()
+                    .table(noun)
+                    .ifPresent(decl ->
+                            add(found, noun, "disclosure:undeclared_count", undeclaredCounts(df.schema(), decl)));
         }
         found.addAll(violations(release, ReleaseRules.standard(), k));
         List<CheckOutcome> out = new ArrayList<>();
         for (String t : stagingTables) {
             String noun = DisclosureControl.noun(t);
-            List<Violation> mine = found.stream().filter(v -> v.table().equals(noun)).toList();
+            List<Violation> mine =
+                    found.stream().filter(v -> v.table().equals(noun)).toList();
             if (mine.isEmpty()) {
-                out.add(new CheckOutcome(t, "disclosure", "schemas/release.yaml rules, k = " + k, Level.ERROR, true,
-                        0.0, "0 rows", null));
+                out.add(new CheckOutcome(
+                        t,
+                        "disclosure",
+                        "schemas/release.yaml rules, k = " + k,
+                        Level.ERROR,
+                        true,
+                        0.0,
+                        "0 rows",
+                        null));
             }
             for (Violation v : mine) {
                 String named = v.rows().stream().limit(ROWS_NAMED).collect(Collectors.joining("; "))
                         + (v.rows().size() > ROWS_NAMED ? "; ... " + (v.rows().size() - ROWS_NAMED) + " more" : "");
-                out.add(new CheckOutcome(t, v.rule(), "schemas/release.yaml rules, k = " + k, Level.ERROR, false,
-                        (double) v.rows().size(), "0 rows", "rows " + named));
+                out.add(new CheckOutcome(
+                        t,
+                        v.rule(),
+                        "schemas/release.yaml rules, k = " + k,
+                        Level.ERROR,
+                        false,
+                        (double) v.rows().size(),
+                        "0 rows",
+                        "rows " + named));
             }
         }
         return out;
@@ -79,32 +95,47 @@ public final class DisclosureAudit {
         for (org.apache.spark.sql.types.StructField f : schema.fields()) {
             boolean integral = f.dataType() instanceof org.apache.spark.sql.types.IntegralType;
             // A kept column is shown on a suppressed row, so it is declared as not counting anyone.
-            if (integral && !decl.keys().contains(f.name()) && !decl.people().contains(f.name())
-                    && !decl.keep().contains(f.name()) && !decl.notPeople().contains(f.name())) {
-                out.add("column " + f.name() + " (" + f.dataType().simpleString() + ") is neither people nor not_people");
+            if (integral
+                    && !decl.keys().contains(f.name())
+                    && !decl.people().contains(f.name())
+                    && !decl.keep().contains(f.name())
+                    && !decl.notPeople().contains(f.name())) {
+                out.add("column " + f.name() + " (" + f.dataType().simpleString()
+                        + ") is neither people nor not_people");
             }
         }
         return out;
     }
 
     /** Every broken rule of a release (tables by noun, rows as column → value). */
-    public static List<Violation> violations(Map<String, List<Map<String, Object>>> release, ReleaseRules rules, int k) {
+    public static List<Violation> violations(
+            Map<String, List<Map<String, Object>>> release, ReleaseRules rules, int k) {
         List<Violation> out = new ArrayList<>();
         Map<String, List<Map<String, Object>>> declared = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : release.entrySet()) {
             Optional<Table> decl = rules.table(e.getKey());
             if (decl.isEmpty() || decl.get().audience() != ReleaseRules.Audience.gold) {
-                out.add(new Violation(e.getKey(), "disclosure:declared", List.of(decl.isEmpty()
-                        ? "table not declared in schemas/release.yaml" : "audience is " + decl.get().audience() + ", not gold")));
+                out.add(new Violation(
+                        e.getKey(),
+                        "disclosure:declared",
+                        List.of(
+                                decl.isEmpty()
+                                        ? "table not declared in schemas/release.yaml"
+                                        : "audience is " + decl.get().audience() + ", not gold")));
                 continue;
             }
             declared.put(e.getKey(), e.getValue());
             Table t = decl.get();
-            List<String> monthly = t.curveColumn().isPresent() ? t.people().subList(1, t.people().size()) : List.of();
+            List<String> monthly = t.curveColumn().isPresent()
+                    ? t.people().subList(1, t.people().size())
+                    : List.of();
             for (String c : t.people()) {
                 if (monthly.contains(c)) {
-                    add(out, e.getKey(), "disclosure:curve_monthly_counts", rows(e.getValue(), t,
-                            r -> r.get(c) != null));
+                    add(
+                            out,
+                            e.getKey(),
+                            "disclosure:curve_monthly_counts",
+                            rows(e.getValue(), t, r -> r.get(c) != null));
                 } else {
                     add(out, e.getKey(), "disclosure:primary:" + c, rows(e.getValue(), t, r -> {
                         Double v = CellSuppression.number(r.get(c));
@@ -113,42 +144,63 @@ public final class DisclosureAudit {
                 }
             }
             for (List<String> pair : t.within()) {
-                add(out, e.getKey(), "disclosure:within:" + pair.get(0) + "-" + pair.get(1), rows(e.getValue(), t, r -> {
-                    Double w = CellSuppression.number(r.get(pair.get(0)));
-                    Double p = CellSuppression.number(r.get(pair.get(1)));
-                    return w != null && p != null && CellSuppression.sensitive(Math.abs(w - p), k);
-                }));
+                add(
+                        out,
+                        e.getKey(),
+                        "disclosure:within:" + pair.get(0) + "-" + pair.get(1),
+                        rows(e.getValue(), t, r -> {
+                            Double w = CellSuppression.number(r.get(pair.get(0)));
+                            Double p = CellSuppression.number(r.get(pair.get(1)));
+                            return w != null && p != null && CellSuppression.sensitive(Math.abs(w - p), k);
+                        }));
             }
-            add(out, e.getKey(), "disclosure:suppressed_row_blank", rows(e.getValue(), t,
-                    r -> Boolean.TRUE.equals(r.get("suppressed")) && r.entrySet().stream().anyMatch(v -> v.getValue() != null
-                            && !t.keys().contains(v.getKey()) && !t.keep().contains(v.getKey())
-                            && !v.getKey().equals("as_of") && !v.getKey().equals("suppressed"))));
+            add(
+                    out,
+                    e.getKey(),
+                    "disclosure:suppressed_row_blank",
+                    rows(
+                            e.getValue(),
+                            t,
+                            r -> Boolean.TRUE.equals(r.get("suppressed"))
+                                    && r.entrySet().stream()
+                                            .anyMatch(v -> v.getValue() != null
+                                                    && !t.keys().contains(v.getKey())
+                                                    && !t.keep().contains(v.getKey())
+                                                    && !v.getKey().equals("as_of")
+                                                    && !v.getKey().equals("suppressed"))));
         }
         for (Map.Entry<String, List<Map<String, Object>>> e : declared.entrySet()) {
             Table t = rules.table(e.getKey()).orElseThrow();
-            t.coarsening().ifPresent(co -> add(out, e.getKey(), "disclosure:coarsened", rows(e.getValue(), t, r -> {
-                if (Boolean.TRUE.equals(r.get("suppressed")) || !r.containsKey(co.count()) || r.get(co.count()) != null) {
-                    return false; // not a coarsened row
-                }
-                Double size = CellSuppression.number(r.get(t.people().get(0)));
-                if (size == null || CellSuppression.sensitive(size, k)) {
-                    return true;
-                }
-                double step = CellSuppression.step(size, k);
-                for (Map.Entry<String, Object> v : r.entrySet()) {
-                    String c = v.getKey();
-                    if (co.rounded().equals(c)) {
-                        Double x = CellSuppression.number(v.getValue());
-                        if (x != null && Math.abs(x / step - Math.rint(x / step)) > 1e-6) {
-                            return true; // a figure finer than the step gives the count back
+            t.coarsening()
+                    .ifPresent(co -> add(out, e.getKey(), "disclosure:coarsened", rows(e.getValue(), t, r -> {
+                        if (Boolean.TRUE.equals(r.get("suppressed"))
+                                || !r.containsKey(co.count())
+                                || r.get(co.count()) != null) {
+                            return false; // not a coarsened row
                         }
-                    } else if (v.getValue() != null && !t.keys().contains(c) && !t.keep().contains(c) && !c.equals("as_of")
-                            && !c.equals("suppressed") && !c.equals(t.people().get(0))) {
-                        return true;
-                    }
-                }
-                return false;
-            })));
+                        Double size = CellSuppression.number(r.get(t.people().get(0)));
+                        if (size == null || CellSuppression.sensitive(size, k)) {
+                            return true;
+                        }
+                        double step = CellSuppression.step(size, k);
+                        for (Map.Entry<String, Object> v : r.entrySet()) {
+                            String c = v.getKey();
+                            if (co.rounded().equals(c)) {
+                                Double x = CellSuppression.number(v.getValue());
+                                if (x != null && Math.abs(x / step - Math.rint(x / step)) > 1e-6) {
+                                    return true; // a figure finer than the step gives the count back
+                                }
+                            } else if (v.getValue() != null
+                                    && !t.keys().contains(c)
+                                    && !t.keep().contains(c)
+                                    && !c.equals("as_of")
+                                    && !c.equals("suppressed")
+                                    && !c.equals(t.people().get(0))) {
+                                return true;
+                            }
+                        }
+                        return false;
+                    })));
         }
         Map<String, Decision> again = CellSuppression.protect(declared, rules, k);
         for (Map.Entry<String, Decision> e : again.entrySet()) {
@@ -156,16 +208,18 @@ public final class DisclosureAudit {
             Table t = rules.table(e.getKey()).orElseThrow();
             List<String> named = new ArrayList<>();
             e.getValue().rows().forEach((i, h) -> {
-                if (!Boolean.TRUE.equals(rows.get(i).get("suppressed")) && !h.rule().startsWith("primary")) {
+                if (!Boolean.TRUE.equals(rows.get(i).get("suppressed"))
+                        && !h.rule().startsWith("primary")) {
                     named.add(keys(rows.get(i), t) + ": " + h.describe());
                 }
             });
             // A row another pass would coarsen still shows its count.
-            t.coarsening().ifPresent(co -> e.getValue().coarsened().forEach((i, h) -> {
-                if (rows.get(i).get(co.count()) != null && !h.rule().startsWith("primary")) {
-                    named.add(keys(rows.get(i), t) + ": " + h.describe());
-                }
-            }));
+            t.coarsening()
+                    .ifPresent(co -> e.getValue().coarsened().forEach((i, h) -> {
+                        if (rows.get(i).get(co.count()) != null && !h.rule().startsWith("primary")) {
+                            named.add(keys(rows.get(i), t) + ": " + h.describe());
+                        }
+                    }));
             add(out, e.getKey(), "disclosure:complementary", named);
         }
         return out;
@@ -177,7 +231,8 @@ public final class DisclosureAudit {
         }
     }
 
-    private static List<String> rows(List<Map<String, Object>> rows, Table t, java.util.function.Predicate<Map<String, Object>> bad) {
+    private static List<String> rows(
+            List<Map<String, Object>> rows, Table t, java.util.function.Predicate<Map<String, Object>> bad) {
         return rows.stream().filter(bad).map(r -> keys(r, t)).toList();
     }
 

@@ -4,11 +4,6 @@ import io.mentoringoutcomes.disclosure.CellSuppression.Decision;
 import io.mentoringoutcomes.disclosure.CellSuppression.Hidden;
 import io.mentoringoutcomes.disclosure.ReleaseRules.Table;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The disclosure-control step over the whole release: staging tables in, staging tables out, before
@@ -67,7 +66,9 @@ public final class DisclosureControl {
         Map<String, Dataset<Row>> out = protect(tonight, lastNight, rules, k, log);
         for (Map.Entry<String, Dataset<Row>> e : out.entrySet()) {
             // Materialize before overwriting the table the frame was read from.
-            Dataset<Row> data = e.getValue().sparkSession().createDataFrame(e.getValue().collectAsList(), e.getValue().schema());
+            Dataset<Row> data = e.getValue()
+                    .sparkSession()
+                    .createDataFrame(e.getValue().collectAsList(), e.getValue().schema());
             wh.overwrite("staging." + e.getKey(), data);
         }
         return remaining;
@@ -78,8 +79,12 @@ public final class DisclosureControl {
      * {@code suppressed} set, and rows whose people counts moved by 1..k−1 since last night's
      * release holding last night's figures. Pure: frames in, frames out.
      */
-    public static Map<String, Dataset<Row>> protect(Map<String, Dataset<Row>> tonight, Map<String, Dataset<Row>> lastNight,
-                                                   ReleaseRules rules, int k, Consumer<String> log) {
+    public static Map<String, Dataset<Row>> protect(
+            Map<String, Dataset<Row>> tonight,
+            Map<String, Dataset<Row>> lastNight,
+            ReleaseRules rules,
+            int k,
+            Consumer<String> log) {
         Map<String, List<Map<String, Object>>> rows = new LinkedHashMap<>();
         Map<String, StructType> schemas = new LinkedHashMap<>();
         for (Map.Entry<String, Dataset<Row>> e : tonight.entrySet()) {
@@ -89,7 +94,9 @@ public final class DisclosureControl {
         Map<String, Decision> decisions = CellSuppression.protect(rows, rules, k);
         Map<String, List<Map<String, Object>>> released = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : rows.entrySet()) {
-            released.put(e.getKey(), hide(e.getValue(), CellSuppression.declaration(rules, e.getKey()), decisions.get(e.getKey()), k));
+            released.put(
+                    e.getKey(),
+                    hide(e.getValue(), CellSuppression.declaration(rules, e.getKey()), decisions.get(e.getKey()), k));
         }
         Map<String, List<Map<String, Object>>> previous = new LinkedHashMap<>();
         lastNight.forEach((noun, df) -> {
@@ -102,8 +109,18 @@ public final class DisclosureControl {
             // Held rows mix two nights' figures: decide again on what will actually be shown.
             Map<String, Decision> again = CellSuppression.protect(released, rules, k);
             for (Map.Entry<String, Decision> e : again.entrySet()) {
-                released.put(e.getKey(), hide(released.get(e.getKey()), CellSuppression.declaration(rules, e.getKey()), e.getValue(), k));
-                decisions.get(e.getKey()).coarsened().keySet().removeAll(e.getValue().rows().keySet());
+                released.put(
+                        e.getKey(),
+                        hide(
+                                released.get(e.getKey()),
+                                CellSuppression.declaration(rules, e.getKey()),
+                                e.getValue(),
+                                k));
+                decisions
+                        .get(e.getKey())
+                        .coarsened()
+                        .keySet()
+                        .removeAll(e.getValue().rows().keySet());
                 decisions.get(e.getKey()).rows().putAll(e.getValue().rows());
                 decisions.get(e.getKey()).coarsened().putAll(e.getValue().coarsened());
             }
@@ -111,8 +128,12 @@ public final class DisclosureControl {
         Map<String, Dataset<Row>> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : released.entrySet()) {
             Dataset<Row> source = tonight.get(e.getKey());
-            log.accept(String.format("%-22s %4d rows, %4d hidden, %4d coarsened, %4d holding last night's figures", e.getKey(),
-                    e.getValue().size(), decisions.get(e.getKey()).rows().size(), decisions.get(e.getKey()).coarsened().size(),
+            log.accept(String.format(
+                    "%-22s %4d rows, %4d hidden, %4d coarsened, %4d holding last night's figures",
+                    e.getKey(),
+                    e.getValue().size(),
+                    decisions.get(e.getKey()).rows().size(),
+                    decisions.get(e.getKey()).coarsened().size(),
                     held.getOrDefault(e.getKey(), 0)));
             out.put(e.getKey(), frame(source, e.getValue(), schemas.get(e.getKey())));
         }
@@ -129,8 +150,11 @@ public final class DisclosureControl {
      *
      * @return held rows per table
      */
-    static Map<String, Integer> holdSmallChanges(Map<String, List<Map<String, Object>>> released,
-                                                 Map<String, List<Map<String, Object>>> previous, ReleaseRules rules, int k) {
+    static Map<String, Integer> holdSmallChanges(
+            Map<String, List<Map<String, Object>>> released,
+            Map<String, List<Map<String, Object>>> previous,
+            ReleaseRules rules,
+            int k) {
         Map<String, List<Map<String, Object>>> deltas = new LinkedHashMap<>();
         Map<String, List<Integer>> rowOf = new LinkedHashMap<>();
         Map<String, List<Map<String, Object>>> before = new LinkedHashMap<>();
@@ -146,7 +170,9 @@ public final class DisclosureControl {
             for (int i = 0; i < e.getValue().size(); i++) {
                 Map<String, Object> now = e.getValue().get(i);
                 Map<String, Object> then = last.get(key(now, decl));
-                if (then == null || Boolean.TRUE.equals(now.get("suppressed")) || Boolean.TRUE.equals(then.get("suppressed"))) {
+                if (then == null
+                        || Boolean.TRUE.equals(now.get("suppressed"))
+                        || Boolean.TRUE.equals(then.get("suppressed"))) {
                     continue; // a change is only visible between two shown rows
                 }
                 Map<String, Object> delta = new LinkedHashMap<>();
@@ -162,8 +188,10 @@ public final class DisclosureControl {
                 decl.coarsening().ifPresent(co -> {
                     // Coarsened both nights: the count is unknown, but a moved figure shows it moved, by
                     // perhaps one person, unless the group itself moved by at least k.
-                    boolean unknown = now.containsKey(co.count()) && now.get(co.count()) == null && then.get(co.count()) == null;
-                    boolean moved = !java.util.Objects.equals(CellSuppression.number(now.get(co.rounded())),
+                    boolean unknown =
+                            now.containsKey(co.count()) && now.get(co.count()) == null && then.get(co.count()) == null;
+                    boolean moved = !java.util.Objects.equals(
+                            CellSuppression.number(now.get(co.rounded())),
                             CellSuppression.number(then.get(co.rounded())));
                     double sizeMoved = (Double) delta.get(decl.people().get(0));
                     if (unknown && moved && sizeMoved < k) {
@@ -216,12 +244,36 @@ public final class DisclosureControl {
     private static Map<String, Table> withoutCurves(ReleaseRules rules) {
         Map<String, Table> out = new LinkedHashMap<>();
         // A change is held, never coarsened: coarsening is for tonight's figures, not for their change.
-        rules.tables().forEach((noun, t) -> out.put(noun, t.curveColumn().isEmpty() && t.coarsening().isEmpty()
-                ? t : t.curveColumn().isEmpty()
-                ? new Table(t.audience(), t.keys(), t.people(), t.keep(), t.within(), t.relations(), t.links(), null,
-                        t.sacrifice(), null, t.notPeople())
-                : new Table(t.audience(), t.keys(), t.people(), t.keep(), t.within(), List.of(), t.links(), null,
-                        t.sacrifice(), null, t.notPeople())));
+        rules.tables()
+                .forEach((noun, t) -> out.put(
+                        noun,
+                        t.curveColumn().isEmpty() && t.coarsening().isEmpty()
+                                ? t
+                                : t.curveColumn().isEmpty()
+                                        ? new Table(
+                                                t.audience(),
+                                                t.keys(),
+                                                t.people(),
+                                                t.keep(),
+                                                t.within(),
+                                                t.relations(),
+                                                t.links(),
+                                                null,
+                                                t.sacrifice(),
+                                                null,
+                                                t.notPeople())
+                                        : new Table(
+                                                t.audience(),
+                                                t.keys(),
+                                                t.people(),
+                                                t.keep(),
+                                                t.within(),
+                                                List.of(),
+                                                t.links(),
+                                                null,
+                                                t.sacrifice(),
+                                                null,
+                                                t.notPeople())));
         return out;
     }
 
@@ -237,8 +289,12 @@ public final class DisclosureControl {
         String size = decl.people().get(0);
         double step = CellSuppression.step(CellSuppression.number(row.get(size)), k);
         for (String col : row.keySet()) {
-            boolean stays = decl.keys().contains(col) || decl.keep().contains(col) || col.equals("as_of")
-                    || col.equals("suppressed") || col.equals(size) || col.equals(c.rounded());
+            boolean stays = decl.keys().contains(col)
+                    || decl.keep().contains(col)
+                    || col.equals("as_of")
+                    || col.equals("suppressed")
+                    || col.equals(size)
+                    || col.equals(c.rounded());
             if (!stays) {
                 row.put(col, null);
             }
@@ -257,7 +313,10 @@ public final class DisclosureControl {
             Hidden h = d.rows().get(i);
             if (h != null) {
                 for (String c : row.keySet()) {
-                    if (!decl.keys().contains(c) && !decl.keep().contains(c) && !c.equals("as_of") && !c.equals("suppressed")) {
+                    if (!decl.keys().contains(c)
+                            && !decl.keep().contains(c)
+                            && !c.equals("as_of")
+                            && !c.equals("suppressed")) {
                         row.put(c, null);
                     }
                 }
@@ -331,7 +390,10 @@ public final class DisclosureControl {
 
     /** Whether a table's declared audience is admin (never published to gold). */
     public static boolean isAdmin(String noun) {
-        return ReleaseRules.standard().table(noun).map(t -> t.audience() == ReleaseRules.Audience.admin).orElse(false);
+        return ReleaseRules.standard()
+                .table(noun)
+                .map(t -> t.audience() == ReleaseRules.Audience.admin)
+                .orElse(false);
     }
 
     static String noun(String table) {

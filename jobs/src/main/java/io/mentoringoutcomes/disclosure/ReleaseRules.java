@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,6 +28,7 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
     private static final String NAME = "[a-z][a-z0-9_]*";
     /** The cross-table space people groups live in. */
     public static final List<String> LINK_DIMENSIONS = List.of("program_id", "cohort", "method", "horizon_months");
+
     private static volatile ReleaseRules standard;
 
     public ReleaseRules {
@@ -40,7 +40,10 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
     }
 
     /** Where a table goes: {@code gold} (BI-facing, disclosure-controlled) or {@code admin} (restricted, never served). */
-    public enum Audience { gold, admin }
+    public enum Audience {
+        gold,
+        admin
+    }
 
     /**
      * One output table.
@@ -76,9 +79,16 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
             @JsonProperty("coarsen") Coarsen coarsen,
             @JsonProperty("not_people") List<String> notPeople) {
 
-        public Table(Audience audience, List<String> keys, List<String> people, List<String> keep,
-                     List<List<String>> within, List<Relation> relations, List<Link> links, String curve,
-                     Map<String, List<String>> sacrifice) {
+        public Table(
+                Audience audience,
+                List<String> keys,
+                List<String> people,
+                List<String> keep,
+                List<List<String>> within,
+                List<Relation> relations,
+                List<Link> links,
+                String curve,
+                Map<String, List<String>> sacrifice) {
             this(audience, keys, people, keep, within, relations, links, curve, sacrifice, null, null);
         }
 
@@ -98,8 +108,8 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
             relations = relations == null ? List.of() : List.copyOf(relations);
             for (Relation r : relations) {
                 if (!keys.contains(r.column()) || !keys.containsAll(r.where().keySet())) {
-                    throw new IllegalArgumentException("relation over " + r.column() + " " + r.where().keySet()
-                            + ": not all keys " + keys);
+                    throw new IllegalArgumentException(
+                            "relation over " + r.column() + " " + r.where().keySet() + ": not all keys " + keys);
                 }
             }
             links = links == null ? List.of() : List.copyOf(links);
@@ -115,8 +125,10 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
                 throw new IllegalArgumentException("curve column " + curve + " is not a key");
             }
             sacrifice = sacrifice == null ? Map.of() : Map.copyOf(sacrifice);
-            if (coarsen != null && (!people.contains(coarsen.count()) || people.get(0).equals(coarsen.count()))) {
-                throw new IllegalArgumentException("coarsen.count must be a people column other than the size: " + coarsen.count());
+            if (coarsen != null
+                    && (!people.contains(coarsen.count()) || people.get(0).equals(coarsen.count()))) {
+                throw new IllegalArgumentException(
+                        "coarsen.count must be a people column other than the size: " + coarsen.count());
             }
             notPeople = names(notPeople, "not-people column");
             for (String c : notPeople) {
@@ -238,7 +250,8 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
         try {
             return YAML.readValue(yaml, ReleaseRules.class);
         } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
-            throw new IllegalArgumentException("release declarations: " + e.getCause().getMessage(), e);
+            throw new IllegalArgumentException(
+                    "release declarations: " + e.getCause().getMessage(), e);
         }
     }
 

@@ -146,7 +146,10 @@ final class CsvDatasetWriter implements Closeable {
             out.close();
             rowsByPart.set(rowsByPart.size() - 1, rowsInPart);
             if (rowsByPart.size() == 1) {
-                Files.move(folder.resolve(partName(0)), folder.resolveSibling(dataset + ".csv"), StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        folder.resolve(partName(0)),
+                        folder.resolveSibling(dataset + ".csv"),
+                        StandardCopyOption.REPLACE_EXISTING);
                 Files.delete(folder);
                 singleFile = true;
             }

@@ -20,17 +20,25 @@ final class DefectPlanter {
         return defects;
     }
 
-    void plant(Map<String, CsvDatasetWriter> writers, MentoringActivity activity, int nextEmployeeNumber,
-               int asOfDay) {
+    void plant(Map<String, CsvDatasetWriter> writers, MentoringActivity activity, int nextEmployeeNumber, int asOfDay) {
         String[] held = activity.firstHeldMeeting();
         CsvDatasetWriter meetings = writers.get("meetings");
         long meetingNumber = activity.meetingCount();
 
         // 1. the same meeting_id again, with a different duration: which row wins is ambiguous
         int conflictingDuration = Integer.parseInt(held[4]) + 15;
-        meetings.write(held[0], held[1], held[2], held[3], conflictingDuration, held[5] == null ? null : Integer.valueOf(held[5]));
-        record("meetings", Map.of("meeting_id", held[0]), "duplicate key: second row for meeting_id " + held[0]
-                + " with duration_minutes " + conflictingDuration);
+        meetings.write(
+                held[0],
+                held[1],
+                held[2],
+                held[3],
+                conflictingDuration,
+                held[5] == null ? null : Integer.valueOf(held[5]));
+        record(
+                "meetings",
+                Map.of("meeting_id", held[0]),
+                "duplicate key: second row for meeting_id " + held[0] + " with duration_minutes "
+                        + conflictingDuration);
 
         // 2. a rating outside 1-10
         String outOfRange = Ids.padded("MTG", ++meetingNumber, 7);
@@ -44,9 +52,24 @@ final class DefectPlanter {
 
         // 4. an employee who leaves before joining
         String employee = Employee.id(nextEmployeeNumber);
-        writers.get("hris_employees").write(employee, "2025-06-02", "2025-05-16", "voluntary", "Sales", "L2",
-                "London", 55000.0, 3.0, "Female", "White", null);
-        record("hris_employees", Map.of("employee_id", employee), "termination_date 2025-05-16 is before hire_date 2025-06-02");
+        writers.get("hris_employees")
+                .write(
+                        employee,
+                        "2025-06-02",
+                        "2025-05-16",
+                        "voluntary",
+                        "Sales",
+                        "L2",
+                        "London",
+                        55000.0,
+                        3.0,
+                        "Female",
+                        "White",
+                        null);
+        record(
+                "hris_employees",
+                Map.of("employee_id", employee),
+                "termination_date 2025-05-16 is before hire_date 2025-06-02");
     }
 
     private void record(String dataset, Map<String, String> key, String problem) {

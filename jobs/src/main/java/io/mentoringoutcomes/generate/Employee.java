@@ -23,12 +23,21 @@ final class Employee {
     String managerId;
     /** Last day employed, inclusive; {@link #EMPLOYED} while employed. */
     int terminationDay = EMPLOYED;
+
     String terminationType;
     MenteeSelection mentee;
     boolean hadHeldMeeting;
 
-    Employee(int number, int hireDay, int department, int level, int location, int gender, int ethnicity,
-             int performanceRating, double salaryNoise) {
+    Employee(
+            int number,
+            int hireDay,
+            int department,
+            int level,
+            int location,
+            int gender,
+            int ethnicity,
+            int performanceRating,
+            double salaryNoise) {
         this.number = number;
         this.id = id(number);
         this.hireDay = hireDay;
@@ -67,7 +76,8 @@ final class Employee {
     }
 
     double annualSalary() {
-        double raw = OrgCatalog.LEVEL_BASE_SALARY[level] * OrgCatalog.DEPARTMENT_SALARY_FACTOR[department] * salaryNoise;
+        double raw =
+                OrgCatalog.LEVEL_BASE_SALARY[level] * OrgCatalog.DEPARTMENT_SALARY_FACTOR[department] * salaryNoise;
         return Math.round(raw / 100) * 100.0;
     }
 }

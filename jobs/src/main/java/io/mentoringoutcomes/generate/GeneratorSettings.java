@@ -38,7 +38,8 @@ public record GeneratorSettings(
             throw new IllegalArgumentException("employees must be at least 50, not " + employees);
         }
         if (!asOf.isAfter(startDate.plusMonths(6))) {
-            throw new IllegalArgumentException("as-of " + asOf + " must be more than 6 months after start " + startDate);
+            throw new IllegalArgumentException(
+                    "as-of " + asOf + " must be more than 6 months after start " + startDate);
         }
         if (hazardRatio <= 0) {
             throw new IllegalArgumentException("hazard ratio must be positive: " + hazardRatio);
@@ -50,8 +51,15 @@ public record GeneratorSettings(
     }
 
     public static GeneratorSettings of(int employees, long seed, LocalDate start, LocalDate asOf, boolean withDefects) {
-        return new GeneratorSettings(employees, seed, start, asOf, withDefects,
-                DEFAULT_HAZARD_RATIO, DEFAULT_MENTEE_SHARE, DEFAULT_ENGAGEMENT_EFFECT);
+        return new GeneratorSettings(
+                employees,
+                seed,
+                start,
+                asOf,
+                withDefects,
+                DEFAULT_HAZARD_RATIO,
+                DEFAULT_MENTEE_SHARE,
+                DEFAULT_ENGAGEMENT_EFFECT);
     }
 
     public GeneratorSettings withDefects(boolean on) {
@@ -59,6 +67,7 @@ public record GeneratorSettings(
     }
 
     public GeneratorSettings withSeed(long newSeed) {
-        return new GeneratorSettings(employees, newSeed, startDate, asOf, withDefects, hazardRatio, menteeShare, engagementEffect);
+        return new GeneratorSettings(
+                employees, newSeed, startDate, asOf, withDefects, hazardRatio, menteeShare, engagementEffect);
     }
 }

@@ -11,6 +11,7 @@ final class HazardModel {
 
     /** A "month" of hazard is a twelfth of a year, so 12 monthly hazards make a 365.25-day year. */
     static final double DAYS_PER_MONTH = 365.25 / 12;
+
     static final double CELL_NOISE_SD_LOG = 0.15;
     static final double INVOLUNTARY_MONTHLY_LOW_PERFORMER = 0.005;
     static final double INVOLUNTARY_MONTHLY = 0.0018;
@@ -27,8 +28,10 @@ final class HazardModel {
             double departmentMonthly = -Math.log(1 - OrgCatalog.DEPARTMENT_ANNUAL_VOLUNTARY[i]) / 12;
             for (int j = 0; j < l; j++) {
                 for (int k = 0; k < b; k++) {
-                    voluntary[i][j][k] = departmentMonthly * OrgCatalog.LEVEL_HAZARD_FACTOR[j]
-                            * OrgCatalog.TENURE_HAZARD_FACTOR[k] * Math.exp(CELL_NOISE_SD_LOG * cellNoise.nextGaussian());
+                    voluntary[i][j][k] = departmentMonthly
+                            * OrgCatalog.LEVEL_HAZARD_FACTOR[j]
+                            * OrgCatalog.TENURE_HAZARD_FACTOR[k]
+                            * Math.exp(CELL_NOISE_SD_LOG * cellNoise.nextGaussian());
                 }
             }
         }

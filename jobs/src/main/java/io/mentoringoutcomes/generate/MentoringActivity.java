@@ -54,7 +54,8 @@ final class MentoringActivity {
                 mentees.add(e);
             }
         }
-        mentees.sort(Comparator.comparingInt((Employee e) -> e.mentee.matchedDay()).thenComparingInt(e -> e.number));
+        mentees.sort(
+                Comparator.comparingInt((Employee e) -> e.mentee.matchedDay()).thenComparingInt(e -> e.number));
         for (Employee mentee : mentees) {
             int program = mentee.mentee.program();
             int start = mentee.mentee.matchedDay();
@@ -86,8 +87,14 @@ final class MentoringActivity {
                     reason = "rematched";
                 }
                 boolean active = end > asOfDay;
-                matches.add(new Match(Ids.padded("MT", matches.size() + 1, 6), program, mentor, mentee, start,
-                        active ? Employee.EMPLOYED : end, active ? null : reason));
+                matches.add(new Match(
+                        Ids.padded("MT", matches.size() + 1, 6),
+                        program,
+                        mentor,
+                        mentee,
+                        start,
+                        active ? Employee.EMPLOYED : end,
+                        active ? null : reason));
                 if (active || !reason.equals("rematched") || end > lastMatchDay || !mentee.employedOn(end)) {
                     break;
                 }
@@ -136,8 +143,14 @@ final class MentoringActivity {
 
     void writeMatches(CsvDatasetWriter out) {
         for (Match m : matches) {
-            out.write(m.id(), programs.get(m.program()).id(), m.mentor().id, m.mentee().id,
-                    Days.iso(m.matchedDay()), Days.iso(m.endDay()), m.endReason());
+            out.write(
+                    m.id(),
+                    programs.get(m.program()).id(),
+                    m.mentor().id,
+                    m.mentee().id,
+                    Days.iso(m.matchedDay()),
+                    Days.iso(m.endDay()),
+                    m.endReason());
         }
     }
 
@@ -168,8 +181,13 @@ final class MentoringActivity {
         }
     }
 
-    private static void enrol(Map<String, Enrolment> enrolments, Map<String, Employee> people,
-                              String program, Employee who, String role, Match m) {
+    private static void enrol(
+            Map<String, Enrolment> enrolments,
+            Map<String, Employee> people,
+            String program,
+            Employee who,
+            String role,
+            Match m) {
         Enrolment en = enrolments.computeIfAbsent(program + "|" + who.id + "|" + role, k -> new Enrolment());
         people.put(who.id, who);
         en.enrolledDay = Math.min(en.enrolledDay, m.matchedDay());
@@ -188,10 +206,12 @@ final class MentoringActivity {
             int cadence = programs.get(m.program()).cadenceDays();
             int lastDay = Math.min(asOfDay - 1, m.isActive() ? asOfDay - 1 : m.endDay());
             boolean first = true;
-            for (int day = m.matchedDay() + rng.nextInt(8); day <= lastDay;
-                 day += Math.max(1, (int) Math.round(cadence * (0.8 + 0.4 * rng.nextDouble())))) {
+            for (int day = m.matchedDay() + rng.nextInt(8);
+                    day <= lastDay;
+                    day += Math.max(1, (int) Math.round(cadence * (0.8 + 0.4 * rng.nextDouble())))) {
                 double u = rng.nextDouble();
-                String status = first || u < HELD_SHARE ? "held" : u < HELD_SHARE + CANCELLED_SHARE ? "cancelled" : "no_show";
+                String status =
+                        first || u < HELD_SHARE ? "held" : u < HELD_SHARE + CANCELLED_SHARE ? "cancelled" : "no_show";
                 first = false;
                 String scheduledAt = Days.timestamp(day, 9 + rng.nextInt(8), rng.nextBoolean() ? 0 : 30);
                 Integer duration = null;
@@ -208,8 +228,14 @@ final class MentoringActivity {
                 String id = Ids.padded("MTG", meetings, 7);
                 out.write(id, m.id(), scheduledAt, status, duration, rating);
                 if (firstHeldMeeting == null && status.equals("held")) {
-                    firstHeldMeeting = new String[] {id, m.id(), scheduledAt, status,
-                            String.valueOf(duration), rating == null ? null : String.valueOf(rating)};
+                    firstHeldMeeting = new String[] {
+                        id,
+                        m.id(),
+                        scheduledAt,
+                        status,
+                        String.valueOf(duration),
+                        rating == null ? null : String.valueOf(rating)
+                    };
                 }
             }
         }
@@ -229,10 +255,17 @@ final class MentoringActivity {
                 if (created > asOfDay) {
                     continue;
                 }
-                String status = u < 0.45 && achieved <= asOfDay ? "achieved" : u >= 0.45 && u < 0.60 ? "abandoned" : "open";
+                String status =
+                        u < 0.45 && achieved <= asOfDay ? "achieved" : u >= 0.45 && u < 0.60 ? "abandoned" : "open";
                 goals++;
-                out.write(Ids.padded("G", goals, 6), m.id(), category, Days.iso(created), Days.iso(target),
-                        status.equals("achieved") ? Days.iso(achieved) : null, status);
+                out.write(
+                        Ids.padded("G", goals, 6),
+                        m.id(),
+                        category,
+                        Days.iso(created),
+                        Days.iso(target),
+                        status.equals("achieved") ? Days.iso(achieved) : null,
+                        status);
             }
         }
     }

@@ -11,6 +11,7 @@ final class OrgCatalog {
     static final double[] DEPARTMENT_SHARE = {0.30, 0.18, 0.15, 0.08, 0.05, 0.09, 0.15};
     /** Annual voluntary turnover before level/tenure factors: what makes departments differ. */
     static final double[] DEPARTMENT_ANNUAL_VOLUNTARY = {0.12, 0.22, 0.16, 0.08, 0.10, 0.14, 0.26};
+
     static final double[] DEPARTMENT_SALARY_FACTOR = {1.15, 1.00, 0.90, 1.05, 0.95, 1.00, 0.80};
 
     static final String[] LEVELS = {"L1", "L2", "L3", "L4", "L5", "L6"};
@@ -28,6 +29,7 @@ final class OrgCatalog {
     static final double[] LOCATION_SHARE = {0.30, 0.25, 0.15, 0.10, 0.20};
     /** null = not disclosed: an empty field in the file. */
     static final String[] GENDERS = {"Female", "Male", "Non-binary", null};
+
     static final double[] GENDER_SHARE = {0.46, 0.50, 0.02, 0.02};
     static final String[] ETHNICITIES = {"White", "Asian", "Black", "Hispanic or Latino", "Mixed", "Prefer not to say"};
     static final double[] ETHNICITY_SHARE = {0.52, 0.18, 0.11, 0.09, 0.05, 0.05};

@@ -1,9 +1,8 @@
 package io.mentoringoutcomes.generate;
 
-import io.mentoringoutcomes.LocalFolders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
+import io.mentoringoutcomes.LocalFolders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,17 +28,63 @@ public final class OrganisationGenerator {
 
     private static Map<String, List<String>> columns() {
         Map<String, List<String>> c = new LinkedHashMap<>();
-        c.put("programs", List.of("program_id", "name", "program_type", "format", "start_date", "end_date",
-                "planned_cadence_days", "annual_fixed_cost"));
-        c.put("hris_employees", List.of("employee_id", "hire_date", "termination_date", "termination_type", "department",
-                "job_level", "location", "annual_salary", "performance_rating", "gender", "ethnicity", "manager_id"));
-        c.put("hris_job_events", List.of("employee_id", "event_date", "event_type", "job_level", "department", "termination_type"));
+        c.put(
+                "programs",
+                List.of(
+                        "program_id",
+                        "name",
+                        "program_type",
+                        "format",
+                        "start_date",
+                        "end_date",
+                        "planned_cadence_days",
+                        "annual_fixed_cost"));
+        c.put(
+                "hris_employees",
+                List.of(
+                        "employee_id",
+                        "hire_date",
+                        "termination_date",
+                        "termination_type",
+                        "department",
+                        "job_level",
+                        "location",
+                        "annual_salary",
+                        "performance_rating",
+                        "gender",
+                        "ethnicity",
+                        "manager_id"));
+        c.put(
+                "hris_job_events",
+                List.of("employee_id", "event_date", "event_type", "job_level", "department", "termination_type"));
         c.put("participants", List.of("program_id", "employee_id", "role", "enrolled_date", "exited_date"));
-        c.put("matches", List.of("match_id", "program_id", "mentor_id", "mentee_id", "matched_date", "ended_date", "end_reason"));
-        c.put("meetings", List.of("meeting_id", "match_id", "scheduled_at", "status", "duration_minutes", "action_rating"));
-        c.put("surveys", List.of("response_id", "employee_id", "survey_date", "survey_type", "engagement_score", "enps",
-                "program_id", "relationship_satisfaction"));
-        c.put("goals", List.of("goal_id", "match_id", "category", "created_date", "target_date", "achieved_date", "status"));
+        c.put(
+                "matches",
+                List.of(
+                        "match_id",
+                        "program_id",
+                        "mentor_id",
+                        "mentee_id",
+                        "matched_date",
+                        "ended_date",
+                        "end_reason"));
+        c.put(
+                "meetings",
+                List.of("meeting_id", "match_id", "scheduled_at", "status", "duration_minutes", "action_rating"));
+        c.put(
+                "surveys",
+                List.of(
+                        "response_id",
+                        "employee_id",
+                        "survey_date",
+                        "survey_type",
+                        "engagement_score",
+                        "enps",
+                        "program_id",
+                        "relationship_satisfaction"));
+        c.put(
+                "goals",
+                List.of("goal_id", "match_id", "category", "created_date", "target_date", "achieved_date", "status"));
         return c;
     }
 
@@ -62,8 +107,13 @@ public final class OrganisationGenerator {
     }
 
     /** What was written: dataset → relative path and rows, the truths, the defects and the time taken. */
-    public record Result(Path outDir, Map<String, String> paths, Map<String, Long> rows,
-                         Map<String, Object> truths, List<Map<String, Object>> defects, Duration elapsed) {}
+    public record Result(
+            Path outDir,
+            Map<String, String> paths,
+            Map<String, Long> rows,
+            Map<String, Object> truths,
+            List<Map<String, Object>> defects,
+            Duration elapsed) {}
 
     public Result generate(Path outDir) {
         long started = System.nanoTime();
@@ -79,8 +129,8 @@ public final class OrganisationGenerator {
         SplittableRandom engagementRng = root.split();
         SplittableRandom programSurveyRng = root.split();
 
-        WorkforceSimulation.Result workforce = new WorkforceSimulation(settings, new HazardModel(settings.seed()),
-                programs, simulationRng).run();
+        WorkforceSimulation.Result workforce =
+                new WorkforceSimulation(settings, new HazardModel(settings.seed()), programs, simulationRng).run();
         List<Employee> everyone = workforce.everyone();
         MentoringActivity activity = new MentoringActivity(settings, programs, everyone);
         activity.buildMatches(matchRng);
@@ -97,10 +147,12 @@ public final class OrganisationGenerator {
         surveys.writeEngagement(everyone, engagementRng);
         surveys.writeProgramSurveys(activity.matches(), programs, programSurveyRng);
 
-        Map<String, Object> truths = PlantedTruths.compute(settings, programs, everyone, workforce.meanNonMenteeMonthlyHazard());
+        Map<String, Object> truths =
+                PlantedTruths.compute(settings, programs, everyone, workforce.meanNonMenteeMonthlyHazard());
         DefectPlanter defects = new DefectPlanter();
         if (settings.withDefects()) {
-            defects.plant(writers, activity, everyone.size() + 1, (int) settings.asOf().toEpochDay());
+            defects.plant(writers, activity, everyone.size() + 1, (int)
+                    settings.asOf().toEpochDay());
         }
         writers.values().forEach(CsvDatasetWriter::close);
 
@@ -114,11 +166,15 @@ public final class OrganisationGenerator {
         });
         writeJson(outDir.resolve("_truth.json"), truths);
         writeJson(outDir.resolve("_manifest.json"), manifest(paths, rows, files, defects.defects()));
-        return new Result(outDir, paths, rows, truths, defects.defects(), Duration.ofNanos(System.nanoTime() - started));
+        return new Result(
+                outDir, paths, rows, truths, defects.defects(), Duration.ofNanos(System.nanoTime() - started));
     }
 
-    private Map<String, Object> manifest(Map<String, String> paths, Map<String, Long> rows, Map<String, Long> files,
-                                         List<Map<String, Object>> defects) {
+    private Map<String, Object> manifest(
+            Map<String, String> paths,
+            Map<String, Long> rows,
+            Map<String, Long> files,
+            List<Map<String, Object>> defects) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("extracted_on", settings.asOf().toString());
         m.put("seed", settings.seed());
@@ -141,19 +197,41 @@ public final class OrganisationGenerator {
 
     private static void writePrograms(CsvDatasetWriter out, List<Program> programs) {
         for (Program p : programs) {
-            out.write(p.id(), p.name(), p.type(), p.format(), p.startDate().toString(), null, p.cadenceDays(), p.annualFixedCost());
+            out.write(
+                    p.id(),
+                    p.name(),
+                    p.type(),
+                    p.format(),
+                    p.startDate().toString(),
+                    null,
+                    p.cadenceDays(),
+                    p.annualFixedCost());
         }
     }
 
     private static void writeEmployees(CsvDatasetWriter employees, CsvDatasetWriter events, List<Employee> everyone) {
         for (Employee e : everyone) {
-            employees.write(e.id, Days.iso(e.hireDay), Days.iso(e.terminationDay), e.terminationType,
-                    OrgCatalog.DEPARTMENTS[e.department], OrgCatalog.LEVELS[e.level], OrgCatalog.LOCATIONS[e.location],
-                    e.annualSalary(), (double) e.performanceRating, OrgCatalog.GENDERS[e.gender],
-                    OrgCatalog.ETHNICITIES[e.ethnicity], e.managerId);
+            employees.write(
+                    e.id,
+                    Days.iso(e.hireDay),
+                    Days.iso(e.terminationDay),
+                    e.terminationType,
+                    OrgCatalog.DEPARTMENTS[e.department],
+                    OrgCatalog.LEVELS[e.level],
+                    OrgCatalog.LOCATIONS[e.location],
+                    e.annualSalary(),
+                    (double) e.performanceRating,
+                    OrgCatalog.GENDERS[e.gender],
+                    OrgCatalog.ETHNICITIES[e.ethnicity],
+                    e.managerId);
             for (JobEvent ev : e.events) {
-                events.write(e.id, Days.iso(ev.day()), ev.type(), OrgCatalog.LEVELS[ev.level()],
-                        OrgCatalog.DEPARTMENTS[ev.department()], ev.terminationType());
+                events.write(
+                        e.id,
+                        Days.iso(ev.day()),
+                        ev.type(),
+                        OrgCatalog.LEVELS[ev.level()],
+                        OrgCatalog.DEPARTMENTS[ev.department()],
+                        ev.terminationType());
             }
         }
     }

@@ -16,8 +16,11 @@ final class PlantedTruths {
 
     static final int[] HORIZONS_MONTHS = {6, 12, 24};
 
-    static Map<String, Object> compute(GeneratorSettings settings, List<Program> programs, List<Employee> everyone,
-                                       double meanNonMenteeMonthlyHazard) {
+    static Map<String, Object> compute(
+            GeneratorSettings settings,
+            List<Program> programs,
+            List<Employee> everyone,
+            double meanNonMenteeMonthlyHazard) {
         double hr = settings.hazardRatio();
         Map<String, Object> truth = new LinkedHashMap<>();
         truth.put("seed", settings.seed());
@@ -76,13 +79,16 @@ final class PlantedTruths {
         truth.put("by_program", programTruths);
 
         Map<String, Object> selection = new LinkedHashMap<>();
-        selection.put("description", "Each month, employees not yet mentored (levels L1-L5, hired before the month) join with "
-                + "probability proportional to (h / h_ref)^" + WorkforceSimulation.SELECTION_EXPONENT
-                + ", h being their baseline voluntary hazard (department x job_level x tenure band), x"
-                + WorkforceSimulation.NEW_STARTER_SELECTION_BOOST + " in their first " + WorkforceSimulation.ONBOARDING_MAX_TENURE_DAYS
-                + " days (onboarding; within the <1 band the hazard is flat, so this does not confound). Joiners therefore "
-                + "come from low-turnover cells: a naive mentee vs non-participant comparison overstates the effect; "
-                + "matching on department x job_level x tenure band x calendar month removes the bias.");
+        selection.put(
+                "description",
+                "Each month, employees not yet mentored (levels L1-L5, hired before the month) join with "
+                        + "probability proportional to (h / h_ref)^" + WorkforceSimulation.SELECTION_EXPONENT
+                        + ", h being their baseline voluntary hazard (department x job_level x tenure band), x"
+                        + WorkforceSimulation.NEW_STARTER_SELECTION_BOOST + " in their first "
+                        + WorkforceSimulation.ONBOARDING_MAX_TENURE_DAYS
+                        + " days (onboarding; within the <1 band the hazard is flat, so this does not confound). Joiners therefore "
+                        + "come from low-turnover cells: a naive mentee vs non-participant comparison overstates the effect; "
+                        + "matching on department x job_level x tenure band x calendar month removes the bias.");
         selection.put("covariates", List.of("department", "job_level", "tenure_band"));
         selection.put("tenure_bands_years", List.of(OrgCatalog.TENURE_BANDS));
         selection.put("mean_baseline_monthly_hazard_mentees_at_index", round(hazardSum / treated));
@@ -92,8 +98,10 @@ final class PlantedTruths {
         truth.put("engagement_did", settings.engagementEffect());
         Map<String, Object> engagement = new LinkedHashMap<>();
         engagement.put("effect", settings.engagementEffect());
-        engagement.put("applies_to", "engagement surveys dated " + SurveyResponses.EFFECT_STARTS_MONTHS_AFTER_MATCH
-                + " months or more after matched_date (so any post window inside that, e.g. 3-15 months, recovers it)");
+        engagement.put(
+                "applies_to",
+                "engagement surveys dated " + SurveyResponses.EFFECT_STARTS_MONTHS_AFTER_MATCH
+                        + " months or more after matched_date (so any post window inside that, e.g. 3-15 months, recovers it)");
         engagement.put("joiner_baseline_level_difference", SurveyResponses.JOINER_LEVEL_DIFFERENCE);
         engagement.put("organisation_trend_per_year", SurveyResponses.ORGANISATION_TREND_PER_YEAR);
         engagement.put("waves", "10 April and 10 October (+0-14 days), response rate " + SurveyResponses.RESPONSE_RATE);
@@ -109,8 +117,11 @@ final class PlantedTruths {
         hazards.put("job_level_factor", factors(OrgCatalog.LEVELS, OrgCatalog.LEVEL_HAZARD_FACTOR));
         hazards.put("tenure_band_factor", factors(OrgCatalog.TENURE_BANDS, OrgCatalog.TENURE_HAZARD_FACTOR));
         hazards.put("cell_noise_sd_log", HazardModel.CELL_NOISE_SD_LOG);
-        hazards.put("involuntary_monthly", factors(new String[] {"performance_rating_1_2", "performance_rating_3_5"},
-                new double[] {HazardModel.INVOLUNTARY_MONTHLY_LOW_PERFORMER, HazardModel.INVOLUNTARY_MONTHLY}));
+        hazards.put(
+                "involuntary_monthly",
+                factors(
+                        new String[] {"performance_rating_1_2", "performance_rating_3_5"},
+                        new double[] {HazardModel.INVOLUNTARY_MONTHLY_LOW_PERFORMER, HazardModel.INVOLUNTARY_MONTHLY}));
         truth.put("hazard_model", hazards);
         return truth;
     }

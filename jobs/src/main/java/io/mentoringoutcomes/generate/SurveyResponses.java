@@ -51,9 +51,11 @@ final class SurveyResponses {
     void writeEngagement(List<Employee> everyone, SplittableRandom rng) {
         List<Integer> waves = waves();
         for (Employee e : everyone) {
-            double personLevel = ENGAGEMENT_MEAN + ENGAGEMENT_PERSON_SD * rng.nextGaussian()
+            double personLevel = ENGAGEMENT_MEAN
+                    + ENGAGEMENT_PERSON_SD * rng.nextGaussian()
                     + (e.mentee != null ? JOINER_LEVEL_DIFFERENCE : 0);
-            int effectFrom = e.mentee == null ? Integer.MAX_VALUE
+            int effectFrom = e.mentee == null
+                    ? Integer.MAX_VALUE
                     : Days.plusMonths(e.mentee.matchedDay(), EFFECT_STARTS_MONTHS_AFTER_MATCH);
             for (int wave : waves) {
                 int day = wave + rng.nextInt(15);
@@ -63,8 +65,10 @@ final class SurveyResponses {
                 if (day > asOfDay || !e.employedOn(day) || !responds) {
                     continue;
                 }
-                double score = personLevel + ORGANISATION_TREND_PER_YEAR * (day - startDay) / 365.25
-                        + (day >= effectFrom ? settings.engagementEffect() : 0) + ENGAGEMENT_NOISE_SD * noise;
+                double score = personLevel
+                        + ORGANISATION_TREND_PER_YEAR * (day - startDay) / 365.25
+                        + (day >= effectFrom ? settings.engagementEffect() : 0)
+                        + ENGAGEMENT_NOISE_SD * noise;
                 score = Math.round(clamp(score, 1, 5) * 100) / 100.0;
                 int enps = (int) clamp(Math.round(2.2 * (score - 1) + 1.2 * enpsNoise), 0, 10);
                 out.write(nextId(), e.id, Days.iso(day), "engagement", score, enps, null, null);

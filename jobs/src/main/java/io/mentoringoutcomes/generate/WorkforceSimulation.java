@@ -20,6 +20,7 @@ final class WorkforceSimulation {
     static final int LAST_MATCH_DAYS_BEFORE_AS_OF = 30;
     /** Onboarding mentees are at most this many days into the job. */
     static final int ONBOARDING_MAX_TENURE_DAYS = 183;
+
     static final double NEW_STARTER_SELECTION_BOOST = 5;
 
     private final GeneratorSettings settings;
@@ -32,6 +33,7 @@ final class WorkforceSimulation {
     private int mentees;
     /** Sum over non-mentee active person-months of the baseline hazard, for the truth file. */
     private double nonMenteeHazardSum;
+
     private long nonMenteePersonMonths;
 
     WorkforceSimulation(GeneratorSettings settings, HazardModel hazards, List<Program> programs, SplittableRandom rng) {
@@ -53,7 +55,9 @@ final class WorkforceSimulation {
         int matchingMonthsLeft = monthsBetween(settings.startDate(), LocalDate.ofEpochDay(lastMatchDay)) + 1;
         int menteeTarget = (int) Math.round(settings.menteeShare() * settings.employees());
 
-        for (LocalDate month = settings.startDate().withDayOfMonth(1); !month.isAfter(settings.asOf()); month = month.plusMonths(1)) {
+        for (LocalDate month = settings.startDate().withDayOfMonth(1);
+                !month.isAfter(settings.asOf());
+                month = month.plusMonths(1)) {
             int monthStart = Math.max(startDay, (int) month.toEpochDay());
             int monthEnd = (int) Math.min(month.plusMonths(1).toEpochDay(), asOfDay + 1L); // exclusive
             hire(monthStart, monthEnd);
@@ -84,7 +88,9 @@ final class WorkforceSimulation {
         for (int i = 0; i < n; i++) {
             int tenureYears = (startDay - hireDays[i]) / 365;
             // longer-serving staff sit higher: shift the level draw up by a level per 6 years
-            int level = Math.min(5, OrgCatalog.pick(OrgCatalog.OPENING_LEVEL_SHARE, rng) + (rng.nextInt(6) < tenureYears / 2 ? 1 : 0));
+            int level = Math.min(
+                    5,
+                    OrgCatalog.pick(OrgCatalog.OPENING_LEVEL_SHARE, rng) + (rng.nextInt(6) < tenureYears / 2 ? 1 : 0));
             Employee e = newEmployee(hireDays[i], level);
             active.add(e);
         }
@@ -110,8 +116,11 @@ final class WorkforceSimulation {
     }
 
     private Employee newEmployee(int hireDay, int level) {
-        Employee e = new Employee(everyone.size() + 1, hireDay,
-                OrgCatalog.pick(OrgCatalog.DEPARTMENT_SHARE, rng), level,
+        Employee e = new Employee(
+                everyone.size() + 1,
+                hireDay,
+                OrgCatalog.pick(OrgCatalog.DEPARTMENT_SHARE, rng),
+                level,
                 OrgCatalog.pick(OrgCatalog.LOCATION_SHARE, rng),
                 OrgCatalog.pick(OrgCatalog.GENDER_SHARE, rng),
                 OrgCatalog.pick(OrgCatalog.ETHNICITY_SHARE, rng),
@@ -138,7 +147,8 @@ final class WorkforceSimulation {
         double noise = rng.nextGaussian() * Math.sqrt(settings.employees()) * 0.1;
         int hires = (int) Math.max(0, Math.round(settings.employees() - active.size() + noise));
         for (int i = 0; i < hires; i++) {
-            Employee e = newEmployee(monthStart + rng.nextInt(monthEnd - monthStart), OrgCatalog.pick(OrgCatalog.HIRE_LEVEL_SHARE, rng));
+            Employee e = newEmployee(
+                    monthStart + rng.nextInt(monthEnd - monthStart), OrgCatalog.pick(OrgCatalog.HIRE_LEVEL_SHARE, rng));
             e.managerId = pickManager(e);
             active.add(e);
         }
@@ -196,7 +206,12 @@ final class WorkforceSimulation {
             if (rng.nextDouble() < p) {
                 int day = monthStart + rng.nextInt(matchEnd - monthStart);
                 int band = HazardModel.tenureBand(e.hireDay, day);
-                e.mentee = new MenteeSelection(day, programFor(e, day), e.department, e.level, band,
+                e.mentee = new MenteeSelection(
+                        day,
+                        programFor(e, day),
+                        e.department,
+                        e.level,
+                        band,
                         hazards.voluntaryMonthly(e.department, e.level, band));
                 mentees++;
             }

@@ -1,26 +1,25 @@
 package io.mentoringoutcomes.ingest;
 
-import io.mentoringoutcomes.contract.Contract;
-import io.mentoringoutcomes.contract.DatasetContract;
-import io.mentoringoutcomes.pipeline.RunContext;
-import io.mentoringoutcomes.pipeline.StageLog;
-import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
+
+import io.mentoringoutcomes.contract.Contract;
+import io.mentoringoutcomes.contract.DatasetContract;
+import io.mentoringoutcomes.pipeline.RunContext;
+import io.mentoringoutcomes.pipeline.StageLog;
+import io.mentoringoutcomes.spark.Warehouse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Landing → bronze. Every input row ends in {@code bronze.<dataset>} (typed, with run, batch,
@@ -36,8 +35,13 @@ public final class IngestJob {
     public static final String INGESTED_AT = "_ingested_at";
 
     /** Per dataset: rows read, rows to bronze, rows quarantined; and datasets rejected or missing. */
-    public record DatasetAccount(String dataset, boolean delivered, long rowsRead, long rowsToBronze,
-                                 long rowsQuarantined, List<String> problems) {}
+    public record DatasetAccount(
+            String dataset,
+            boolean delivered,
+            long rowsRead,
+            long rowsToBronze,
+            long rowsQuarantined,
+            List<String> problems) {}
 
     public record Result(Map<String, DatasetAccount> datasets) {
         /** Required datasets that are missing or whose files were rejected. */
@@ -63,9 +67,10 @@ public final class IngestJob {
 
     public static Result run(RunContext ctx, Contract contract) {
         Warehouse wh = ctx.warehouse();
-        StageLog log = StageLog.start("ingest", "landing " + ctx.input() + " -> bronze, batch " + ctx.batchId()
-                + ", run " + ctx.runId());
-        List<String> names = contract.datasets().stream().map(DatasetContract::dataset).toList();
+        StageLog log = StageLog.start(
+                "ingest", "landing " + ctx.input() + " -> bronze, batch " + ctx.batchId() + ", run " + ctx.runId());
+        List<String> names =
+                contract.datasets().stream().map(DatasetContract::dataset).toList();
         for (String unknown : LandingFile.unknownFiles(wh.hadoopConf(), ctx.input(), names)) {
             log.warn(unknown + " matches no dataset of the contract and was not read");
         }
@@ -155,9 +160,17 @@ public final class IngestJob {
             }
             readCounts.put(dataset.dataset(), rowsRead);
 
-            Column rule = when(col(LandingReader.FILE_ERROR).isNotNull(), lit("rejected_file")).otherwise(lit("parse"));
-            quarantined.add(Quarantine.rows(typed.filter(parsed.unary_$bang()), ctx.runId(), ctx.batchId(), "ingest",
-                    dataset.dataset(), dataset.key(), rule, array_join(col(RowTyper.PARSE_ERRORS), "; "),
+            Column rule = when(col(LandingReader.FILE_ERROR).isNotNull(), lit("rejected_file"))
+                    .otherwise(lit("parse"));
+            quarantined.add(Quarantine.rows(
+                    typed.filter(parsed.unary_$bang()),
+                    ctx.runId(),
+                    ctx.batchId(),
+                    "ingest",
+                    dataset.dataset(),
+                    dataset.key(),
+                    rule,
+                    array_join(col(RowTyper.PARSE_ERRORS), "; "),
                     dataset.columnNames()));
         }
         Map<String, Long> quarantineCounts = writeQuarantine(wh, ctx, quarantined);
@@ -171,8 +184,9 @@ public final class IngestJob {
             long quarantine = quarantineCounts.getOrDefault(name, 0L);
             accounts.put(name, new DatasetAccount(name, delivered, read, bronze, quarantine, problems.get(name)));
             if (delivered) {
-                log.info(String.format("%-16s read %9s = bronze %9s + quarantined %6s", name,
-                        StageLog.count(read), StageLog.count(bronze), StageLog.count(quarantine)));
+                log.info(String.format(
+                        "%-16s read %9s = bronze %9s + quarantined %6s",
+                        name, StageLog.count(read), StageLog.count(bronze), StageLog.count(quarantine)));
                 if (read != bronze + quarantine) {
                     throw new IllegalStateException("row accounting does not add up for " + name + ": read " + read
                             + " but bronze " + bronze + " + quarantine " + quarantine);
@@ -197,7 +211,9 @@ public final class IngestJob {
         wh.replaceWhere(Quarantine.TABLE, all, "batch_id = '" + ctx.batchId() + "' AND stage = 'ingest'");
         for (Row r : wh.read(Quarantine.TABLE)
                 .filter(col("batch_id").equalTo(ctx.batchId()).and(col("stage").equalTo("ingest")))
-                .groupBy("dataset").count().collectAsList()) {
+                .groupBy("dataset")
+                .count()
+                .collectAsList()) {
             counts.put(r.getString(0), r.getLong(1));
         }
         return counts;

@@ -1,16 +1,15 @@
 package io.mentoringoutcomes.ingest;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * One delivered file of a dataset. A landing directory holds, per dataset, {@code <name>.csv},
@@ -19,7 +18,11 @@ import java.util.Locale;
  */
 public record LandingFile(String dataset, String path, Format format) {
 
-    public enum Format { CSV, JSONL, PARQUET }
+    public enum Format {
+        CSV,
+        JSONL,
+        PARQUET
+    }
 
     /** The dataset's files in the landing directory, sorted by path; empty when it was not delivered. */
     public static List<LandingFile> find(Configuration conf, String inputDir, String dataset) {
@@ -75,7 +78,9 @@ public record LandingFile(String dataset, String path, Format format) {
 
     private static boolean hidden(String name) {
         // _manifest.json, _truth.json, README.md, .crc files: metadata beside the data
-        return name.startsWith("_") || name.startsWith(".") || name.toLowerCase(Locale.ROOT).endsWith(".md");
+        return name.startsWith("_")
+                || name.startsWith(".")
+                || name.toLowerCase(Locale.ROOT).endsWith(".md");
     }
 
     private static String stem(String name) {

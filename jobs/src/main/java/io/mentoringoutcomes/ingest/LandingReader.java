@@ -1,37 +1,34 @@
 package io.mentoringoutcomes.ingest;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.trim;
+
 import io.mentoringoutcomes.contract.ColumnSpec;
 import io.mentoringoutcomes.contract.DatasetContract;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.from_json;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.trim;
 
 /**
  * Reads one landing file into raw rows: every contract column as text (typing comes after, so
@@ -50,8 +47,13 @@ public final class LandingReader {
      * What was read, and what the file said beyond the contract. {@code empty}: the file holds no
      * rows at all (0 bytes, or a header only).
      */
-    public record RawFile(LandingFile file, Dataset<Row> rows, List<String> extraColumns, String fileError,
-                          boolean empty, String warning) {
+    public record RawFile(
+            LandingFile file,
+            Dataset<Row> rows,
+            List<String> extraColumns,
+            String fileError,
+            boolean empty,
+            String warning) {
         RawFile(LandingFile file, Dataset<Row> rows, List<String> extraColumns, String fileError, boolean empty) {
             this(file, rows, extraColumns, fileError, empty, null);
         }
@@ -71,8 +73,12 @@ public final class LandingReader {
             return emptyFile(spark, file, contract);
         }
         if (file.format() == LandingFile.Format.JSONL && !verdict.charset().equals("UTF-8")) {
-            return rejected(spark, file, contract, file.path() + " line 1: the file is " + verdict.charset()
-                    + ", not UTF-8; JSON Lines must be UTF-8 (export it as UTF-8)");
+            return rejected(
+                    spark,
+                    file,
+                    contract,
+                    file.path() + " line 1: the file is " + verdict.charset()
+                            + ", not UTF-8; JSON Lines must be UTF-8 (export it as UTF-8)");
         }
         return file.format() == LandingFile.Format.CSV
                 ? readCsv(spark, file, contract, verdict.charset())
@@ -85,8 +91,10 @@ public final class LandingReader {
         for (String c : contract.columnNames()) {
             schema = schema.add(c, DataTypes.StringType);
         }
-        return schema.add(CORRUPT_RECORD, DataTypes.StringType).add(SOURCE_FILE, DataTypes.StringType)
-                .add(SOURCE_LINE, DataTypes.LongType).add(FILE_ERROR, DataTypes.StringType);
+        return schema.add(CORRUPT_RECORD, DataTypes.StringType)
+                .add(SOURCE_FILE, DataTypes.StringType)
+                .add(SOURCE_LINE, DataTypes.LongType)
+                .add(FILE_ERROR, DataTypes.StringType);
     }
 
     /**
@@ -95,7 +103,8 @@ public final class LandingReader {
      */
     private static RawFile rejected(SparkSession spark, LandingFile file, DatasetContract contract, String error) {
         Object[] values = new Object[contract.columnNames().size() + 4];
-        java.util.regex.Matcher line = java.util.regex.Pattern.compile(" line ([0-9]+):").matcher(error);
+        java.util.regex.Matcher line =
+                java.util.regex.Pattern.compile(" line ([0-9]+):").matcher(error);
         values[values.length - 3] = file.path();
         values[values.length - 2] = line.find() ? Long.parseLong(line.group(1)) : 1L;
         values[values.length - 1] = error;
@@ -115,8 +124,11 @@ public final class LandingReader {
     private static RawFile readCsv(SparkSession spark, LandingFile file, DatasetContract contract, String charset) {
         List<String> header = readCsvHeader(spark.sparkContext().hadoopConfiguration(), file.path(), charset);
         if (header == null) {
-            return rejected(spark, file, contract, file.path() + " line 1: no header row (the first line is blank); "
-                    + "the file is rejected");
+            return rejected(
+                    spark,
+                    file,
+                    contract,
+                    file.path() + " line 1: no header row (the first line is blank); " + "the file is rejected");
         }
         // A repeated name rejects the file (which of the two is meant?); the rows are still read,
         // under a renamed copy, so each is accounted for in the quarantine.
@@ -126,8 +138,10 @@ public final class LandingReader {
         for (int i = 0; i < header.size(); i++) {
             String name = header.get(i);
             if (!seen.add(name)) {
-                duplicate = duplicate != null ? duplicate : file.path() + " line 1, column " + (i + 1) + ": column '"
-                        + name + "' appears twice in the header; the file is rejected";
+                duplicate = duplicate != null
+                        ? duplicate
+                        : file.path() + " line 1, column " + (i + 1) + ": column '" + name
+                                + "' appears twice in the header; the file is rejected";
                 name = "_duplicate_" + i;
             }
             fieldNames.add(name);
@@ -137,7 +151,8 @@ public final class LandingReader {
             fields.add(DataTypes.createStructField(name, DataTypes.StringType, true));
         }
         fields.add(DataTypes.createStructField(CORRUPT_RECORD, DataTypes.StringType, true));
-        Dataset<Row> df = spark.read().format("csv")
+        Dataset<Row> df = spark.read()
+                .format("csv")
                 .option("header", "true")
                 .option("enforceSchema", "true") // header names are checked above, by us
                 .option("multiLine", "true")
@@ -151,8 +166,9 @@ public final class LandingReader {
                 .load(file.path());
         RawFile read = conform(file, contract, withPhysicalLines(df), fieldNames, duplicate);
         // Header only: delivered, no rows. Decided from the first data line, without a Spark job.
-        String warning = charset.equals("UTF-8") ? null : file.path() + ": the file is " + charset
-                + " (byte-order mark), not UTF-8; read as " + charset;
+        String warning = charset.equals("UTF-8")
+                ? null
+                : file.path() + ": the file is " + charset + " (byte-order mark), not UTF-8; read as " + charset;
         boolean empty = !hasDataLine(spark.sparkContext().hadoopConfiguration(), file.path(), charset);
         return new RawFile(file, read.rows(), read.extraColumns(), read.fileError(), empty, warning);
     }
@@ -167,61 +183,73 @@ public final class LandingReader {
         StructType schema = df.schema().add(SOURCE_LINE, DataTypes.LongType);
         int width = df.schema().size();
         int corrupt = df.schema().fieldIndex(CORRUPT_RECORD);
-        return df.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new java.util.Iterator<>() {
-            private long line = 2; // the header is line 1
+        return df.mapPartitions(
+                (MapPartitionsFunction<Row, Row>) rows -> new java.util.Iterator<>() {
+                    private long line = 2; // the header is line 1
 
-            @Override
-            public boolean hasNext() {
-                return rows.hasNext();
-            }
-
-            @Override
-            public Row next() {
-                Row r = rows.next();
-                Object[] values = new Object[width + 1];
-                long breaks = 0;
-                for (int i = 0; i < width; i++) {
-                    values[i] = r.get(i);
-                }
-                if (!r.isNullAt(corrupt)) {
-                    breaks = r.getString(corrupt).chars().filter(ch -> ch == '\n').count();
-                } else {
-                    for (int i = 0; i < width; i++) {
-                        if (values[i] instanceof String s) {
-                            breaks += s.chars().filter(ch -> ch == '\n').count();
-                        }
+                    @Override
+                    public boolean hasNext() {
+                        return rows.hasNext();
                     }
-                }
-                values[width] = line;
-                line += 1 + breaks;
-                return RowFactory.create(values);
-            }
-        }, Encoders.row(schema));
+
+                    @Override
+                    public Row next() {
+                        Row r = rows.next();
+                        Object[] values = new Object[width + 1];
+                        long breaks = 0;
+                        for (int i = 0; i < width; i++) {
+                            values[i] = r.get(i);
+                        }
+                        if (!r.isNullAt(corrupt)) {
+                            breaks = r.getString(corrupt)
+                                    .chars()
+                                    .filter(ch -> ch == '\n')
+                                    .count();
+                        } else {
+                            for (int i = 0; i < width; i++) {
+                                if (values[i] instanceof String s) {
+                                    breaks += s.chars().filter(ch -> ch == '\n').count();
+                                }
+                            }
+                        }
+                        values[width] = line;
+                        line += 1 + breaks;
+                        return RowFactory.create(values);
+                    }
+                },
+                Encoders.row(schema));
     }
 
     /** JSON Lines: one object per line; a line that does not parse is quarantined. */
     private static RawFile readJsonLines(SparkSession spark, LandingFile file, DatasetContract contract) {
-        StructType lineSchema = new StructType()
-                .add("value", DataTypes.StringType)
-                .add(SOURCE_LINE, DataTypes.LongType);
+        StructType lineSchema =
+                new StructType().add("value", DataTypes.StringType).add(SOURCE_LINE, DataTypes.LongType);
         // zipWithIndex numbers physical lines across splits (it costs one extra job to size them).
-        JavaRDD<Row> numbered = spark.read().text(file.path()).javaRDD().zipWithIndex()
+        JavaRDD<Row> numbered = spark.read()
+                .text(file.path())
+                .javaRDD()
+                .zipWithIndex()
                 .map(t -> RowFactory.create(t._1().getString(0), t._2() + 1));
         StructType parsed = contract.rawSchema().add(CORRUPT_RECORD, DataTypes.StringType);
         Dataset<Row> lines = spark.createDataFrame(numbered, lineSchema)
                 .withColumn("value", regexp_replace(col("value"), "^\uFEFF", ""))
                 .filter(trim(col("value")).notEqual(""));
-        Dataset<Row> df = lines
-                .withColumn("_json", from_json(col("value"), parsed,
-                        java.util.Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT_RECORD)))
+        Dataset<Row> df = lines.withColumn(
+                        "_json",
+                        from_json(
+                                col("value"),
+                                parsed,
+                                java.util.Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT_RECORD)))
                 .select(col("_json.*"), col(SOURCE_LINE), col("value").as("_line_text"));
         // A line that is not a JSON object parses to all nulls: keep its text as the corrupt record.
         Column allNull = lit(true);
         for (String c : contract.columnNames()) {
             allNull = allNull.and(col(c).isNull());
         }
-        df = df.withColumn(CORRUPT_RECORD, org.apache.spark.sql.functions.when(
-                        col(CORRUPT_RECORD).isNotNull().or(allNull), col("_line_text")))
+        df = df.withColumn(
+                        CORRUPT_RECORD,
+                        org.apache.spark.sql.functions.when(
+                                col(CORRUPT_RECORD).isNotNull().or(allNull), col("_line_text")))
                 .drop("_line_text");
         return conform(file, contract, df, contract.columnNames(), null);
     }
@@ -243,8 +271,8 @@ public final class LandingReader {
      * Projects the file's columns onto the contract: extra columns are dropped (HRIS exports carry
      * names and e-mail addresses) and reported; a missing required column rejects the file.
      */
-    private static RawFile conform(LandingFile file, DatasetContract contract, Dataset<Row> df, List<String> header,
-                                   String headerError) {
+    private static RawFile conform(
+            LandingFile file, DatasetContract contract, Dataset<Row> df, List<String> header, String headerError) {
         List<String> extras = new ArrayList<>();
         for (String name : header) {
             if (contract.column(name).isEmpty() && !name.startsWith("_duplicate_")) {
@@ -257,15 +285,22 @@ public final class LandingReader {
                 missing.add(c.name());
             }
         }
-        String fileError = headerError != null ? headerError : missing.isEmpty() ? null
-                : file.path() + " line 1: required column" + (missing.size() > 1 ? "s " : " ")
-                + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList())
-                + " missing from the header (the file is rejected; header: " + String.join(",", header) + ")";
+        String fileError = headerError != null
+                ? headerError
+                : missing.isEmpty()
+                        ? null
+                        : file.path() + " line 1: required column" + (missing.size() > 1 ? "s " : " ")
+                                + String.join(
+                                        ", ",
+                                        missing.stream().map(m -> "'" + m + "'").toList())
+                                + " missing from the header (the file is rejected; header: " + String.join(",", header)
+                                + ")";
         List<Column> projected = new ArrayList<>();
         for (ColumnSpec c : contract.columns()) {
-            projected.add(header.contains(c.name())
-                    ? col("`" + c.name() + "`").as(c.name())
-                    : lit(null).cast(DataTypes.StringType).as(c.name()));
+            projected.add(
+                    header.contains(c.name())
+                            ? col("`" + c.name() + "`").as(c.name())
+                            : lit(null).cast(DataTypes.StringType).as(c.name()));
         }
         projected.add(col(CORRUPT_RECORD));
         projected.add(lit(file.path()).as(SOURCE_FILE));
@@ -276,8 +311,8 @@ public final class LandingReader {
 
     /** The header line, BOM removed, names trimmed and lower-cased; null when the first line is blank. */
     static List<String> readCsvHeader(Configuration conf, String path, String charset) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                TextEncoding.open(conf, path), java.nio.charset.Charset.forName(charset)))) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(TextEncoding.open(conf, path), java.nio.charset.Charset.forName(charset)))) {
             String line = reader.readLine();
             if (line == null || line.isBlank()) {
                 return null;
@@ -297,8 +332,8 @@ public final class LandingReader {
 
     /** Whether anything but blank lines follows the header. */
     private static boolean hasDataLine(Configuration conf, String path, String charset) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                TextEncoding.open(conf, path), java.nio.charset.Charset.forName(charset)))) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(TextEncoding.open(conf, path), java.nio.charset.Charset.forName(charset)))) {
             reader.readLine();
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 if (!line.isBlank()) {

@@ -1,18 +1,17 @@
 package io.mentoringoutcomes.ingest;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+
 import io.mentoringoutcomes.contract.DatasetContract;
 import io.mentoringoutcomes.spark.Warehouse;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
-
-import java.util.Map;
-import java.util.stream.Collectors;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.row_number;
 
 /**
  * Bronze batch → {@code silver.<dataset>}: the deduplicated current state, keyed, with exactly
@@ -38,9 +37,13 @@ public final class SilverRefiner {
      */
     public static Dataset<Row> latestPerKey(Dataset<Row> batch, DatasetContract contract) {
         Column[] key = contract.key().stream().map(k -> col(k)).toArray(Column[]::new);
-        return batch
-                .withColumn("_rank", row_number().over(Window.partitionBy(key)
-                        .orderBy(col(LandingReader.SOURCE_FILE).desc(), col(LandingReader.SOURCE_LINE).desc())))
+        return batch.withColumn(
+                        "_rank",
+                        row_number()
+                                .over(Window.partitionBy(key)
+                                        .orderBy(
+                                                col(LandingReader.SOURCE_FILE).desc(),
+                                                col(LandingReader.SOURCE_LINE).desc())))
                 .filter(col("_rank").equalTo(1))
                 .select(contract.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
     }
@@ -58,8 +61,8 @@ public final class SilverRefiner {
         // numTargetRowsCopied and removes and adds the files), so an unchanged night must not
         // reach it at all. EXCEPT compares whole rows, nulls equal.
         Column[] columns = contract.columnNames().stream().map(c -> col(c)).toArray(Column[]::new);
-        Dataset<Row> changedRows = incoming.select(columns).except(wh.read(table).select(columns))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> changedRows =
+                incoming.select(columns).except(wh.read(table).select(columns)).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             long incomingRows = incoming.count();
             if (changedRows.isEmpty()) {
@@ -70,10 +73,13 @@ public final class SilverRefiner {
                     .map(k -> "silver." + k + " = incoming." + k)
                     .collect(Collectors.joining(" AND "));
             // Target is aliased silver, source incoming: updateAll copies incoming's values into silver.
-            wh.deltaTable(table).as("silver")
+            wh.deltaTable(table)
+                    .as("silver")
                     .merge(changedRows.as("incoming"), onKey)
-                    .whenMatched().updateAll()
-                    .whenNotMatched().insertAll()
+                    .whenMatched()
+                    .updateAll()
+                    .whenNotMatched()
+                    .insertAll()
                     .execute();
             wh.register(table);
             Map<String, Long> m = wh.lastCommitMetrics(table);

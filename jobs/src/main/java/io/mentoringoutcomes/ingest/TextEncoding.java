@@ -1,10 +1,5 @@
 package io.mentoringoutcomes.ingest;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,6 +9,10 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 
 /**
  * What a text file's first bytes say about it, before Spark parses it: empty, UTF-8 (with or
@@ -82,8 +81,8 @@ public final class TextEncoding {
             return Verdict.text("UTF-16");
         }
         if (!gzipped && b0 == 0x1F && b1 == 0x8B) {
-            return Verdict.rejected(path + " line 1: the file is gzip-compressed but not named .gz; "
-                    + "name it " + fileName(path) + ".gz");
+            return Verdict.rejected(path + " line 1: the file is gzip-compressed but not named .gz; " + "name it "
+                    + fileName(path) + ".gz");
         }
         for (int i = 0; i < head.length; i++) {
             if (head[i] == 0) {
@@ -91,8 +90,10 @@ public final class TextEncoding {
                         + "; not UTF-8 text (binary data, or UTF-16 without a byte-order mark); the file is rejected");
             }
         }
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder utf8 = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(head);
         CharBuffer out = CharBuffer.allocate(head.length);
         // Not end of input unless it is the whole file: a character cut by the sample is fine.

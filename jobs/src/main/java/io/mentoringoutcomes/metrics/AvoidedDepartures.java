@@ -1,14 +1,13 @@
 package io.mentoringoutcomes.metrics;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-
-import java.util.List;
-
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
+
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Voluntary departures avoided per matched mentee by a horizon: the comparison's cumulative
@@ -33,15 +32,26 @@ public final class AvoidedDepartures {
      */
     public static Dataset<Row> perMentee(Dataset<Row> cohort, int horizonMonths, int minGroupSize) {
         Dataset<Row> matched = cohort.filter(col("method").equalTo("matched"))
-                .withColumn("exit_status", when(col("event").equalTo(1), 1).when(col("separated").equalTo(1), 2).otherwise(0));
-        Dataset<Row> raw = RetentionSummary.withComparison(RetentionSummary.estimates(matched, "exit_status",
-                RobustVariance.Estimand.CUMULATIVE_INCIDENCE, List.of(horizonMonths)), "_estimate");
+                .withColumn(
+                        "exit_status",
+                        when(col("event").equalTo(1), 1)
+                                .when(col("separated").equalTo(1), 2)
+                                .otherwise(0));
+        Dataset<Row> raw = RetentionSummary.withComparison(
+                RetentionSummary.estimates(
+                        matched, "exit_status", RobustVariance.Estimand.CUMULATIVE_INCIDENCE, List.of(horizonMonths)),
+                "_estimate");
         Column enough = col("n_employees").geq(minGroupSize).and(col("_n0").geq(minGroupSize));
         Column avoided = col("_s0").minus(col("_estimate"));
         Column half = col("_se_diff").multiply(KaplanMeier.Z_95);
         Column nullD = lit(null).cast("double");
         return raw.filter(col("cohort").equalTo("mentee"))
-                .select(col("program_id"), col("cohort"), col("method"), col("horizon_months"), col("n_employees"),
+                .select(
+                        col("program_id"),
+                        col("cohort"),
+                        col("method"),
+                        col("horizon_months"),
+                        col("n_employees"),
                         when(enough, avoided).otherwise(nullD).as("difference"),
                         when(enough, avoided.minus(half)).otherwise(nullD).as("difference_ci_low"),
                         when(enough, avoided.plus(half)).otherwise(nullD).as("difference_ci_high"),

@@ -1,5 +1,7 @@
 package io.mentoringoutcomes.metrics;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.mentoringoutcomes.LocalFolders;
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.contract.DatasetContract;
@@ -8,18 +10,15 @@ import io.mentoringoutcomes.generate.OrganisationGenerator;
 import io.mentoringoutcomes.ingest.LandingFile;
 import io.mentoringoutcomes.ingest.LandingReader;
 import io.mentoringoutcomes.ingest.RowTyper;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-
-import static org.apache.spark.sql.functions.col;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * Calibration of the published intervals: generates organisations with planted effects (different
@@ -31,9 +30,18 @@ import static org.apache.spark.sql.functions.col;
 public final class Calibration {
 
     /** One organisation's estimates and truths; estimate fields null when not estimable. */
-    public record Organisation(long seed, double retentionTruth, Double retentionDifference, Double retentionLow,
-                               Double retentionHigh, double didTruth, Double did, Double didLow, Double didHigh,
-                               double seconds, Double retentionComparatorsKept) {
+    public record Organisation(
+            long seed,
+            double retentionTruth,
+            Double retentionDifference,
+            Double retentionLow,
+            Double retentionHigh,
+            double didTruth,
+            Double did,
+            Double didLow,
+            Double didHigh,
+            double seconds,
+            Double retentionComparatorsKept) {
         boolean retentionCovered() {
             return retentionLow != null && retentionLow <= retentionTruth && retentionTruth <= retentionHigh;
         }
@@ -46,27 +54,38 @@ public final class Calibration {
     /** Coverage and mean width per figure over the organisations where it was estimable. */
     public record Summary(List<Organisation> organisations) {
         public int retentionEstimable() {
-            return (int) organisations.stream().filter(o -> o.retentionLow() != null).count();
+            return (int)
+                    organisations.stream().filter(o -> o.retentionLow() != null).count();
         }
 
         public double retentionCoverage() {
-            return organisations.stream().filter(Organisation::retentionCovered).count() / (double) retentionEstimable();
+            return organisations.stream().filter(Organisation::retentionCovered).count()
+                    / (double) retentionEstimable();
         }
 
         public double retentionMeanWidth() {
-            return organisations.stream().filter(o -> o.retentionLow() != null)
-                    .mapToDouble(o -> o.retentionHigh() - o.retentionLow()).average().orElse(Double.NaN);
+            return organisations.stream()
+                    .filter(o -> o.retentionLow() != null)
+                    .mapToDouble(o -> o.retentionHigh() - o.retentionLow())
+                    .average()
+                    .orElse(Double.NaN);
         }
 
         public double retentionMeanError() {
-            return organisations.stream().filter(o -> o.retentionDifference() != null)
-                    .mapToDouble(o -> o.retentionDifference() - o.retentionTruth()).average().orElse(Double.NaN);
+            return organisations.stream()
+                    .filter(o -> o.retentionDifference() != null)
+                    .mapToDouble(o -> o.retentionDifference() - o.retentionTruth())
+                    .average()
+                    .orElse(Double.NaN);
         }
 
         /** Mean error of the sensitivity that keeps comparators who later join ({@link ComparatorsKept}). */
         public double retentionKeptMeanError() {
-            return organisations.stream().filter(o -> o.retentionComparatorsKept() != null)
-                    .mapToDouble(o -> o.retentionComparatorsKept() - o.retentionTruth()).average().orElse(Double.NaN);
+            return organisations.stream()
+                    .filter(o -> o.retentionComparatorsKept() != null)
+                    .mapToDouble(o -> o.retentionComparatorsKept() - o.retentionTruth())
+                    .average()
+                    .orElse(Double.NaN);
         }
 
         public int didEstimable() {
@@ -78,25 +97,36 @@ public final class Calibration {
         }
 
         public double didMeanWidth() {
-            return organisations.stream().filter(o -> o.didLow() != null)
-                    .mapToDouble(o -> o.didHigh() - o.didLow()).average().orElse(Double.NaN);
+            return organisations.stream()
+                    .filter(o -> o.didLow() != null)
+                    .mapToDouble(o -> o.didHigh() - o.didLow())
+                    .average()
+                    .orElse(Double.NaN);
         }
 
         public double didMeanError() {
-            return organisations.stream().filter(o -> o.did() != null)
-                    .mapToDouble(o -> o.did() - o.didTruth()).average().orElse(Double.NaN);
+            return organisations.stream()
+                    .filter(o -> o.did() != null)
+                    .mapToDouble(o -> o.did() - o.didTruth())
+                    .average()
+                    .orElse(Double.NaN);
         }
     }
 
     private Calibration() {}
 
     /** Runs {@code count} organisations with seeds firstSeed, firstSeed + 1, ... and reports each to {@code progress}. */
-    public static Summary run(SparkSession spark, int employees, long firstSeed, int count, Path scratch,
-                              Consumer<Organisation> progress) {
+    public static Summary run(
+            SparkSession spark,
+            int employees,
+            long firstSeed,
+            int count,
+            Path scratch,
+            Consumer<Organisation> progress) {
         List<Organisation> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            GeneratorSettings s = GeneratorSettings.of(employees, firstSeed + i, GeneratorSettings.DEFAULT_START,
-                    GeneratorSettings.DEFAULT_AS_OF, false);
+            GeneratorSettings s = GeneratorSettings.of(
+                    employees, firstSeed + i, GeneratorSettings.DEFAULT_START, GeneratorSettings.DEFAULT_AS_OF, false);
             Organisation o = one(spark, s, scratch.resolve("org-" + s.seed()));
             progress.accept(o);
             out.add(o);
@@ -117,22 +147,38 @@ public final class Calibration {
             Dataset<Row> surveys = read(spark, contract, dir, "surveys");
             // Department and level at index from the generated job history, as a night with it delivered.
             Dataset<Row> jobEvents = read(spark, contract, dir, "hris_job_events");
-            Dataset<Row> cohort = CohortMatcher.build(matches, meetings, participants, employees,
-                            java.util.Optional.of(jobEvents), settings.asOf())
+            Dataset<Row> cohort = CohortMatcher.build(
+                            matches,
+                            meetings,
+                            participants,
+                            employees,
+                            java.util.Optional.of(jobEvents),
+                            settings.asOf())
                     .localCheckpoint(true);
             try {
                 Row retention = first(RetentionSummary.summary(cohort, List.of(12), 1, settings.asOf())
                         .filter(allMatchedMentee()));
-                Row kept = first(RetentionSummary.summary(ComparatorsKept.frame(cohort, employees, settings.asOf()), List.of(12), 1,
-                        settings.asOf()).filter(allMatchedMentee()));
-                Row did = first(SatisfactionSummary.engagementDid(SatisfactionSummary.answersAroundIndex(cohort, surveys, matches, settings.asOf()))
+                Row kept = first(RetentionSummary.summary(
+                                ComparatorsKept.frame(cohort, employees, settings.asOf()),
+                                List.of(12),
+                                1,
+                                settings.asOf())
                         .filter(allMatchedMentee()));
-                return new Organisation(settings.seed(),
+                Row did = first(SatisfactionSummary.engagementDid(
+                                SatisfactionSummary.answersAroundIndex(cohort, surveys, matches, settings.asOf()))
+                        .filter(allMatchedMentee()));
+                return new Organisation(
+                        settings.seed(),
                         ((Number) generated.truths().get("retention_difference_12m_att")).doubleValue(),
-                        get(retention, "difference"), get(retention, "difference_ci_low"), get(retention, "difference_ci_high"),
+                        get(retention, "difference"),
+                        get(retention, "difference_ci_low"),
+                        get(retention, "difference_ci_high"),
                         ((Number) generated.truths().get("engagement_did")).doubleValue(),
-                        get(did, "difference"), get(did, "difference_ci_low"), get(did, "difference_ci_high"),
-                        (System.nanoTime() - t0) / 1e9, get(kept, "difference"));
+                        get(did, "difference"),
+                        get(did, "difference_ci_low"),
+                        get(did, "difference_ci_high"),
+                        (System.nanoTime() - t0) / 1e9,
+                        get(kept, "difference"));
             } finally {
                 MetricsJob.release(cohort);
             }
@@ -142,7 +188,9 @@ public final class Calibration {
     }
 
     private static Column allMatchedMentee() {
-        return col("program_id").equalTo(CohortBuilder.ALL).and(col("method").equalTo("matched"))
+        return col("program_id")
+                .equalTo(CohortBuilder.ALL)
+                .and(col("method").equalTo("matched"))
                 .and(col("cohort").equalTo("mentee"));
     }
 
@@ -151,7 +199,8 @@ public final class Calibration {
         DatasetContract c = contract.dataset(dataset);
         Dataset<Row> all = null;
         for (LandingFile f : LandingFile.find(spark.sparkContext().hadoopConfiguration(), dir.toString(), dataset)) {
-            Dataset<Row> typed = RowTyper.withTypedColumns(LandingReader.read(spark, f, c).rows(), c)
+            Dataset<Row> typed = RowTyper.withTypedColumns(
+                            LandingReader.read(spark, f, c).rows(), c)
                     .select(KaplanMeier.cols(c.columnNames()).toArray(new Column[0]));
             all = all == null ? typed : all.unionByName(typed);
         }
@@ -176,29 +225,56 @@ public final class Calibration {
     /** The calibration as Markdown: one row per organisation, then coverage and mean width. */
     public static String markdown(Summary s, int employees, String command) {
         StringBuilder md = new StringBuilder();
-        md.append("| seed | retention 12m truth | estimate | 95% CI | covered | engagement DiD truth | estimate | 95% CI | covered | seconds |\n");
+        md.append(
+                "| seed | retention 12m truth | estimate | 95% CI | covered | engagement DiD truth | estimate | 95% CI | covered | seconds |\n");
         md.append("|---:|---:|---:|---|:-:|---:|---:|---|:-:|---:|\n");
         for (Organisation o : s.organisations()) {
-            md.append(String.format(Locale.ROOT, "| %d | %.4f | %s | %s | %s | %.2f | %s | %s | %s | %.0f |%n", o.seed(),
-                    o.retentionTruth(), fmt(o.retentionDifference()), ci(o.retentionLow(), o.retentionHigh()),
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %.4f | %s | %s | %s | %.2f | %s | %s | %s | %.0f |%n",
+                    o.seed(),
+                    o.retentionTruth(),
+                    fmt(o.retentionDifference()),
+                    ci(o.retentionLow(), o.retentionHigh()),
                     o.retentionLow() == null ? "–" : o.retentionCovered() ? "yes" : "**no**",
-                    o.didTruth(), fmt(o.did()), ci(o.didLow(), o.didHigh()),
-                    o.didLow() == null ? "–" : o.didCovered() ? "yes" : "**no**", o.seconds()));
+                    o.didTruth(),
+                    fmt(o.did()),
+                    ci(o.didLow(), o.didHigh()),
+                    o.didLow() == null ? "–" : o.didCovered() ? "yes" : "**no**",
+                    o.seconds()));
         }
         md.append('\n');
-        md.append(String.format(Locale.ROOT, "- 12-month retention difference (ALL, matched): coverage %d/%d = %.1f%%, "
+        md.append(String.format(
+                Locale.ROOT,
+                "- 12-month retention difference (ALL, matched): coverage %d/%d = %.1f%%, "
                         + "mean CI width %.4f, mean error (estimate − truth) %+.4f%n",
-                s.organisations().stream().filter(Organisation::retentionCovered).count(), s.retentionEstimable(),
-                100 * s.retentionCoverage(), s.retentionMeanWidth(), s.retentionMeanError()));
-        md.append(String.format(Locale.ROOT, "- Sensitivity, comparators who later join kept (not censored): "
+                s.organisations().stream()
+                        .filter(Organisation::retentionCovered)
+                        .count(),
+                s.retentionEstimable(),
+                100 * s.retentionCoverage(),
+                s.retentionMeanWidth(),
+                s.retentionMeanError()));
+        md.append(String.format(
+                Locale.ROOT,
+                "- Sensitivity, comparators who later join kept (not censored): "
                         + "mean error of the 12-month retention difference %+.4f (censored, as published: %+.4f)%n",
-                s.retentionKeptMeanError(), s.retentionMeanError()));
-        md.append(String.format(Locale.ROOT, "- Engagement DiD (ALL, matched): coverage %d/%d = %.1f%%, mean CI width %.4f, "
-                        + "mean error %+.4f%n",
-                s.organisations().stream().filter(Organisation::didCovered).count(), s.didEstimable(),
-                100 * s.didCoverage(), s.didMeanWidth(), s.didMeanError()));
-        md.append(String.format(Locale.ROOT, "- %d organisations of %d employees; command: `%s`%n",
-                s.organisations().size(), employees, command));
+                s.retentionKeptMeanError(),
+                s.retentionMeanError()));
+        md.append(String.format(
+                Locale.ROOT,
+                "- Engagement DiD (ALL, matched): coverage %d/%d = %.1f%%, mean CI width %.4f, " + "mean error %+.4f%n",
+                s.organisations().stream().filter(Organisation::didCovered).count(),
+                s.didEstimable(),
+                100 * s.didCoverage(),
+                s.didMeanWidth(),
+                s.didMeanError()));
+        md.append(String.format(
+                Locale.ROOT,
+                "- %d organisations of %d employees; command: `%s`%n",
+                s.organisations().size(),
+                employees,
+                command));
         return md.toString();
     }
 

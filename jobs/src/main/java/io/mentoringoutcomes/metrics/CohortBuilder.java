@@ -1,16 +1,5 @@
 package io.mentoringoutcomes.metrics;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
-
-import java.sql.Date;
-import java.time.LocalDate;
-import java.util.Optional;
-
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
@@ -23,6 +12,15 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Who is in which cohort, from when, with what covariates and follow-up. Cohorts are per program
@@ -63,7 +61,10 @@ public final class CohortBuilder {
      */
     public static Dataset<Row> mentees(Dataset<Row> matches, Dataset<Row> meetings) {
         Dataset<Row> met = matches.join(heldMeetingDays(meetings), "match_id")
-                .select(col("program_id"), col("mentee_id").as("employee_id"), col("meeting_date").as("matched_date"));
+                .select(
+                        col("program_id"),
+                        col("mentee_id").as("employee_id"),
+                        col("meeting_date").as("matched_date"));
         return perProgramAndAll(met);
     }
 
@@ -72,7 +73,8 @@ public final class CohortBuilder {
      * first matched_date in the program (ALL: over programs). Output: program_id, employee_id, index_date.
      */
     public static Dataset<Row> matchedMentees(Dataset<Row> matches) {
-        return perProgramAndAll(matches.select(col("program_id"), col("mentee_id").as("employee_id"), col("matched_date")));
+        return perProgramAndAll(
+                matches.select(col("program_id"), col("mentee_id").as("employee_id"), col("matched_date")));
     }
 
     /** match_id, meeting_date of every held meeting (scheduled_at's UTC day). */
@@ -87,17 +89,21 @@ public final class CohortBuilder {
      */
     public static Dataset<Row> firstHeldMeetingDates(Dataset<Row> matches, Dataset<Row> meetings) {
         return matches.join(heldMeetingDays(meetings), "match_id")
-                .groupBy(col("mentee_id").as("employee_id")).agg(min("meeting_date").as("first_mentee_date"));
+                .groupBy(col("mentee_id").as("employee_id"))
+                .agg(min("meeting_date").as("first_mentee_date"));
     }
 
     /** Mentors: index_date = first matched_date as a mentor, per program and ALL. */
     public static Dataset<Row> mentors(Dataset<Row> matches) {
-        return perProgramAndAll(matches.select(col("program_id"), col("mentor_id").as("employee_id"), col("matched_date")));
+        return perProgramAndAll(
+                matches.select(col("program_id"), col("mentor_id").as("employee_id"), col("matched_date")));
     }
 
     private static Dataset<Row> perProgramAndAll(Dataset<Row> rows) {
-        Dataset<Row> perProgram = rows.groupBy("program_id", "employee_id").agg(min("matched_date").as("index_date"));
-        Dataset<Row> all = rows.groupBy("employee_id").agg(min("matched_date").as("index_date"))
+        Dataset<Row> perProgram = rows.groupBy("program_id", "employee_id")
+                .agg(min("matched_date").as("index_date"));
+        Dataset<Row> all = rows.groupBy("employee_id")
+                .agg(min("matched_date").as("index_date"))
                 .select(lit(ALL).as("program_id"), col("employee_id"), col("index_date"));
         return perProgram.unionByName(all);
     }
@@ -107,7 +113,8 @@ public final class CohortBuilder {
      * then on they count as treated in the intention-to-treat design. Output: employee_id, first_mentee_date.
      */
     public static Dataset<Row> firstMenteeDates(Dataset<Row> matches) {
-        return matches.groupBy(col("mentee_id").as("employee_id")).agg(min("matched_date").as("first_mentee_date"));
+        return matches.groupBy(col("mentee_id").as("employee_id"))
+                .agg(min("matched_date").as("first_mentee_date"));
     }
 
     /** Everyone who ever took part as mentor or mentee (matched or enrolled). Output: employee_id. */
@@ -127,12 +134,14 @@ public final class CohortBuilder {
     }
 
     /** The HRIS snapshot columns the follow-up and the covariates other than department and level come from. */
-    static final String[] COVARIATE_SOURCE = {"employee_id", "hire_date", "termination_date", "termination_type",
-            "annual_salary", "performance_rating"};
+    static final String[] COVARIATE_SOURCE = {
+        "employee_id", "hire_date", "termination_date", "termination_type", "annual_salary", "performance_rating"
+    };
 
     /** Employed on {@code indexDate}: hired on or before it, not terminated by it. */
     public static Column employedAt(Column indexDate) {
-        return col("hire_date").leq(indexDate)
+        return col("hire_date")
+                .leq(indexDate)
                 .and(col("termination_date").isNull().or(col("termination_date").gt(indexDate)));
     }
 
@@ -157,40 +166,68 @@ public final class CohortBuilder {
     public static Dataset<Row> jobSpells(Dataset<Row> employees, Optional<Dataset<Row>> jobEvents) {
         Column never = lit(null).cast("date");
         if (jobEvents.isEmpty()) {
-            return employees.select(col("employee_id"), col("department"), col("job_level"),
-                    never.as("valid_from"), never.as("valid_to"));
+            return employees.select(
+                    col("employee_id"),
+                    col("department"),
+                    col("job_level"),
+                    never.as("valid_from"),
+                    never.as("valid_to"));
         }
         Column order = when(col("event_type").isin("hire", "rehire"), 0)
-                .when(col("event_type").equalTo("termination"), 2).otherwise(1);
+                .when(col("event_type").equalTo("termination"), 2)
+                .otherwise(1);
         WindowSpec byTime = Window.partitionBy("employee_id").orderBy(col("event_date"), order, col("event_type"));
         WindowSpec upTo = byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-        WindowSpec lastOfDay = Window.partitionBy("employee_id", "event_date").orderBy(order.desc(), col("event_type").desc());
+        WindowSpec lastOfDay = Window.partitionBy("employee_id", "event_date")
+                .orderBy(order.desc(), col("event_type").desc());
         Dataset<Row> events = jobEvents.get();
-        Dataset<Row> perDay = events
-                .withColumn("_department", last(col("department"), true).over(upTo))
+        Dataset<Row> perDay = events.withColumn(
+                        "_department", last(col("department"), true).over(upTo))
                 .withColumn("_job_level", last(col("job_level"), true).over(upTo))
                 .withColumn("_nth", row_number().over(lastOfDay))
                 .filter(col("_nth").equalTo(1));
-        Dataset<Row> fromEvents = perDay
-                .withColumn("valid_to", lead(col("event_date"), 1).over(Window.partitionBy("employee_id").orderBy("event_date")))
-                .select(col("employee_id"), col("_department").as("department"), col("_job_level").as("job_level"),
-                        col("event_date").as("valid_from"), col("valid_to"));
-        Dataset<Row> firstEvent = events.groupBy("employee_id").agg(min("event_date").as("valid_to"));
-        Dataset<Row> before = employees.select("employee_id", "department", "job_level")
+        Dataset<Row> fromEvents = perDay.withColumn(
+                        "valid_to",
+                        lead(col("event_date"), 1)
+                                .over(Window.partitionBy("employee_id").orderBy("event_date")))
+                .select(
+                        col("employee_id"),
+                        col("_department").as("department"),
+                        col("_job_level").as("job_level"),
+                        col("event_date").as("valid_from"),
+                        col("valid_to"));
+        Dataset<Row> firstEvent =
+                events.groupBy("employee_id").agg(min("event_date").as("valid_to"));
+        Dataset<Row> before = employees
+                .select("employee_id", "department", "job_level")
                 .join(firstEvent, CohortMatcher.seq("employee_id"), "left")
-                .select(col("employee_id"), col("department"), col("job_level"), never.as("valid_from"), col("valid_to"));
+                .select(
+                        col("employee_id"),
+                        col("department"),
+                        col("job_level"),
+                        never.as("valid_from"),
+                        col("valid_to"));
         // A person whose events never name a department or level keeps the snapshot's.
-        Dataset<Row> snapshot = employees.select(col("employee_id"), col("department").as("_snap_department"),
+        Dataset<Row> snapshot = employees.select(
+                col("employee_id"),
+                col("department").as("_snap_department"),
                 col("job_level").as("_snap_job_level"));
-        fromEvents = fromEvents.join(snapshot, CohortMatcher.seq("employee_id"), "left")
-                .select(col("employee_id"), coalesce(col("department"), col("_snap_department")).as("department"),
-                        coalesce(col("job_level"), col("_snap_job_level")).as("job_level"), col("valid_from"), col("valid_to"));
+        fromEvents = fromEvents
+                .join(snapshot, CohortMatcher.seq("employee_id"), "left")
+                .select(
+                        col("employee_id"),
+                        coalesce(col("department"), col("_snap_department")).as("department"),
+                        coalesce(col("job_level"), col("_snap_job_level")).as("job_level"),
+                        col("valid_from"),
+                        col("valid_to"));
         return before.unionByName(fromEvents);
     }
 
     /** The spell in force on {@code day}. */
     public static Column inForceOn(Column day) {
-        return col("valid_from").isNull().or(col("valid_from").leq(day))
+        return col("valid_from")
+                .isNull()
+                .or(col("valid_from").leq(day))
                 .and(col("valid_to").isNull().or(col("valid_to").gt(day)));
     }
 
@@ -238,16 +275,20 @@ public final class CohortBuilder {
     public static Dataset<Row> withFollowUp(Dataset<Row> rows, LocalDate asOf, String censorColumn) {
         Column asOfDate = lit(Date.valueOf(asOf));
         Column term = when(col("termination_date").leq(asOfDate), col("termination_date"));
-        Column censor = censorColumn == null ? lit(null).cast("date")
+        Column censor = censorColumn == null
+                ? lit(null).cast("date")
                 : when(col(censorColumn).gt(col("index_date")), col(censorColumn));
         Column end = least(term, asOfDate, censor);
-        Column voluntary = term.isNotNull().and(term.equalTo(end)).and(col("termination_type").equalTo("voluntary"));
-        return rows
-                .withColumn("time_days", datediff(end, col("index_date")).cast("double"))
+        Column voluntary = term.isNotNull()
+                .and(term.equalTo(end))
+                .and(col("termination_type").equalTo("voluntary"));
+        return rows.withColumn("time_days", datediff(end, col("index_date")).cast("double"))
                 .withColumn("event", when(voluntary, 1).otherwise(0))
                 // Any separation that ends follow-up, voluntary or not: the competing event for
                 // promotions, and involuntary exits compete with voluntary ones for ROI.
-                .withColumn("separated", when(term.isNotNull().and(term.equalTo(end)), 1).otherwise(0))
+                .withColumn(
+                        "separated",
+                        when(term.isNotNull().and(term.equalTo(end)), 1).otherwise(0))
                 .drop("hire_date", "termination_date", "termination_type");
     }
 }

@@ -1,23 +1,22 @@
 package io.mentoringoutcomes.metrics;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-
-import java.time.LocalDate;
-import java.util.List;
-import java.util.Optional;
-
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.to_date;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 
 /**
  * Builds THE cohort frame: program_id, cohort ('mentee', 'mentor', 'comparison'), method
@@ -54,16 +53,34 @@ public final class CohortMatcher {
     public static final String MATCHED_ITT = "matched_itt";
     public static final String NAIVE = "naive";
 
-    public static final List<String> COLUMNS = List.of("program_id", "cohort", "method", "employee_id", "index_date",
-            "weight", "time_days", "event", "separated", "tenure_years", "tenure_band", "department", "job_level", "index_month",
-            "annual_salary", "performance_rating");
+    public static final List<String> COLUMNS = List.of(
+            "program_id",
+            "cohort",
+            "method",
+            "employee_id",
+            "index_date",
+            "weight",
+            "time_days",
+            "event",
+            "separated",
+            "tenure_years",
+            "tenure_band",
+            "department",
+            "job_level",
+            "index_month",
+            "annual_salary",
+            "performance_rating");
     static final List<String> CELL = List.of("program_id", "department", "job_level", "tenure_band", "index_month");
 
     private CohortMatcher() {}
 
     /** The whole cohort frame from silver tables, department and level from the snapshot. */
-    public static Dataset<Row> build(Dataset<Row> matches, Dataset<Row> meetings, Dataset<Row> participants,
-                                     Dataset<Row> employees, LocalDate asOf) {
+    public static Dataset<Row> build(
+            Dataset<Row> matches,
+            Dataset<Row> meetings,
+            Dataset<Row> participants,
+            Dataset<Row> employees,
+            LocalDate asOf) {
         return build(matches, meetings, participants, employees, Optional.empty(), asOf);
     }
 
@@ -71,8 +88,13 @@ public final class CohortMatcher {
      * The whole cohort frame from silver tables; department and level at index from
      * {@code jobEvents} (silver.hris_job_events) when present, else the snapshot's current values.
      */
-    public static Dataset<Row> build(Dataset<Row> matches, Dataset<Row> meetings, Dataset<Row> participants,
-                                     Dataset<Row> employees, Optional<Dataset<Row>> jobEvents, LocalDate asOf) {
+    public static Dataset<Row> build(
+            Dataset<Row> matches,
+            Dataset<Row> meetings,
+            Dataset<Row> participants,
+            Dataset<Row> employees,
+            Optional<Dataset<Row>> jobEvents,
+            LocalDate asOf) {
         Dataset<Row> spells = CohortBuilder.jobSpells(employees, jobEvents);
         Dataset<Row> mentees = CohortBuilder.withFollowUp(
                 CohortBuilder.withCovariates(CohortBuilder.mentees(matches, meetings), employees, spells), asOf, null);
@@ -80,10 +102,12 @@ public final class CohortMatcher {
                 CohortBuilder.withCovariates(CohortBuilder.matchedMentees(matches), employees, spells), asOf, null);
         Dataset<Row> mentors = CohortBuilder.withFollowUp(
                 CohortBuilder.withCovariates(CohortBuilder.mentors(matches), employees, spells), asOf, null);
-        Dataset<Row> matched = matched(mentees, employees, spells,
-                CohortBuilder.firstHeldMeetingDates(matches, meetings), asOf, MATCHED);
-        Dataset<Row> itt = matched(ittMentees, employees, spells, CohortBuilder.firstMenteeDates(matches), asOf, MATCHED_ITT);
-        Dataset<Row> naive = naive(mentees, mentors, employees, spells, CohortBuilder.participants(matches, participants), asOf);
+        Dataset<Row> matched = matched(
+                mentees, employees, spells, CohortBuilder.firstHeldMeetingDates(matches, meetings), asOf, MATCHED);
+        Dataset<Row> itt =
+                matched(ittMentees, employees, spells, CohortBuilder.firstMenteeDates(matches), asOf, MATCHED_ITT);
+        Dataset<Row> naive =
+                naive(mentees, mentors, employees, spells, CohortBuilder.participants(matches, participants), asOf);
         return matched.unionByName(itt).unionByName(naive);
     }
 
@@ -94,49 +118,79 @@ public final class CohortMatcher {
      * day someone becomes treated under this design: comparators must be untreated on the cell's
      * date and are censored then).
      */
-    public static Dataset<Row> matched(Dataset<Row> mentees, Dataset<Row> employees, Dataset<Row> spells,
-                                       Dataset<Row> firstTreated, LocalDate asOf, String method) {
+    public static Dataset<Row> matched(
+            Dataset<Row> mentees,
+            Dataset<Row> employees,
+            Dataset<Row> spells,
+            Dataset<Row> firstTreated,
+            LocalDate asOf,
+            String method) {
         Column epoch = to_date(lit("1970-01-01"));
         Dataset<Row> cells = mentees.groupBy(cols(CELL))
-                .agg(count(lit(1)).as("n_mentees_cell"),
-                        percentile_approx(datediff(col("index_date"), epoch), lit(0.5), lit(100000)).as("_median_day"))
+                .agg(
+                        count(lit(1)).as("n_mentees_cell"),
+                        percentile_approx(datediff(col("index_date"), epoch), lit(0.5), lit(100000))
+                                .as("_median_day"))
                 .withColumn("cell_index_date", date_add(epoch, col("_median_day")))
                 .drop("_median_day");
 
         // Candidates had the cell's department and level on the cell's date (an equi-join on them,
         // then the spell in force), and are employed on that date and in its tenure band then.
-        Dataset<Row> cellKeys = cells
-                .select(col("program_id"), col("department").as("cell_department"), col("job_level").as("cell_job_level"),
-                        col("tenure_band").as("cell_band"), col("index_month").as("cell_month"),
-                        col("cell_index_date").as("index_date"), col("n_mentees_cell"));
-        Column inCellThen = col("cell_department").equalTo(col("department"))
+        Dataset<Row> cellKeys = cells.select(
+                col("program_id"),
+                col("department").as("cell_department"),
+                col("job_level").as("cell_job_level"),
+                col("tenure_band").as("cell_band"),
+                col("index_month").as("cell_month"),
+                col("cell_index_date").as("index_date"),
+                col("n_mentees_cell"));
+        Column inCellThen = col("cell_department")
+                .equalTo(col("department"))
                 .and(col("cell_job_level").equalTo(col("job_level")))
                 .and(CohortBuilder.inForceOn(col("index_date")));
-        Dataset<Row> candidates = cellKeys.join(spells, inCellThen).drop("valid_from", "valid_to")
+        Dataset<Row> candidates = cellKeys.join(spells, inCellThen)
+                .drop("valid_from", "valid_to")
                 .join(employees.select(cols(List.of(CohortBuilder.COVARIATE_SOURCE))), seq("employee_id"))
                 .filter(CohortBuilder.employedAt(col("index_date"))
-                        .and(CohortBuilder.tenureBand(CohortBuilder.tenureYearsAt(col("index_date"))).equalTo(col("cell_band"))));
-        Dataset<Row> sameCellMentees = mentees.select(col("program_id"), col("employee_id"),
-                col("department").as("cell_department"), col("job_level").as("cell_job_level"),
-                col("tenure_band").as("cell_band"), col("index_month").as("cell_month"));
+                        .and(CohortBuilder.tenureBand(CohortBuilder.tenureYearsAt(col("index_date")))
+                                .equalTo(col("cell_band"))));
+        Dataset<Row> sameCellMentees = mentees.select(
+                col("program_id"),
+                col("employee_id"),
+                col("department").as("cell_department"),
+                col("job_level").as("cell_job_level"),
+                col("tenure_band").as("cell_band"),
+                col("index_month").as("cell_month"));
         Dataset<Row> comparators = CohortBuilder.withCovariateColumns(candidates)
                 .join(firstTreated, seq("employee_id"), "left")
                 // Not treated before (or on) the index date; treated later is censored at that date.
-                .filter(col("first_mentee_date").isNull().or(col("first_mentee_date").gt(col("index_date"))))
+                .filter(col("first_mentee_date")
+                        .isNull()
+                        .or(col("first_mentee_date").gt(col("index_date"))))
                 // Nobody is their own cell's comparator.
-                .join(sameCellMentees, seq("program_id", "employee_id", "cell_department", "cell_job_level", "cell_band",
-                        "cell_month"), "left_anti");
+                .join(
+                        sameCellMentees,
+                        seq(
+                                "program_id",
+                                "employee_id",
+                                "cell_department",
+                                "cell_job_level",
+                                "cell_band",
+                                "cell_month"),
+                        "left_anti");
         comparators = CohortBuilder.withFollowUp(comparators, asOf, "first_mentee_date");
 
         // A comparator's cell columns are its cell's (same department and level, band filtered equal,
         // index date in the cell's month), so the cell sizes are a window over the comparators: no
         // aggregate joined back, which put the comparators' plan into this one three times.
         Dataset<Row> weightedComparators = comparators
-                .withColumn("n_comparators_cell", size(collect_set(col("employee_id")).over(Window.partitionBy(cols(CELL)))))
+                .withColumn(
+                        "n_comparators_cell",
+                        size(collect_set(col("employee_id")).over(Window.partitionBy(cols(CELL)))))
                 .withColumn("weight", col("n_mentees_cell").divide(col("n_comparators_cell")))
                 .withColumn("cohort", lit("comparison"));
-        Dataset<Row> matchedMentees = mentees
-                .join(comparators.select(cols(CELL)), seq(CELL.toArray(new String[0])), "left_semi")
+        Dataset<Row> matchedMentees = mentees.join(
+                        comparators.select(cols(CELL)), seq(CELL.toArray(new String[0])), "left_semi")
                 .withColumn("weight", lit(1.0))
                 .withColumn("cohort", lit("mentee"));
         return project(matchedMentees.unionByName(weightedComparators, true).withColumn("method", lit(method)));
@@ -146,11 +200,23 @@ public final class CohortMatcher {
      * Naive comparison: all mentees and mentors (weight 1) against every never-participant
      * employed on the program's median mentee index date (weight 1).
      */
-    public static Dataset<Row> naive(Dataset<Row> mentees, Dataset<Row> mentors, Dataset<Row> employees,
-                                     Dataset<Row> spells, Dataset<Row> everParticipated, LocalDate asOf) {
-        Dataset<Row> pool = CohortBuilder.withFollowUp(CohortBuilder.withCovariates(
-                medianIndexDates(mentees).crossJoin(employees.select("employee_id").join(everParticipated, seq("employee_id"),
-                        "left_anti")), employees, spells), asOf, null);
+    public static Dataset<Row> naive(
+            Dataset<Row> mentees,
+            Dataset<Row> mentors,
+            Dataset<Row> employees,
+            Dataset<Row> spells,
+            Dataset<Row> everParticipated,
+            LocalDate asOf) {
+        Dataset<Row> pool = CohortBuilder.withFollowUp(
+                CohortBuilder.withCovariates(
+                        medianIndexDates(mentees)
+                                .crossJoin(employees
+                                        .select("employee_id")
+                                        .join(everParticipated, seq("employee_id"), "left_anti")),
+                        employees,
+                        spells),
+                asOf,
+                null);
         return project(mentees.withColumn("cohort", lit("mentee"))
                 .unionByName(mentors.withColumn("cohort", lit("mentor")))
                 .unionByName(pool.withColumn("cohort", lit("comparison")))
@@ -162,7 +228,8 @@ public final class CohortMatcher {
     public static Dataset<Row> medianIndexDates(Dataset<Row> mentees) {
         Column epoch = to_date(lit("1970-01-01"));
         return mentees.groupBy("program_id")
-                .agg(percentile_approx(datediff(col("index_date"), epoch), lit(0.5), lit(100000)).as("_d"))
+                .agg(percentile_approx(datediff(col("index_date"), epoch), lit(0.5), lit(100000))
+                        .as("_d"))
                 .select(col("program_id"), date_add(epoch, col("_d")).as("index_date"));
     }
 

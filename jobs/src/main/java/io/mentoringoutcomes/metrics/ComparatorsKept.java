@@ -1,13 +1,12 @@
 package io.mentoringoutcomes.metrics;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
+
+import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-
-import java.time.LocalDate;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.not;
 
 /**
  * The sensitivity of the matched comparison to censoring comparators who later become mentees.
@@ -28,10 +27,14 @@ public final class ComparatorsKept {
      */
     public static Dataset<Row> frame(Dataset<Row> cohort, Dataset<Row> employees, LocalDate asOf) {
         Column comparator = col("method").equalTo("matched").and(col("cohort").equalTo("comparison"));
-        Dataset<Row> uncensored = CohortBuilder.withFollowUp(cohort.filter(comparator).drop("time_days", "event", "separated")
+        Dataset<Row> uncensored = CohortBuilder.withFollowUp(
+                cohort.filter(comparator)
+                        .drop("time_days", "event", "separated")
                         .join(employees.select("employee_id", "termination_date", "termination_type"), "employee_id"),
-                asOf, null);
-        return cohort.filter(not(comparator)).unionByName(uncensored.select(KaplanMeier.cols(java.util.List.of(cohort.columns()))
-                .toArray(new Column[0])));
+                asOf,
+                null);
+        return cohort.filter(not(comparator))
+                .unionByName(uncensored.select(
+                        KaplanMeier.cols(java.util.List.of(cohort.columns())).toArray(new Column[0])));
     }
 }

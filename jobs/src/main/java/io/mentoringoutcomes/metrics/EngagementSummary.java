@@ -1,20 +1,5 @@
 package io.mentoringoutcomes.metrics;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-
-import java.sql.Date;
-import java.sql.Timestamp;
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.UnaryOperator;
-
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -28,6 +13,20 @@ import static org.apache.spark.sql.functions.median;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
+
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 
 /**
  * How mentoring relationships are going: {@code gold.engagement_summary} (per program and ALL)
@@ -61,37 +60,70 @@ public final class EngagementSummary {
     private EngagementSummary() {}
 
     /** One row per match with its meeting and goal figures; internal, carries ids. */
-    static Dataset<Row> perMatch(Dataset<Row> programs, Dataset<Row> matches, Dataset<Row> meetings,
-                                 Optional<Dataset<Row>> goals, LocalDate asOf) {
+    static Dataset<Row> perMatch(
+            Dataset<Row> programs,
+            Dataset<Row> matches,
+            Dataset<Row> meetings,
+            Optional<Dataset<Row>> goals,
+            LocalDate asOf) {
         Column asOfDate = lit(Date.valueOf(asOf));
         Timestamp endOfAsOf = Timestamp.valueOf(asOf.plusDays(1).atStartOfDay());
         Dataset<Row> m = matches.where(col("matched_date").leq(asOfDate))
                 .join(programs.select("program_id", "planned_cadence_days"), seq("program_id"), "left")
-                .withColumn("is_active", col("ended_date").isNull().or(col("ended_date").gt(asOfDate)));
+                .withColumn(
+                        "is_active",
+                        col("ended_date").isNull().or(col("ended_date").gt(asOfDate)));
 
         Dataset<Row> held = meetings.where(col("scheduled_at").lt(lit(endOfAsOf)));
         Dataset<Row> gaps = held.where(col("status").equalTo("held"))
-                .withColumn("gap_days", col("scheduled_at").cast("double")
-                        .minus(lag(col("scheduled_at").cast("double"), 1).over(Window.partitionBy("match_id")
-                                .orderBy(col("scheduled_at"), col("meeting_id"))))
-                        .divide(86400.0));
+                .withColumn(
+                        "gap_days",
+                        col("scheduled_at")
+                                .cast("double")
+                                .minus(lag(col("scheduled_at").cast("double"), 1)
+                                        .over(Window.partitionBy("match_id")
+                                                .orderBy(col("scheduled_at"), col("meeting_id"))))
+                                .divide(86400.0));
         Dataset<Row> meetingStats = gaps.groupBy("match_id")
-                .agg(count(lit(1)).as("meetings_held"), max("scheduled_at").as("last_held_at"),
+                .agg(
+                        count(lit(1)).as("meetings_held"),
+                        max("scheduled_at").as("last_held_at"),
                         median(col("gap_days")).as("median_days_between_meetings"),
-                        org.apache.spark.sql.functions.collect_list(col("gap_days")).as("gap_days_list"));
+                        org.apache
+                                .spark
+                                .sql
+                                .functions
+                                .collect_list(col("gap_days"))
+                                .as("gap_days_list"));
         Dataset<Row> scheduled = held.groupBy("match_id")
-                .agg(count(lit(1)).as("meetings_scheduled"),
-                        sum(when(col("status").equalTo("cancelled"), 1).otherwise(0)).cast("long").as("meetings_cancelled"),
-                        sum(when(col("status").equalTo("no_show"), 1).otherwise(0)).cast("long").as("meetings_no_show"));
+                .agg(
+                        count(lit(1)).as("meetings_scheduled"),
+                        sum(when(col("status").equalTo("cancelled"), 1).otherwise(0))
+                                .cast("long")
+                                .as("meetings_cancelled"),
+                        sum(when(col("status").equalTo("no_show"), 1).otherwise(0))
+                                .cast("long")
+                                .as("meetings_no_show"));
 
         Column stallFrom = date_sub(asOfDate, col("planned_cadence_days").multiply(2));
-        Dataset<Row> out = m.join(scheduled, seq("match_id"), "left").join(meetingStats, seq("match_id"), "left")
-                .na().fill(0L, new String[] {"meetings_scheduled", "meetings_cancelled", "meetings_no_show", "meetings_held"})
+        Dataset<Row> out = m.join(scheduled, seq("match_id"), "left")
+                .join(meetingStats, seq("match_id"), "left")
+                .na()
+                .fill(0L, new String[] {"meetings_scheduled", "meetings_cancelled", "meetings_no_show", "meetings_held"
+                })
                 .withColumn("days_since_last_held_meeting", datediff(asOfDate, to_date(col("last_held_at"))))
-                .withColumn("stall_eligible", col("is_active").and(col("planned_cadence_days").isNotNull())
-                        .and(col("matched_date").leq(stallFrom)))
-                .withColumn("stalled", when(col("stall_eligible"),
-                        col("last_held_at").isNull().or(to_date(col("last_held_at")).leq(stallFrom))));
+                .withColumn(
+                        "stall_eligible",
+                        col("is_active")
+                                .and(col("planned_cadence_days").isNotNull())
+                                .and(col("matched_date").leq(stallFrom)))
+                .withColumn(
+                        "stalled",
+                        when(
+                                col("stall_eligible"),
+                                col("last_held_at")
+                                        .isNull()
+                                        .or(to_date(col("last_held_at")).leq(stallFrom))));
 
         for (String category : GOAL_CATEGORIES) {
             out = out.withColumn("goals_" + category + "_set", lit(null).cast("long"))
@@ -99,13 +131,17 @@ public final class EngagementSummary {
         }
         if (goals.isPresent()) {
             List<Column> aggs = new ArrayList<>();
-            Column achieved = col("status").equalTo("achieved").or(col("achieved_date").isNotNull());
+            Column achieved =
+                    col("status").equalTo("achieved").or(col("achieved_date").isNotNull());
             for (String category : GOAL_CATEGORIES) {
                 Column in = col("category").equalTo(category);
                 aggs.add(sum(when(in, 1).otherwise(0)).cast("long").as("goals_" + category + "_set"));
-                aggs.add(sum(when(in.and(achieved), 1).otherwise(0)).cast("long").as("goals_" + category + "_achieved"));
+                aggs.add(
+                        sum(when(in.and(achieved), 1).otherwise(0)).cast("long").as("goals_" + category + "_achieved"));
             }
-            Dataset<Row> g = goals.get().where(col("created_date").leq(asOfDate)).groupBy("match_id")
+            Dataset<Row> g = goals.get()
+                    .where(col("created_date").leq(asOfDate))
+                    .groupBy("match_id")
                     .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
             for (String category : GOAL_CATEGORIES) {
                 out = out.drop("goals_" + category + "_set", "goals_" + category + "_achieved");
@@ -119,12 +155,19 @@ public final class EngagementSummary {
     }
 
     /** gold.engagement_summary: per program and ALL. */
-    public static Dataset<Row> summary(Dataset<Row> programs, Dataset<Row> matches, Dataset<Row> meetings,
-                                       Optional<Dataset<Row>> goals, LocalDate asOf, int minGroupSize) {
+    public static Dataset<Row> summary(
+            Dataset<Row> programs,
+            Dataset<Row> matches,
+            Dataset<Row> meetings,
+            Optional<Dataset<Row>> goals,
+            LocalDate asOf,
+            int minGroupSize) {
         Dataset<Row> pm = perMatch(programs, matches, meetings, goals, asOf);
         // ALL pools every match; a cadence only belongs to one program.
         Dataset<Row> both = pm.unionByName(pm.withColumn("program_id", lit(TurnoverRate.ALL))
-                .withColumn("planned_cadence_days", lit(null).cast(pm.schema().apply("planned_cadence_days").dataType())));
+                .withColumn(
+                        "planned_cadence_days",
+                        lit(null).cast(pm.schema().apply("planned_cadence_days").dataType())));
         List<Column> aggs = new ArrayList<>(List.of(
                 count(lit(1)).as("n_matches"),
                 sum(when(col("is_active"), 1).otherwise(0)).cast("long").as("n_active_matches"),
@@ -140,22 +183,35 @@ public final class EngagementSummary {
             aggs.add(sum("goals_" + category + "_set").cast("long").as("goals_" + category + "_set"));
             aggs.add(sum("goals_" + category + "_achieved").cast("long").as("goals_" + category + "_achieved"));
         }
-        Dataset<Row> counts = both.groupBy("program_id").agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+        Dataset<Row> counts = both.groupBy("program_id")
+                .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
         // The program median pools the gaps of all its matches, not the matches' medians.
-        Dataset<Row> medians = both.select(col("program_id"), explode(col("gap_days_list")).as("gap_days"))
-                .groupBy("program_id").agg(median(col("gap_days")).as("median_days_between_meetings"));
+        Dataset<Row> medians = both.select(
+                        col("program_id"), explode(col("gap_days_list")).as("gap_days"))
+                .groupBy("program_id")
+                .agg(median(col("gap_days")).as("median_days_between_meetings"));
         Dataset<Row> s = counts.join(medians, seq("program_id"), "left");
         s = s.withColumn("cancellation_rate", ratio("meetings_cancelled", "meetings_scheduled"))
                 .withColumn("no_show_rate", ratio("meetings_no_show", "meetings_scheduled"))
                 .withColumn("stalled_share", ratio("stalled_matches", "stall_eligible_matches"));
         for (String category : GOAL_CATEGORIES) {
-            s = s.withColumn("goals_" + category + "_achieved_rate",
+            s = s.withColumn(
+                    "goals_" + category + "_achieved_rate",
                     ratio("goals_" + category + "_achieved", "goals_" + category + "_set"));
         }
         s = s.withColumn("as_of", lit(Date.valueOf(asOf)));
-        List<String> figures = new ArrayList<>(List.of("n_mentees", "meetings_scheduled", "meetings_held", "meetings_cancelled",
-                "meetings_no_show", "cancellation_rate", "no_show_rate", "median_days_between_meetings",
-                "stall_eligible_matches", "stalled_matches", "stalled_share"));
+        List<String> figures = new ArrayList<>(List.of(
+                "n_mentees",
+                "meetings_scheduled",
+                "meetings_held",
+                "meetings_cancelled",
+                "meetings_no_show",
+                "cancellation_rate",
+                "no_show_rate",
+                "median_days_between_meetings",
+                "stall_eligible_matches",
+                "stalled_matches",
+                "stalled_share"));
         for (String category : GOAL_CATEGORIES) {
             figures.addAll(List.of("goals_" + category + "_set", "goals_" + category + "_achieved_rate"));
         }
@@ -169,9 +225,14 @@ public final class EngagementSummary {
     }
 
     /** gold.match_health: one row per match, keyed by a pseudonym, no employee ids. */
-    public static Dataset<Row> matchHealth(Dataset<Row> programs, Dataset<Row> matches, Dataset<Row> meetings,
-                                           Optional<Dataset<Row>> goals, LocalDate asOf, int minGroupSize,
-                                           UnaryOperator<Column> pseudonym) {
+    public static Dataset<Row> matchHealth(
+            Dataset<Row> programs,
+            Dataset<Row> matches,
+            Dataset<Row> meetings,
+            Optional<Dataset<Row>> goals,
+            LocalDate asOf,
+            int minGroupSize,
+            UnaryOperator<Column> pseudonym) {
         Dataset<Row> pm = perMatch(programs, matches, meetings, goals, asOf);
         Dataset<Row> sizes = pm.groupBy("program_id").agg(count(lit(1)).as("program_matches"));
         Dataset<Row> out = pm.join(sizes, seq("program_id"))
@@ -181,8 +242,16 @@ public final class EngagementSummary {
                 .withColumn("goals_set", sumOf("_set"))
                 .withColumn("goals_achieved", sumOf("_achieved"))
                 .withColumn("as_of", lit(Date.valueOf(asOf)));
-        List<String> figures = List.of("meetings_scheduled", "meetings_held", "cancellation_rate", "no_show_rate",
-                "median_days_between_meetings", "days_since_last_held_meeting", "stalled", "goals_set", "goals_achieved");
+        List<String> figures = List.of(
+                "meetings_scheduled",
+                "meetings_held",
+                "cancellation_rate",
+                "no_show_rate",
+                "median_days_between_meetings",
+                "days_since_last_held_meeting",
+                "stalled",
+                "goals_set",
+                "goals_achieved");
         out = Suppression.apply(out, "program_matches", minGroupSize, figures);
         List<String> cols = new ArrayList<>(List.of("match_key", "match_id", "program_id", "as_of", "is_active"));
         cols.addAll(figures);
@@ -221,13 +290,19 @@ public final class EngagementSummary {
         c.put("meetings_no_show", "Meetings someone did not attend.");
         c.put("cancellation_rate", "meetings_cancelled / meetings_scheduled (fraction).");
         c.put("no_show_rate", "meetings_no_show / meetings_scheduled (fraction).");
-        c.put("median_days_between_meetings", "Median days between consecutive held meetings of a match, over all the program's gaps.");
+        c.put(
+                "median_days_between_meetings",
+                "Median days between consecutive held meetings of a match, over all the program's gaps.");
         c.put("stall_eligible_matches", "Active matches matched at least 2 x planned_cadence_days before as_of.");
         c.put("stalled_matches", "Of those, matches with no held meeting in the last 2 x planned_cadence_days.");
         c.put("stalled_share", "stalled_matches / stall_eligible_matches (fraction).");
         for (String category : GOAL_CATEGORIES) {
-            c.put("goals_" + category + "_set", "Goals of category " + category + " set on or before as_of (null when goals are not delivered).");
-            c.put("goals_" + category + "_achieved_rate", "Share of " + category + " goals achieved (null when none set or goals absent).");
+            c.put(
+                    "goals_" + category + "_set",
+                    "Goals of category " + category + " set on or before as_of (null when goals are not delivered).");
+            c.put(
+                    "goals_" + category + "_achieved_rate",
+                    "Share of " + category + " goals achieved (null when none set or goals absent).");
         }
         c.put("planned_cadence_days", "The program's intended days between meetings (null for ALL).");
         c.put("suppressed", "True when n_matches is below the minimum group size; figures are then null.");
@@ -237,7 +312,9 @@ public final class EngagementSummary {
     public static Map<String, String> matchComments() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("match_key", "Keyed pseudonym of the match id (HMAC-SHA256, 16 hex); no employee ids in this table.");
-        c.put("match_id", "The match id, for program administrators who act on stalled matches (admin.match_health only, never served).");
+        c.put(
+                "match_id",
+                "The match id, for program administrators who act on stalled matches (admin.match_health only, never served).");
         c.put("program_id", "Program of the match.");
         c.put("as_of", "Day the figures describe.");
         c.put("is_active", "Not ended on or before as_of.");
@@ -247,12 +324,18 @@ public final class EngagementSummary {
         c.put("no_show_rate", "No-show / scheduled (fraction).");
         c.put("median_days_between_meetings", "Median days between consecutive held meetings.");
         c.put("days_since_last_held_meeting", "Days from the last held meeting to as_of.");
-        c.put("stalled", "Active, matched at least 2 x cadence ago, and no held meeting in the last 2 x planned_cadence_days; null when not judged.");
+        c.put(
+                "stalled",
+                "Active, matched at least 2 x cadence ago, and no held meeting in the last 2 x planned_cadence_days; null when not judged.");
         c.put("goals_set", "Goals set (null when goals are not delivered).");
         c.put("goals_achieved", "Goals achieved.");
         c.put("planned_cadence_days", "The program's intended days between meetings.");
-        c.put("program_matches", "Matches in the program: rows of programs under the minimum group size are suppressed.");
-        c.put("suppressed", "True when the program has fewer matches than the minimum group size; figures are then null.");
+        c.put(
+                "program_matches",
+                "Matches in the program: rows of programs under the minimum group size are suppressed.");
+        c.put(
+                "suppressed",
+                "True when the program has fewer matches than the minimum group size; figures are then null.");
         return c;
     }
 }

@@ -1,17 +1,16 @@
 package io.mentoringoutcomes.metrics;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.sqrt;
+
+import java.util.Arrays;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-
-import java.util.Arrays;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.sqrt;
 
 /**
  * Sums, means and standard deviations of doubles that do not depend on the order rows arrive in.
@@ -53,8 +52,16 @@ public final class ExactSums {
      * first pass of a two-pass (numerically sound) sample standard deviation, see {@link #stddevSamp}.
      */
     public static Dataset<Row> withSquaredDeviation(Dataset<Row> df, String x, String... groupCols) {
-        var group = Window.partitionBy(Arrays.stream(groupCols).map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
-        Column mean = org.apache.spark.sql.functions.sum(col(x).cast(EXACT)).over(group).cast(DataTypes.DoubleType)
+        var group = Window.partitionBy(Arrays.stream(groupCols)
+                .map(org.apache.spark.sql.functions::col)
+                .toArray(Column[]::new));
+        Column mean = org.apache
+                .spark
+                .sql
+                .functions
+                .sum(col(x).cast(EXACT))
+                .over(group)
+                .cast(DataTypes.DoubleType)
                 .divide(count(col(x)).over(group));
         Column dev = col(x).minus(mean);
         return df.withColumn(x + "_dev2", dev.multiply(dev));

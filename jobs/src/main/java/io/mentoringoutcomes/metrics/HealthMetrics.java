@@ -1,13 +1,12 @@
 package io.mentoringoutcomes.metrics;
 
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * The health tables in one call, for MetricsJob to stage and publish:
@@ -25,7 +24,8 @@ public final class HealthMetrics {
     private HealthMetrics() {}
 
     /** Uses the pseudonym key from the environment; fails when none is configured. */
-    public static Map<String, Dataset<Row>> compute(Warehouse wh, Dataset<Row> cohorts, LocalDate asOf, int minGroupSize) {
+    public static Map<String, Dataset<Row>> compute(
+            Warehouse wh, Dataset<Row> cohorts, LocalDate asOf, int minGroupSize) {
         return compute(wh, cohorts, asOf, minGroupSize, Pseudonymizer.fromEnvironment());
     }
 
@@ -33,8 +33,8 @@ public final class HealthMetrics {
      * @param cohorts the cohort frame (program_id, cohort, method, employee_id, index_date, weight, ...)
      * @return staging tables by name, in a stable order; lazily evaluated
      */
-    public static Map<String, Dataset<Row>> compute(Warehouse wh, Dataset<Row> cohorts, LocalDate asOf, int minGroupSize,
-                                                    Pseudonymizer pseudonymizer) {
+    public static Map<String, Dataset<Row>> compute(
+            Warehouse wh, Dataset<Row> cohorts, LocalDate asOf, int minGroupSize, Pseudonymizer pseudonymizer) {
         Dataset<Row> programs = required(wh, "silver.programs");
         Dataset<Row> matches = required(wh, "silver.matches");
         Dataset<Row> meetings = required(wh, "silver.meetings");
@@ -44,15 +44,20 @@ public final class HealthMetrics {
 
         Map<String, Dataset<Row>> out = new LinkedHashMap<>();
         out.put(TURNOVER_RATE, TurnoverRate.compute(employees, matches, asOf, minGroupSize));
-        out.put(SATISFACTION_SUMMARY, SatisfactionSummary.compute(cohorts, surveys, meetings, matches, asOf, minGroupSize));
+        out.put(
+                SATISFACTION_SUMMARY,
+                SatisfactionSummary.compute(cohorts, surveys, meetings, matches, asOf, minGroupSize));
         out.put(ENGAGEMENT_SUMMARY, EngagementSummary.summary(programs, matches, meetings, goals, asOf, minGroupSize));
-        out.put(MATCH_HEALTH, EngagementSummary.matchHealth(programs, matches, meetings, goals, asOf, minGroupSize,
-                pseudonymizer::column));
+        out.put(
+                MATCH_HEALTH,
+                EngagementSummary.matchHealth(
+                        programs, matches, meetings, goals, asOf, minGroupSize, pseudonymizer::column));
         return out;
     }
 
     private static Dataset<Row> required(Warehouse wh, String table) {
-        return wh.readIfExists(table).orElseThrow(() -> new IllegalStateException(
-                table + " is required for the health metrics and does not exist under " + wh.root()));
+        return wh.readIfExists(table)
+                .orElseThrow(() -> new IllegalStateException(
+                        table + " is required for the health metrics and does not exist under " + wh.root()));
     }
 }

@@ -1,13 +1,13 @@
 package io.mentoringoutcomes.metrics;
 
-import org.apache.commons.math3.distribution.NormalDistribution;
-import org.apache.spark.sql.Column;
-
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.when;
+
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.spark.sql.Column;
 
 /**
  * Confidence intervals used by the gold tables, as plain doubles and as Spark Column
@@ -90,8 +90,8 @@ public final class Intervals {
     }
 
     /** (mean1 - mean2) +- z * sqrt(sd1^2/n1 + sd2^2/n2). */
-    public static double[] meanDifferenceCi(double mean1, double sd1, double n1,
-                                            double mean2, double sd2, double n2, double z) {
+    public static double[] meanDifferenceCi(
+            double mean1, double sd1, double n1, double mean2, double sd2, double n2, double z) {
         if (!(n1 >= 2) || !(n2 >= 2)) {
             return new double[] {Double.NaN, Double.NaN};
         }
@@ -121,12 +121,15 @@ public final class Intervals {
         Column p = x.cast("double").divide(nd);
         Column denom = lit(1.0).plus(lit(z2).divide(nd));
         Column centre = p.plus(lit(z2).divide(nd.multiply(2))).divide(denom);
-        Column half = lit(z).multiply(sqrt(p.multiply(lit(1.0).minus(p)).divide(nd)
-                .plus(lit(z2).divide(nd.multiply(nd).multiply(4))))).divide(denom);
+        Column half = lit(z).multiply(sqrt(p.multiply(lit(1.0).minus(p))
+                        .divide(nd)
+                        .plus(lit(z2).divide(nd.multiply(nd).multiply(4)))))
+                .divide(denom);
         Column bound = sign < 0
                 ? when(x.leq(0), lit(0.0)).otherwise(greatest(lit(0.0), centre.minus(half)))
                 : when(x.geq(n), lit(1.0)).otherwise(least(lit(1.0), centre.plus(half)));
-        return when(n.isNull().or(n.leq(0)).or(x.isNull()), lit(null).cast("double")).otherwise(bound);
+        return when(n.isNull().or(n.leq(0)).or(x.isNull()), lit(null).cast("double"))
+                .otherwise(bound);
     }
 
     /** Lower bound of Newcombe's hybrid score interval for x1/n1 - x2/n2. */

@@ -1,18 +1,5 @@
 package io.mentoringoutcomes.metrics;
 
-import org.apache.commons.math3.distribution.NormalDistribution;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -26,6 +13,18 @@ import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Weighted Kaplan-Meier survival curves, computed in Spark (one row per group and distinct time),
@@ -61,40 +60,48 @@ public final class KaplanMeier {
     public static Dataset<Row> curve(Dataset<Row> df, List<String> groupCols) {
         List<Column> groupBy = new ArrayList<>(cols(groupCols));
         groupBy.add(col("time_days"));
-        Dataset<Row> perTime = df
-                .withColumn("_w", col("weight").cast("double"))
+        Dataset<Row> perTime = df.withColumn("_w", col("weight").cast("double"))
                 .groupBy(groupBy.toArray(new Column[0]))
                 // Exact sums of the weights: the same figures in any row order (ExactSums).
-                .agg(ExactSums.sum(col("_w").multiply(col("event"))).as("n_events"),
-                        ExactSums.sum(col("_w").multiply(lit(1).minus(col("event")))).as("n_censored"),
+                .agg(
+                        ExactSums.sum(col("_w").multiply(col("event"))).as("n_events"),
+                        ExactSums.sum(col("_w").multiply(lit(1).minus(col("event"))))
+                                .as("n_censored"),
                         ExactSums.sum("_w").as("_w_total"),
                         count(lit(1)).as("_rows"));
 
         Column[] partition = cols(groupCols).toArray(new Column[0]);
         // Everyone whose time is >= t is at risk at t: censorings at t count as at risk, as usual.
-        WindowSpec fromEnd = Window.partitionBy(partition).orderBy(col("time_days").desc())
+        WindowSpec fromEnd = Window.partitionBy(partition)
+                .orderBy(col("time_days").desc())
                 .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-        WindowSpec fromStart = Window.partitionBy(partition).orderBy(col("time_days").asc())
+        WindowSpec fromStart = Window.partitionBy(partition)
+                .orderBy(col("time_days").asc())
                 .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
 
-        Dataset<Row> atRisk = perTime
-                .withColumn("n_at_risk", sum("_w_total").over(fromEnd))
+        Dataset<Row> atRisk = perTime.withColumn("n_at_risk", sum("_w_total").over(fromEnd))
                 .withColumn("n_subjects_at_risk", sum("_rows").over(fromEnd));
 
         // The product of (1 - d/n) as a sum of logs; a factor of 0 (everyone left) is tracked apart.
         Column allFail = col("n_at_risk").minus(col("n_events")).leq(EPS);
-        Column logFactor = when(allFail, lit(0.0)).otherwise(log(lit(1.0).minus(col("n_events").divide(col("n_at_risk")))));
-        Column greenwoodTerm = when(col("n_events").gt(0).and(allFail.unary_$bang()),
-                col("n_events").divide(col("n_at_risk").multiply(col("n_at_risk").minus(col("n_events")))))
+        Column logFactor = when(allFail, lit(0.0))
+                .otherwise(log(lit(1.0).minus(col("n_events").divide(col("n_at_risk")))));
+        Column greenwoodTerm = when(
+                        col("n_events").gt(0).and(allFail.unary_$bang()),
+                        col("n_events")
+                                .divide(col("n_at_risk")
+                                        .multiply(col("n_at_risk").minus(col("n_events")))))
                 .otherwise(lit(0.0));
 
-        Dataset<Row> cum = atRisk
-                .withColumn("_log_s", sum(logFactor).over(fromStart))
+        Dataset<Row> cum = atRisk.withColumn("_log_s", sum(logFactor).over(fromStart))
                 .withColumn("_hit_zero", max(when(allFail, 1).otherwise(0)).over(fromStart))
                 .withColumn("_greenwood", sum(greenwoodTerm).over(fromStart))
-                .withColumn("survival", when(col("_hit_zero").equalTo(1), lit(0.0)).otherwise(exp(col("_log_s"))))
-                .withColumn("std_err", when(col("_hit_zero").equalTo(1), lit(null).cast("double"))
-                        .otherwise(sqrt(col("_greenwood"))));
+                .withColumn(
+                        "survival", when(col("_hit_zero").equalTo(1), lit(0.0)).otherwise(exp(col("_log_s"))))
+                .withColumn(
+                        "std_err",
+                        when(col("_hit_zero").equalTo(1), lit(null).cast("double"))
+                                .otherwise(sqrt(col("_greenwood"))));
 
         List<Column> out = new ArrayList<>(cols(groupCols));
         out.add(col("time_days"));
@@ -148,7 +155,8 @@ public final class KaplanMeier {
      * and any label columns), cross-joined to every group.
      */
     static Dataset<Row> atDays(Dataset<Row> curve, List<String> groupCols, Dataset<Row> horizons) {
-        Dataset<Row> groups = curve.select(cols(groupCols).toArray(new Column[0])).distinct();
+        Dataset<Row> groups =
+                curve.select(cols(groupCols).toArray(new Column[0])).distinct();
         return atGrid(curve, groupCols, groups.crossJoin(horizons));
     }
 
@@ -168,7 +176,8 @@ public final class KaplanMeier {
         List<Column> curveSide = new ArrayList<>(cols(groupCols));
         curveSide.add(col("time_days").as("_t"));
         curveSide.add(lit(0).as("_is_grid"));
-        curveSide.add(struct(col("survival"), col("std_err"), col("ci_low"), col("ci_high")).as("_step"));
+        curveSide.add(struct(col("survival"), col("std_err"), col("ci_low"), col("ci_high"))
+                .as("_step"));
         List<Column> gridSide = new ArrayList<>();
         for (String c : gridCols) {
             gridSide.add(col(c));
@@ -178,12 +187,12 @@ public final class KaplanMeier {
         Dataset<Row> merged = grid.select(gridSide.toArray(new Column[0]))
                 .unionByName(curve.select(curveSide.toArray(new Column[0])), true);
 
-        WindowSpec upTo = Window.partitionBy(g).orderBy(col("_t").asc(), col("_is_grid").asc())
+        WindowSpec upTo = Window.partitionBy(g)
+                .orderBy(col("_t").asc(), col("_is_grid").asc())
                 .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
         WindowSpec whole = Window.partitionBy(g);
         Column curveTime = when(col("_is_grid").equalTo(0), col("_t"));
-        Dataset<Row> stepped = merged
-                .withColumn("_at", last(col("_step"), true).over(upTo))
+        Dataset<Row> stepped = merged.withColumn("_at", last(col("_step"), true).over(upTo))
                 .withColumn("_last_time", max(curveTime).over(whole))
                 // Grid points of a group without any curve row are dropped, as an inner join would.
                 .filter(col("_is_grid").equalTo(1).and(col("_last_time").isNotNull()));
@@ -198,10 +207,22 @@ public final class KaplanMeier {
                 out.add(col(c));
             }
         }
-        out.add(when(beyond, nullDouble).when(none, lit(1.0)).otherwise(col("_at.survival")).as("survival"));
-        out.add(when(beyond, nullDouble).when(none, lit(0.0)).otherwise(col("_at.std_err")).as("std_err"));
-        out.add(when(beyond, nullDouble).when(none, lit(1.0)).otherwise(col("_at.ci_low")).as("ci_low"));
-        out.add(when(beyond, nullDouble).when(none, lit(1.0)).otherwise(col("_at.ci_high")).as("ci_high"));
+        out.add(when(beyond, nullDouble)
+                .when(none, lit(1.0))
+                .otherwise(col("_at.survival"))
+                .as("survival"));
+        out.add(when(beyond, nullDouble)
+                .when(none, lit(0.0))
+                .otherwise(col("_at.std_err"))
+                .as("std_err"));
+        out.add(when(beyond, nullDouble)
+                .when(none, lit(1.0))
+                .otherwise(col("_at.ci_low"))
+                .as("ci_low"));
+        out.add(when(beyond, nullDouble)
+                .when(none, lit(1.0))
+                .otherwise(col("_at.ci_high"))
+                .as("ci_high"));
         return stepped.select(out.toArray(new Column[0]));
     }
 

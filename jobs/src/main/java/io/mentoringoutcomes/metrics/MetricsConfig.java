@@ -18,17 +18,40 @@ import java.util.List;
  * @param retentionHorizonsMonths retention horizons (default 6, 12, 24)
  * @param promotionHorizonsMonths promotion horizons (default 12, 24)
  */
-public record MetricsConfig(int minGroupSize, double overheadRate, double hoursPerYear, double replacementCostRatio,
-                            List<Double> replacementCostRatios, int roiHorizonMonths, int roiWindowMonths,
-                            List<Integer> retentionHorizonsMonths, List<Integer> promotionHorizonsMonths) {
+public record MetricsConfig(
+        int minGroupSize,
+        double overheadRate,
+        double hoursPerYear,
+        double replacementCostRatio,
+        List<Double> replacementCostRatios,
+        int roiHorizonMonths,
+        int roiWindowMonths,
+        List<Integer> retentionHorizonsMonths,
+        List<Integer> promotionHorizonsMonths) {
 
     public static MetricsConfig defaults() {
-        return new MetricsConfig(Suppression.DEFAULT_MIN_GROUP_SIZE, 0.25, 2080, 0.21,
-                List.of(0.21, 0.5, 1.0, 2.0), 12, 12, List.of(6, 12, 24), List.of(12, 24));
+        return new MetricsConfig(
+                Suppression.DEFAULT_MIN_GROUP_SIZE,
+                0.25,
+                2080,
+                0.21,
+                List.of(0.21, 0.5, 1.0, 2.0),
+                12,
+                12,
+                List.of(6, 12, 24),
+                List.of(12, 24));
     }
 
     public MetricsConfig withMinGroupSize(int size) {
-        return new MetricsConfig(size, overheadRate, hoursPerYear, replacementCostRatio, replacementCostRatios,
-                roiHorizonMonths, roiWindowMonths, retentionHorizonsMonths, promotionHorizonsMonths);
+        return new MetricsConfig(
+                size,
+                overheadRate,
+                hoursPerYear,
+                replacementCostRatio,
+                replacementCostRatios,
+                roiHorizonMonths,
+                roiWindowMonths,
+                retentionHorizonsMonths,
+                promotionHorizonsMonths);
     }
 }

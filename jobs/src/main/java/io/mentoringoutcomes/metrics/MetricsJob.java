@@ -1,9 +1,6 @@
 package io.mentoringoutcomes.metrics;
 
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * The outcome tables: reads silver, builds the cohort frame once, writes staging.* (the lead's
@@ -25,7 +24,7 @@ public final class MetricsJob {
     public record TableWriter(String table, Supplier<Dataset<Row>> data, Map<String, String> comments) {}
 
     public static List<String> run(Warehouse wh, LocalDate asOf, MetricsConfig cfg) {
-        return run(wh, asOf, cfg, line -> { });
+        return run(wh, asOf, cfg, line -> {});
     }
 
     /** As {@link #run(Warehouse, LocalDate, MetricsConfig)}, reporting each table's time and Spark jobs to {@code progress}. */
@@ -46,25 +45,44 @@ public final class MetricsJob {
         Dataset<Row> cohort = CohortMatcher.build(matches, meetings, participants, employees, jobEvents, asOf)
                 .localCheckpoint(true);
         // The intention-to-treat rows are a retention sensitivity only: every other table reads the primary design.
-        Dataset<Row> primary = cohort.filter(org.apache.spark.sql.functions.col("method").notEqual(CohortMatcher.MATCHED_ITT));
-        progress.accept(String.format(java.util.Locale.ROOT, "%-32s %6.1f s", "cohort frame (checkpointed)",
+        Dataset<Row> primary =
+                cohort.filter(org.apache.spark.sql.functions.col("method").notEqual(CohortMatcher.MATCHED_ITT));
+        progress.accept(String.format(
+                java.util.Locale.ROOT,
+                "%-32s %6.1f s",
+                "cohort frame (checkpointed)",
                 (System.nanoTime() - built) / 1e9));
         try {
-            Dataset<Row> retention = RetentionSummary.summary(cohort, cfg.retentionHorizonsMonths(), cfg.minGroupSize(), asOf);
+            Dataset<Row> retention =
+                    RetentionSummary.summary(cohort, cfg.retentionHorizonsMonths(), cfg.minGroupSize(), asOf);
             List<TableWriter> writers = new ArrayList<>();
             writers.add(new TableWriter("staging.retention_summary", () -> retention, OutcomeDocs.RETENTION_SUMMARY));
-            writers.add(new TableWriter("staging.retention_curve",
-                    () -> RetentionSummary.curve(cohort, cfg.minGroupSize(), asOf), OutcomeDocs.RETENTION_CURVE));
-            writers.add(new TableWriter("staging.matching_balance",
-                    () -> MatchingBalance.balance(primary, cfg.minGroupSize(), asOf,
-                            CohortBuilder.covariateSource(jobEvents.isPresent())), OutcomeDocs.MATCHING_BALANCE));
-            writers.add(new TableWriter("staging.program_roi",
+            writers.add(new TableWriter(
+                    "staging.retention_curve",
+                    () -> RetentionSummary.curve(cohort, cfg.minGroupSize(), asOf),
+                    OutcomeDocs.RETENTION_CURVE));
+            writers.add(new TableWriter(
+                    "staging.matching_balance",
+                    () -> MatchingBalance.balance(
+                            primary, cfg.minGroupSize(), asOf, CohortBuilder.covariateSource(jobEvents.isPresent())),
+                    OutcomeDocs.MATCHING_BALANCE));
+            writers.add(new TableWriter(
+                    "staging.program_roi",
                     // Avoided departures from the cumulative incidence of voluntary exit (involuntary exits compete).
-                    () -> RoiCalculator.roi(primary, AvoidedDepartures.perMentee(primary, cfg.roiHorizonMonths(), cfg.minGroupSize()),
-                            programs, matches, meetings, employees, cfg, asOf),
+                    () -> RoiCalculator.roi(
+                            primary,
+                            AvoidedDepartures.perMentee(primary, cfg.roiHorizonMonths(), cfg.minGroupSize()),
+                            programs,
+                            matches,
+                            meetings,
+                            employees,
+                            cfg,
+                            asOf),
                     OutcomeDocs.PROGRAM_ROI));
-            jobEvents.ifPresent(events -> writers.add(new TableWriter("staging.promotion_summary",
-                    () -> PromotionSummary.summary(primary, events, cfg.promotionHorizonsMonths(), cfg.minGroupSize(), asOf),
+            jobEvents.ifPresent(events -> writers.add(new TableWriter(
+                    "staging.promotion_summary",
+                    () -> PromotionSummary.summary(
+                            primary, events, cfg.promotionHorizonsMonths(), cfg.minGroupSize(), asOf),
                     OutcomeDocs.PROMOTION_SUMMARY)));
 
             // Turnover, satisfaction (the engagement DiD reads the cohort frame) and engagement health.
@@ -84,10 +102,19 @@ public final class MetricsJob {
                     int[] jobs = sc.statusTracker().getJobIdsForGroup(group);
                     int stages = 0;
                     for (int id : jobs) {
-                        stages += sc.statusTracker().getJobInfo(id).map(j -> j.stageIds().length).getOrElse(() -> 0);
+                        stages += sc.statusTracker()
+                                .getJobInfo(id)
+                                .map(j -> j.stageIds().length)
+                                .getOrElse(() -> 0);
                     }
-                    progress.accept(String.format(java.util.Locale.ROOT, "%-32s %6.1f s, %3d Spark jobs, %4d stages, %5d plan nodes",
-                            w.table(), (System.nanoTime() - t0) / 1e9, jobs.length, stages, planNodes));
+                    progress.accept(String.format(
+                            java.util.Locale.ROOT,
+                            "%-32s %6.1f s, %3d Spark jobs, %4d stages, %5d plan nodes",
+                            w.table(),
+                            (System.nanoTime() - t0) / 1e9,
+                            jobs.length,
+                            stages,
+                            planNodes));
                 } finally {
                     sc.clearJobGroup();
                 }
@@ -103,7 +130,8 @@ public final class MetricsJob {
     /** Nodes of a logical plan, subqueries included: a rough measure of how much Spark must plan. */
     static int planNodes(org.apache.spark.sql.catalyst.plans.logical.LogicalPlan plan) {
         int n = 1;
-        scala.collection.Iterator<org.apache.spark.sql.catalyst.plans.logical.LogicalPlan> it = plan.children().iterator();
+        scala.collection.Iterator<org.apache.spark.sql.catalyst.plans.logical.LogicalPlan> it =
+                plan.children().iterator();
         while (it.hasNext()) {
             n += planNodes(it.next());
         }

@@ -1,19 +1,18 @@
 package io.mentoringoutcomes.metrics;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-
-import java.sql.Date;
-import java.time.LocalDate;
-import java.util.List;
-
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * {@code gold.promotion_summary}: cumulative incidence of a first promotion within the horizons
@@ -37,28 +36,46 @@ public final class PromotionSummary {
      * adds promotion_status (1 promoted, 2 separated before any promotion, 0 censored).
      */
     public static Dataset<Row> promotionFollowUp(Dataset<Row> cohort, Dataset<Row> jobEvents) {
-        Dataset<Row> promotions = jobEvents.filter(col("event_type").equalTo("promotion"))
-                .select(col("employee_id"), col("event_date"));
+        Dataset<Row> promotions =
+                jobEvents.filter(col("event_type").equalTo("promotion")).select(col("employee_id"), col("event_date"));
         List<String> keys = List.of("program_id", "cohort", "method", "employee_id", "index_date");
         Column end = date_add(col("index_date"), col("time_days").cast("int"));
         Dataset<Row> first = cohort.join(promotions, CohortMatcher.seq("employee_id"))
-                .filter(col("event_date").gt(col("index_date")).and(col("event_date").leq(end)))
+                .filter(col("event_date")
+                        .gt(col("index_date"))
+                        .and(col("event_date").leq(end)))
                 .groupBy(KaplanMeier.cols(keys).toArray(new Column[0]))
                 .agg(min("event_date").as("_first_promotion"));
         return cohort.join(first, CohortMatcher.seq(keys.toArray(new String[0])), "left")
-                .withColumn("event", when(col("_first_promotion").isNotNull(), 1).otherwise(0))
+                .withColumn(
+                        "event", when(col("_first_promotion").isNotNull(), 1).otherwise(0))
                 // 1 promoted first, 2 left first (the competing event), 0 censored.
-                .withColumn("promotion_status", when(col("_first_promotion").isNotNull(), 1)
-                        .when(col("separated").equalTo(1), 2).otherwise(0))
-                .withColumn("time_days", when(col("_first_promotion").isNotNull(),
-                        datediff(col("_first_promotion"), col("index_date")).cast("double")).otherwise(col("time_days")))
+                .withColumn(
+                        "promotion_status",
+                        when(col("_first_promotion").isNotNull(), 1)
+                                .when(col("separated").equalTo(1), 2)
+                                .otherwise(0))
+                .withColumn(
+                        "time_days",
+                        when(
+                                        col("_first_promotion").isNotNull(),
+                                        datediff(col("_first_promotion"), col("index_date"))
+                                                .cast("double"))
+                                .otherwise(col("time_days")))
                 .drop("_first_promotion");
     }
 
-    public static Dataset<Row> summary(Dataset<Row> cohort, Dataset<Row> jobEvents, List<Integer> horizonsMonths,
-                                       int minGroupSize, LocalDate asOf) {
-        Dataset<Row> raw = RetentionSummary.estimates(promotionFollowUp(cohort, jobEvents), "promotion_status",
-                        RobustVariance.Estimand.CUMULATIVE_INCIDENCE, horizonsMonths)
+    public static Dataset<Row> summary(
+            Dataset<Row> cohort,
+            Dataset<Row> jobEvents,
+            List<Integer> horizonsMonths,
+            int minGroupSize,
+            LocalDate asOf) {
+        Dataset<Row> raw = RetentionSummary.estimates(
+                        promotionFollowUp(cohort, jobEvents),
+                        "promotion_status",
+                        RobustVariance.Estimand.CUMULATIVE_INCIDENCE,
+                        horizonsMonths)
                 .withColumnRenamed("_estimate", "promotion_rate")
                 .withColumn("ci_low", cumulativeIncidenceLow(col("promotion_rate"), col("_se_s")))
                 .withColumn("ci_high", cumulativeIncidenceHigh(col("promotion_rate"), col("_se_s")));
@@ -66,16 +83,45 @@ public final class PromotionSummary {
         Column diff = col("promotion_rate").minus(col("_r0"));
         Column seDiff = col("_se_diff");
         Column nullD = lit(null).cast("double");
-        Dataset<Row> out = RetentionSummary.withComparison(raw, "promotion_rate").withColumnRenamed("_s0", "_r0")
+        Dataset<Row> out = RetentionSummary.withComparison(raw, "promotion_rate")
+                .withColumnRenamed("_s0", "_r0")
                 .withColumn("difference", when(isContrast, diff).otherwise(nullD))
-                .withColumn("difference_ci_low", when(isContrast, diff.minus(seDiff.multiply(KaplanMeier.Z_95))).otherwise(nullD))
-                .withColumn("difference_ci_high", when(isContrast, diff.plus(seDiff.multiply(KaplanMeier.Z_95))).otherwise(nullD))
+                .withColumn(
+                        "difference_ci_low",
+                        when(isContrast, diff.minus(seDiff.multiply(KaplanMeier.Z_95)))
+                                .otherwise(nullD))
+                .withColumn(
+                        "difference_ci_high",
+                        when(isContrast, diff.plus(seDiff.multiply(KaplanMeier.Z_95)))
+                                .otherwise(nullD))
                 .withColumn("as_of", lit(Date.valueOf(asOf)));
-        out = Suppression.apply(out, "n_employees", minGroupSize, List.of("n_events", "promotion_rate", "ci_low",
-                "ci_high", "difference", "difference_ci_low", "difference_ci_high"));
-        return out.select("program_id", "cohort", "method", "horizon_months", "n_employees", "n_events",
-                "promotion_rate", "ci_low", "ci_high", "difference", "difference_ci_low", "difference_ci_high",
-                "suppressed", "as_of");
+        out = Suppression.apply(
+                out,
+                "n_employees",
+                minGroupSize,
+                List.of(
+                        "n_events",
+                        "promotion_rate",
+                        "ci_low",
+                        "ci_high",
+                        "difference",
+                        "difference_ci_low",
+                        "difference_ci_high"));
+        return out.select(
+                "program_id",
+                "cohort",
+                "method",
+                "horizon_months",
+                "n_employees",
+                "n_events",
+                "promotion_rate",
+                "ci_low",
+                "ci_high",
+                "difference",
+                "difference_ci_low",
+                "difference_ci_high",
+                "suppressed",
+                "as_of");
     }
 
     /**

@@ -1,12 +1,7 @@
 package io.mentoringoutcomes.metrics;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.types.DataTypes;
+import static org.apache.spark.sql.functions.udf;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Map;
-
-import static org.apache.spark.sql.functions.udf;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Keyed pseudonyms: HMAC-SHA256(secret, id) as lower-case hex, truncated to
@@ -60,7 +59,9 @@ public final class Pseudonymizer implements java.io.Serializable {
             key = value.getBytes(StandardCharsets.UTF_8);
         } else if (file != null && !file.isEmpty()) {
             try {
-                key = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+                key = Files.readString(Path.of(file), StandardCharsets.UTF_8)
+                        .strip()
+                        .getBytes(StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the pseudonym key file " + KEY_FILE_ENV + "=" + file, e);
             }
@@ -69,8 +70,8 @@ public final class Pseudonymizer implements java.io.Serializable {
                     + " (a secret of at least " + MIN_KEY_BYTES + " bytes, the same for every run of this warehouse)");
         }
         if (key.length < MIN_KEY_BYTES) {
-            throw new IllegalStateException("the pseudonym key is " + key.length + " bytes; at least "
-                    + MIN_KEY_BYTES + " are required");
+            throw new IllegalStateException(
+                    "the pseudonym key is " + key.length + " bytes; at least " + MIN_KEY_BYTES + " are required");
         }
         return new Pseudonymizer(key);
     }
@@ -78,7 +79,8 @@ public final class Pseudonymizer implements java.io.Serializable {
     /** The user-level key file, outside every warehouse: {@code $XDG_CONFIG_HOME/mentoring-outcomes/pseudonym.key}. */
     public static Path userKeyFile(Map<String, String> env) {
         String xdg = env.get("XDG_CONFIG_HOME");
-        Path config = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        Path config =
+                xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
         return config.resolve("mentoring-outcomes").resolve("pseudonym.key");
     }
 
@@ -96,7 +98,8 @@ public final class Pseudonymizer implements java.io.Serializable {
         return forWarehouse(wh.root(), wh.hadoopConf(), System.getenv());
     }
 
-    static Pseudonymizer forWarehouse(String warehouseRoot, org.apache.hadoop.conf.Configuration conf, Map<String, String> env) {
+    static Pseudonymizer forWarehouse(
+            String warehouseRoot, org.apache.hadoop.conf.Configuration conf, Map<String, String> env) {
         org.apache.hadoop.fs.Path inWarehouse = new org.apache.hadoop.fs.Path(warehouseRoot + WAREHOUSE_KEY);
         Path user = userKeyFile(env);
         try {
@@ -116,8 +119,8 @@ public final class Pseudonymizer implements java.io.Serializable {
                 }
                 writeOwnerOnly(user, old);
                 fs.delete(inWarehouse, false);
-                org.slf4j.LoggerFactory.getLogger(Pseudonymizer.class).warn(
-                        "moved the pseudonym key out of the warehouse: {} -> {}", inWarehouse, user);
+                org.slf4j.LoggerFactory.getLogger(Pseudonymizer.class)
+                        .warn("moved the pseudonym key out of the warehouse: {} -> {}", inWarehouse, user);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot check the warehouse for a pseudonym key file " + inWarehouse, e);
@@ -131,10 +134,11 @@ public final class Pseudonymizer implements java.io.Serializable {
                 new java.security.SecureRandom().nextBytes(random);
                 writeOwnerOnly(user, java.util.HexFormat.of().formatHex(random).getBytes(StandardCharsets.UTF_8));
             }
-            return new Pseudonymizer(Files.readString(user, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8));
+            return new Pseudonymizer(
+                    Files.readString(user, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the pseudonym key " + user + "; set " + KEY_ENV
-                    + " or " + KEY_FILE_ENV, e);
+            throw new UncheckedIOException(
+                    "cannot read or create the pseudonym key " + user + "; set " + KEY_ENV + " or " + KEY_FILE_ENV, e);
         }
     }
 
@@ -142,8 +146,10 @@ public final class Pseudonymizer implements java.io.Serializable {
     private static void writeOwnerOnly(Path file, byte[] content) throws IOException {
         Files.createDirectories(file.getParent());
         try {
-            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    file,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
             Files.createFile(file);
         }

@@ -1,17 +1,5 @@
 package io.mentoringoutcomes.metrics;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-
-import java.sql.Date;
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -22,6 +10,17 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Retention by cohort from the cohort frame: weighted Kaplan-Meier at horizons
@@ -47,22 +46,51 @@ public final class RetentionSummary {
 
     private RetentionSummary() {}
 
-    public static Dataset<Row> summary(Dataset<Row> cohort, List<Integer> horizonsMonths, int minGroupSize, LocalDate asOf) {
+    public static Dataset<Row> summary(
+            Dataset<Row> cohort, List<Integer> horizonsMonths, int minGroupSize, LocalDate asOf) {
         Dataset<Row> raw = unsuppressed(cohort, horizonsMonths);
         Dataset<Row> joined = withComparison(raw, "retention");
         Column isContrast = col("cohort").notEqual("comparison").and(col("_n0").geq(minGroupSize));
         Column diff = col("retention").minus(col("_s0"));
         Column nullD = lit(null).cast("double");
-        Dataset<Row> out = joined
-                .withColumn("difference", when(isContrast, diff).otherwise(nullD))
-                .withColumn("difference_ci_low", when(isContrast, diff.minus(col("_se_diff").multiply(KaplanMeier.Z_95))).otherwise(nullD))
-                .withColumn("difference_ci_high", when(isContrast, diff.plus(col("_se_diff").multiply(KaplanMeier.Z_95))).otherwise(nullD))
+        Dataset<Row> out = joined.withColumn(
+                        "difference", when(isContrast, diff).otherwise(nullD))
+                .withColumn(
+                        "difference_ci_low",
+                        when(isContrast, diff.minus(col("_se_diff").multiply(KaplanMeier.Z_95)))
+                                .otherwise(nullD))
+                .withColumn(
+                        "difference_ci_high",
+                        when(isContrast, diff.plus(col("_se_diff").multiply(KaplanMeier.Z_95)))
+                                .otherwise(nullD))
                 .withColumn("as_of", lit(Date.valueOf(asOf)));
-        out = Suppression.apply(out, "n_employees", minGroupSize, List.of("n_events", "retention", "retention_ci_low",
-                "retention_ci_high", "difference", "difference_ci_low", "difference_ci_high"));
-        return out.select("program_id", "cohort", "method", "horizon_months", "n_employees", "n_events", "retention",
-                "retention_ci_low", "retention_ci_high", "difference", "difference_ci_low", "difference_ci_high",
-                "suppressed", "as_of");
+        out = Suppression.apply(
+                out,
+                "n_employees",
+                minGroupSize,
+                List.of(
+                        "n_events",
+                        "retention",
+                        "retention_ci_low",
+                        "retention_ci_high",
+                        "difference",
+                        "difference_ci_low",
+                        "difference_ci_high"));
+        return out.select(
+                "program_id",
+                "cohort",
+                "method",
+                "horizon_months",
+                "n_employees",
+                "n_events",
+                "retention",
+                "retention_ci_low",
+                "retention_ci_high",
+                "difference",
+                "difference_ci_low",
+                "difference_ci_high",
+                "suppressed",
+                "as_of");
     }
 
     /**
@@ -74,8 +102,7 @@ public final class RetentionSummary {
         Dataset<Row> est = estimates(cohort, "event", RobustVariance.Estimand.SURVIVAL, horizonsMonths);
         Column s = col("_estimate");
         Column seLog = col("_se_s").divide(s);
-        return est
-                .withColumn("retention_ci_low", KaplanMeier.logLogLow(s, seLog))
+        return est.withColumn("retention_ci_low", KaplanMeier.logLogLow(s, seLog))
                 .withColumn("retention_ci_high", KaplanMeier.logLogHigh(s, seLog))
                 .withColumnRenamed("_estimate", "retention");
     }
@@ -86,23 +113,29 @@ public final class RetentionSummary {
      * from the comparison. Output: the keys, n_employees, n_events (distinct employees with status
      * 1 by the horizon), _estimate, _se_s, _se_diff; _estimate null beyond the last observed time.
      */
-    static Dataset<Row> estimates(Dataset<Row> frame, String statusCol, RobustVariance.Estimand estimand,
-                                  List<Integer> horizonsMonths) {
+    static Dataset<Row> estimates(
+            Dataset<Row> frame, String statusCol, RobustVariance.Estimand estimand, List<Integer> horizonsMonths) {
         Dataset<Row> horizons = horizons(frame, horizonsMonths);
-        Dataset<Row> grid = frame.select(KaplanMeier.cols(GROUP).toArray(new Column[0])).distinct().crossJoin(horizons);
+        Dataset<Row> grid = frame.select(KaplanMeier.cols(GROUP).toArray(new Column[0]))
+                .distinct()
+                .crossJoin(horizons);
         Dataset<Row> influence = RobustVariance.influence(frame, GROUP, statusCol, grid, estimand);
         List<String> keys = new ArrayList<>(GROUP);
         keys.add("horizon_months");
         Dataset<Row> se = RobustVariance.stdErr(influence, keys)
-                .withColumnRenamed("estimate", "_estimate").withColumnRenamed("std_err", "_se_s");
-        Dataset<Row> seDiff = RobustVariance.differenceStdErr(influence, List.of("program_id", "method", "horizon_months"),
-                "cohort", "comparison").withColumnRenamed("difference_std_err", "_se_diff");
+                .withColumnRenamed("estimate", "_estimate")
+                .withColumnRenamed("std_err", "_se_s");
+        Dataset<Row> seDiff = RobustVariance.differenceStdErr(
+                        influence, List.of("program_id", "method", "horizon_months"), "cohort", "comparison")
+                .withColumnRenamed("difference_std_err", "_se_diff");
 
         Column byHorizon = col(statusCol).equalTo(1).and(col("time_days").leq(col("_horizon_days")));
         Dataset<Row> counts = frame.crossJoin(horizons)
                 .groupBy(col("program_id"), col("cohort"), col("method"), col("horizon_months"))
-                .agg(countDistinct("employee_id").as("n_employees"),
-                        coalesce(countDistinct(when(byHorizon, col("employee_id"))), lit(0L)).as("n_events"));
+                .agg(
+                        countDistinct("employee_id").as("n_employees"),
+                        coalesce(countDistinct(when(byHorizon, col("employee_id"))), lit(0L))
+                                .as("n_events"));
         scala.collection.immutable.Seq<String> on = CohortMatcher.seq(keys.toArray(new String[0]));
         return counts.join(se, on, "left").join(seDiff, on, "left");
     }
@@ -113,11 +146,10 @@ public final class RetentionSummary {
      * rather than a join of the frame with its own comparison rows, which would compute it twice.
      */
     static Dataset<Row> withComparison(Dataset<Row> raw, String valueColumn) {
-        org.apache.spark.sql.expressions.WindowSpec same = org.apache.spark.sql.expressions.Window
-                .partitionBy("program_id", "method", "horizon_months");
+        org.apache.spark.sql.expressions.WindowSpec same =
+                org.apache.spark.sql.expressions.Window.partitionBy("program_id", "method", "horizon_months");
         Column isComparison = col("cohort").equalTo("comparison");
-        return raw
-                .withColumn("_s0", max(when(isComparison, col(valueColumn))).over(same))
+        return raw.withColumn("_s0", max(when(isComparison, col(valueColumn))).over(same))
                 .withColumn("_se0", max(when(isComparison, col("_se_s"))).over(same))
                 .withColumn("_n0", max(when(isComparison, col("n_employees"))).over(same));
     }
@@ -127,8 +159,12 @@ public final class RetentionSummary {
         for (Integer h : horizonsMonths) {
             rows.add(RowFactory.create(h, h * KaplanMeier.DAYS_PER_MONTH));
         }
-        return like.sparkSession().createDataFrame(rows, new StructType()
-                .add("horizon_months", DataTypes.IntegerType).add("_horizon_days", DataTypes.DoubleType));
+        return like.sparkSession()
+                .createDataFrame(
+                        rows,
+                        new StructType()
+                                .add("horizon_months", DataTypes.IntegerType)
+                                .add("_horizon_days", DataTypes.DoubleType));
     }
 
     /**
@@ -139,53 +175,89 @@ public final class RetentionSummary {
     public static Dataset<Row> curve(Dataset<Row> cohort, int minGroupSize, LocalDate asOf) {
         Dataset<Row> km = KaplanMeier.curve(cohort, GROUP);
         Column[] g = KaplanMeier.cols(GROUP).toArray(new Column[0]);
-        Dataset<Row> grid = cohort.groupBy(g).agg(max("time_days").as("_max"))
-                .withColumn("month", explode(sequence(lit(0), floor(col("_max").divide(KaplanMeier.DAYS_PER_MONTH)).cast("int"))))
+        Dataset<Row> grid = cohort.groupBy(g)
+                .agg(max("time_days").as("_max"))
+                .withColumn(
+                        "month",
+                        explode(sequence(
+                                lit(0),
+                                floor(col("_max").divide(KaplanMeier.DAYS_PER_MONTH))
+                                        .cast("int"))))
                 .withColumn("_horizon_days", col("month").multiply(KaplanMeier.DAYS_PER_MONTH))
                 .drop("_max");
         List<String> monthKeys = new ArrayList<>(GROUP);
         monthKeys.add("month");
         // Weighted methods: the estimate and the person-clustered robust se, as the summary computes them.
         Column weighted = col("method").isin(CohortMatcher.MATCHED, CohortMatcher.MATCHED_ITT);
-        Dataset<Row> robust = RobustVariance.stdErr(RobustVariance.influence(cohort.filter(weighted), GROUP, "event",
-                        grid.filter(weighted), RobustVariance.Estimand.SURVIVAL), monthKeys)
-                .withColumnRenamed("estimate", "_robust_s").withColumnRenamed("std_err", "_robust_se");
+        Dataset<Row> robust = RobustVariance.stdErr(
+                        RobustVariance.influence(
+                                cohort.filter(weighted),
+                                GROUP,
+                                "event",
+                                grid.filter(weighted),
+                                RobustVariance.Estimand.SURVIVAL),
+                        monthKeys)
+                .withColumnRenamed("estimate", "_robust_s")
+                .withColumnRenamed("std_err", "_robust_se");
         Column s = col("_robust_s");
         Column seLog = col("_robust_se").divide(s);
         Dataset<Row> survival = KaplanMeier.atGrid(km, GROUP, grid)
                 .join(robust, CohortMatcher.seq(monthKeys.toArray(new String[0])), "left")
-                .withColumn("ci_low", when(weighted, KaplanMeier.logLogLow(s, seLog)).otherwise(col("ci_low")))
-                .withColumn("ci_high", when(weighted, KaplanMeier.logLogHigh(s, seLog)).otherwise(col("ci_high")))
+                .withColumn(
+                        "ci_low",
+                        when(weighted, KaplanMeier.logLogLow(s, seLog)).otherwise(col("ci_low")))
+                .withColumn(
+                        "ci_high",
+                        when(weighted, KaplanMeier.logLogHigh(s, seLog)).otherwise(col("ci_high")))
                 .withColumn("survival", when(weighted, s).otherwise(col("survival")))
                 .drop("_robust_s", "_robust_se");
 
-        Dataset<Row> buckets = cohort
-                .withColumn("month", floor(col("time_days").divide(KaplanMeier.DAYS_PER_MONTH)).cast("int"))
+        Dataset<Row> buckets = cohort.withColumn(
+                        "month",
+                        floor(col("time_days").divide(KaplanMeier.DAYS_PER_MONTH))
+                                .cast("int"))
                 .groupBy(col("program_id"), col("cohort"), col("method"), col("month"))
-                .agg(sum(col("event")).cast("long").as("n_events"),
+                .agg(
+                        sum(col("event")).cast("long").as("n_events"),
                         sum(lit(1).minus(col("event"))).cast("long").as("n_censored"));
         List<String> keys = monthKeys;
         Dataset<Row> joined = survival.join(buckets, CohortMatcher.seq(keys.toArray(new String[0])), "left")
-                .na().fill(0L, new String[] {"n_events", "n_censored"});
+                .na()
+                .fill(0L, new String[] {"n_events", "n_censored"});
         org.apache.spark.sql.expressions.WindowSpec fromEnd = org.apache.spark.sql.expressions.Window.partitionBy(g)
                 .orderBy(col("month").desc())
-                .rowsBetween(org.apache.spark.sql.expressions.Window.unboundedPreceding(),
+                .rowsBetween(
+                        org.apache.spark.sql.expressions.Window.unboundedPreceding(),
                         org.apache.spark.sql.expressions.Window.currentRow());
         // People, not (person, cell) rows: a matched comparator can sit in several cells of one group,
         // so each person counts once, at risk until their last row ends.
         Dataset<Row> leaving = cohort.groupBy(col("program_id"), col("cohort"), col("method"), col("employee_id"))
                 .agg(max("time_days").as("_last_days"))
-                .withColumn("month", floor(col("_last_days").divide(KaplanMeier.DAYS_PER_MONTH)).cast("int"))
+                .withColumn(
+                        "month",
+                        floor(col("_last_days").divide(KaplanMeier.DAYS_PER_MONTH))
+                                .cast("int"))
                 .groupBy(col("program_id"), col("cohort"), col("method"), col("month"))
                 .agg(countDistinct("employee_id").as("_people_leaving"));
         Dataset<Row> out = joined.join(leaving, CohortMatcher.seq(keys.toArray(new String[0])), "left")
-                .na().fill(0L, new String[] {"_people_leaving"})
+                .na()
+                .fill(0L, new String[] {"_people_leaving"})
                 .withColumn("n_at_risk", sum(col("_people_leaving")).over(fromEnd))
                 .withColumn("as_of", lit(Date.valueOf(asOf)));
-        out = Suppression.apply(out, "n_at_risk", minGroupSize,
-                List.of("n_events", "n_censored", "survival", "ci_low", "ci_high"));
-        return out.select("program_id", "cohort", "method", "month", "n_at_risk", "n_events", "n_censored", "survival",
-                "ci_low", "ci_high", "suppressed", "as_of");
+        out = Suppression.apply(
+                out, "n_at_risk", minGroupSize, List.of("n_events", "n_censored", "survival", "ci_low", "ci_high"));
+        return out.select(
+                "program_id",
+                "cohort",
+                "method",
+                "month",
+                "n_at_risk",
+                "n_events",
+                "n_censored",
+                "survival",
+                "ci_low",
+                "ci_high",
+                "suppressed",
+                "as_of");
     }
-
 }

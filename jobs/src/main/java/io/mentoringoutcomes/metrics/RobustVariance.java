@@ -1,14 +1,5 @@
 package io.mentoringoutcomes.metrics;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.exp;
@@ -21,6 +12,14 @@ import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Weighted Kaplan-Meier survival and Aalen-Johansen cumulative incidence at given times, with the
@@ -51,7 +50,10 @@ public final class RobustVariance {
     private static final double EPS = 1e-9;
 
     /** The estimand: survival (status 0/1) or cumulative incidence of status 1 with status 2 competing. */
-    public enum Estimand { SURVIVAL, CUMULATIVE_INCIDENCE }
+    public enum Estimand {
+        SURVIVAL,
+        CUMULATIVE_INCIDENCE
+    }
 
     private RobustVariance() {}
 
@@ -63,19 +65,32 @@ public final class RobustVariance {
      * (Σ w_i × dEstimate/dw_i over the person's rows), plus {@code estimate}; null influence where
      * the estimate has no variance, no rows for horizons beyond the group's last time.
      */
-    public static Dataset<Row> influence(Dataset<Row> df, List<String> groupCols, String statusCol, Dataset<Row> grid,
-                                         Estimand estimand) {
+    public static Dataset<Row> influence(
+            Dataset<Row> df, List<String> groupCols, String statusCol, Dataset<Row> grid, Estimand estimand) {
         List<String> labels = labels(grid, groupCols);
         Dataset<Row> perTime = perTime(df, groupCols, statusCol);
         Dataset<Row> atH = atHorizon(perTime, groupCols, grid);
 
         List<String> timeKeys = new ArrayList<>(groupCols);
         timeKeys.add("time_days");
-        Dataset<Row> rows = df.select(withAll(groupCols, col("employee_id"), col("time_days"), col(statusCol).cast("int").as("_c"),
+        Dataset<Row> rows = df.select(withAll(
+                        groupCols,
+                        col("employee_id"),
+                        col("time_days"),
+                        col(statusCol).cast("int").as("_c"),
                         col("weight").cast("double").as("_w")))
-                .join(perTime.select(withAll(groupCols, col("time_days"), col("_n").as("_n_t"), col("_inv").as("_inv_t"),
-                        col("_sm").as("_sm_t"), col("_f").as("_f_t"), col("_cc").as("_c_t"), col("_e").as("_e_t"),
-                        col("_g").as("_g_t"))), CohortMatcher.seq(timeKeys.toArray(new String[0])))
+                .join(
+                        perTime.select(withAll(
+                                groupCols,
+                                col("time_days"),
+                                col("_n").as("_n_t"),
+                                col("_inv").as("_inv_t"),
+                                col("_sm").as("_sm_t"),
+                                col("_f").as("_f_t"),
+                                col("_cc").as("_c_t"),
+                                col("_e").as("_e_t"),
+                                col("_g").as("_g_t"))),
+                        CohortMatcher.seq(timeKeys.toArray(new String[0])))
                 .join(atH, CohortMatcher.seq(groupCols.toArray(new String[0])));
 
         Column upTo = col("time_days").leq(col("_horizon_days"));
@@ -85,11 +100,17 @@ public final class RobustVariance {
         Column anyEvent = upTo.and(col("_c").gt(0));
         Column derivative;
         if (estimand == Estimand.SURVIVAL) {
-            derivative = col("_s_h").multiply(when(anyEvent, col("_inv_t").unary_$minus()).otherwise(lit(0.0)).plus(cM));
+            derivative = col("_s_h")
+                    .multiply(when(anyEvent, col("_inv_t").unary_$minus())
+                            .otherwise(lit(0.0))
+                            .plus(cM));
         } else {
-            Column own = when(upTo.and(col("_c").equalTo(1)), col("_sm_t").divide(col("_n_t"))).otherwise(lit(0.0));
-            Column leaves = when(anyEvent, col("_f_h").minus(col("_f_t")).multiply(col("_inv_t"))).otherwise(lit(0.0));
-            derivative = own.minus(gM).minus(leaves).plus(col("_f_h").multiply(cM)).minus(eM);
+            Column own = when(upTo.and(col("_c").equalTo(1)), col("_sm_t").divide(col("_n_t")))
+                    .otherwise(lit(0.0));
+            Column leaves = when(anyEvent, col("_f_h").minus(col("_f_t")).multiply(col("_inv_t")))
+                    .otherwise(lit(0.0));
+            derivative =
+                    own.minus(gM).minus(leaves).plus(col("_f_h").multiply(cM)).minus(eM);
         }
         // Survival that reached 0 by the horizon has no defined variance (Greenwood's is null there too).
         Column defined = estimand == Estimand.SURVIVAL ? col("_zero_h").equalTo(0) : lit(true);
@@ -97,8 +118,7 @@ public final class RobustVariance {
         keys.addAll(labels);
         keys.add("employee_id");
         Column estimate = estimand == Estimand.SURVIVAL ? col("_s_h") : col("_f_h");
-        return rows
-                .withColumn("_u", when(defined, col("_w").multiply(derivative)))
+        return rows.withColumn("_u", when(defined, col("_w").multiply(derivative)))
                 .withColumn("_est", estimate)
                 .groupBy(KaplanMeier.cols(keys).toArray(new Column[0]))
                 .agg(ExactSums.sum("_u").as("influence"), max("_est").as("estimate"));
@@ -109,9 +129,12 @@ public final class RobustVariance {
      * sqrt(Σ_person influence²). Output: the keys, estimate, std_err.
      */
     public static Dataset<Row> stdErr(Dataset<Row> influence, List<String> keys) {
-        return influence.groupBy(KaplanMeier.cols(keys).toArray(new Column[0]))
-                .agg(max("estimate").as("estimate"),
-                        sqrt(ExactSums.sum(col("influence").multiply(col("influence")))).as("std_err"));
+        return influence
+                .groupBy(KaplanMeier.cols(keys).toArray(new Column[0]))
+                .agg(
+                        max("estimate").as("estimate"),
+                        sqrt(ExactSums.sum(col("influence").multiply(col("influence"))))
+                                .as("std_err"));
     }
 
     /**
@@ -120,17 +143,21 @@ public final class RobustVariance {
      * last sum over people in both arms. Output: keys, {@code armCol} (every arm but the reference),
      * difference_std_err; arms whose group has no reference rows are absent.
      */
-    public static Dataset<Row> differenceStdErr(Dataset<Row> influence, List<String> keys, String armCol,
-                                                String referenceArm) {
+    public static Dataset<Row> differenceStdErr(
+            Dataset<Row> influence, List<String> keys, String armCol, String referenceArm) {
         Column[] k = KaplanMeier.cols(keys).toArray(new Column[0]);
         Column isRef = col(armCol).equalTo(referenceArm);
-        Dataset<Row> v = influence.groupBy(withAll(keys, col(armCol)))
+        Dataset<Row> v = influence
+                .groupBy(withAll(keys, col(armCol)))
                 .agg(ExactSums.sum(col("influence").multiply(col("influence"))).as("_v"));
         Dataset<Row> vRef = v.filter(isRef).drop(armCol).withColumnRenamed("_v", "_v_ref");
         List<String> personKeys = new ArrayList<>(keys);
         personKeys.add("employee_id");
-        Dataset<Row> uRef = influence.filter(isRef).select(withAll(personKeys, col("influence").as("_u_ref")));
-        Dataset<Row> cov = influence.filter(isRef.unary_$bang())
+        Dataset<Row> uRef = influence
+                .filter(isRef)
+                .select(withAll(personKeys, col("influence").as("_u_ref")));
+        Dataset<Row> cov = influence
+                .filter(isRef.unary_$bang())
                 .join(uRef, CohortMatcher.seq(personKeys.toArray(new String[0])))
                 .groupBy(withAll(keys, col(armCol)))
                 .agg(ExactSums.sum(col("influence").multiply(col("_u_ref"))).as("_cov"));
@@ -139,8 +166,12 @@ public final class RobustVariance {
         return v.filter(isRef.unary_$bang())
                 .join(vRef, CohortMatcher.seq(keys.toArray(new String[0])))
                 .join(cov, CohortMatcher.seq(armKeys.toArray(new String[0])), "left")
-                .select(withAll(armKeys, sqrt(col("_v").plus(col("_v_ref"))
-                        .minus(coalesce(col("_cov"), lit(0.0)).multiply(2.0))).as("difference_std_err")));
+                .select(withAll(
+                        armKeys,
+                        sqrt(col("_v")
+                                        .plus(col("_v_ref"))
+                                        .minus(coalesce(col("_cov"), lit(0.0)).multiply(2.0)))
+                                .as("difference_std_err")));
     }
 
     /**
@@ -152,13 +183,17 @@ public final class RobustVariance {
         Column w = col("weight").cast("double");
         Column status = col(statusCol).cast("int");
         Dataset<Row> counts = df.groupBy(withAll(groupCols, col("time_days")))
-                .agg(ExactSums.sum(when(status.gt(0), w).otherwise(lit(0.0))).as("_d"),
-                        ExactSums.sum(when(status.equalTo(1), w).otherwise(lit(0.0))).as("_d1"),
+                .agg(
+                        ExactSums.sum(when(status.gt(0), w).otherwise(lit(0.0))).as("_d"),
+                        ExactSums.sum(when(status.equalTo(1), w).otherwise(lit(0.0)))
+                                .as("_d1"),
                         ExactSums.sum(w).as("_w_total"));
         Column[] g = KaplanMeier.cols(groupCols).toArray(new Column[0]);
-        WindowSpec fromEnd = Window.partitionBy(g).orderBy(col("time_days").desc())
+        WindowSpec fromEnd = Window.partitionBy(g)
+                .orderBy(col("time_days").desc())
                 .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-        WindowSpec fromStart = Window.partitionBy(g).orderBy(col("time_days").asc())
+        WindowSpec fromStart = Window.partitionBy(g)
+                .orderBy(col("time_days").asc())
                 .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
         WindowSpec ordered = Window.partitionBy(g).orderBy(col("time_days").asc());
 
@@ -167,17 +202,25 @@ public final class RobustVariance {
         // 1/(n−d) where the risk set survives; where it empties, every term it multiplies is 0 or
         // the estimate (a survival of 0) is declared without variance.
         Column inv = when(allFail, lit(0.0)).otherwise(lit(1.0).divide(col("_n").minus(col("_d"))));
-        Dataset<Row> step = counts
-                .withColumn("_n", sum("_w_total").over(fromEnd))
+        Dataset<Row> step = counts.withColumn("_n", sum("_w_total").over(fromEnd))
                 .withColumn("_inv", inv)
                 .withColumn("_zero", max(when(allFail, 1).otherwise(0)).over(fromStart))
-                .withColumn("_log_s", sum(when(allFail, lit(0.0)).otherwise(log(lit(1.0).minus(h)))).over(fromStart))
+                .withColumn(
+                        "_log_s",
+                        sum(when(allFail, lit(0.0)).otherwise(log(lit(1.0).minus(h))))
+                                .over(fromStart))
                 .withColumn("_s", when(col("_zero").equalTo(1), lit(0.0)).otherwise(exp(col("_log_s"))))
                 .withColumn("_sm", coalesce(lag(col("_s"), 1).over(ordered), lit(1.0)))
-                .withColumn("_f", sum(col("_sm").multiply(col("_d1")).divide(col("_n"))).over(fromStart))
+                .withColumn(
+                        "_f",
+                        sum(col("_sm").multiply(col("_d1")).divide(col("_n"))).over(fromStart))
                 .withColumn("_cc", sum(h.multiply(col("_inv"))).over(fromStart))
-                .withColumn("_g", sum(col("_sm").multiply(col("_d1")).divide(col("_n").multiply(col("_n")))).over(fromStart));
-        return step.withColumn("_e", sum(h.multiply(col("_f")).multiply(col("_inv"))).over(fromStart));
+                .withColumn(
+                        "_g",
+                        sum(col("_sm").multiply(col("_d1")).divide(col("_n").multiply(col("_n"))))
+                                .over(fromStart));
+        return step.withColumn(
+                "_e", sum(h.multiply(col("_f")).multiply(col("_inv"))).over(fromStart));
     }
 
     /**
@@ -191,17 +234,20 @@ public final class RobustVariance {
         List<Column> curveSide = new ArrayList<>(KaplanMeier.cols(groupCols));
         curveSide.add(col("time_days").as("_t"));
         curveSide.add(lit(0).as("_is_grid"));
-        curveSide.add(struct(col("_s"), col("_f"), col("_cc"), col("_e"), col("_g"), col("_zero")).as("_step"));
+        curveSide.add(struct(col("_s"), col("_f"), col("_cc"), col("_e"), col("_g"), col("_zero"))
+                .as("_step"));
         List<Column> gridSide = new ArrayList<>(KaplanMeier.cols(gridCols));
         gridSide.add(col("_horizon_days").as("_t"));
         gridSide.add(lit(1).as("_is_grid"));
         Dataset<Row> merged = grid.select(gridSide.toArray(new Column[0]))
                 .unionByName(perTime.select(curveSide.toArray(new Column[0])), true);
-        WindowSpec upTo = Window.partitionBy(g).orderBy(col("_t").asc(), col("_is_grid").asc())
+        WindowSpec upTo = Window.partitionBy(g)
+                .orderBy(col("_t").asc(), col("_is_grid").asc())
                 .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-        Dataset<Row> stepped = merged
-                .withColumn("_at", last(col("_step"), true).over(upTo))
-                .withColumn("_last_time", max(when(col("_is_grid").equalTo(0), col("_t"))).over(Window.partitionBy(g)))
+        Dataset<Row> stepped = merged.withColumn("_at", last(col("_step"), true).over(upTo))
+                .withColumn(
+                        "_last_time",
+                        max(when(col("_is_grid").equalTo(0), col("_t"))).over(Window.partitionBy(g)))
                 .filter(col("_is_grid").equalTo(1).and(col("_horizon_days").leq(col("_last_time"))));
         List<Column> out = new ArrayList<>(KaplanMeier.cols(gridCols));
         Column none = col("_at").isNull();

@@ -1,19 +1,5 @@
 package io.mentoringoutcomes.metrics;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-
-import java.sql.Date;
-import java.time.LocalDate;
-import java.time.YearMonth;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -24,6 +10,19 @@ import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code gold.program_roi}: one row per program (and ALL) and replacement-cost ratio, costs and
@@ -75,8 +74,11 @@ public final class RoiCalculator {
     public static Dataset<Row> roiCohort(Dataset<Row> cohort, MetricsConfig cfg, LocalDate asOf) {
         Column start = lit(Date.valueOf(windowStart(asOf, cfg.roiHorizonMonths(), cfg.roiWindowMonths())));
         Column end = lit(Date.valueOf(windowEnd(asOf, cfg.roiHorizonMonths())));
-        return cohort.filter(col("method").equalTo("matched").and(col("cohort").equalTo("mentee"))
-                        .and(col("index_date").geq(start)).and(col("index_date").lt(end)))
+        return cohort.filter(col("method")
+                        .equalTo("matched")
+                        .and(col("cohort").equalTo("mentee"))
+                        .and(col("index_date").geq(start))
+                        .and(col("index_date").lt(end)))
                 .select("program_id", "employee_id", "index_date", "annual_salary")
                 .distinct();
     }
@@ -86,23 +88,39 @@ public final class RoiCalculator {
      *     avoided departures per mentee as difference, difference_ci_low, difference_ci_high
      *     ({@link AvoidedDepartures#perMentee} over all matched mentees)
      */
-    public static Dataset<Row> roi(Dataset<Row> cohort, Dataset<Row> retention, Dataset<Row> programs,
-                                   Dataset<Row> matches, Dataset<Row> meetings, Dataset<Row> employees,
-                                   MetricsConfig cfg, LocalDate asOf) {
+    public static Dataset<Row> roi(
+            Dataset<Row> cohort,
+            Dataset<Row> retention,
+            Dataset<Row> programs,
+            Dataset<Row> matches,
+            Dataset<Row> meetings,
+            Dataset<Row> employees,
+            MetricsConfig cfg,
+            LocalDate asOf) {
         int horizon = cfg.roiHorizonMonths();
         LocalDate windowStart = windowStart(asOf, horizon, cfg.roiWindowMonths());
         LocalDate windowEnd = windowEnd(asOf, horizon);
         Dataset<Row> roiCohort = roiCohort(cohort, cfg, asOf);
 
         Dataset<Row> fixed = fixedCosts(programs, windowStart, windowEnd, cfg.roiWindowMonths());
-        fixed = fixed.unionByName(fixed.groupBy().agg(ExactSums.sum("fixed_cost").as("fixed_cost"))
-                .withColumn("program_id", lit(CohortBuilder.ALL)).select("program_id", "fixed_cost"));
+        fixed = fixed.unionByName(fixed.groupBy()
+                .agg(ExactSums.sum("fixed_cost").as("fixed_cost"))
+                .withColumn("program_id", lit(CohortBuilder.ALL))
+                .select("program_id", "fixed_cost"));
         Dataset<Row> time = meetingCosts(roiCohort, matches, meetings, employees, cfg);
-        Dataset<Row> people = roiCohort.groupBy("program_id")
-                .agg(countDistinct("employee_id").as("n_cohort_mentees"), ExactSums.avg("annual_salary").as("mean_mentee_salary"));
-        Dataset<Row> diff = retention.filter(col("method").equalTo("matched").and(col("cohort").equalTo("mentee"))
+        Dataset<Row> people = roiCohort
+                .groupBy("program_id")
+                .agg(
+                        countDistinct("employee_id").as("n_cohort_mentees"),
+                        ExactSums.avg("annual_salary").as("mean_mentee_salary"));
+        Dataset<Row> diff = retention
+                .filter(col("method")
+                        .equalTo("matched")
+                        .and(col("cohort").equalTo("mentee"))
                         .and(col("horizon_months").equalTo(horizon)))
-                .select(col("program_id"), col("difference").as("retention_difference"),
+                .select(
+                        col("program_id"),
+                        col("difference").as("retention_difference"),
                         col("difference_ci_low").as("retention_difference_ci_low"),
                         col("difference_ci_high").as("retention_difference_ci_high"));
 
@@ -113,51 +131,99 @@ public final class RoiCalculator {
         if (!cfg.replacementCostRatios().contains(cfg.replacementCostRatio())) {
             ratioRows.add(RowFactory.create(cfg.replacementCostRatio(), true));
         }
-        Dataset<Row> ratios = cohort.sparkSession().createDataFrame(ratioRows, new StructType()
-                .add("replacement_cost_ratio", DataTypes.DoubleType).add("is_default_assumption", DataTypes.BooleanType));
+        Dataset<Row> ratios = cohort.sparkSession()
+                .createDataFrame(
+                        ratioRows,
+                        new StructType()
+                                .add("replacement_cost_ratio", DataTypes.DoubleType)
+                                .add("is_default_assumption", DataTypes.BooleanType));
 
         Column total = col("total_cost");
         Column rc = col("replacement_cost_per_departure");
-        Dataset<Row> out = fixed
-                .join(time, CohortMatcher.seq("program_id"), "left")
+        Dataset<Row> out = fixed.join(time, CohortMatcher.seq("program_id"), "left")
                 .join(people, CohortMatcher.seq("program_id"), "left")
                 .join(diff, CohortMatcher.seq("program_id"), "left")
-                .na().fill(0L, new String[] {"n_cohort_mentees", "n_cohort_mentors"})
-                .na().fill(0.0, new String[] {"held_meeting_hours", "participant_time_cost"})
+                .na()
+                .fill(0L, new String[] {"n_cohort_mentees", "n_cohort_mentors"})
+                .na()
+                .fill(0.0, new String[] {"held_meeting_hours", "participant_time_cost"})
                 .crossJoin(ratios)
                 .withColumn("horizon_months", lit(horizon))
                 .withColumn("window_start", lit(Date.valueOf(windowStart)))
                 .withColumn("window_end", lit(Date.valueOf(windowEnd)))
                 .withColumn("effect_estimated_on", lit(EFFECT_ESTIMATED_ON))
                 .withColumn("total_cost", col("participant_time_cost").plus(col("fixed_cost")))
-                .withColumn("replacement_cost_per_departure", col("replacement_cost_ratio").multiply(col("mean_mentee_salary")))
+                .withColumn(
+                        "replacement_cost_per_departure",
+                        col("replacement_cost_ratio").multiply(col("mean_mentee_salary")))
                 .withColumn("avoided_departures", col("retention_difference").multiply(col("n_cohort_mentees")))
                 .withColumn("benefit", col("avoided_departures").multiply(rc))
                 .withColumn("roi", roiOf(col("retention_difference"), total))
                 .withColumn("roi_ci_low", roiOf(col("retention_difference_ci_low"), total))
                 .withColumn("roi_ci_high", roiOf(col("retention_difference_ci_high"), total))
-                .withColumn("break_even_retention_uplift",
-                        when(col("n_cohort_mentees").gt(0).and(rc.gt(0)), total.divide(col("n_cohort_mentees").multiply(rc))))
+                .withColumn(
+                        "break_even_retention_uplift",
+                        when(
+                                col("n_cohort_mentees").gt(0).and(rc.gt(0)),
+                                total.divide(col("n_cohort_mentees").multiply(rc))))
                 .withColumn("overhead_rate", lit(cfg.overheadRate()))
                 .withColumn("hours_per_year", lit(cfg.hoursPerYear()))
                 .withColumn("as_of", lit(Date.valueOf(asOf)));
         // The cost is a sum of the cohort's and their mentors' salaries: shown only when each side
         // has at least k people (release.yaml declares both counts, so disclosure control agrees).
         int k = cfg.minGroupSize();
-        Column small = col("n_cohort_mentees").lt(k).or(col("n_cohort_mentors").gt(0).and(col("n_cohort_mentors").lt(k)));
+        Column small = col("n_cohort_mentees")
+                .lt(k)
+                .or(col("n_cohort_mentors").gt(0).and(col("n_cohort_mentors").lt(k)));
         out = out.withColumn("suppressed", small);
-        for (String c : List.of("held_meeting_hours", "participant_time_cost", "fixed_cost", "total_cost",
-                "retention_difference", "retention_difference_ci_low", "retention_difference_ci_high", "avoided_departures",
-                "mean_mentee_salary", "replacement_cost_per_departure", "benefit", "roi", "roi_ci_low", "roi_ci_high",
+        for (String c : List.of(
+                "held_meeting_hours",
+                "participant_time_cost",
+                "fixed_cost",
+                "total_cost",
+                "retention_difference",
+                "retention_difference_ci_low",
+                "retention_difference_ci_high",
+                "avoided_departures",
+                "mean_mentee_salary",
+                "replacement_cost_per_departure",
+                "benefit",
+                "roi",
+                "roi_ci_low",
+                "roi_ci_high",
                 "break_even_retention_uplift")) {
-            out = out.withColumn(c, when(col("suppressed"), lit(null).cast("double")).otherwise(col(c)));
+            out = out.withColumn(
+                    c, when(col("suppressed"), lit(null).cast("double")).otherwise(col(c)));
         }
-        return out.select("program_id", "replacement_cost_ratio", "is_default_assumption", "horizon_months",
-                "window_start", "window_end", "n_cohort_mentees", "n_cohort_mentors", "held_meeting_hours",
-                "participant_time_cost", "fixed_cost", "total_cost", "retention_difference", "retention_difference_ci_low",
-                "retention_difference_ci_high", "effect_estimated_on", "avoided_departures", "mean_mentee_salary",
-                "replacement_cost_per_departure", "benefit", "roi", "roi_ci_low", "roi_ci_high",
-                "break_even_retention_uplift", "overhead_rate", "hours_per_year", "suppressed", "as_of");
+        return out.select(
+                "program_id",
+                "replacement_cost_ratio",
+                "is_default_assumption",
+                "horizon_months",
+                "window_start",
+                "window_end",
+                "n_cohort_mentees",
+                "n_cohort_mentors",
+                "held_meeting_hours",
+                "participant_time_cost",
+                "fixed_cost",
+                "total_cost",
+                "retention_difference",
+                "retention_difference_ci_low",
+                "retention_difference_ci_high",
+                "effect_estimated_on",
+                "avoided_departures",
+                "mean_mentee_salary",
+                "replacement_cost_per_departure",
+                "benefit",
+                "roi",
+                "roi_ci_low",
+                "roi_ci_high",
+                "break_even_retention_uplift",
+                "overhead_rate",
+                "hours_per_year",
+                "suppressed",
+                "as_of");
     }
 
     /** ROI for a retention difference: (d x n x rc − cost) / cost. */
@@ -170,13 +236,20 @@ public final class RoiCalculator {
      * Per program: annual_fixed_cost x (windowMonths / 12) x the share of the window's days the
      * program ran (start_date through end_date, the last day). Output: program_id, fixed_cost.
      */
-    static Dataset<Row> fixedCosts(Dataset<Row> programs, LocalDate windowStart, LocalDate windowEnd, int windowMonths) {
+    static Dataset<Row> fixedCosts(
+            Dataset<Row> programs, LocalDate windowStart, LocalDate windowEnd, int windowMonths) {
         long windowDays = ChronoUnit.DAYS.between(windowStart, windowEnd);
         Column from = greatest(col("start_date"), lit(Date.valueOf(windowStart)));
-        Column until = least(coalesce(date_add(col("end_date"), 1), lit(Date.valueOf(windowEnd))), lit(Date.valueOf(windowEnd)));
+        Column until = least(
+                coalesce(date_add(col("end_date"), 1), lit(Date.valueOf(windowEnd))), lit(Date.valueOf(windowEnd)));
         Column overlapDays = greatest(lit(0), datediff(until, from));
-        return programs.select(col("program_id"), coalesce(col("annual_fixed_cost"), lit(0.0))
-                .multiply(windowMonths / 12.0).multiply(overlapDays).divide((double) windowDays).as("fixed_cost"));
+        return programs.select(
+                col("program_id"),
+                coalesce(col("annual_fixed_cost"), lit(0.0))
+                        .multiply(windowMonths / 12.0)
+                        .multiply(overlapDays)
+                        .divide((double) windowDays)
+                        .as("fixed_cost"));
     }
 
     /**
@@ -184,16 +257,26 @@ public final class RoiCalculator {
      * held_meeting_hours, participant_time_cost (mentor and mentee salaries), n_cohort_mentors
      * (distinct mentors whose salaries are in the cost).
      */
-    static Dataset<Row> meetingCosts(Dataset<Row> roiCohort, Dataset<Row> matches, Dataset<Row> meetings,
-                                     Dataset<Row> employees, MetricsConfig cfg) {
+    static Dataset<Row> meetingCosts(
+            Dataset<Row> roiCohort,
+            Dataset<Row> matches,
+            Dataset<Row> meetings,
+            Dataset<Row> employees,
+            MetricsConfig cfg) {
         double horizonDays = cfg.roiHorizonMonths() * KaplanMeier.DAYS_PER_MONTH;
         Dataset<Row> held = meetings.filter(col("status").equalTo("held"))
                 .join(matches.select("match_id", "program_id", "mentor_id", "mentee_id"), "match_id")
-                .select(col("program_id").as("_match_program"), col("mentor_id"), col("mentee_id").as("employee_id"),
-                        to_date(col("scheduled_at")).as("_day"), col("duration_minutes"));
+                .select(
+                        col("program_id").as("_match_program"),
+                        col("mentor_id"),
+                        col("mentee_id").as("employee_id"),
+                        to_date(col("scheduled_at")).as("_day"),
+                        col("duration_minutes"));
         Dataset<Row> mentees = roiCohort.select("program_id", "employee_id", "index_date");
         // A program's cohort pays for its meetings in that program; ALL's for its meetings in any program.
-        Column sameProgram = col("program_id").equalTo(lit(CohortBuilder.ALL)).or(col("program_id").equalTo(col("_match_program")));
+        Column sameProgram = col("program_id")
+                .equalTo(lit(CohortBuilder.ALL))
+                .or(col("program_id").equalTo(col("_match_program")));
         Column daysIn = datediff(col("_day"), col("index_date"));
         Dataset<Row> inHorizon = mentees.join(held, CohortMatcher.seq("employee_id"))
                 .filter(sameProgram.and(daysIn.geq(0)).and(daysIn.lt(horizonDays)));
@@ -202,15 +285,27 @@ public final class RoiCalculator {
         Dataset<Row> salaries = employees.select("employee_id", "annual_salary");
         Column loadedRate = lit(1.0 + cfg.overheadRate()).divide(cfg.hoursPerYear());
         return inHorizon
-                .join(salaries.withColumnRenamed("employee_id", "mentor_id").withColumnRenamed("annual_salary", "_s_mentor"),
-                        CohortMatcher.seq("mentor_id"), "left")
-                .join(salaries.withColumnRenamed("annual_salary", "_s_mentee"), CohortMatcher.seq("employee_id"), "left")
+                .join(
+                        salaries.withColumnRenamed("employee_id", "mentor_id")
+                                .withColumnRenamed("annual_salary", "_s_mentor"),
+                        CohortMatcher.seq("mentor_id"),
+                        "left")
+                .join(
+                        salaries.withColumnRenamed("annual_salary", "_s_mentee"),
+                        CohortMatcher.seq("employee_id"),
+                        "left")
                 .crossJoin(meanSalary)
                 .withColumn("_hours", col("duration_minutes").divide(60.0))
-                .withColumn("_cost", col("_hours").multiply(coalesce(col("_s_mentor"), col("_org_salary"))
-                        .plus(coalesce(col("_s_mentee"), col("_org_salary")))).multiply(loadedRate))
+                .withColumn(
+                        "_cost",
+                        col("_hours")
+                                .multiply(coalesce(col("_s_mentor"), col("_org_salary"))
+                                        .plus(coalesce(col("_s_mentee"), col("_org_salary"))))
+                                .multiply(loadedRate))
                 .groupBy("program_id")
-                .agg(ExactSums.sum("_hours").as("held_meeting_hours"), ExactSums.sum("_cost").as("participant_time_cost"),
+                .agg(
+                        ExactSums.sum("_hours").as("held_meeting_hours"),
+                        ExactSums.sum("_cost").as("participant_time_cost"),
                         countDistinct("mentor_id").as("n_cohort_mentors"));
     }
 }

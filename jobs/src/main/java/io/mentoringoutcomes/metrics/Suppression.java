@@ -1,14 +1,13 @@
 package io.mentoringoutcomes.metrics;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-
-import java.util.List;
-
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
+
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Small-group suppression for BI-facing tables: a figure computed from fewer than
@@ -27,11 +26,16 @@ public final class Suppression {
      */
     public static Dataset<Row> apply(Dataset<Row> df, String sizeColumn, int minGroupSize, List<String> valueColumns) {
         Column small = col(sizeColumn).isNull().or(col(sizeColumn).lt(minGroupSize));
-        Column flag = List.of(df.columns()).contains("suppressed") ? col("suppressed").or(small) : small;
+        Column flag =
+                List.of(df.columns()).contains("suppressed") ? col("suppressed").or(small) : small;
         Dataset<Row> out = df.withColumn("suppressed", flag);
         for (String value : valueColumns) {
-            out = out.withColumn(value, when(col("suppressed"), lit(null).cast(df.schema().apply(value).dataType()))
-                    .otherwise(col(value)));
+            out = out.withColumn(
+                    value,
+                    when(
+                                    col("suppressed"),
+                                    lit(null).cast(df.schema().apply(value).dataType()))
+                            .otherwise(col(value)));
         }
         return out;
     }

@@ -1,13 +1,12 @@
 package io.mentoringoutcomes.metrics;
 
+import static org.apache.spark.sql.functions.col;
+
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.MetadataBuilder;
-
-import java.util.Map;
-
-import static org.apache.spark.sql.functions.col;
 
 /** Attaches column comments, which Delta stores in the table schema and BI tools show. */
 public final class TableDocs {
@@ -19,11 +18,15 @@ public final class TableDocs {
         Dataset<Row> out = df;
         for (Map.Entry<String, String> e : descriptions.entrySet()) {
             if (!java.util.Arrays.asList(df.columns()).contains(e.getKey())) {
-                throw new IllegalArgumentException("no column " + e.getKey() + " to describe; have "
-                        + String.join(", ", df.columns()));
+                throw new IllegalArgumentException(
+                        "no column " + e.getKey() + " to describe; have " + String.join(", ", df.columns()));
             }
-            Column described = col(e.getKey()).as(e.getKey(),
-                    new MetadataBuilder().putString("comment", e.getValue()).build());
+            Column described = col(e.getKey())
+                    .as(
+                            e.getKey(),
+                            new MetadataBuilder()
+                                    .putString("comment", e.getValue())
+                                    .build());
             out = out.withColumn(e.getKey(), described);
         }
         return out;

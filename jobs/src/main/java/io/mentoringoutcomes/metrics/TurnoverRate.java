@@ -1,12 +1,10 @@
 package io.mentoringoutcomes.metrics;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
 import java.time.LocalDate;
@@ -15,12 +13,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Annual turnover by SHRM's definition, for participants versus non-participants:
@@ -80,45 +79,66 @@ public final class TurnoverRate {
         LocalDate end = windowEnd(asOf);
 
         Dataset<Row> eligible = employees
-                .where(col("hire_date").leq(lit(Date.valueOf(end)))
-                        .and(col("termination_date").isNull().or(col("termination_date").geq(lit(Date.valueOf(start))))))
+                .where(col("hire_date")
+                        .leq(lit(Date.valueOf(end)))
+                        .and(col("termination_date")
+                                .isNull()
+                                .or(col("termination_date").geq(lit(Date.valueOf(start))))))
                 .select("employee_id", "hire_date", "termination_date", "termination_type");
 
         Dataset<Row> inMatches = matches.where(col("matched_date").leq(lit(Date.valueOf(asOf))));
         Dataset<Row> menteePerProgram = inMatches
                 .groupBy(col("program_id"), col("mentee_id").as("employee_id"))
                 .agg(min("matched_date").as("from_date"));
-        Dataset<Row> menteeAll = menteePerProgram.groupBy("employee_id")
-                .agg(min("from_date").as("from_date")).withColumn("program_id", lit(ALL));
-        Dataset<Row> firstInAnyMatch = inMatches.select(col("mentee_id").as("employee_id"), col("matched_date"))
+        Dataset<Row> menteeAll = menteePerProgram
+                .groupBy("employee_id")
+                .agg(min("from_date").as("from_date"))
+                .withColumn("program_id", lit(ALL));
+        Dataset<Row> firstInAnyMatch = inMatches
+                .select(col("mentee_id").as("employee_id"), col("matched_date"))
                 .union(inMatches.select(col("mentor_id").as("employee_id"), col("matched_date")))
-                .groupBy("employee_id").agg(min("matched_date").as("to_date"));
+                .groupBy("employee_id")
+                .agg(min("matched_date").as("to_date"));
 
         // One row per employee and group they can belong to, with the days they belong: [from, to).
-        Dataset<Row> participants = menteePerProgram.select(col("employee_id"), col("program_id"), col("from_date"))
+        Dataset<Row> participants = menteePerProgram
+                .select(col("employee_id"), col("program_id"), col("from_date"))
                 .union(menteeAll.select("employee_id", "program_id", "from_date"))
                 .withColumn("cohort", lit(PARTICIPANT))
                 .withColumn("to_date", lit(null).cast("date"));
         Dataset<Row> nonParticipants = eligible.select("employee_id")
                 .join(firstInAnyMatch, "employee_id", "left")
-                .select(col("employee_id"), lit(ALL).as("program_id"), lit(null).cast("date").as("from_date"),
-                        lit(NON_PARTICIPANT).as("cohort"), col("to_date"));
-        Dataset<Row> memberships = participants.select("employee_id", "program_id", "cohort", "from_date", "to_date")
+                .select(
+                        col("employee_id"),
+                        lit(ALL).as("program_id"),
+                        lit(null).cast("date").as("from_date"),
+                        lit(NON_PARTICIPANT).as("cohort"),
+                        col("to_date"));
+        Dataset<Row> memberships = participants
+                .select("employee_id", "program_id", "cohort", "from_date", "to_date")
                 .unionByName(nonParticipants.select("employee_id", "program_id", "cohort", "from_date", "to_date"));
 
-        Dataset<Row> monthly = memberships.join(eligible, "employee_id")
+        Dataset<Row> monthly = memberships
+                .join(eligible, "employee_id")
                 .crossJoin(months(spark, start))
                 .withColumn("in_start", employedOn(col("month_start")).and(memberOn(col("month_start"))))
                 .withColumn("in_end", employedAfter(col("month_end")).and(memberOn(col("month_end"))))
-                .withColumn("separated", col("termination_date").between(col("month_start"), col("month_end"))
-                        .and(memberOn(col("termination_date"))))
+                .withColumn(
+                        "separated",
+                        col("termination_date")
+                                .between(col("month_start"), col("month_end"))
+                                .and(memberOn(col("termination_date"))))
                 .groupBy("program_id", "cohort", "month_start")
-                .agg(sum(when(col("in_start"), 1).otherwise(0)).as("headcount_start"),
+                .agg(
+                        sum(when(col("in_start"), 1).otherwise(0)).as("headcount_start"),
                         sum(when(col("in_end"), 1).otherwise(0)).as("headcount_end"),
                         sum(when(col("separated"), 1).otherwise(0)).as("separations"),
-                        sum(when(col("separated").and(col("termination_type").equalTo("voluntary")), 1).otherwise(0))
+                        sum(when(col("separated").and(col("termination_type").equalTo("voluntary")), 1)
+                                        .otherwise(0))
                                 .as("voluntary_separations"))
-                .withColumn("avg_headcount", col("headcount_start").plus(col("headcount_end")).divide(2.0))
+                .withColumn(
+                        "avg_headcount",
+                        col("headcount_start").plus(col("headcount_end")).divide(2.0))
                 .withColumn("rate", rate(col("separations")))
                 .withColumn("voluntary_rate", rate(col("voluntary_separations")));
 
@@ -127,20 +147,27 @@ public final class TurnoverRate {
         // over those months too. A group present all year gets SHRM's plain sum of 12 rates.
         Column present = sum(when(col("avg_headcount").gt(0), 1).otherwise(0));
         Dataset<Row> annual = monthly.groupBy("program_id", "cohort")
-                .agg(present.as("months_with_headcount"),
+                .agg(
+                        present.as("months_with_headcount"),
                         ExactSums.sum("avg_headcount").as("_headcount_months"),
                         sum("separations").cast("long").as("separations"),
                         sum("voluntary_separations").cast("long").as("voluntary_separations"),
                         ExactSums.sum("rate").as("_rate_sum"),
                         ExactSums.sum("voluntary_rate").as("_voluntary_rate_sum"))
                 .withColumn("avg_monthly_headcount", perMonthPresent(col("_headcount_months")))
-                .withColumn("total_turnover_rate", perMonthPresent(col("_rate_sum")).multiply((double) MONTHS))
-                .withColumn("voluntary_turnover_rate", perMonthPresent(col("_voluntary_rate_sum")).multiply((double) MONTHS))
+                .withColumn(
+                        "total_turnover_rate", perMonthPresent(col("_rate_sum")).multiply((double) MONTHS))
+                .withColumn(
+                        "voluntary_turnover_rate",
+                        perMonthPresent(col("_voluntary_rate_sum")).multiply((double) MONTHS))
                 .drop("_headcount_months", "_rate_sum", "_voluntary_rate_sum");
 
         // The organisation-wide non-participant group, placed beside every program.
-        Dataset<Row> programIds = menteePerProgram.select("program_id").distinct().union(spark.sql("SELECT '" + ALL + "' AS program_id"));
-        Dataset<Row> nonRows = annual.where(col("cohort").equalTo(NON_PARTICIPANT)).drop("program_id").crossJoin(programIds);
+        Dataset<Row> programIds =
+                menteePerProgram.select("program_id").distinct().union(spark.sql("SELECT '" + ALL + "' AS program_id"));
+        Dataset<Row> nonRows = annual.where(col("cohort").equalTo(NON_PARTICIPANT))
+                .drop("program_id")
+                .crossJoin(programIds);
         Dataset<Row> rows = annual.where(col("cohort").equalTo(PARTICIPANT))
                 .unionByName(nonRows)
                 .withColumn("as_of", lit(Date.valueOf(asOf)))
@@ -148,12 +175,30 @@ public final class TurnoverRate {
                 .withColumn("window_end", lit(Date.valueOf(end)))
                 .withColumn("estimate_kind", lit("descriptive_headline"));
 
-        Dataset<Row> out = Suppression.apply(rows, "avg_monthly_headcount", minGroupSize,
-                List.of("months_with_headcount", "separations", "voluntary_separations", "total_turnover_rate", "voluntary_turnover_rate"));
-        out = out.select("program_id", "cohort", "as_of", "window_start", "window_end", "months_with_headcount",
+        Dataset<Row> out = Suppression.apply(
+                rows,
                 "avg_monthly_headcount",
-                "separations", "voluntary_separations", "total_turnover_rate", "voluntary_turnover_rate",
-                "estimate_kind", "suppressed");
+                minGroupSize,
+                List.of(
+                        "months_with_headcount",
+                        "separations",
+                        "voluntary_separations",
+                        "total_turnover_rate",
+                        "voluntary_turnover_rate"));
+        out = out.select(
+                "program_id",
+                "cohort",
+                "as_of",
+                "window_start",
+                "window_end",
+                "months_with_headcount",
+                "avg_monthly_headcount",
+                "separations",
+                "voluntary_separations",
+                "total_turnover_rate",
+                "voluntary_turnover_rate",
+                "estimate_kind",
+                "suppressed");
         return TableDocs.withComments(out, comments());
     }
 
@@ -178,21 +223,37 @@ public final class TurnoverRate {
     public static Map<String, String> comments() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("program_id", "Program id, or ALL for any program.");
-        c.put("cohort", "participant: has been a mentee in the program (ALL: any program) since their first matched day; "
-                + "non_participant: in no match of any program in either role (the same organisation-wide group on every program_id).");
+        c.put(
+                "cohort",
+                "participant: has been a mentee in the program (ALL: any program) since their first matched day; "
+                        + "non_participant: in no match of any program in either role (the same organisation-wide group on every program_id).");
         c.put("as_of", "Day the figures describe.");
         c.put("window_start", "First day of the 12 complete calendar months summed.");
         c.put("window_end", "Last day of the window: as_of if it ends its month, else the end of the previous month.");
-        c.put("months_with_headcount", "Months of the window in which the group had anyone (a program launched 4 months ago: 4).");
-        c.put("avg_monthly_headcount", "Mean over months_with_headcount of (headcount on the month's first day + on its last day) / 2.");
+        c.put(
+                "months_with_headcount",
+                "Months of the window in which the group had anyone (a program launched 4 months ago: 4).");
+        c.put(
+                "avg_monthly_headcount",
+                "Mean over months_with_headcount of (headcount on the month's first day + on its last day) / 2.");
         c.put("separations", "Terminations in the window while in the cohort; null when suppressed.");
-        c.put("voluntary_separations", "Voluntary terminations in the window while in the cohort; null when suppressed.");
-        c.put("total_turnover_rate", "SHRM annual turnover: the monthly rates (separations / average headcount) summed over "
-                + "the months with headcount and annualised x 12 / months_with_headcount (a group present all year: the plain "
-                + "sum of 12), as a fraction (0.12 = 12%). Descriptive headline, not a causal effect of mentoring.");
-        c.put("voluntary_turnover_rate", "As total_turnover_rate, voluntary separations only. Descriptive, not causal.");
-        c.put("estimate_kind", "descriptive_headline: participants self-select; see the matched retention estimates for effects.");
-        c.put("suppressed", "True when avg_monthly_headcount is below the minimum group size; separations and rates are then null.");
+        c.put(
+                "voluntary_separations",
+                "Voluntary terminations in the window while in the cohort; null when suppressed.");
+        c.put(
+                "total_turnover_rate",
+                "SHRM annual turnover: the monthly rates (separations / average headcount) summed over "
+                        + "the months with headcount and annualised x 12 / months_with_headcount (a group present all year: the plain "
+                        + "sum of 12), as a fraction (0.12 = 12%). Descriptive headline, not a causal effect of mentoring.");
+        c.put(
+                "voluntary_turnover_rate",
+                "As total_turnover_rate, voluntary separations only. Descriptive, not causal.");
+        c.put(
+                "estimate_kind",
+                "descriptive_headline: participants self-select; see the matched retention estimates for effects.");
+        c.put(
+                "suppressed",
+                "True when avg_monthly_headcount is below the minimum group size; separations and rates are then null.");
         return c;
     }
 
@@ -202,21 +263,28 @@ public final class TurnoverRate {
             YearMonth m = YearMonth.from(start).plusMonths(i);
             rows.add(RowFactory.create(Date.valueOf(m.atDay(1)), Date.valueOf(m.atEndOfMonth())));
         }
-        StructType schema = new StructType().add("month_start", DataTypes.DateType).add("month_end", DataTypes.DateType);
+        StructType schema =
+                new StructType().add("month_start", DataTypes.DateType).add("month_end", DataTypes.DateType);
         return spark.createDataFrame(rows, schema);
     }
 
     private static Column employedOn(Column day) {
-        return col("hire_date").leq(day).and(col("termination_date").isNull().or(col("termination_date").geq(day)));
+        return col("hire_date")
+                .leq(day)
+                .and(col("termination_date").isNull().or(col("termination_date").geq(day)));
     }
 
     /** Still employed after the day ends: leaving on the month's last day removes you from its closing headcount. */
     private static Column employedAfter(Column day) {
-        return col("hire_date").leq(day).and(col("termination_date").isNull().or(col("termination_date").gt(day)));
+        return col("hire_date")
+                .leq(day)
+                .and(col("termination_date").isNull().or(col("termination_date").gt(day)));
     }
 
     private static Column memberOn(Column day) {
-        return col("from_date").isNull().or(col("from_date").leq(day))
+        return col("from_date")
+                .isNull()
+                .or(col("from_date").leq(day))
                 .and(col("to_date").isNull().or(day.lt(col("to_date"))));
     }
 
@@ -226,6 +294,7 @@ public final class TurnoverRate {
     }
 
     private static Column rate(Column separations) {
-        return when(col("avg_headcount").gt(0), separations.divide(col("avg_headcount"))).otherwise(lit(0.0));
+        return when(col("avg_headcount").gt(0), separations.divide(col("avg_headcount")))
+                .otherwise(lit(0.0));
     }
 }

@@ -1,11 +1,10 @@
 package io.mentoringoutcomes.pipeline;
 
-import org.apache.hadoop.util.ShutdownHookManager;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import org.apache.hadoop.util.ShutdownHookManager;
 
 /**
  * How every writing command runs: holding the warehouse lease, with the runs that died before it
@@ -45,11 +44,11 @@ public final class ExclusiveRun {
     public static int run(RunContext ctx, String command, Duration wait, IntSupplier body) {
         WarehouseLease lease = WarehouseLease.acquire(ctx.warehouse(), ctx.runId(), command, wait);
         Runnable hook = () -> {
-            List<String> recorded = PipelineRuns.recordInterrupted("the JVM was asked to stop (SIGTERM or exit) "
-                    + "while the stage ran");
+            List<String> recorded = PipelineRuns.recordInterrupted(
+                    "the JVM was asked to stop (SIGTERM or exit) " + "while the stage ran");
             if (!recorded.isEmpty()) {
-                System.err.println("[run] interrupted: recorded " + String.join(", ", recorded) + " in "
-                        + PipelineRuns.TABLE);
+                System.err.println(
+                        "[run] interrupted: recorded " + String.join(", ", recorded) + " in " + PipelineRuns.TABLE);
             }
             try {
                 lease.close();

@@ -1,5 +1,7 @@
 package io.mentoringoutcomes.pipeline;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.contract.DatasetContract;
 import io.mentoringoutcomes.ingest.IngestJob;
@@ -15,16 +17,13 @@ import io.mentoringoutcomes.quality.QualityConfig;
 import io.mentoringoutcomes.quality.QualityGate;
 import io.mentoringoutcomes.quality.QualityReport;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
-
-import static org.apache.spark.sql.functions.col;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * The nightly flow, stage by stage: landing → bronze → (quality gate) → silver → gold staging →
@@ -47,8 +46,8 @@ public final class Pipeline {
      * ingest → quality → metrics → publish, stopping at the first stage that does not succeed.
      * Returns the last stage's exit code ({@link #OK} when gold was published).
      */
-    public static int runAll(RunContext ctx, Contract contract, QualityConfig quality, MetricsConfig metrics,
-                             StageObserver observer) {
+    public static int runAll(
+            RunContext ctx, Contract contract, QualityConfig quality, MetricsConfig metrics, StageObserver observer) {
         // The night's own start row, before its first stage: a run killed anywhere shows as unfinished.
         return recorded(ctx, "run", () -> {
             Instant started = Instant.now();
@@ -110,8 +109,16 @@ public final class Pipeline {
         IngestJob.Result result = IngestJob.run(ctx, contract);
         List<String> blocking = result.blockingProblems(contract);
         Map<String, Object> details = new LinkedHashMap<>();
-        result.datasets().forEach((name, a) -> details.put(name, Map.of(
-                "rows_read", a.rowsRead(), "rows_to_bronze", a.rowsToBronze(), "rows_quarantined", a.rowsQuarantined())));
+        result.datasets()
+                .forEach((name, a) -> details.put(
+                        name,
+                        Map.of(
+                                "rows_read",
+                                a.rowsRead(),
+                                "rows_to_bronze",
+                                a.rowsToBronze(),
+                                "rows_quarantined",
+                                a.rowsQuarantined())));
         details.put("blocking_problems", blocking);
         PipelineRuns.record(ctx, "ingest", blocking.isEmpty() ? "succeeded" : "blocked", started, details);
         if (!blocking.isEmpty()) {
@@ -133,9 +140,13 @@ public final class Pipeline {
             List<CheckOutcome> blocking = gate.blockingFailures(cfg);
             System.out.print(QualityReport.render(ctx.warehouse(), ctx.runId()));
             Map<String, Object> details = new LinkedHashMap<>();
-            details.put("failed_checks", gate.failures().stream().map(CheckOutcome::describe).toList());
+            details.put(
+                    "failed_checks",
+                    gate.failures().stream().map(CheckOutcome::describe).toList());
             if (!blocking.isEmpty()) {
-                reportBlocked("quality gate", blocking.stream().map(CheckOutcome::describe).toList());
+                reportBlocked(
+                        "quality gate",
+                        blocking.stream().map(CheckOutcome::describe).toList());
                 PipelineRuns.record(ctx, "quality", "blocked", started, details);
                 return BLOCKED;
             }
@@ -158,8 +169,8 @@ public final class Pipeline {
     /** Silver → gold staging: every outcome table, computed but not yet visible to BI. */
     private static int metricsStage(RunContext ctx, MetricsConfig cfg) {
         Instant started = Instant.now();
-        StageLog log = StageLog.start("metrics", "silver -> staging, as of " + ctx.asOf()
-                + ", min group size " + cfg.minGroupSize());
+        StageLog log = StageLog.start(
+                "metrics", "silver -> staging, as of " + ctx.asOf() + ", min group size " + cfg.minGroupSize());
         List<String> written = MetricsJob.run(ctx.warehouse(), ctx.asOf(), cfg, log::info);
         log.done("wrote " + String.join(", ", written));
         PipelineRuns.record(ctx, "metrics", "succeeded", started, Map.of("staging_tables", written));
@@ -172,12 +183,15 @@ public final class Pipeline {
         Warehouse wh = ctx.warehouse();
         List<String> staging = wh.tables("staging");
         if (staging.isEmpty()) {
-            throw new IllegalStateException("nothing to publish: no staging tables in " + wh.root() + " (run metrics first)");
+            throw new IllegalStateException(
+                    "nothing to publish: no staging tables in " + wh.root() + " (run metrics first)");
         }
         StageLog log = StageLog.start("audit", "auditing " + staging.size() + " staging tables");
         OutputAudit.AuditResult audit = OutputAudit.audit(wh, staging, ctx.runId(), ctx.batchId(), cfg);
         List<String> blocking = audit.outcomes().stream()
-                .filter(cfg::blocks).map(CheckOutcome::describe).toList();
+                .filter(cfg::blocks)
+                .map(CheckOutcome::describe)
+                .toList();
         log.done(audit.outcomes().size() + " checks, " + blocking.size() + " blocking failures");
         if (!blocking.isEmpty()) {
             reportBlocked("output audit", blocking);
@@ -208,8 +222,8 @@ public final class Pipeline {
     }
 
     /** Bronze batch → silver for every delivered dataset, given the rows the gate let through. */
-    public static Map<String, SilverRefiner.Outcome> refine(RunContext ctx, Contract contract,
-                                                            Map<String, Dataset<Row>> cleanBatches) {
+    public static Map<String, SilverRefiner.Outcome> refine(
+            RunContext ctx, Contract contract, Map<String, Dataset<Row>> cleanBatches) {
         StageLog log = StageLog.start("refine", "bronze -> silver");
         Map<String, SilverRefiner.Outcome> outcomes = new LinkedHashMap<>();
         for (DatasetContract dataset : contract.datasets()) {
@@ -219,8 +233,12 @@ public final class Pipeline {
             }
             SilverRefiner.Outcome o = SilverRefiner.refine(ctx.warehouse(), dataset, clean);
             outcomes.put(dataset.dataset(), o);
-            log.info(String.format("%-16s inserted %8s, updated %8s, unchanged %8s", dataset.dataset(),
-                    StageLog.count(o.inserted()), StageLog.count(o.updated()), StageLog.count(o.unchanged())));
+            log.info(String.format(
+                    "%-16s inserted %8s, updated %8s, unchanged %8s",
+                    dataset.dataset(),
+                    StageLog.count(o.inserted()),
+                    StageLog.count(o.updated()),
+                    StageLog.count(o.unchanged())));
         }
         log.done("silver refreshed");
         return outcomes;

@@ -1,14 +1,13 @@
 package io.mentoringoutcomes.pipeline;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.struct;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mentoringoutcomes.config.CodeVersion;
 import io.mentoringoutcomes.config.Settings;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -18,10 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.struct;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code ops.pipeline_runs}: rows per stage of each run: inputs, outcome, timings, table versions.
@@ -55,15 +54,17 @@ public final class PipelineRuns {
 
     /** Stages of this JVM that wrote {@code started} and no final row yet: what a SIGTERM records. */
     private static final Map<String, Open> OPEN = new ConcurrentHashMap<>();
+
     private static volatile boolean shuttingDown;
 
     private record Open(RunContext ctx, String stage, Instant started) {}
 
     /** A stage whose latest row is {@code started}: its run ended without saying how. */
-    public record Unfinished(String runId, String batchId, LocalDate asOf, String input, String stage,
-                             Instant startedAt) {
+    public record Unfinished(
+            String runId, String batchId, LocalDate asOf, String input, String stage, Instant startedAt) {
         public String describe() {
-            return "run " + runId + " started " + stage + " at " + startedAt + " (as of " + asOf + ") and did not finish";
+            return "run " + runId + " started " + stage + " at " + startedAt + " (as of " + asOf
+                    + ") and did not finish";
         }
     }
 
@@ -112,22 +113,49 @@ public final class PipelineRuns {
         }
         List<Row> rows = wh.read(TABLE)
                 .groupBy("run_id", "stage")
-                .agg(max(struct(col("finished_at"), col("status"), col("started_at"), col("batch_id"),
-                        col("as_of"), col("input"))).as("last"))
+                .agg(max(struct(
+                                col("finished_at"),
+                                col("status"),
+                                col("started_at"),
+                                col("batch_id"),
+                                col("as_of"),
+                                col("input")))
+                        .as("last"))
                 .filter(col("last.status").equalTo(STARTED))
                 .orderBy(col("last.started_at"))
                 .select("run_id", "last.batch_id", "last.as_of", "last.input", "stage", "last.started_at")
                 .collectAsList();
-        return rows.stream().map(r -> new Unfinished(r.getString(0), r.getString(1), r.getDate(2).toLocalDate(),
-                r.getString(3), r.getString(4), r.getTimestamp(5).toInstant())).toList();
+        return rows.stream()
+                .map(r -> new Unfinished(
+                        r.getString(0),
+                        r.getString(1),
+                        r.getDate(2).toLocalDate(),
+                        r.getString(3),
+                        r.getString(4),
+                        r.getTimestamp(5).toInstant()))
+                .toList();
     }
 
     /** Closes another run's unfinished stage as {@code interrupted}, naming the run that found it. */
     public static void recordInterrupted(Warehouse wh, Unfinished u, String detectedBy) {
         // The interrupted run's settings and code are on its own started row; this row only closes it.
-        append(wh, u.runId(), u.batchId(), u.asOf(), u.input(), u.stage(), INTERRUPTED, u.startedAt(), Instant.now(),
-                Map.of("reason", "no final row: the process ended without recording one (killed?)",
-                        "detected_by", detectedBy), null, null);
+        append(
+                wh,
+                u.runId(),
+                u.batchId(),
+                u.asOf(),
+                u.input(),
+                u.stage(),
+                INTERRUPTED,
+                u.startedAt(),
+                Instant.now(),
+                Map.of(
+                        "reason",
+                        "no final row: the process ended without recording one (killed?)",
+                        "detected_by",
+                        detectedBy),
+                null,
+                null);
     }
 
     /**
@@ -136,36 +164,76 @@ public final class PipelineRuns {
      * settings were (or with no metrics stage).
      */
     public static Optional<Settings> recordedSettings(Warehouse wh, String runId, String batchId) {
-        if (!wh.exists(TABLE) || !java.util.Arrays.asList(wh.read(TABLE).columns()).contains("config_json")) {
+        if (!wh.exists(TABLE)
+                || !java.util.Arrays.asList(wh.read(TABLE).columns()).contains("config_json")) {
             return Optional.empty();
         }
         List<Row> rows = wh.read(TABLE)
-                .filter(col("stage").equalTo("metrics").and(col("status").equalTo("succeeded"))
+                .filter(col("stage")
+                        .equalTo("metrics")
+                        .and(col("status").equalTo("succeeded"))
                         .and(col("config_json").isNotNull())
-                        .and(col("run_id").equalTo(runId == null ? "" : runId).or(col("batch_id").equalTo(batchId))))
-                .orderBy(col("run_id").equalTo(runId == null ? "" : runId).desc(), col("finished_at").desc())
-                .select("config_json").limit(1).collectAsList();
+                        .and(col("run_id")
+                                .equalTo(runId == null ? "" : runId)
+                                .or(col("batch_id").equalTo(batchId))))
+                .orderBy(
+                        col("run_id").equalTo(runId == null ? "" : runId).desc(),
+                        col("finished_at").desc())
+                .select("config_json")
+                .limit(1)
+                .collectAsList();
         return rows.stream().findFirst().map(r -> Settings.fromRecorded(r.getString(0)));
     }
 
-    private static void append(RunContext ctx, String stage, String status, Instant started, Instant finished,
-                               Map<String, ?> details) {
-        append(ctx.warehouse(), ctx.runId(), ctx.batchId(), ctx.asOf(), ctx.input(), stage, status, started, finished,
-                details, ctx.settings().toJson(), CodeVersion.current());
+    private static void append(
+            RunContext ctx, String stage, String status, Instant started, Instant finished, Map<String, ?> details) {
+        append(
+                ctx.warehouse(),
+                ctx.runId(),
+                ctx.batchId(),
+                ctx.asOf(),
+                ctx.input(),
+                stage,
+                status,
+                started,
+                finished,
+                details,
+                ctx.settings().toJson(),
+                CodeVersion.current());
     }
 
-    private static void append(Warehouse wh, String runId, String batchId, LocalDate asOf, String input, String stage,
-                               String status, Instant started, Instant finished, Map<String, ?> details,
-                               String configJson, String codeVersion) {
+    private static void append(
+            Warehouse wh,
+            String runId,
+            String batchId,
+            LocalDate asOf,
+            String input,
+            String stage,
+            String status,
+            Instant started,
+            Instant finished,
+            Map<String, ?> details,
+            String configJson,
+            String codeVersion) {
         String json;
         try {
             json = JSON.writeValueAsString(details);
         } catch (Exception e) {
             json = "{\"error\":\"details not serialisable\"}";
         }
-        Row row = RowFactory.create(runId, batchId, Date.valueOf(asOf), input, stage, status,
-                Timestamp.from(started), Timestamp.from(finished),
-                (finished.toEpochMilli() - started.toEpochMilli()) / 1000.0, json, configJson, codeVersion);
+        Row row = RowFactory.create(
+                runId,
+                batchId,
+                Date.valueOf(asOf),
+                input,
+                stage,
+                status,
+                Timestamp.from(started),
+                Timestamp.from(finished),
+                (finished.toEpochMilli() - started.toEpochMilli()) / 1000.0,
+                json,
+                configJson,
+                codeVersion);
         wh.appendAddingColumns(TABLE, wh.spark().createDataFrame(List.of(row), SCHEMA));
     }
 }

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mentoringoutcomes.config.Settings;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.hadoop.fs.Path;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.apache.hadoop.fs.Path;
 
 /**
  * One night's run: which delivery (batch = the as-of date), which run of it, and where.
@@ -30,8 +29,8 @@ public record RunContext(Warehouse warehouse, String input, LocalDate asOf, Stri
     }
 
     public static String newRunId(LocalDate asOf) {
-        return "run-" + asOf + "-" + DateTimeFormatter.ofPattern("HHmmss")
-                .withZone(ZoneOffset.UTC).format(Instant.now());
+        return "run-" + asOf + "-"
+                + DateTimeFormatter.ofPattern("HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
     }
 
     /**

@@ -1,12 +1,9 @@
 package io.mentoringoutcomes.pipeline;
 
-import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
+import io.mentoringoutcomes.spark.Warehouse;
 import java.net.InetAddress;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -20,9 +17,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * One writer per warehouse: a lease row in the Delta table {@code ops.leases}.
@@ -57,8 +56,8 @@ public final class WarehouseLease implements AutoCloseable {
             .add("expires_at", DataTypes.TimestampType);
 
     /** Who holds the lease, as the one-line refusal names it. */
-    public record Holder(String token, String runId, String command, String host, long pid,
-                         Instant acquiredAt, Instant expiresAt) {
+    public record Holder(
+            String token, String runId, String command, String host, long pid, Instant acquiredAt, Instant expiresAt) {
         public String describe() {
             return "run " + runId + " (" + command + ") on host " + host + ", pid " + pid + ", since " + acquiredAt
                     + ", lease expires " + expiresAt;
@@ -71,8 +70,9 @@ public final class WarehouseLease implements AutoCloseable {
 
         public HeldException(String warehouse, Holder holder, Duration waited) {
             super("warehouse " + warehouse + " is in use by " + holder.describe()
-                    + (waited.isZero() ? "; nothing was written (wait with --wait-for-lease DURATION, e.g. 30m)"
-                    : "; still held after waiting " + waited + ", nothing was written"));
+                    + (waited.isZero()
+                            ? "; nothing was written (wait with --wait-for-lease DURATION, e.g. 30m)"
+                            : "; still held after waiting " + waited + ", nothing was written"));
             this.holder = holder;
         }
 
@@ -113,8 +113,14 @@ public final class WarehouseLease implements AutoCloseable {
     public static WarehouseLease acquire(Warehouse wh, String runId, String command, Duration wait, Duration ttl) {
         Instant deadline = Instant.now().plus(wait);
         while (true) {
-            Holder candidate = new Holder(UUID.randomUUID().toString(), runId, command, hostName(),
-                    ProcessHandle.current().pid(), Instant.now(), Instant.now().plus(ttl));
+            Holder candidate = new Holder(
+                    UUID.randomUUID().toString(),
+                    runId,
+                    command,
+                    hostName(),
+                    ProcessHandle.current().pid(),
+                    Instant.now(),
+                    Instant.now().plus(ttl));
             Optional<Holder> other = tryAcquire(wh, candidate);
             if (other.isEmpty()) {
                 return new WarehouseLease(wh, candidate, ttl);
@@ -134,19 +140,27 @@ public final class WarehouseLease implements AutoCloseable {
             try {
                 ensureTable(wh);
                 Optional<Holder> current = holder(wh);
-                if (current.isPresent() && !current.get().token().equals(candidate.token())
-                        && current.get().expiresAt().isAfter(Instant.now()) && !deadOnThisHost(current.get())) {
+                if (current.isPresent()
+                        && !current.get().token().equals(candidate.token())
+                        && current.get().expiresAt().isAfter(Instant.now())
+                        && !deadOnThisHost(current.get())) {
                     return current;
                 }
                 // Replace the row only if it is still the one just judged free: a writer that took it
                 // in between changed holder_token (or inserted it), and so wins.
                 Column stillFree = current.map(h -> col("t.holder_token").equalTo(lit(h.token())))
                         .orElse(lit(false));
-                wh.deltaTable(TABLE).as("t")
-                        .merge(wh.spark().createDataFrame(List.of(toRow(candidate)), SCHEMA).as("s"),
+                wh.deltaTable(TABLE)
+                        .as("t")
+                        .merge(
+                                wh.spark()
+                                        .createDataFrame(List.of(toRow(candidate)), SCHEMA)
+                                        .as("s"),
                                 col("t.lease_id").equalTo(col("s.lease_id")))
-                        .whenMatched(stillFree).updateAll()
-                        .whenNotMatched().insertAll()
+                        .whenMatched(stillFree)
+                        .updateAll()
+                        .whenNotMatched()
+                        .insertAll()
                         .execute();
                 Optional<Holder> after = holder(wh);
                 if (after.isPresent() && after.get().token().equals(candidate.token())) {
@@ -162,8 +176,8 @@ public final class WarehouseLease implements AutoCloseable {
                 lastRace = e; // another writer committed first: read again who holds it
             }
         }
-        throw new IllegalStateException("could not settle the warehouse lease after " + RACE_ATTEMPTS
-                + " concurrent attempts", lastRace);
+        throw new IllegalStateException(
+                "could not settle the warehouse lease after " + RACE_ATTEMPTS + " concurrent attempts", lastRace);
     }
 
     /** The current holder, whether or not its lease has expired. */
@@ -171,13 +185,19 @@ public final class WarehouseLease implements AutoCloseable {
         if (!wh.exists(TABLE)) {
             return Optional.empty();
         }
-        List<Row> rows = wh.read(TABLE).filter(col("lease_id").equalTo(LEASE_ID)).collectAsList();
+        List<Row> rows =
+                wh.read(TABLE).filter(col("lease_id").equalTo(LEASE_ID)).collectAsList();
         if (rows.isEmpty()) {
             return Optional.empty();
         }
         Row r = rows.get(0);
-        return Optional.of(new Holder(r.getAs("holder_token"), r.getAs("run_id"), r.getAs("command"),
-                r.getAs("host"), r.<Long>getAs("pid"), r.<Timestamp>getAs("acquired_at").toInstant(),
+        return Optional.of(new Holder(
+                r.getAs("holder_token"),
+                r.getAs("run_id"),
+                r.getAs("command"),
+                r.getAs("host"),
+                r.<Long>getAs("pid"),
+                r.<Timestamp>getAs("acquired_at").toInstant(),
                 r.<Timestamp>getAs("expires_at").toInstant()));
     }
 
@@ -204,8 +224,12 @@ public final class WarehouseLease implements AutoCloseable {
         }
         try {
             Instant expires = Instant.now().plus(ttl);
-            wh.deltaTable(TABLE).update(col("lease_id").equalTo(LEASE_ID).and(col("holder_token").equalTo(mine.token())),
-                    Map.of("expires_at", lit(Timestamp.from(expires))));
+            wh.deltaTable(TABLE)
+                    .update(
+                            col("lease_id")
+                                    .equalTo(LEASE_ID)
+                                    .and(col("holder_token").equalTo(mine.token())),
+                            Map.of("expires_at", lit(Timestamp.from(expires))));
             Optional<Holder> now = holder(wh);
             if (now.isEmpty() || !now.get().token().equals(mine.token())) {
                 lost = true;
@@ -231,7 +255,10 @@ public final class WarehouseLease implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        wh.deltaTable(TABLE).delete(col("lease_id").equalTo(LEASE_ID).and(col("holder_token").equalTo(mine.token())));
+        wh.deltaTable(TABLE)
+                .delete(col("lease_id")
+                        .equalTo(LEASE_ID)
+                        .and(col("holder_token").equalTo(mine.token())));
     }
 
     private static void ensureTable(Warehouse wh) {
@@ -249,21 +276,31 @@ public final class WarehouseLease implements AutoCloseable {
     }
 
     private static Row toRow(Holder h) {
-        return RowFactory.create(LEASE_ID, h.token(), h.runId(), h.command(), h.host(), h.pid(),
-                Timestamp.from(h.acquiredAt()), Timestamp.from(h.expiresAt()));
+        return RowFactory.create(
+                LEASE_ID,
+                h.token(),
+                h.runId(),
+                h.command(),
+                h.host(),
+                h.pid(),
+                Timestamp.from(h.acquiredAt()),
+                Timestamp.from(h.expiresAt()));
     }
 
     /** A holder on this host whose process is gone cannot renew: no need to wait for its expiry. */
     private static boolean deadOnThisHost(Holder h) {
-        return h.host().equals(hostName()) && h.pid() != ProcessHandle.current().pid()
+        return h.host().equals(hostName())
+                && h.pid() != ProcessHandle.current().pid()
                 && ProcessHandle.of(h.pid()).map(p -> !p.isAlive()).orElse(true);
     }
 
     private static boolean isConflict(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String name = t.getClass().getName();
-            if (name.startsWith("io.delta.exceptions.") || name.contains("ConcurrentModification")
-                    || name.contains("FileAlreadyExists") || name.contains("ProtocolChanged")) {
+            if (name.startsWith("io.delta.exceptions.")
+                    || name.contains("ConcurrentModification")
+                    || name.contains("FileAlreadyExists")
+                    || name.contains("ProtocolChanged")) {
                 return true;
             }
         }

@@ -1,12 +1,6 @@
 package io.mentoringoutcomes.publish;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -14,6 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Gold for tools that cannot read Delta: one CSV (with header) or Parquet file per gold table,
@@ -22,7 +21,10 @@ import java.util.Map;
  */
 public final class GoldExport {
 
-    public enum Format { csv, parquet }
+    public enum Format {
+        csv,
+        parquet
+    }
 
     private GoldExport() {}
 
@@ -47,7 +49,10 @@ public final class GoldExport {
                 Path tmp = new Path(out, "_tmp_" + noun);
                 var writer = data.coalesce(1).write().mode("overwrite");
                 if (format == Format.csv) {
-                    writer.option("header", "true").option("nullValue", "").option("escape", "\"").csv(tmp.toString());
+                    writer.option("header", "true")
+                            .option("nullValue", "")
+                            .option("escape", "\"")
+                            .csv(tmp.toString());
                 } else {
                     writer.parquet(tmp.toString());
                 }
@@ -76,7 +81,9 @@ public final class GoldExport {
             manifest.put("tables", tables);
             fs.setWriteChecksum(false);
             try (OutputStream os = fs.create(new Path(out, "_export.json"), true)) {
-                os.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(manifest)
+                os.write(new ObjectMapper()
+                        .writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(manifest)
                         .getBytes(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {

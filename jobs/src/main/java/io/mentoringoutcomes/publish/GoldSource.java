@@ -1,15 +1,14 @@
 package io.mentoringoutcomes.publish;
 
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Where the readers of gold (query, report, export, serve) get it from: the versions the latest
@@ -23,6 +22,7 @@ public final class GoldSource {
     private final Warehouse wh;
     /** Table → version; empty when reading the current tables. */
     private final Map<String, Long> pinned;
+
     private final Optional<PublishedNights.PublishedNight> night;
 
     private GoldSource(Warehouse wh, Map<String, Long> pinned, Optional<PublishedNights.PublishedNight> night) {
@@ -51,7 +51,8 @@ public final class GoldSource {
 
     /** {@link #asReportedOn} when a date is given, else {@link #latestPublished}. */
     public static GoldSource of(Warehouse wh, String asReportedOn) {
-        return asReportedOn == null || asReportedOn.isBlank() ? latestPublished(wh)
+        return asReportedOn == null || asReportedOn.isBlank()
+                ? latestPublished(wh)
                 : asReportedOn(wh, LocalDate.parse(asReportedOn));
     }
 
@@ -87,7 +88,8 @@ public final class GoldSource {
         }
         Long v = pinned.get(table);
         if (v == null) {
-            throw new IllegalArgumentException(table + " was not published " + night.get().describe());
+            throw new IllegalArgumentException(
+                    table + " was not published " + night.get().describe());
         }
         return wh.readVersion(table, v);
     }

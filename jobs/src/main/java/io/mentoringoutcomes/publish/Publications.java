@@ -1,11 +1,9 @@
 package io.mentoringoutcomes.publish;
 
-import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
+import io.mentoringoutcomes.spark.Warehouse;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -15,9 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code ops.publications}: the publication pointer. A night is published when one Delta commit
@@ -41,8 +40,8 @@ public final class Publications {
     private Publications() {}
 
     /** Publishes the night: one commit naming every gold table's version. */
-    public static PublishedNights.PublishedNight record(Warehouse wh, String runId, LocalDate asOf,
-                                                        Map<String, Long> goldVersions) {
+    public static PublishedNights.PublishedNight record(
+            Warehouse wh, String runId, LocalDate asOf, Map<String, Long> goldVersions) {
         if (goldVersions.isEmpty()) {
             throw new IllegalArgumentException("a publication names at least one gold table");
         }
@@ -77,12 +76,14 @@ public final class Publications {
         Row p = last.get(0);
         Map<String, Long> versions = new LinkedHashMap<>();
         wh.read(TABLE)
-                .filter(col("run_id").equalTo(p.getString(0)).and(col("published_at").equalTo(lit(p.getTimestamp(2)))))
+                .filter(col("run_id")
+                        .equalTo(p.getString(0))
+                        .and(col("published_at").equalTo(lit(p.getTimestamp(2)))))
                 .orderBy("table_name")
                 .select("table_name", "delta_version")
                 .collectAsList()
                 .forEach(r -> versions.put(r.getString(0), r.getLong(1)));
-        return Optional.of(new PublishedNights.PublishedNight(p.getString(0), p.getDate(1).toLocalDate(),
-                p.getTimestamp(2), versions));
+        return Optional.of(new PublishedNights.PublishedNight(
+                p.getString(0), p.getDate(1).toLocalDate(), p.getTimestamp(2), versions));
     }
 }

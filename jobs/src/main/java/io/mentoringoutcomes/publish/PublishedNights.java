@@ -1,11 +1,12 @@
 package io.mentoringoutcomes.publish;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mentoringoutcomes.pipeline.PipelineRuns;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Row;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
@@ -16,9 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
+import org.apache.spark.sql.Row;
 
 /**
  * Which gold versions were published for a night: the answer to "show me the figures exactly as
@@ -53,9 +52,9 @@ public final class PublishedNights {
 
     /** The night reported on {@code date}; fails with a readable message when there is none. */
     public static PublishedNight asReportedOn(Warehouse wh, LocalDate date) {
-        return find(wh, date).orElseThrow(() -> new IllegalStateException(
-                "no successful publish with as_of on or before " + date + " in " + PipelineRuns.TABLE
-                        + " under " + wh.root()));
+        return find(wh, date)
+                .orElseThrow(() -> new IllegalStateException("no successful publish with as_of on or before " + date
+                        + " in " + PipelineRuns.TABLE + " under " + wh.root()));
     }
 
     /** The latest successful publish with as_of on or before {@code date}, if any. */
@@ -70,7 +69,9 @@ public final class PublishedNights {
             return Optional.empty();
         }
         List<Row> rows = wh.read(PipelineRuns.TABLE)
-                .filter(col("stage").equalTo("publish").and(col("status").equalTo("succeeded"))
+                .filter(col("stage")
+                        .equalTo("publish")
+                        .and(col("status").equalTo("succeeded"))
                         .and(col("as_of").leq(lit(java.sql.Date.valueOf(date)))))
                 .orderBy(col("as_of").desc(), col("finished_at").desc())
                 .select("run_id", "as_of", "finished_at", "details_json")
@@ -92,7 +93,8 @@ public final class PublishedNights {
     /** {@code {"gold_versions": {"gold.x": 3, ...}}} → ordered map; fails on a publish row without versions. */
     public static Map<String, Long> parseGoldVersions(String detailsJson) {
         try {
-            JsonNode versions = JSON.readTree(detailsJson == null ? "{}" : detailsJson).path("gold_versions");
+            JsonNode versions =
+                    JSON.readTree(detailsJson == null ? "{}" : detailsJson).path("gold_versions");
             if (!versions.isObject() || versions.isEmpty()) {
                 throw new IllegalStateException("publish row has no gold_versions: " + detailsJson);
             }

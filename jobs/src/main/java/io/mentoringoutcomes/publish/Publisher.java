@@ -3,7 +3,6 @@ package io.mentoringoutcomes.publish;
 import io.mentoringoutcomes.pipeline.PipelineRuns;
 import io.mentoringoutcomes.pipeline.StageLog;
 import io.mentoringoutcomes.spark.Warehouse;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,8 +51,10 @@ public final class Publisher {
                 }
                 List<Exception> restoreFailures = new ArrayList<>();
                 List<String> restored = restore(wh, lastNight, log, restoreFailures);
-                IllegalStateException failure = new IllegalStateException("publishing " + gold + " failed ("
-                        + e.getMessage() + "); gold tables that moved tonight: " + restored, e);
+                IllegalStateException failure = new IllegalStateException(
+                        "publishing " + gold + " failed (" + e.getMessage() + "); gold tables that moved tonight: "
+                                + restored,
+                        e);
                 restoreFailures.forEach(failure::addSuppressed);
                 throw failure;
             }
@@ -84,8 +85,8 @@ public final class Publisher {
      * landed before the error) back at its version before tonight. A restore that fails is collected
      * in {@code failures} and the others still run. Returns what was done.
      */
-    private static List<String> restore(Warehouse wh, Map<String, Long> lastNight, StageLog log,
-                                        List<Exception> failures) {
+    private static List<String> restore(
+            Warehouse wh, Map<String, Long> lastNight, StageLog log, List<Exception> failures) {
         List<String> done = new ArrayList<>();
         for (Map.Entry<String, Long> e : lastNight.entrySet()) {
             String gold = e.getKey();

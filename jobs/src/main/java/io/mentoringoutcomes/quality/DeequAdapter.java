@@ -22,17 +22,16 @@ import com.amazon.deequ.repository.AnalysisResult;
 import com.amazon.deequ.repository.AnalysisResultSerde$;
 import com.amazon.deequ.repository.ResultKey;
 import com.amazon.deequ.repository.memory.InMemoryMetricsRepository;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import scala.Function1;
 import scala.Option;
 import scala.Tuple2;
 import scala.collection.JavaConverters;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The only class that speaks Deequ's Scala API. Everything else states constraints in the
@@ -53,12 +52,31 @@ public final class DeequAdapter {
     private DeequAdapter() {}
 
     /** A dataset-level constraint, in the contract's terms. */
-    public record Constraint(String name, Level level, Kind kind, List<String> columns, String condition,
-                             List<String> allowed, double minRatio, String filter) {
-        public enum Kind { NOT_EMPTY, COMPLETE, DISTINCT, ALLOWED, SATISFIES }
+    public record Constraint(
+            String name,
+            Level level,
+            Kind kind,
+            List<String> columns,
+            String condition,
+            List<String> allowed,
+            double minRatio,
+            String filter) {
+        public enum Kind {
+            NOT_EMPTY,
+            COMPLETE,
+            DISTINCT,
+            ALLOWED,
+            SATISFIES
+        }
 
-        public Constraint(String name, Level level, Kind kind, List<String> columns, String condition,
-                          List<String> allowed, double minRatio) {
+        public Constraint(
+                String name,
+                Level level,
+                Kind kind,
+                List<String> columns,
+                String condition,
+                List<String> allowed,
+                double minRatio) {
             this(name, level, kind, columns, condition, allowed, minRatio, null);
         }
 
@@ -75,7 +93,8 @@ public final class DeequAdapter {
             return new Constraint(name, level, Kind.DISTINCT, columns, null, List.of(), minRatio);
         }
 
-        public static Constraint allowed(String name, Level level, String column, List<String> values, double minRatio) {
+        public static Constraint allowed(
+                String name, Level level, String column, List<String> values, double minRatio) {
             return new Constraint(name, level, Kind.ALLOWED, List.of(column), null, values, minRatio);
         }
 
@@ -96,7 +115,10 @@ public final class DeequAdapter {
 
     /** A night-over-night check on a metric of the batch. */
     public record Anomaly(String name, Level level, Metric metric, String predicate, double maxChange) {
-        public enum Metric { ROW_COUNT, COMPLIANCE }
+        public enum Metric {
+            ROW_COUNT,
+            COMPLIANCE
+        }
 
         /** The row count may not fall by more than {@code maxRateDecrease} (relative) vs the previous night. */
         public static Anomaly rowCountDrop(String name, Level level, double maxRateDecrease) {
@@ -140,8 +162,13 @@ public final class DeequAdapter {
      *                   (reported as passed with "no history") when there is none
      * @param dataTime   tonight's time (epoch millis), stored with tonight's metrics
      */
-    public static Verification verify(String dataset, Dataset<Row> data, List<Constraint> constraints,
-                                      List<Anomaly> anomalies, List<String> history, long dataTime) {
+    public static Verification verify(
+            String dataset,
+            Dataset<Row> data,
+            List<Constraint> constraints,
+            List<Anomaly> anomalies,
+            List<String> history,
+            long dataTime) {
         return verify(dataset, data, constraints, anomalies, history, dataTime, List.of());
     }
 
@@ -149,9 +176,14 @@ public final class DeequAdapter {
      * As {@link #verify(String, Dataset, List, List, List, long)}, also computing {@code measured}
      * (and the row count) in the same pass; their values come back in {@link Verification#metrics()}.
      */
-    public static Verification verify(String dataset, Dataset<Row> data, List<Constraint> constraints,
-                                      List<Anomaly> anomalies, List<String> history, long dataTime,
-                                      List<Analyzer<?, ?>> measured) {
+    public static Verification verify(
+            String dataset,
+            Dataset<Row> data,
+            List<Constraint> constraints,
+            List<Anomaly> anomalies,
+            List<String> history,
+            long dataTime,
+            List<Analyzer<?, ?>> measured) {
         Map<Check, Object> mine = new LinkedHashMap<>();
         for (Constraint c : constraints) {
             mine.put(toCheck(c), c);
@@ -162,7 +194,8 @@ public final class DeequAdapter {
                 repo.save(r.resultKey(), r.analyzerContext());
             }
         }
-        scala.collection.immutable.Map<String, String> tags = new scala.collection.immutable.Map.Map1<>("dataset", dataset);
+        scala.collection.immutable.Map<String, String> tags =
+                new scala.collection.immutable.Map.Map1<>("dataset", dataset);
         VerificationRunBuilder builder = new VerificationSuite().onData(data);
         for (Check check : mine.keySet()) {
             builder = builder.addCheck(check);
@@ -180,18 +213,26 @@ public final class DeequAdapter {
             tracked.add(analyzer);
             withRepo.addRequiredAnalyzer(raw(analyzer));
             if (hasHistory(repo, analyzer, tags)) {
-                AnomalyCheckConfig config = new AnomalyCheckConfig(level(a.level()), a.name(), tags,
-                        Option.empty(), Option.empty());
+                AnomalyCheckConfig config =
+                        new AnomalyCheckConfig(level(a.level()), a.name(), tags, Option.empty(), Option.empty());
                 withRepo = withRepo.addAnomalyCheck(strategy(a), raw(analyzer), Option.apply(config));
             } else {
-                skipped.add(new CheckOutcome(dataset, a.name(), analyzer.toString(), a.level(), true, null,
-                        a.thresholdText(), "no stored metrics from previous nights yet"));
+                skipped.add(new CheckOutcome(
+                        dataset,
+                        a.name(),
+                        analyzer.toString(),
+                        a.level(),
+                        true,
+                        null,
+                        a.thresholdText(),
+                        "no stored metrics from previous nights yet"));
             }
         }
         VerificationResult result = withRepo.run();
 
         Map<String, Double> metricByAnalyzer = new LinkedHashMap<>();
-        for (Tuple2<Analyzer<?, Metric<?>>, Metric<?>> e : JavaConverters.seqAsJavaList(result.metrics().toSeq())) {
+        for (Tuple2<Analyzer<?, Metric<?>>, Metric<?>> e :
+                JavaConverters.seqAsJavaList(result.metrics().toSeq())) {
             metricByAnalyzer.put(e._1().toString(), value(e._2()));
         }
         List<CheckOutcome> outcomes = new ArrayList<>();
@@ -202,18 +243,29 @@ public final class DeequAdapter {
         }
         for (Map.Entry<Check, CheckResult> e : results.entrySet()) {
             if (!mine.containsKey(e.getKey())) { // an anomaly check: its description is our name
-                Anomaly a = anomalies.stream().filter(x -> x.name().equals(e.getKey().description())).findFirst().orElseThrow();
+                Anomaly a = anomalies.stream()
+                        .filter(x -> x.name().equals(e.getKey().description()))
+                        .findFirst()
+                        .orElseThrow();
                 CheckOutcome o = outcome(dataset, a.name(), a.level(), a.thresholdText(), e.getValue());
                 Double current = metricByAnalyzer.get(analyzer(a).toString());
-                outcomes.add(new CheckOutcome(o.dataset(), o.check(), o.constraint(), o.level(), o.passed(), current,
-                        o.threshold(), o.passed() ? o.message() : "anomalous vs stored history: " + o.message()));
+                outcomes.add(new CheckOutcome(
+                        o.dataset(),
+                        o.check(),
+                        o.constraint(),
+                        o.level(),
+                        o.passed(),
+                        current,
+                        o.threshold(),
+                        o.passed() ? o.message() : "anomalous vs stored history: " + o.message()));
             }
         }
         outcomes.addAll(skipped);
 
         // tonight's tracked metrics, in Deequ's own serialization, for the caller to store
         Map<Analyzer<?, Metric<?>>, Metric<?>> all = JavaConverters.mapAsJavaMap(result.metrics());
-        scala.collection.immutable.Map<Analyzer<?, Metric<?>>, Metric<?>> keep = new scala.collection.immutable.HashMap<>();
+        scala.collection.immutable.Map<Analyzer<?, Metric<?>>, Metric<?>> keep =
+                new scala.collection.immutable.HashMap<>();
         for (Map.Entry<Analyzer<?, Metric<?>>, Metric<?>> e : all.entrySet()) {
             if (tracked.contains(e.getKey()) && e.getValue().value().isSuccess()) {
                 keep = keep.$plus(new Tuple2<>(e.getKey(), e.getValue()));
@@ -228,11 +280,16 @@ public final class DeequAdapter {
         return new Verification(outcomes, json, metricByAnalyzer);
     }
 
-    private static boolean hasHistory(InMemoryMetricsRepository repo, Analyzer<?, ?> analyzer,
-                                      scala.collection.immutable.Map<String, String> tags) {
-        return !repo.load().withTagValues(tags)
-                .forAnalyzers(JavaConverters.asScalaBuffer(List.<Analyzer<?, Metric<?>>>of(raw(analyzer))).toSeq())
-                .get().isEmpty();
+    private static boolean hasHistory(
+            InMemoryMetricsRepository repo,
+            Analyzer<?, ?> analyzer,
+            scala.collection.immutable.Map<String, String> tags) {
+        return !repo.load()
+                .withTagValues(tags)
+                .forAnalyzers(JavaConverters.asScalaBuffer(List.<Analyzer<?, Metric<?>>>of(raw(analyzer)))
+                        .toSeq())
+                .get()
+                .isEmpty();
     }
 
     private static CheckOutcome outcome(String dataset, String name, Level level, String threshold, CheckResult r) {
@@ -269,30 +326,42 @@ public final class DeequAdapter {
         return switch (c.kind()) {
             case NOT_EMPTY -> check.hasSize(v -> ((Long) v) >= 1L, Option.empty());
             case COMPLETE -> check.hasCompleteness(c.columns().get(0), atLeast, Option.empty(), Option.empty());
-            case DISTINCT -> check.hasDistinctness(JavaConverters.asScalaBuffer(c.columns()).toSeq(), atLeast,
-                    Option.empty());
-            case ALLOWED -> check.isContainedIn(c.columns().get(0), c.allowed().toArray(new String[0]), atLeast,
-                    Option.empty());
-            case SATISFIES -> c.filter() == null
-                    ? check.satisfies(c.condition(), c.name(), atLeast, Option.empty(),
-                            check.satisfies$default$5(), Option.empty())
-                    : check.satisfies(c.condition(), c.name(), atLeast, Option.empty(),
-                            check.satisfies$default$5(), Option.empty()).where(c.filter());
+            case DISTINCT ->
+                check.hasDistinctness(JavaConverters.asScalaBuffer(c.columns()).toSeq(), atLeast, Option.empty());
+            case ALLOWED ->
+                check.isContainedIn(c.columns().get(0), c.allowed().toArray(new String[0]), atLeast, Option.empty());
+            case SATISFIES ->
+                c.filter() == null
+                        ? check.satisfies(
+                                c.condition(),
+                                c.name(),
+                                atLeast,
+                                Option.empty(),
+                                check.satisfies$default$5(),
+                                Option.empty())
+                        : check.satisfies(
+                                        c.condition(),
+                                        c.name(),
+                                        atLeast,
+                                        Option.empty(),
+                                        check.satisfies$default$5(),
+                                        Option.empty())
+                                .where(c.filter());
         };
     }
 
     static Analyzer<?, ?> analyzer(Anomaly a) {
         return switch (a.metric()) {
             case ROW_COUNT -> new Size(Option.empty());
-            case COMPLIANCE -> new Compliance(a.name(), a.predicate(), Option.empty(),
-                    Compliance.apply$default$4(), Option.empty());
+            case COMPLIANCE ->
+                new Compliance(a.name(), a.predicate(), Option.empty(), Compliance.apply$default$4(), Option.empty());
         };
     }
 
     private static AnomalyDetectionStrategy strategy(Anomaly a) {
         return switch (a.metric()) {
-            case ROW_COUNT -> new RelativeRateOfChangeStrategy(Option.apply((Object) (1.0 - a.maxChange())),
-                    Option.empty(), 1);
+            case ROW_COUNT ->
+                new RelativeRateOfChangeStrategy(Option.apply((Object) (1.0 - a.maxChange())), Option.empty(), 1);
             case COMPLIANCE -> new AbsoluteChangeStrategy(Option.empty(), Option.apply((Object) a.maxChange()), 1);
         };
     }

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** How serious a failed check is. Which levels block publication is {@link QualityConfig#blockingLevels()}. */
 public enum Level {
-    ERROR, WARNING;
+    ERROR,
+    WARNING;
 
     public static Level parse(String s) {
         return s == null ? ERROR : Level.valueOf(s.trim().toUpperCase(Locale.ROOT));

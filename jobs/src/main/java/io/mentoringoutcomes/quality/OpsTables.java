@@ -10,6 +10,7 @@ public final class OpsTables {
 
     /** Shared with ingest (stage 'ingest'); the gate writes stage 'quality'. */
     public static final String QUARANTINE = "ops.quarantine";
+
     public static final String DQ_RESULTS = "ops.dq_results";
     /** Deequ's serialized metrics per dataset and night: the anomaly checks' history. */
     public static final String DQ_METRICS = "ops.dq_metrics";

@@ -1,20 +1,19 @@
 package io.mentoringoutcomes.quality;
 
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
-
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
 
 /**
  * Write-audit-publish for the gold outputs: Deequ checks on the {@code staging.*} tables the metrics
@@ -46,8 +45,14 @@ public final class OutputAudit {
             "retention_curve", List.of("survival", "ci_low", "ci_high"),
             "promotion_summary", List.of("promotion_rate", "ci_low", "ci_high"),
             "matching_balance", List.of("match_rate"),
-            "engagement_summary", List.of("cancellation_rate", "no_show_rate", "stalled_share",
-                    "goals_task_achieved_rate", "goals_business_achieved_rate", "goals_talent_achieved_rate"),
+            "engagement_summary",
+                    List.of(
+                            "cancellation_rate",
+                            "no_show_rate",
+                            "stalled_share",
+                            "goals_task_achieved_rate",
+                            "goals_business_achieved_rate",
+                            "goals_talent_achieved_rate"),
             "match_health", List.of("cancellation_rate", "no_show_rate"));
 
     /** The estimate that a table's bare {@code ci_low}/{@code ci_high} bound. */
@@ -75,7 +80,8 @@ public final class OutputAudit {
     }
 
     /** Audits the given staging tables ({@code staging.x}) and appends the outcomes to {@code ops.dq_results}. */
-    public static AuditResult audit(Warehouse wh, List<String> tables, String runId, String batchId, QualityConfig cfg) {
+    public static AuditResult audit(
+            Warehouse wh, List<String> tables, String runId, String batchId, QualityConfig cfg) {
         LocalDate asOf = LocalDate.parse(batchId); // a run's batch is its as-of date
         List<CheckOutcome> outcomes = new ArrayList<>();
         for (String table : tables) {
@@ -91,7 +97,8 @@ public final class OutputAudit {
     /** The checks of one staging table, evaluated by Deequ; nothing is written. */
     public static List<CheckOutcome> auditTable(Warehouse wh, String table, LocalDate asOf, QualityConfig cfg) {
         Dataset<Row> data = wh.read(table);
-        List<DeequAdapter.Constraint> constraints = constraints(table.substring(table.indexOf('.') + 1), data, asOf, cfg);
+        List<DeequAdapter.Constraint> constraints =
+                constraints(table.substring(table.indexOf('.') + 1), data, asOf, cfg);
         if (data.isEmpty()) {
             constraints = List.of(DeequAdapter.Constraint.notEmpty("not_empty", Level.WARNING));
         }
@@ -99,17 +106,21 @@ public final class OutputAudit {
                 .outcomes();
     }
 
-    static List<DeequAdapter.Constraint> constraints(String noun, Dataset<Row> data, LocalDate asOf, QualityConfig cfg) {
+    static List<DeequAdapter.Constraint> constraints(
+            String noun, Dataset<Row> data, LocalDate asOf, QualityConfig cfg) {
         Set<String> numeric = Arrays.stream(data.schema().fields())
-                .filter(f -> f.dataType() instanceof NumericType).map(StructField::name)
+                .filter(f -> f.dataType() instanceof NumericType)
+                .map(StructField::name)
                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
         Set<String> all = Set.of(data.columns());
         List<DeequAdapter.Constraint> out = new ArrayList<>();
         out.add(DeequAdapter.Constraint.notEmpty("not_empty", Level.WARNING));
-        List<String> rates = PROBABILITIES.getOrDefault(noun, List.of()).stream().filter(numeric::contains).toList();
+        List<String> rates = PROBABILITIES.getOrDefault(noun, List.of()).stream()
+                .filter(numeric::contains)
+                .toList();
         for (String c : rates) {
-            out.add(DeequAdapter.Constraint.satisfies("unit_interval:" + c, Level.ERROR,
-                    c + " IS NULL OR (" + c + " >= 0 AND " + c + " <= 1)", 1.0));
+            out.add(DeequAdapter.Constraint.satisfies(
+                    "unit_interval:" + c, Level.ERROR, c + " IS NULL OR (" + c + " >= 0 AND " + c + " <= 1)", 1.0));
         }
         for (String low : numeric.stream().filter(c -> c.endsWith("ci_low")).toList()) {
             String prefix = low.substring(0, low.length() - "ci_low".length());
@@ -125,13 +136,14 @@ public final class OutputAudit {
             }
             String cond = value == null
                     ? low + " IS NULL OR " + high + " IS NULL OR " + low + " <= " + high
-                    : low + " IS NULL OR " + high + " IS NULL OR " + value + " IS NULL OR ("
-                    + low + " <= " + value + " AND " + value + " <= " + high + ")";
-            out.add(DeequAdapter.Constraint.satisfies("ci_order:" + (value == null ? prefix + "ci" : value),
-                    Level.ERROR, cond, 1.0));
+                    : low + " IS NULL OR " + high + " IS NULL OR " + value + " IS NULL OR (" + low + " <= " + value
+                            + " AND " + value + " <= " + high + ")";
+            out.add(DeequAdapter.Constraint.satisfies(
+                    "ci_order:" + (value == null ? prefix + "ci" : value), Level.ERROR, cond, 1.0));
         }
         for (String n : numeric.stream().filter(c -> c.startsWith("n_")).toList()) {
-            out.add(DeequAdapter.Constraint.satisfies("non_negative:" + n, Level.ERROR, n + " IS NULL OR " + n + " >= 0", 1.0));
+            out.add(DeequAdapter.Constraint.satisfies(
+                    "non_negative:" + n, Level.ERROR, n + " IS NULL OR " + n + " >= 0", 1.0));
         }
         if (numeric.contains("n_employees")) {
             String big = "(n_employees IS NOT NULL AND n_employees >= " + cfg.minGroupSize() + ")";
@@ -139,8 +151,8 @@ public final class OutputAudit {
             out.add(DeequAdapter.Constraint.satisfies("privacy:n_employees", Level.ERROR, cond, 1.0));
         }
         if (all.contains("as_of")) {
-            out.add(DeequAdapter.Constraint.satisfies("as_of_is_tonight", Level.ERROR,
-                    "as_of = DATE'" + asOf + "'", 1.0));
+            out.add(DeequAdapter.Constraint.satisfies(
+                    "as_of_is_tonight", Level.ERROR, "as_of = DATE'" + asOf + "'", 1.0));
         }
         return out;
     }

@@ -40,7 +40,8 @@ public record QualityConfig(
         requireRate("maxSizeDecrease", maxSizeDecrease);
         requireRate("maxQuarantineRateIncrease", maxQuarantineRateIncrease);
         blockingLevels = blockingLevels == null || blockingLevels.isEmpty()
-                ? EnumSet.of(Level.ERROR) : EnumSet.copyOf(blockingLevels);
+                ? EnumSet.of(Level.ERROR)
+                : EnumSet.copyOf(blockingLevels);
         anomalyLevel = anomalyLevel == null ? Level.WARNING : anomalyLevel;
         if (anomalyHistoryNights < 1 || minGroupSize < 1) {
             throw new IllegalArgumentException("anomalyHistoryNights and minGroupSize must be at least 1");
@@ -48,28 +49,68 @@ public record QualityConfig(
     }
 
     public static QualityConfig defaults() {
-        return new QualityConfig(0.01, 0.0, 0.01, EnumSet.of(Level.ERROR), Level.WARNING,
-                0.5, 0.05, 7, io.mentoringoutcomes.metrics.Suppression.DEFAULT_MIN_GROUP_SIZE);
+        return new QualityConfig(
+                0.01,
+                0.0,
+                0.01,
+                EnumSet.of(Level.ERROR),
+                Level.WARNING,
+                0.5,
+                0.05,
+                7,
+                io.mentoringoutcomes.metrics.Suppression.DEFAULT_MIN_GROUP_SIZE);
     }
 
     public QualityConfig withMaxErrorFailureRate(double rate) {
-        return new QualityConfig(rate, maxWarningFailureRate, maxDuplicateKeyRate, blockingLevels, anomalyLevel,
-                maxSizeDecrease, maxQuarantineRateIncrease, anomalyHistoryNights, minGroupSize);
+        return new QualityConfig(
+                rate,
+                maxWarningFailureRate,
+                maxDuplicateKeyRate,
+                blockingLevels,
+                anomalyLevel,
+                maxSizeDecrease,
+                maxQuarantineRateIncrease,
+                anomalyHistoryNights,
+                minGroupSize);
     }
 
     public QualityConfig withMaxDuplicateKeyRate(double rate) {
-        return new QualityConfig(maxErrorFailureRate, maxWarningFailureRate, rate, blockingLevels, anomalyLevel,
-                maxSizeDecrease, maxQuarantineRateIncrease, anomalyHistoryNights, minGroupSize);
+        return new QualityConfig(
+                maxErrorFailureRate,
+                maxWarningFailureRate,
+                rate,
+                blockingLevels,
+                anomalyLevel,
+                maxSizeDecrease,
+                maxQuarantineRateIncrease,
+                anomalyHistoryNights,
+                minGroupSize);
     }
 
     public QualityConfig withAnomalyLevel(Level level) {
-        return new QualityConfig(maxErrorFailureRate, maxWarningFailureRate, maxDuplicateKeyRate, blockingLevels, level,
-                maxSizeDecrease, maxQuarantineRateIncrease, anomalyHistoryNights, minGroupSize);
+        return new QualityConfig(
+                maxErrorFailureRate,
+                maxWarningFailureRate,
+                maxDuplicateKeyRate,
+                blockingLevels,
+                level,
+                maxSizeDecrease,
+                maxQuarantineRateIncrease,
+                anomalyHistoryNights,
+                minGroupSize);
     }
 
     public QualityConfig withMinGroupSize(int size) {
-        return new QualityConfig(maxErrorFailureRate, maxWarningFailureRate, maxDuplicateKeyRate, blockingLevels,
-                anomalyLevel, maxSizeDecrease, maxQuarantineRateIncrease, anomalyHistoryNights, size);
+        return new QualityConfig(
+                maxErrorFailureRate,
+                maxWarningFailureRate,
+                maxDuplicateKeyRate,
+                blockingLevels,
+                anomalyLevel,
+                maxSizeDecrease,
+                maxQuarantineRateIncrease,
+                anomalyHistoryNights,
+                size);
     }
 
     /** Whether this outcome blocks publication: it failed, at a blocking level. */

@@ -1,17 +1,16 @@
 package io.mentoringoutcomes.quality;
 
-import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.max;
+
+import io.mentoringoutcomes.spark.Warehouse;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /** A readable report of one quality run, from {@code ops.dq_results} and {@code ops.quarantine}. */
 public final class QualityReport {
@@ -21,7 +20,10 @@ public final class QualityReport {
     /** The run id of the last run recorded in {@code ops.dq_results}, if any. */
     public static Optional<String> lastRunId(Warehouse wh) {
         return wh.readIfExists(OpsTables.DQ_RESULTS).flatMap(r -> {
-            List<Row> last = r.groupBy("run_id").agg(max("checked_at").as("at")).orderBy(desc("at")).limit(1)
+            List<Row> last = r.groupBy("run_id")
+                    .agg(max("checked_at").as("at"))
+                    .orderBy(desc("at"))
+                    .limit(1)
                     .collectAsList();
             return last.isEmpty() ? Optional.empty() : Optional.of(last.get(0).getString(0));
         });
@@ -34,15 +36,30 @@ public final class QualityReport {
             return "No quality results in " + wh.root() + " yet.\n";
         }
         StringBuilder out = new StringBuilder();
-        List<Row> results = wh.read(OpsTables.DQ_RESULTS).where(col("run_id").equalTo(run))
-                .orderBy("dataset", "check").collectAsList();
+        List<Row> results = wh.read(OpsTables.DQ_RESULTS)
+                .where(col("run_id").equalTo(run))
+                .orderBy("dataset", "check")
+                .collectAsList();
         String batch = results.isEmpty() ? "?" : results.get(0).getAs("batch_id");
-        long failed = results.stream().filter(r -> "failure".equals(r.getAs("status"))).count();
-        long blocking = results.stream().filter(r -> "failure".equals(r.getAs("status"))
-                && "error".equals(r.getAs("level"))).count();
-        out.append("Quality report: run ").append(run).append(", batch ").append(batch).append('\n');
-        out.append(results.size()).append(" checks, ").append(results.size() - failed).append(" passed, ")
-                .append(failed).append(" failed (").append(blocking).append(" at level error)\n");
+        long failed = results.stream()
+                .filter(r -> "failure".equals(r.getAs("status")))
+                .count();
+        long blocking = results.stream()
+                .filter(r -> "failure".equals(r.getAs("status")) && "error".equals(r.getAs("level")))
+                .count();
+        out.append("Quality report: run ")
+                .append(run)
+                .append(", batch ")
+                .append(batch)
+                .append('\n');
+        out.append(results.size())
+                .append(" checks, ")
+                .append(results.size() - failed)
+                .append(" passed, ")
+                .append(failed)
+                .append(" failed (")
+                .append(blocking)
+                .append(" at level error)\n");
 
         out.append("\nFailed checks:\n");
         if (failed == 0) {
@@ -79,14 +96,23 @@ public final class QualityReport {
         out.append("\nQuarantined rows by dataset and rule:\n");
         Optional<Dataset<Row>> q = wh.readIfExists(OpsTables.QUARANTINE);
         List<Row> byRule = q.map(t -> t.where(col("run_id").equalTo(run))
-                .groupBy("stage", "dataset", "rule", "level").agg(count("*").as("n"))
-                .orderBy("stage", "dataset", "rule").collectAsList()).orElse(List.of());
+                        .groupBy("stage", "dataset", "rule", "level")
+                        .agg(count("*").as("n"))
+                        .orderBy("stage", "dataset", "rule")
+                        .collectAsList())
+                .orElse(List.of());
         if (byRule.isEmpty()) {
             out.append("  none\n");
         }
         for (Row r : byRule) {
-            out.append(String.format(Locale.ROOT, "  %-8s %-16s %-40s %-8s %6d%n", r.getString(0), r.getString(1),
-                    r.getString(2), r.getString(3), r.getLong(4)));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "  %-8s %-16s %-40s %-8s %6d%n",
+                    r.getString(0),
+                    r.getString(1),
+                    r.getString(2),
+                    r.getString(3),
+                    r.getLong(4)));
         }
         return out.toString();
     }

@@ -22,7 +22,16 @@ public record RowCheck(
         Level level,
         String message) {
 
-    public enum Kind { COMPLETE, ALLOWED, RANGE, REQUIRED_WHEN, NOT_AFTER_AS_OF, REFERENCES, RULE, DUPLICATE_KEY }
+    public enum Kind {
+        COMPLETE,
+        ALLOWED,
+        RANGE,
+        REQUIRED_WHEN,
+        NOT_AFTER_AS_OF,
+        REFERENCES,
+        RULE,
+        DUPLICATE_KEY
+    }
 
     public RowCheck {
         columns = List.copyOf(columns);

@@ -69,7 +69,11 @@ final class Html {
             if (attrs[i + 1] == null) {
                 continue;
             }
-            out.append(' ').append(attrs[i]).append("=\"").append(escape(attrs[i + 1])).append('"');
+            out.append(' ')
+                    .append(attrs[i])
+                    .append("=\"")
+                    .append(escape(attrs[i + 1]))
+                    .append('"');
         }
     }
 

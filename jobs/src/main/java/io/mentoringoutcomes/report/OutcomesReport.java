@@ -41,12 +41,22 @@ public final class OutcomesReport {
 
     private String page() {
         String title = "Mentoring outcomes" + (data.asOf() != null ? " — as of " + data.asOf() : "");
-        h.raw("<!DOCTYPE html>").nl().open("html", "lang", "en").nl().open("head")
+        h.raw("<!DOCTYPE html>")
+                .nl()
+                .open("html", "lang", "en")
+                .nl()
+                .open("head")
                 .raw("<meta charset=\"utf-8\">")
                 .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .el("title", title).nl()
-                .open("style").raw(CSS).close("style").close("head").nl()
-                .open("body").open("main");
+                .el("title", title)
+                .nl()
+                .open("style")
+                .raw(CSS)
+                .close("style")
+                .close("head")
+                .nl()
+                .open("body")
+                .open("main");
         header(title);
         roi();
         retention();
@@ -65,11 +75,16 @@ public final class OutcomesReport {
         h.open("p", "class", "meta")
                 .text("Source: " + data.source())
                 .text(data.runId() != null && !data.source().contains(data.runId()) ? " · run " + data.runId() : "")
-                .text(" · generated " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
-                        .format(data.generatedAt()))
+                .text(" · generated "
+                        + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                                .withZone(ZoneOffset.UTC)
+                                .format(data.generatedAt()))
                 .close("p");
-        h.open("p", "class", "meta").text("Figures from groups of fewer than " + data.minGroupSize()
-                + " employees are suppressed so nobody can be singled out. Intervals are 95% confidence intervals.").close("p");
+        h.open("p", "class", "meta")
+                .text(
+                        "Figures from groups of fewer than " + data.minGroupSize()
+                                + " employees are suppressed so nobody can be singled out. Intervals are 95% confidence intervals.")
+                .close("p");
         for (String w : data.warnings()) {
             h.el("p", w, "class", "warning");
         }
@@ -86,16 +101,22 @@ public final class OutcomesReport {
             return;
         }
         Map<String, Object> any = rows.get(0);
-        h.open("p", "class", "lede").text("ROI over a " + num(any.get("horizon_months"), 0) + "-month horizon: "
-                + "(avoided departures × replacement cost − program cost) / program cost. Avoided departures come from the "
-                + "matched retention difference between mentees and comparable non-participants; the interval maps that "
-                + "difference's 95% interval through.").close("p");
+        h.open("p", "class", "lede")
+                .text("ROI over a " + num(any.get("horizon_months"), 0) + "-month horizon: "
+                        + "(avoided departures × replacement cost − program cost) / program cost. Avoided departures come from the "
+                        + "matched retention difference between mentees and comparable non-participants; the interval maps that "
+                        + "difference's 95% interval through.")
+                .close("p");
         h.open("div", "class", "cards");
         for (String program : programs(rows)) {
-            List<Map<String, Object>> grid = rows.stream().filter(r -> program.equals(r.get("program_id")))
-                    .sorted(Comparator.comparingDouble(r -> dbl(r.get("replacement_cost_ratio"), 0.0))).toList();
-            Map<String, Object> def = grid.stream().filter(r -> Boolean.TRUE.equals(r.get("is_default_assumption")))
-                    .findFirst().orElse(grid.get(0));
+            List<Map<String, Object>> grid = rows.stream()
+                    .filter(r -> program.equals(r.get("program_id")))
+                    .sorted(Comparator.comparingDouble(r -> dbl(r.get("replacement_cost_ratio"), 0.0)))
+                    .toList();
+            Map<String, Object> def = grid.stream()
+                    .filter(r -> Boolean.TRUE.equals(r.get("is_default_assumption")))
+                    .findFirst()
+                    .orElse(grid.get(0));
             roiCard(program, def, grid);
         }
         h.close("div").close("section").nl();
@@ -105,16 +126,29 @@ public final class OutcomesReport {
         boolean suppressed = isSuppressed(def);
         h.open("article", "class", "card roi", "data-program", program);
         h.el("h3", programLabel(program));
-        h.el("div", "ROI at the default replacement cost (" + pct(def.get("replacement_cost_ratio"), 0) + " of salary)",
-                "class", "kicker");
+        h.el(
+                "div",
+                "ROI at the default replacement cost (" + pct(def.get("replacement_cost_ratio"), 0) + " of salary)",
+                "class",
+                "kicker");
         h.open("div", "class", "headline");
         if (suppressed) {
             h.el("span", suppressedText(data.minGroupSize()), "class", "suppressed");
         } else if (def.get("roi") == null) {
-            h.el("span", "n/a", "class", "na", "title", "not estimable: no matched retention difference at the horizon");
+            h.el(
+                    "span",
+                    "n/a",
+                    "class",
+                    "na",
+                    "title",
+                    "not estimable: no matched retention difference at the horizon");
         } else {
             h.el("span", pct(def.get("roi"), 0), "class", "big " + (dbl(def.get("roi"), 0) >= 0 ? "pos" : "neg"));
-            h.el("span", "95% CI " + pct(def.get("roi_ci_low"), 0) + " to " + pct(def.get("roi_ci_high"), 0), "class", "ci");
+            h.el(
+                    "span",
+                    "95% CI " + pct(def.get("roi_ci_low"), 0) + " to " + pct(def.get("roi_ci_high"), 0),
+                    "class",
+                    "ci");
         }
         h.close("div");
         if (suppressed) {
@@ -122,7 +156,11 @@ public final class OutcomesReport {
             h.open("dl", "class", "facts");
             fact("Program cost", money(def.get("total_cost")));
             h.close("dl");
-            h.el("p", "Mentee counts, retention, benefit and ROI are suppressed for every replacement cost ratio.", "class", "note");
+            h.el(
+                    "p",
+                    "Mentee counts, retention, benefit and ROI are suppressed for every replacement cost ratio.",
+                    "class",
+                    "note");
             h.close("article");
             return;
         }
@@ -130,24 +168,52 @@ public final class OutcomesReport {
         fact("Mentees in the ROI cohort", num(def.get("n_cohort_mentees"), 0));
         fact("Program cost", money(def.get("total_cost")));
         fact("Benefit", figure(def, "benefit", this::money));
-        fact("Retention difference", figure(def, "retention_difference", v -> pp(v)
-                + ci(def.get("retention_difference_ci_low"), def.get("retention_difference_ci_high"), this::pp)));
+        fact(
+                "Retention difference",
+                figure(
+                        def,
+                        "retention_difference",
+                        v -> pp(v)
+                                + ci(
+                                        def.get("retention_difference_ci_low"),
+                                        def.get("retention_difference_ci_high"),
+                                        this::pp)));
         fact("Break-even uplift", figure(def, "break_even_retention_uplift", this::pp));
         h.close("dl");
-        h.open("p", "class", "assumptions").text("Assumptions: replacement cost " + pct(def.get("replacement_cost_ratio"), 0)
-                + " of salary (default), overhead " + pct(def.get("overhead_rate"), 0) + " on salary, "
-                + num(def.get("hours_per_year"), 0) + " paid hours a year, held meeting hours within the horizon.").close("p");
-        h.open("table", "class", "grid").open("caption").text("Sensitivity to the replacement cost ratio").close("caption");
-        h.open("thead").open("tr").el("th", "Replacement cost").el("th", "ROI").el("th", "95% CI").close("tr").close("thead");
+        h.open("p", "class", "assumptions")
+                .text("Assumptions: replacement cost " + pct(def.get("replacement_cost_ratio"), 0)
+                        + " of salary (default), overhead " + pct(def.get("overhead_rate"), 0) + " on salary, "
+                        + num(def.get("hours_per_year"), 0)
+                        + " paid hours a year, held meeting hours within the horizon.")
+                .close("p");
+        h.open("table", "class", "grid")
+                .open("caption")
+                .text("Sensitivity to the replacement cost ratio")
+                .close("caption");
+        h.open("thead")
+                .open("tr")
+                .el("th", "Replacement cost")
+                .el("th", "ROI")
+                .el("th", "95% CI")
+                .close("tr")
+                .close("thead");
         h.open("tbody");
         for (Map<String, Object> r : grid) {
             h.open("tr", "class", Boolean.TRUE.equals(r.get("is_default_assumption")) ? "default" : null);
-            h.el("td", pct(r.get("replacement_cost_ratio"), 0) + (Boolean.TRUE.equals(r.get("is_default_assumption")) ? " (default)" : ""));
+            h.el(
+                    "td",
+                    pct(r.get("replacement_cost_ratio"), 0)
+                            + (Boolean.TRUE.equals(r.get("is_default_assumption")) ? " (default)" : ""));
             if (isSuppressed(r)) {
                 h.el("td", suppressedText(data.minGroupSize()), "colspan", "2", "class", "suppressed");
             } else {
                 h.el("td", pct(r.get("roi"), 0), "class", "num");
-                h.el("td", ci(r.get("roi_ci_low"), r.get("roi_ci_high"), v -> pct(v, 0)).trim(), "class", "num");
+                h.el(
+                        "td",
+                        ci(r.get("roi_ci_low"), r.get("roi_ci_high"), v -> pct(v, 0))
+                                .trim(),
+                        "class",
+                        "num");
             }
             h.close("tr");
         }
@@ -155,7 +221,10 @@ public final class OutcomesReport {
     }
 
     private void fact(String label, String value) {
-        h.el("dt", label).open("dd", "class", value.startsWith("suppressed") ? "suppressed" : null).text(value).close("dd");
+        h.el("dt", label)
+                .open("dd", "class", value.startsWith("suppressed") ? "suppressed" : null)
+                .text(value)
+                .close("dd");
     }
 
     // ---------------------------------------------------------------- retention
@@ -164,12 +233,17 @@ public final class OutcomesReport {
         List<Map<String, Object>> curve = data.rows("retention_curve");
         h.open("section", "id", "retention").el("h2", "Retention: mentees against matched comparison");
         if (curve.isEmpty()) {
-            h.el("p", "gold.retention_curve was not published.", "class", "muted").close("section");
+            h.el("p", "gold.retention_curve was not published.", "class", "muted")
+                    .close("section");
             return;
         }
-        h.el("p", "Share of each group not having left voluntarily, by months since the mentee's first held meeting "
-                + "(comparators: the same date). Weighted Kaplan-Meier on coarsened-exact-matched comparators; shaded bands are "
-                + "95% confidence intervals. Gaps are months suppressed or not estimable.", "class", "lede");
+        h.el(
+                "p",
+                "Share of each group not having left voluntarily, by months since the mentee's first held meeting "
+                        + "(comparators: the same date). Weighted Kaplan-Meier on coarsened-exact-matched comparators; shaded bands are "
+                        + "95% confidence intervals. Gaps are months suppressed or not estimable.",
+                "class",
+                "lede");
         h.open("div", "class", "charts");
         for (String program : programs(curve)) {
             List<StepChart.Series> series = new ArrayList<>();
@@ -180,20 +254,28 @@ public final class OutcomesReport {
                     if (program.equals(r.get("program_id")) && cohort.equals(r.get("cohort"))) {
                         Double v = isSuppressed(r) ? null : dblOrNull(r.get("survival"));
                         suppressedAll &= v == null;
-                        pts.add(new StepChart.Point(((Number) r.get("month")).intValue(), v,
-                                isSuppressed(r) ? null : dblOrNull(r.get("ci_low")), isSuppressed(r) ? null : dblOrNull(r.get("ci_high"))));
+                        pts.add(new StepChart.Point(
+                                ((Number) r.get("month")).intValue(),
+                                v,
+                                isSuppressed(r) ? null : dblOrNull(r.get("ci_low")),
+                                isSuppressed(r) ? null : dblOrNull(r.get("ci_high"))));
                     }
                 }
-                series.add(new StepChart.Series(cohort.equals("mentee") ? "Mentees" : "Matched comparison",
-                        cohort.equals("mentee") ? MENTEE_COLOR : COMPARISON_COLOR, pts));
+                series.add(new StepChart.Series(
+                        cohort.equals("mentee") ? "Mentees" : "Matched comparison",
+                        cohort.equals("mentee") ? MENTEE_COLOR : COMPARISON_COLOR,
+                        pts));
             }
             h.open("figure", "class", "chart-box", "data-program", program);
             h.el("figcaption", programLabel(program));
             if (suppressedAll) {
                 h.el("p", suppressedText(data.minGroupSize()), "class", "suppressed");
             } else {
-                h.raw(StepChart.render("Retention of mentees vs matched comparison, " + programLabel(program),
-                        "Months since index date", "Retained (%)", series));
+                h.raw(StepChart.render(
+                        "Retention of mentees vs matched comparison, " + programLabel(program),
+                        "Months since index date",
+                        "Retained (%)",
+                        series));
             }
             retentionTable(program);
             balanceNote(program);
@@ -204,21 +286,34 @@ public final class OutcomesReport {
 
     private void retentionTable(String program) {
         List<Map<String, Object>> rows = data.rows("retention_summary").stream()
-                .filter(r -> program.equals(r.get("program_id")) && "matched".equals(r.get("method"))
+                .filter(r -> program.equals(r.get("program_id"))
+                        && "matched".equals(r.get("method"))
                         && "mentee".equals(r.get("cohort")))
-                .sorted(Comparator.comparingInt(r -> ((Number) r.get("horizon_months")).intValue())).toList();
+                .sorted(Comparator.comparingInt(r -> ((Number) r.get("horizon_months")).intValue()))
+                .toList();
         if (rows.isEmpty()) {
             return;
         }
-        h.open("table", "class", "compact").open("thead").open("tr").el("th", "Horizon").el("th", "Mentees retained")
-                .el("th", "Difference vs comparison").close("tr").close("thead").open("tbody");
+        h.open("table", "class", "compact")
+                .open("thead")
+                .open("tr")
+                .el("th", "Horizon")
+                .el("th", "Mentees retained")
+                .el("th", "Difference vs comparison")
+                .close("tr")
+                .close("thead")
+                .open("tbody");
         for (Map<String, Object> r : rows) {
             h.open("tr").el("td", num(r.get("horizon_months"), 0) + " months");
             if (isSuppressed(r)) {
                 h.el("td", suppressedText(data.minGroupSize()), "colspan", "2", "class", "suppressed");
             } else {
                 h.el("td", pct(r.get("retention"), 1), "class", "num");
-                h.el("td", pp(r.get("difference")) + ci(r.get("difference_ci_low"), r.get("difference_ci_high"), this::pp), "class", "num");
+                h.el(
+                        "td",
+                        pp(r.get("difference")) + ci(r.get("difference_ci_low"), r.get("difference_ci_high"), this::pp),
+                        "class",
+                        "num");
             }
             h.close("tr");
         }
@@ -235,12 +330,18 @@ public final class OutcomesReport {
                 h.el("p", "Matching: " + suppressedText(data.minGroupSize()), "class", "note suppressed");
                 return;
             }
-            h.el("p", "Matching: " + num(r.get("n_matched_mentees"), 0) + " of " + num(r.get("n_mentees"), 0)
-                    + " mentees matched (" + pct(r.get("match_rate"), 0) + ") to " + num(r.get("n_comparators"), 0)
-                    + " comparators. Standardized mean difference after matching: tenure "
-                    + num(r.get("smd_tenure_years_after"), 2) + ", salary " + num(r.get("smd_annual_salary_after"), 2)
-                    + ", performance " + num(r.get("smd_performance_rating_after"), 2) + " (below 0.1 is well balanced).",
-                    "class", "note");
+            h.el(
+                    "p",
+                    "Matching: " + num(r.get("n_matched_mentees"), 0) + " of " + num(r.get("n_mentees"), 0)
+                            + " mentees matched (" + pct(r.get("match_rate"), 0) + ") to "
+                            + num(r.get("n_comparators"), 0)
+                            + " comparators. Standardized mean difference after matching: tenure "
+                            + num(r.get("smd_tenure_years_after"), 2) + ", salary "
+                            + num(r.get("smd_annual_salary_after"), 2)
+                            + ", performance " + num(r.get("smd_performance_rating_after"), 2)
+                            + " (below 0.1 is well balanced).",
+                    "class",
+                    "note");
             return;
         }
     }
@@ -263,18 +364,32 @@ public final class OutcomesReport {
             return;
         }
         Map<String, Object> any = rows.get(0);
-        h.el("p", "Separations ÷ average monthly headcount, summed over " + any.get("window_start") + " – "
-                + any.get("window_end") + ". Descriptive: participants self-select; see retention above for the matched effect.",
-                "class", "note");
-        h.open("table").open("thead").open("tr").el("th", "Program").el("th", "Group").el("th", "Avg headcount")
-                .el("th", "Total").el("th", "Voluntary").close("tr").close("thead").open("tbody");
+        h.el(
+                "p",
+                "Separations ÷ average monthly headcount, summed over " + any.get("window_start") + " – "
+                        + any.get("window_end")
+                        + ". Descriptive: participants self-select; see retention above for the matched effect.",
+                "class",
+                "note");
+        h.open("table")
+                .open("thead")
+                .open("tr")
+                .el("th", "Program")
+                .el("th", "Group")
+                .el("th", "Avg headcount")
+                .el("th", "Total")
+                .el("th", "Voluntary")
+                .close("tr")
+                .close("thead")
+                .open("tbody");
         for (String program : programs(rows)) {
             for (String cohort : List.of("participant", "non_participant")) {
                 for (Map<String, Object> r : rows) {
                     if (!program.equals(r.get("program_id")) || !cohort.equals(r.get("cohort"))) {
                         continue;
                     }
-                    h.open("tr").el("td", cohort.equals("participant") ? programLabel(program) : "")
+                    h.open("tr")
+                            .el("td", cohort.equals("participant") ? programLabel(program) : "")
                             .el("td", cohort.equals("participant") ? "Participants" : "Non-participants");
                     if (isSuppressed(r)) {
                         h.el("td", suppressedText(data.minGroupSize()), "colspan", "3", "class", "suppressed");
@@ -301,33 +416,68 @@ public final class OutcomesReport {
         List<Map<String, Object>> rows = data.rows("satisfaction_summary");
         h.open("div", "class", "panel", "id", "satisfaction").el("h3", "Satisfaction and engagement");
         if (rows.isEmpty()) {
-            h.el("p", "gold.satisfaction_summary was not published (or no surveys were delivered).", "class", "muted").close("div");
+            h.el("p", "gold.satisfaction_summary was not published (or no surveys were delivered).", "class", "muted")
+                    .close("div");
             return;
         }
-        h.el("p", "Mentee value, the comparison's value and their difference with its 95% interval. The engagement figure is a "
-                + "difference-in-differences against matched comparators.", "class", "note");
-        h.open("table").open("thead").open("tr").el("th", "Program").el("th", "Metric").el("th", "Value")
-                .el("th", "Comparison").el("th", "Difference (95% CI)").close("tr").close("thead").open("tbody");
+        h.el(
+                "p",
+                "Mentee value, the comparison's value and their difference with its 95% interval. The engagement figure is a "
+                        + "difference-in-differences against matched comparators.",
+                "class",
+                "note");
+        h.open("table")
+                .open("thead")
+                .open("tr")
+                .el("th", "Program")
+                .el("th", "Metric")
+                .el("th", "Value")
+                .el("th", "Comparison")
+                .el("th", "Difference (95% CI)")
+                .close("tr")
+                .close("thead")
+                .open("tbody");
         for (String program : programs(rows)) {
             boolean first = true;
             for (Map<String, Object> r : rows) {
-                if (!program.equals(r.get("program_id")) || "naive".equals(r.get("method"))
-                        || "mentor".equals(r.get("cohort")) || "comparison".equals(r.get("cohort"))) {
+                if (!program.equals(r.get("program_id"))
+                        || "naive".equals(r.get("method"))
+                        || "mentor".equals(r.get("cohort"))
+                        || "comparison".equals(r.get("cohort"))) {
                     continue;
                 }
                 String metric = String.valueOf(r.get("metric"));
-                h.open("tr").el("td", first ? programLabel(program) : "")
-                        .el("td", METRIC_LABELS.getOrDefault(metric, metric), "title", Objects.toString(r.get("note"), ""));
+                h.open("tr")
+                        .el("td", first ? programLabel(program) : "")
+                        .el(
+                                "td",
+                                METRIC_LABELS.getOrDefault(metric, metric),
+                                "title",
+                                Objects.toString(r.get("note"), ""));
                 first = false;
                 if (isSuppressed(r)) {
                     h.el("td", suppressedText(data.minGroupSize()), "colspan", "3", "class", "suppressed");
                 } else {
                     int digits = metric.equals("enps") ? 0 : 2;
                     h.el("td", num(r.get("value"), digits), "class", "num")
-                            .el("td", r.get("comparison_value") == null ? "—" : num(r.get("comparison_value"), digits), "class", "num",
-                                    "title", r.get("comparison_value") == null ? "no comparison group for this metric" : null)
-                            .el("td", r.get("difference") == null && r.get("comparison_value") == null ? "—"
-                                    : signed(r.get("difference"), digits) + ci(r.get("difference_ci_low"), r.get("difference_ci_high"), v -> signed(v, digits)), "class", "num");
+                            .el(
+                                    "td",
+                                    r.get("comparison_value") == null ? "—" : num(r.get("comparison_value"), digits),
+                                    "class",
+                                    "num",
+                                    "title",
+                                    r.get("comparison_value") == null ? "no comparison group for this metric" : null)
+                            .el(
+                                    "td",
+                                    r.get("difference") == null && r.get("comparison_value") == null
+                                            ? "—"
+                                            : signed(r.get("difference"), digits)
+                                                    + ci(
+                                                            r.get("difference_ci_low"),
+                                                            r.get("difference_ci_high"),
+                                                            v -> signed(v, digits)),
+                                    "class",
+                                    "num");
                 }
                 h.close("tr");
             }
@@ -341,14 +491,30 @@ public final class OutcomesReport {
         List<Map<String, Object>> rows = data.rows("engagement_summary");
         h.open("section", "id", "engagement").el("h2", "Engagement health");
         if (rows.isEmpty()) {
-            h.el("p", "gold.engagement_summary was not published.", "class", "muted").close("section");
+            h.el("p", "gold.engagement_summary was not published.", "class", "muted")
+                    .close("section");
             return;
         }
-        h.el("p", "Meetings scheduled on or before the as-of date. A match is stalled when it is active, old enough, and has "
-                + "had no held meeting in twice the program's planned cadence.", "class", "lede");
-        h.open("table").open("thead").open("tr").el("th", "Program").el("th", "Matches (active)").el("th", "Held meetings")
-                .el("th", "Cancelled").el("th", "No-show").el("th", "Median days between meetings").el("th", "Stalled")
-                .el("th", "Stalled share").close("tr").close("thead").open("tbody");
+        h.el(
+                "p",
+                "Meetings scheduled on or before the as-of date. A match is stalled when it is active, old enough, and has "
+                        + "had no held meeting in twice the program's planned cadence.",
+                "class",
+                "lede");
+        h.open("table")
+                .open("thead")
+                .open("tr")
+                .el("th", "Program")
+                .el("th", "Matches (active)")
+                .el("th", "Held meetings")
+                .el("th", "Cancelled")
+                .el("th", "No-show")
+                .el("th", "Median days between meetings")
+                .el("th", "Stalled")
+                .el("th", "Stalled share")
+                .close("tr")
+                .close("thead")
+                .open("tbody");
         for (String program : programs(rows)) {
             for (Map<String, Object> r : rows) {
                 if (!program.equals(r.get("program_id"))) {
@@ -358,13 +524,23 @@ public final class OutcomesReport {
                 if (isSuppressed(r)) {
                     h.el("td", suppressedText(data.minGroupSize()), "colspan", "7", "class", "suppressed");
                 } else {
-                    h.el("td", num(r.get("n_matches"), 0) + " (" + num(r.get("n_active_matches"), 0) + ")", "class", "num")
+                    h.el(
+                                    "td",
+                                    num(r.get("n_matches"), 0) + " (" + num(r.get("n_active_matches"), 0) + ")",
+                                    "class",
+                                    "num")
                             .el("td", num(r.get("meetings_held"), 0), "class", "num")
                             .el("td", pct(r.get("cancellation_rate"), 1), "class", "num")
                             .el("td", pct(r.get("no_show_rate"), 1), "class", "num")
                             .el("td", num(r.get("median_days_between_meetings"), 0), "class", "num")
-                            .el("td", num(r.get("stalled_matches"), 0) + " of " + num(r.get("stall_eligible_matches"), 0), "class", "num");
-                    h.open("td", "class", "num").raw(bar(dblOrNull(r.get("stalled_share")))).close("td");
+                            .el(
+                                    "td",
+                                    num(r.get("stalled_matches"), 0) + " of " + num(r.get("stall_eligible_matches"), 0),
+                                    "class",
+                                    "num");
+                    h.open("td", "class", "num")
+                            .raw(bar(dblOrNull(r.get("stalled_share"))))
+                            .close("td");
                 }
                 h.close("tr");
             }
@@ -389,8 +565,13 @@ public final class OutcomesReport {
     private void quality() {
         h.open("section", "id", "quality").el("h2", "Data quality of this run");
         if (!data.dqAvailable() && data.quarantine().isEmpty()) {
-            h.el("p", data.runId() == null ? "No run is recorded: no data-quality status."
-                    : "No data-quality results are recorded for run " + data.runId() + ".", "class", "muted")
+            h.el(
+                            "p",
+                            data.runId() == null
+                                    ? "No run is recorded: no data-quality status."
+                                    : "No data-quality results are recorded for run " + data.runId() + ".",
+                            "class",
+                            "muted")
                     .close("section");
             return;
         }
@@ -407,7 +588,9 @@ public final class OutcomesReport {
                 failed++;
             }
         }
-        long quarantined = data.quarantine().stream().mapToLong(q -> ((Number) q.get("n")).longValue()).sum();
+        long quarantined = data.quarantine().stream()
+                .mapToLong(q -> ((Number) q.get("n")).longValue())
+                .sum();
         h.open("div", "class", "kpis");
         kpi(String.valueOf(passed), "checks passed", "ok");
         kpi(String.valueOf(failed), "checks failed", failed == 0 ? "ok" : "bad");
@@ -417,20 +600,34 @@ public final class OutcomesReport {
             h.open("p", "class", "note");
             List<String> parts = new ArrayList<>();
             byLevel.forEach((level, n) -> parts.add(level + ": " + n[0] + " passed, " + n[1] + " failed"));
-            h.text("By level — " + String.join("; ", parts) + ". Only failed error-level checks block publication.").close("p");
+            h.text("By level — " + String.join("; ", parts) + ". Only failed error-level checks block publication.")
+                    .close("p");
         }
         h.open("div", "class", "two");
         h.open("div", "class", "panel").el("h3", "Checks not passed");
         List<Map<String, Object>> notPassed = data.dqChecks().stream()
-                .filter(c -> !"success".equalsIgnoreCase(String.valueOf(c.get("status")))).toList();
+                .filter(c -> !"success".equalsIgnoreCase(String.valueOf(c.get("status"))))
+                .toList();
         if (notPassed.isEmpty()) {
             h.el("p", "Every check passed.", "class", "muted");
         } else {
-            h.open("table").open("thead").open("tr").el("th", "Dataset").el("th", "Check").el("th", "Level")
-                    .el("th", "Message").close("tr").close("thead").open("tbody");
+            h.open("table")
+                    .open("thead")
+                    .open("tr")
+                    .el("th", "Dataset")
+                    .el("th", "Check")
+                    .el("th", "Level")
+                    .el("th", "Message")
+                    .close("tr")
+                    .close("thead")
+                    .open("tbody");
             for (Map<String, Object> c : notPassed) {
-                h.open("tr").el("td", c.get("dataset")).el("td", Objects.toString(c.get("constraint"), Objects.toString(c.get("check"), "")))
-                        .el("td", c.get("level"), "class", "level-" + c.get("level")).el("td", c.get("message")).close("tr");
+                h.open("tr")
+                        .el("td", c.get("dataset"))
+                        .el("td", Objects.toString(c.get("constraint"), Objects.toString(c.get("check"), "")))
+                        .el("td", c.get("level"), "class", "level-" + c.get("level"))
+                        .el("td", c.get("message"))
+                        .close("tr");
             }
             h.close("tbody").close("table");
         }
@@ -439,11 +636,23 @@ public final class OutcomesReport {
         if (data.quarantine().isEmpty()) {
             h.el("p", "No rows were quarantined.", "class", "muted");
         } else {
-            h.open("table").open("thead").open("tr").el("th", "Stage").el("th", "Dataset").el("th", "Rule")
-                    .el("th", "Rows").close("tr").close("thead").open("tbody");
+            h.open("table")
+                    .open("thead")
+                    .open("tr")
+                    .el("th", "Stage")
+                    .el("th", "Dataset")
+                    .el("th", "Rule")
+                    .el("th", "Rows")
+                    .close("tr")
+                    .close("thead")
+                    .open("tbody");
             for (Map<String, Object> q : data.quarantine()) {
-                h.open("tr").el("td", q.get("stage")).el("td", q.get("dataset")).el("td", q.get("rule"))
-                        .el("td", String.format(Locale.ROOT, "%,d", ((Number) q.get("n")).longValue()), "class", "num").close("tr");
+                h.open("tr")
+                        .el("td", q.get("stage"))
+                        .el("td", q.get("dataset"))
+                        .el("td", q.get("rule"))
+                        .el("td", String.format(Locale.ROOT, "%,d", ((Number) q.get("n")).longValue()), "class", "num")
+                        .close("tr");
             }
             h.close("tbody").close("table");
         }
@@ -451,7 +660,10 @@ public final class OutcomesReport {
     }
 
     private void kpi(String value, String label, String tone) {
-        h.open("div", "class", "kpi " + tone).el("span", value, "class", "kpi-value").el("span", label, "class", "kpi-label").close("div");
+        h.open("div", "class", "kpi " + tone)
+                .el("span", value, "class", "kpi-value")
+                .el("span", label, "class", "kpi-label")
+                .close("div");
     }
 
     // ---------------------------------------------------------------- footer
@@ -461,9 +673,14 @@ public final class OutcomesReport {
         List<String> versions = new ArrayList<>();
         data.goldVersions().forEach((t, v) -> versions.add(t + " v" + v));
         h.el("p", "Gold tables read: " + String.join(", ", versions) + ".");
-        h.open("p").text("Figures come from the published gold tables; reproduce any of them with ")
-                .el("code", "mentoring-outcomes query --as-reported-on " + (data.asOf() != null ? data.asOf() : "DATE")
-                        + " \"SELECT * FROM gold.program_roi\"").text(".").close("p");
+        h.open("p")
+                .text("Figures come from the published gold tables; reproduce any of them with ")
+                .el(
+                        "code",
+                        "mentoring-outcomes query --as-reported-on " + (data.asOf() != null ? data.asOf() : "DATE")
+                                + " \"SELECT * FROM gold.program_roi\"")
+                .text(".")
+                .close("p");
         h.close("footer");
     }
 
@@ -472,7 +689,11 @@ public final class OutcomesReport {
     /** Program ids in display order: ALL first, then the rest sorted. */
     private static List<String> programs(List<Map<String, Object>> rows) {
         Set<String> ids = new LinkedHashSet<>();
-        rows.stream().map(r -> Objects.toString(r.get("program_id"), null)).filter(Objects::nonNull).sorted().forEach(ids::add);
+        rows.stream()
+                .map(r -> Objects.toString(r.get("program_id"), null))
+                .filter(Objects::nonNull)
+                .sorted()
+                .forEach(ids::add);
         List<String> out = new ArrayList<>();
         if (ids.remove(ALL)) {
             out.add(ALL);

@@ -1,14 +1,15 @@
 package io.mentoringoutcomes.report;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
 import io.mentoringoutcomes.pipeline.PipelineRuns;
 import io.mentoringoutcomes.pipeline.StageLog;
 import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.publish.PublishedNights;
 import io.mentoringoutcomes.quality.OpsTables;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -20,10 +21,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Everything the report shows, collected from the (small, aggregated) gold tables and the ops
@@ -35,14 +34,30 @@ import static org.apache.spark.sql.functions.lit;
  * @param quarantine   rows quarantined in the run by stage, dataset, rule, level (n)
  * @param warnings     things a reader must know before trusting the figures
  */
-public record ReportData(LocalDate asOf, String runId, String source, Instant generatedAt, int minGroupSize,
-                         Map<String, List<Map<String, Object>>> gold, Map<String, Long> goldVersions,
-                         Map<String, String> programNames, List<Map<String, Object>> dqChecks,
-                         List<Map<String, Object>> quarantine, boolean dqAvailable, List<String> warnings) {
+public record ReportData(
+        LocalDate asOf,
+        String runId,
+        String source,
+        Instant generatedAt,
+        int minGroupSize,
+        Map<String, List<Map<String, Object>>> gold,
+        Map<String, Long> goldVersions,
+        Map<String, String> programNames,
+        List<Map<String, Object>> dqChecks,
+        List<Map<String, Object>> quarantine,
+        boolean dqAvailable,
+        List<String> warnings) {
 
     /** Gold tables the report reads (match_health is per match: not for a summary). */
-    static final List<String> TABLES = List.of("program_roi", "retention_summary", "retention_curve", "matching_balance",
-            "promotion_summary", "turnover_rate", "satisfaction_summary", "engagement_summary");
+    static final List<String> TABLES = List.of(
+            "program_roi",
+            "retention_summary",
+            "retention_curve",
+            "matching_balance",
+            "promotion_summary",
+            "turnover_rate",
+            "satisfaction_summary",
+            "engagement_summary");
 
     public List<Map<String, Object>> rows(String table) {
         return gold.getOrDefault(table, List.of());
@@ -78,20 +93,39 @@ public record ReportData(LocalDate asOf, String runId, String source, Instant ge
                 }));
             }
             programsJob = pool.submit(() -> wh.exists("silver.programs")
-                    ? collect(wh.read("silver.programs").select("program_id", "name")) : List.of());
-            checksJob = pool.submit(() -> runId == null || !wh.exists(OpsTables.DQ_RESULTS) ? List.of()
-                    : ofRun(collect(ofNight(wh.read(OpsTables.DQ_RESULTS), runId, nightAsOf)
-                    .select("run_id", "dataset", "check", "constraint", "level", "status", "metric_value", "message")
-                    .orderBy("dataset", "check", "constraint")), runId));
-            quarantineJob = pool.submit(() -> runId == null || !wh.exists(OpsTables.QUARANTINE) ? List.of()
-                    : ofRun(collect(ofNight(wh.read(OpsTables.QUARANTINE), runId, nightAsOf)
-                    .groupBy("run_id", "stage", "dataset", "rule", "level").agg(count(lit(1)).as("n"))
-                    .orderBy(col("n").desc(), col("dataset"), col("rule"))), runId));
-            lastRunJob = pool.submit(() -> !latestRequested || night.isEmpty() || !wh.exists(PipelineRuns.TABLE) ? List.of()
+                    ? collect(wh.read("silver.programs").select("program_id", "name"))
+                    : List.of());
+            checksJob = pool.submit(() -> runId == null || !wh.exists(OpsTables.DQ_RESULTS)
+                    ? List.of()
+                    : ofRun(
+                            collect(ofNight(wh.read(OpsTables.DQ_RESULTS), runId, nightAsOf)
+                                    .select(
+                                            "run_id",
+                                            "dataset",
+                                            "check",
+                                            "constraint",
+                                            "level",
+                                            "status",
+                                            "metric_value",
+                                            "message")
+                                    .orderBy("dataset", "check", "constraint")),
+                            runId));
+            quarantineJob = pool.submit(() -> runId == null || !wh.exists(OpsTables.QUARANTINE)
+                    ? List.of()
+                    : ofRun(
+                            collect(ofNight(wh.read(OpsTables.QUARANTINE), runId, nightAsOf)
+                                    .groupBy("run_id", "stage", "dataset", "rule", "level")
+                                    .agg(count(lit(1)).as("n"))
+                                    .orderBy(col("n").desc(), col("dataset"), col("rule"))),
+                            runId));
+            lastRunJob = pool.submit(() -> !latestRequested || night.isEmpty() || !wh.exists(PipelineRuns.TABLE)
+                    ? List.of()
                     // A stage's final row, not the "started" row of a run still going (or killed).
-                    : collect(wh.read(PipelineRuns.TABLE).filter(col("status").notEqual(PipelineRuns.STARTED))
-                    .orderBy(col("finished_at").desc()).limit(1)
-                    .select("run_id", "as_of", "stage", "status")));
+                    : collect(wh.read(PipelineRuns.TABLE)
+                            .filter(col("status").notEqual(PipelineRuns.STARTED))
+                            .orderBy(col("finished_at").desc())
+                            .limit(1)
+                            .select("run_id", "as_of", "stage", "status")));
 
             Map<String, List<Map<String, Object>>> gold = new LinkedHashMap<>();
             Map<String, Long> versions = new LinkedHashMap<>();
@@ -100,13 +134,17 @@ public record ReportData(LocalDate asOf, String runId, String source, Instant ge
                 if (rows != null) {
                     gold.put(e.getKey(), rows);
                     versions.put("gold." + e.getKey(), source.version("gold." + e.getKey()));
-                    log.info(String.format(java.util.Locale.ROOT, "gold.%-22s v%-3d %5d rows", e.getKey(),
-                            versions.get("gold." + e.getKey()), rows.size()));
+                    log.info(String.format(
+                            java.util.Locale.ROOT,
+                            "gold.%-22s v%-3d %5d rows",
+                            e.getKey(),
+                            versions.get("gold." + e.getKey()),
+                            rows.size()));
                 }
             }
             if (gold.isEmpty()) {
-                throw new IllegalStateException("no gold tables under " + wh.root() + " (" + source.describe()
-                        + "): run the pipeline first");
+                throw new IllegalStateException(
+                        "no gold tables under " + wh.root() + " (" + source.describe() + "): run the pipeline first");
             }
             LocalDate asOf = nightAsOf != null ? nightAsOf : asOfFromRows(gold);
 
@@ -114,22 +152,37 @@ public record ReportData(LocalDate asOf, String runId, String source, Instant ge
             for (Map<String, Object> r : lastRunJob.get()) {
                 if (!"succeeded".equals(r.get("status"))) {
                     warnings.add("The latest run " + r.get("run_id") + " (as of " + r.get("as_of") + ") stopped at its "
-                            + r.get("stage") + " stage (" + r.get("status") + "): the figures below are those of the last "
+                            + r.get("stage") + " stage (" + r.get("status")
+                            + "): the figures below are those of the last "
                             + "successful publish, run " + runId + ".");
                 }
             }
             if (night.isEmpty()) {
-                warnings.add("No successful publish is recorded in ops.pipeline_runs: the gold tables are shown as they are, "
-                        + "without a data-quality status.");
+                warnings.add(
+                        "No successful publish is recorded in ops.pipeline_runs: the gold tables are shown as they are, "
+                                + "without a data-quality status.");
             }
             Map<String, String> names = new LinkedHashMap<>();
-            programsJob.get().forEach(r -> names.put(String.valueOf(r.get("program_id")), String.valueOf(r.get("name"))));
+            programsJob
+                    .get()
+                    .forEach(r -> names.put(String.valueOf(r.get("program_id")), String.valueOf(r.get("name"))));
             List<Map<String, Object>> checks = checksJob.get();
             List<Map<String, Object>> quarantine = quarantineJob.get();
             log.done("collected " + gold.size() + " gold tables, " + checks.size() + " quality checks, "
                     + quarantine.size() + " quarantine rules");
-            return new ReportData(asOf, runId, source.describe(), Instant.now(), minGroupSize, gold, versions, names,
-                    checks, quarantine, !checks.isEmpty(), warnings);
+            return new ReportData(
+                    asOf,
+                    runId,
+                    source.describe(),
+                    Instant.now(),
+                    minGroupSize,
+                    gold,
+                    versions,
+                    names,
+                    checks,
+                    quarantine,
+                    !checks.isEmpty(),
+                    warnings);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the report's tables", e);
@@ -148,7 +201,8 @@ public record ReportData(LocalDate asOf, String runId, String source, Instant ge
 
     /** The run's rows when it has any, else the whole night's; without the run_id column. */
     private static List<Map<String, Object>> ofRun(List<Map<String, Object>> rows, String runId) {
-        List<Map<String, Object>> own = rows.stream().filter(r -> runId.equals(r.get("run_id"))).toList();
+        List<Map<String, Object>> own =
+                rows.stream().filter(r -> runId.equals(r.get("run_id"))).toList();
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> r : own.isEmpty() ? rows : own) {
             Map<String, Object> m = new LinkedHashMap<>(r);

@@ -1,13 +1,12 @@
 package io.mentoringoutcomes.report;
 
 import io.mentoringoutcomes.publish.GoldSource;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /** Collects, renders and writes the report; returns where it went. */
 public final class ReportWriter {
@@ -16,7 +15,8 @@ public final class ReportWriter {
 
     /** Default file: {@code <warehouse>/reports/mentoring-outcomes-<as_of>.html}. */
     public static String defaultPath(String warehouseRoot, ReportData data) {
-        return warehouseRoot + "/reports/mentoring-outcomes-" + (data.asOf() != null ? data.asOf() : "latest") + ".html";
+        return warehouseRoot + "/reports/mentoring-outcomes-" + (data.asOf() != null ? data.asOf() : "latest")
+                + ".html";
     }
 
     /**
@@ -27,7 +27,8 @@ public final class ReportWriter {
     public static String write(GoldSource source, int minGroupSize, boolean latestRequested, String out) {
         ReportData data = ReportData.load(source, minGroupSize, latestRequested);
         String html = OutcomesReport.render(data);
-        Path target = new Path(out != null ? out : defaultPath(source.warehouse().root(), data));
+        Path target =
+                new Path(out != null ? out : defaultPath(source.warehouse().root(), data));
         try {
             FileSystem fs = target.getFileSystem(source.warehouse().hadoopConf());
             if (target.getParent() != null) {

@@ -48,10 +48,19 @@ final class StepChart {
         java.util.function.DoubleUnaryOperator y = v -> TOP + (1.0 - (v - y0) / (1.0 - y0)) * plotH;
 
         StringBuilder svg = new StringBuilder();
-        svg.append("<svg class=\"chart\" viewBox=\"0 0 ").append(W).append(' ').append(H)
-                .append("\" role=\"img\" aria-label=\"").append(Html.escape(title)).append("\">");
+        svg.append("<svg class=\"chart\" viewBox=\"0 0 ")
+                .append(W)
+                .append(' ')
+                .append(H)
+                .append("\" role=\"img\" aria-label=\"")
+                .append(Html.escape(title))
+                .append("\">");
         svg.append("<title>").append(Html.escape(title)).append("</title>");
-        svg.append("<rect x=\"0\" y=\"0\" width=\"").append(W).append("\" height=\"").append(H).append("\" fill=\"#ffffff\"/>");
+        svg.append("<rect x=\"0\" y=\"0\" width=\"")
+                .append(W)
+                .append("\" height=\"")
+                .append(H)
+                .append("\" fill=\"#ffffff\"/>");
 
         // Horizontal grid and y ticks every 10% (5% when the range is small).
         double step = (1.0 - y0) <= 0.3 ? 0.05 : 0.1;
@@ -71,29 +80,45 @@ final class StepChart {
         svg.append(line(LEFT, TOP, LEFT, TOP + plotH, "#59606b", 1));
         svg.append(text(LEFT + plotW / 2, H - 8, "middle", xLabel, "axis"));
         svg.append("<text class=\"axis\" text-anchor=\"middle\" transform=\"translate(14 ")
-                .append(fmt(TOP + plotH / 2)).append(") rotate(-90)\">").append(Html.escape(yLabel)).append("</text>");
+                .append(fmt(TOP + plotH / 2))
+                .append(") rotate(-90)\">")
+                .append(Html.escape(yLabel))
+                .append("</text>");
 
         for (Series s : series) {
             for (List<Point> run : runs(s.points())) {
                 String band = bandPath(run, x, y);
                 if (band != null) {
-                    svg.append("<path d=\"").append(band).append("\" fill=\"").append(s.color())
+                    svg.append("<path d=\"")
+                            .append(band)
+                            .append("\" fill=\"")
+                            .append(s.color())
                             .append("\" fill-opacity=\"0.16\" stroke=\"none\"/>");
                 }
             }
         }
         for (Series s : series) {
             for (List<Point> run : runs(s.points())) {
-                svg.append("<path d=\"").append(stepPath(run, x, y)).append("\" fill=\"none\" stroke=\"")
-                        .append(s.color()).append("\" stroke-width=\"2.2\"/>");
+                svg.append("<path d=\"")
+                        .append(stepPath(run, x, y))
+                        .append("\" fill=\"none\" stroke=\"")
+                        .append(s.color())
+                        .append("\" stroke-width=\"2.2\"/>");
             }
         }
         // Legend, top right.
         double lx = W - RIGHT - 170;
         double ly = 14;
         for (Series s : series) {
-            svg.append("<rect x=\"").append(fmt(lx)).append("\" y=\"").append(fmt(ly - 8)).append("\" width=\"18\" height=\"10\" fill=\"")
-                    .append(s.color()).append("\" fill-opacity=\"0.25\" stroke=\"").append(s.color()).append("\"/>");
+            svg.append("<rect x=\"")
+                    .append(fmt(lx))
+                    .append("\" y=\"")
+                    .append(fmt(ly - 8))
+                    .append("\" width=\"18\" height=\"10\" fill=\"")
+                    .append(s.color())
+                    .append("\" fill-opacity=\"0.25\" stroke=\"")
+                    .append(s.color())
+                    .append("\"/>");
             svg.append(text(lx + 24, ly + 1, "start", s.label(), "legend"));
             ly += 15;
         }
@@ -124,8 +149,8 @@ final class StepChart {
         return out;
     }
 
-    private static String stepPath(List<Point> run, java.util.function.DoubleUnaryOperator x,
-                                   java.util.function.DoubleUnaryOperator y) {
+    private static String stepPath(
+            List<Point> run, java.util.function.DoubleUnaryOperator x, java.util.function.DoubleUnaryOperator y) {
         StringBuilder d = new StringBuilder();
         for (int i = 0; i < run.size(); i++) {
             Point p = run.get(i);
@@ -138,22 +163,37 @@ final class StepChart {
         return d.toString().trim();
     }
 
-    private static String bandPath(List<Point> run, java.util.function.DoubleUnaryOperator x,
-                                   java.util.function.DoubleUnaryOperator y) {
-        List<Point> withBand = run.stream().filter(p -> p.low() != null && p.high() != null).toList();
+    private static String bandPath(
+            List<Point> run, java.util.function.DoubleUnaryOperator x, java.util.function.DoubleUnaryOperator y) {
+        List<Point> withBand =
+                run.stream().filter(p -> p.low() != null && p.high() != null).toList();
         if (withBand.size() != run.size() || run.isEmpty()) {
             return null;
         }
         StringBuilder d = new StringBuilder();
         for (int i = 0; i < run.size(); i++) {
             Point p = run.get(i);
-            d.append(i == 0 ? "M" : "L").append(fmt(x.applyAsDouble(p.month()))).append(' ').append(fmt(y.applyAsDouble(p.high())));
-            d.append(" L").append(fmt(x.applyAsDouble(p.month() + 1))).append(' ').append(fmt(y.applyAsDouble(p.high()))).append(' ');
+            d.append(i == 0 ? "M" : "L")
+                    .append(fmt(x.applyAsDouble(p.month())))
+                    .append(' ')
+                    .append(fmt(y.applyAsDouble(p.high())));
+            d.append(" L")
+                    .append(fmt(x.applyAsDouble(p.month() + 1)))
+                    .append(' ')
+                    .append(fmt(y.applyAsDouble(p.high())))
+                    .append(' ');
         }
         for (int i = run.size() - 1; i >= 0; i--) {
             Point p = run.get(i);
-            d.append("L").append(fmt(x.applyAsDouble(p.month() + 1))).append(' ').append(fmt(y.applyAsDouble(p.low())));
-            d.append(" L").append(fmt(x.applyAsDouble(p.month()))).append(' ').append(fmt(y.applyAsDouble(p.low()))).append(' ');
+            d.append("L")
+                    .append(fmt(x.applyAsDouble(p.month() + 1)))
+                    .append(' ')
+                    .append(fmt(y.applyAsDouble(p.low())));
+            d.append(" L")
+                    .append(fmt(x.applyAsDouble(p.month())))
+                    .append(' ')
+                    .append(fmt(y.applyAsDouble(p.low())))
+                    .append(' ');
         }
         return d.append('Z').toString();
     }

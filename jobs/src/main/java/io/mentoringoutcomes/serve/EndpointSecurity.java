@@ -23,9 +23,16 @@ import java.util.regex.Pattern;
  */
 public final class EndpointSecurity {
 
-    public enum Auth { NONE, PASSWORD, LDAP }
+    public enum Auth {
+        NONE,
+        PASSWORD,
+        LDAP
+    }
 
-    public enum Transport { BINARY, HTTP }
+    public enum Transport {
+        BINARY,
+        HTTP
+    }
 
     public static final String KEYSTORE_PASSWORD_ENV = "MENTORING_SERVE_KEYSTORE_PASSWORD";
     public static final String KEYSTORE_PASSWORD_FILE_ENV = "MENTORING_SERVE_KEYSTORE_PASSWORD_FILE";
@@ -36,12 +43,24 @@ public final class EndpointSecurity {
     private static final Pattern LDAP_URL = Pattern.compile("ldaps?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?");
     private static final Pattern LDAP_DN = Pattern.compile("[A-Za-z0-9 =,._-]{1,512}");
     private static final Pattern LDAP_DOMAIN = Pattern.compile("[A-Za-z0-9.-]{1,253}");
-    private static final Pattern LDAP_DN_PATTERN = Pattern.compile("[A-Za-z0-9 =,._-]*%s[A-Za-z0-9 =,._-]*(:[A-Za-z0-9 =,._-]*%s[A-Za-z0-9 =,._-]*)*");
+    private static final Pattern LDAP_DN_PATTERN =
+            Pattern.compile("[A-Za-z0-9 =,._-]*%s[A-Za-z0-9 =,._-]*(:[A-Za-z0-9 =,._-]*%s[A-Za-z0-9 =,._-]*)*");
 
     /** The options as given on the command line; null where not given. */
-    public record Options(String host, int port, Auth auth, Path usersFile,
-                          String ldapUrl, String ldapBaseDn, String ldapDomain, String ldapUserDnPattern,
-                          Path keystore, Path keystorePasswordFile, Transport transport, int httpPort, String httpPath) {}
+    public record Options(
+            String host,
+            int port,
+            Auth auth,
+            Path usersFile,
+            String ldapUrl,
+            String ldapBaseDn,
+            String ldapDomain,
+            String ldapUserDnPattern,
+            Path keystore,
+            Path keystorePasswordFile,
+            Transport transport,
+            int httpPort,
+            String httpPath) {}
 
     private final Options options;
     private final String keystorePassword;
@@ -63,8 +82,9 @@ public final class EndpointSecurity {
         Auth auth = o.auth() == null ? Auth.NONE : o.auth();
         boolean loopback = isLoopback(o.host());
         if (auth == Auth.NONE && !loopback) {
-            throw new IllegalArgumentException("--host " + o.host() + " is not a loopback address: serve refuses to listen "
-                    + "beyond this machine without authentication; add --auth password --users-file FILE or --auth ldap");
+            throw new IllegalArgumentException(
+                    "--host " + o.host() + " is not a loopback address: serve refuses to listen "
+                            + "beyond this machine without authentication; add --auth password --users-file FILE or --auth ldap");
         }
         if (auth == Auth.PASSWORD) {
             if (o.usersFile() == null) {
@@ -80,29 +100,37 @@ public final class EndpointSecurity {
                     throw new IllegalArgumentException("--users-file: " + o.usersFile() + " holds no users");
                 }
             } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-                throw new IllegalArgumentException(e.getMessage().startsWith("--users-file") ? e.getMessage()
-                        : "--users-file: " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        e.getMessage().startsWith("--users-file") ? e.getMessage() : "--users-file: " + e.getMessage(),
+                        e);
             }
         } else if (o.usersFile() != null) {
             throw new IllegalArgumentException("--users-file is only read with --auth password");
         }
         List<String> warnings = new java.util.ArrayList<>();
-        boolean ldapOption = o.ldapUrl() != null || o.ldapBaseDn() != null || o.ldapDomain() != null
+        boolean ldapOption = o.ldapUrl() != null
+                || o.ldapBaseDn() != null
+                || o.ldapDomain() != null
                 || o.ldapUserDnPattern() != null;
         if (auth == Auth.LDAP) {
             if (o.ldapUrl() == null || !LDAP_URL.matcher(o.ldapUrl()).matches()) {
-                throw new IllegalArgumentException("--ldap-url: '" + o.ldapUrl() + "' is not ldap://HOST[:PORT] or ldaps://HOST[:PORT]");
+                throw new IllegalArgumentException(
+                        "--ldap-url: '" + o.ldapUrl() + "' is not ldap://HOST[:PORT] or ldaps://HOST[:PORT]");
             }
             check("--ldap-base-dn", o.ldapBaseDn(), LDAP_DN, "a DN such as ou=people,dc=example,dc=com");
             check("--ldap-domain", o.ldapDomain(), LDAP_DOMAIN, "a domain such as example.com");
-            check("--ldap-user-dn-pattern", o.ldapUserDnPattern(), LDAP_DN_PATTERN,
+            check(
+                    "--ldap-user-dn-pattern",
+                    o.ldapUserDnPattern(),
+                    LDAP_DN_PATTERN,
                     "a DN with %s for the user name, such as uid=%s,ou=people,dc=example,dc=com");
             if (o.ldapUrl().startsWith("ldap://") && !loopback) {
                 warnings.add("--ldap-url is ldap://: passwords travel to the directory unencrypted; prefer ldaps://");
             }
         } else if (ldapOption) {
-            throw new IllegalArgumentException("--ldap-url, --ldap-base-dn, --ldap-domain and --ldap-user-dn-pattern are "
-                    + "only read with --auth ldap");
+            throw new IllegalArgumentException(
+                    "--ldap-url, --ldap-base-dn, --ldap-domain and --ldap-user-dn-pattern are "
+                            + "only read with --auth ldap");
         }
         String password = null;
         if (o.keystore() != null) {
@@ -113,8 +141,10 @@ public final class EndpointSecurity {
             try {
                 KeyStore.getInstance(o.keystore().toFile(), password.toCharArray());
             } catch (IOException | java.security.GeneralSecurityException e) {
-                throw new IllegalArgumentException("--keystore: cannot open " + o.keystore() + " with the password from "
-                        + passwordSource(o.keystorePasswordFile(), env) + " (" + e.getMessage() + ")", e);
+                throw new IllegalArgumentException(
+                        "--keystore: cannot open " + o.keystore() + " with the password from "
+                                + passwordSource(o.keystorePasswordFile(), env) + " (" + e.getMessage() + ")",
+                        e);
             }
         } else if (o.keystorePasswordFile() != null) {
             throw new IllegalArgumentException("--keystore-password-file is only read with --keystore");
@@ -123,41 +153,62 @@ public final class EndpointSecurity {
         String path = o.httpPath() == null ? DEFAULT_HTTP_PATH : o.httpPath();
         check("--http-path", path, HTTP_PATH, "letters, digits, _ and - (default " + DEFAULT_HTTP_PATH + ")");
         if (auth != Auth.NONE && o.keystore() == null && !loopback) {
-            warnings.add("passwords travel unencrypted without --keystore (TLS); use it unless a TLS proxy fronts serve");
+            warnings.add(
+                    "passwords travel unencrypted without --keystore (TLS); use it unless a TLS proxy fronts serve");
         }
-        Options normalised = new Options(o.host(), o.port(), auth, o.usersFile(), o.ldapUrl(), o.ldapBaseDn(),
-                o.ldapDomain(), o.ldapUserDnPattern(), o.keystore(), o.keystorePasswordFile(), transport, o.httpPort(), path);
+        Options normalised = new Options(
+                o.host(),
+                o.port(),
+                auth,
+                o.usersFile(),
+                o.ldapUrl(),
+                o.ldapBaseDn(),
+                o.ldapDomain(),
+                o.ldapUserDnPattern(),
+                o.keystore(),
+                o.keystorePasswordFile(),
+                transport,
+                o.httpPort(),
+                path);
         return new EndpointSecurity(normalised, password, List.copyOf(warnings));
     }
 
     /** Loopback only: the default, and all that serve allows without authentication. */
     public static EndpointSecurity loopback(String host, int port) {
-        return validate(new Options(host, port, Auth.NONE, null, null, null, null, null, null, null,
-                Transport.BINARY, 10001, null), Map.of());
+        return validate(
+                new Options(
+                        host, port, Auth.NONE, null, null, null, null, null, null, null, Transport.BINARY, 10001, null),
+                Map.of());
     }
 
     private static String keystorePassword(Path file, Map<String, String> env) {
         String value = env.get(KEYSTORE_PASSWORD_ENV);
-        Path from = file != null ? file
-                : env.get(KEYSTORE_PASSWORD_FILE_ENV) != null && !env.get(KEYSTORE_PASSWORD_FILE_ENV).isEmpty()
-                ? Path.of(env.get(KEYSTORE_PASSWORD_FILE_ENV)) : null;
+        Path from = file != null
+                ? file
+                : env.get(KEYSTORE_PASSWORD_FILE_ENV) != null
+                                && !env.get(KEYSTORE_PASSWORD_FILE_ENV).isEmpty()
+                        ? Path.of(env.get(KEYSTORE_PASSWORD_FILE_ENV))
+                        : null;
         if (from != null) {
             try {
                 value = Files.readString(from, StandardCharsets.UTF_8).strip();
             } catch (IOException e) {
-                throw new IllegalArgumentException("--keystore-password-file: cannot read " + from + " (" + e.getMessage() + ")", e);
+                throw new IllegalArgumentException(
+                        "--keystore-password-file: cannot read " + from + " (" + e.getMessage() + ")", e);
             }
         }
         if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException("--keystore needs its password in " + KEYSTORE_PASSWORD_ENV + ", or in a file "
-                    + "named by --keystore-password-file or " + KEYSTORE_PASSWORD_FILE_ENV + " (never on the command line)");
+            throw new IllegalArgumentException("--keystore needs its password in " + KEYSTORE_PASSWORD_ENV
+                    + ", or in a file " + "named by --keystore-password-file or " + KEYSTORE_PASSWORD_FILE_ENV
+                    + " (never on the command line)");
         }
         return value;
     }
 
     private static String passwordSource(Path file, Map<String, String> env) {
-        return file != null ? "--keystore-password-file" : env.get(KEYSTORE_PASSWORD_FILE_ENV) != null
-                ? KEYSTORE_PASSWORD_FILE_ENV : KEYSTORE_PASSWORD_ENV;
+        return file != null
+                ? "--keystore-password-file"
+                : env.get(KEYSTORE_PASSWORD_FILE_ENV) != null ? KEYSTORE_PASSWORD_FILE_ENV : KEYSTORE_PASSWORD_ENV;
     }
 
     private static void checkPort(String option, int port) {
@@ -238,7 +289,9 @@ public final class EndpointSecurity {
         }
         if (options.keystore() != null) {
             hive.put("hive.server2.use.SSL", "true");
-            hive.put("hive.server2.keystore.path", options.keystore().toAbsolutePath().toString());
+            hive.put(
+                    "hive.server2.keystore.path",
+                    options.keystore().toAbsolutePath().toString());
         }
         return hive;
     }

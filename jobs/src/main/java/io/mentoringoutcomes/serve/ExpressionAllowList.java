@@ -1,14 +1,13 @@
 package io.mentoringoutcomes.serve;
 
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry$;
 import org.apache.spark.sql.catalyst.analysis.TableFunctionRegistry$;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
-
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * The expressions a served statement may use: Spark's built-in scalar, aggregate and window
@@ -22,10 +21,21 @@ final class ExpressionAllowList {
 
     /** Built-ins that reach outside the query: Java calls, the files behind a row, XML parsers. */
     static final Set<String> DENIED_FUNCTIONS = Set.of(
-            "reflect", "java_method", "try_reflect",
-            "input_file_name", "input_file_block_start", "input_file_block_length",
-            "xpath", "xpath_boolean", "xpath_double", "xpath_float", "xpath_int", "xpath_long",
-            "xpath_number", "xpath_short", "xpath_string");
+            "reflect",
+            "java_method",
+            "try_reflect",
+            "input_file_name",
+            "input_file_block_start",
+            "input_file_block_length",
+            "xpath",
+            "xpath_boolean",
+            "xpath_double",
+            "xpath_float",
+            "xpath_int",
+            "xpath_long",
+            "xpath_number",
+            "xpath_short",
+            "xpath_string");
 
     /** Table-valued functions that compute rows from their arguments only (range, explode, ...). */
     static final Set<String> TABLE_FUNCTIONS = tableFunctions();
@@ -37,26 +47,103 @@ final class ExpressionAllowList {
 
     /** What the analyser builds around the functions: references, literals, casts, subqueries, window frames. */
     private static final Set<String> PLUMBING = Set.of(
-            "AttributeReference", "Alias", "Literal", "Cast", "UpCast", "SortOrder", "KnownNotNull", "KnownNullable",
-            "KnownFloatingPointNormalized", "CheckOverflow", "CheckOverflowInSum", "PromotePrecision",
-            "aggregate.AggregateExpression", "WindowExpression", "WindowSpecDefinition", "SpecifiedWindowFrame",
-            "UnspecifiedFrame$", "UnboundedPreceding$", "UnboundedFollowing$", "CurrentRow$",
-            "ScalarSubquery", "Exists", "ListQuery", "InSubquery", "LateralSubquery", "OuterReference",
-            "NamedLambdaVariable", "LambdaFunction", "GetStructField", "GetArrayItem", "GetArrayStructFields",
-            "GetMapValue", "CreateNamedStruct", "Grouping", "GroupingID", "In", "InSet", "CaseWhen", "If",
-            "TimeAdd", "DateAddInterval", "SubtractDates", "SubtractTimestamps", "TimestampAddYMInterval",
-            "DateAddYMInterval", "MultiplyInterval", "DivideInterval", "MultiplyYMInterval", "MultiplyDTInterval",
-            "DivideYMInterval", "DivideDTInterval", "UnaryMinus", "UnaryPositive", "PreciseTimestampConversion",
-            "aggregate.PivotFirst", "LikeAll", "NotLikeAll", "LikeAny", "NotLikeAny", "Descending$", "Ascending$",
-            "TryEval", "DatetimeSub", "aggregate.Average", "aggregate.Sum",
+            "AttributeReference",
+            "Alias",
+            "Literal",
+            "Cast",
+            "UpCast",
+            "SortOrder",
+            "KnownNotNull",
+            "KnownNullable",
+            "KnownFloatingPointNormalized",
+            "CheckOverflow",
+            "CheckOverflowInSum",
+            "PromotePrecision",
+            "aggregate.AggregateExpression",
+            "WindowExpression",
+            "WindowSpecDefinition",
+            "SpecifiedWindowFrame",
+            "UnspecifiedFrame$",
+            "UnboundedPreceding$",
+            "UnboundedFollowing$",
+            "CurrentRow$",
+            "ScalarSubquery",
+            "Exists",
+            "ListQuery",
+            "InSubquery",
+            "LateralSubquery",
+            "OuterReference",
+            "NamedLambdaVariable",
+            "LambdaFunction",
+            "GetStructField",
+            "GetArrayItem",
+            "GetArrayStructFields",
+            "GetMapValue",
+            "CreateNamedStruct",
+            "Grouping",
+            "GroupingID",
+            "In",
+            "InSet",
+            "CaseWhen",
+            "If",
+            "TimeAdd",
+            "DateAddInterval",
+            "SubtractDates",
+            "SubtractTimestamps",
+            "TimestampAddYMInterval",
+            "DateAddYMInterval",
+            "MultiplyInterval",
+            "DivideInterval",
+            "MultiplyYMInterval",
+            "MultiplyDTInterval",
+            "DivideYMInterval",
+            "DivideDTInterval",
+            "UnaryMinus",
+            "UnaryPositive",
+            "PreciseTimestampConversion",
+            "aggregate.PivotFirst",
+            "LikeAll",
+            "NotLikeAll",
+            "LikeAny",
+            "NotLikeAny",
+            "Descending$",
+            "Ascending$",
+            "TryEval",
+            "DatetimeSub",
+            "aggregate.Average",
+            "aggregate.Sum",
             // generators (LATERAL VIEW, explode in SELECT) and the parts of interval arithmetic
-            "Explode", "PosExplode", "Inline", "Stack", "JsonTuple", "ExtractANSIIntervalDays",
-            "ExtractANSIIntervalHours", "ExtractANSIIntervalMinutes", "ExtractANSIIntervalSeconds",
-            "ExtractANSIIntervalMonths", "ExtractANSIIntervalYears", "ExtractIntervalYears", "ExtractIntervalMonths",
-            "ExtractIntervalDays", "ExtractIntervalHours", "ExtractIntervalMinutes", "ExtractIntervalSeconds",
+            "Explode",
+            "PosExplode",
+            "Inline",
+            "Stack",
+            "JsonTuple",
+            "ExtractANSIIntervalDays",
+            "ExtractANSIIntervalHours",
+            "ExtractANSIIntervalMinutes",
+            "ExtractANSIIntervalSeconds",
+            "ExtractANSIIntervalMonths",
+            "ExtractANSIIntervalYears",
+            "ExtractIntervalYears",
+            "ExtractIntervalMonths",
+            "ExtractIntervalDays",
+            "ExtractIntervalHours",
+            "ExtractIntervalMinutes",
+            "ExtractIntervalSeconds",
             // what the built-ins registered through a builder (ceil, floor, lpad, ...) build
-            "Ceil", "Floor", "RoundCeil", "RoundFloor", "Contains", "StartsWith", "EndsWith", "StringLPad",
-            "StringRPad", "Mask", "aggregate.CountMinSketchAgg", "aggregate.PercentileCont", "aggregate.PercentileDisc");
+            "Ceil",
+            "Floor",
+            "RoundCeil",
+            "RoundFloor",
+            "Contains",
+            "StartsWith",
+            "EndsWith",
+            "StringLPad",
+            "StringRPad",
+            "Mask",
+            "aggregate.CountMinSketchAgg",
+            "aggregate.PercentileCont",
+            "aggregate.PercentileDisc");
 
     static {
         var registered = scala.collection.JavaConverters.mapAsJavaMap(FunctionRegistry$.MODULE$.expressions());
@@ -79,7 +166,8 @@ final class ExpressionAllowList {
     private static Set<String> tableFunctions() {
         Set<String> names = new HashSet<>();
         scala.collection.JavaConverters.mapAsJavaMap(TableFunctionRegistry$.MODULE$.logicalPlans())
-                .keySet().forEach(name -> names.add(name.toLowerCase(Locale.ROOT)));
+                .keySet()
+                .forEach(name -> names.add(name.toLowerCase(Locale.ROOT)));
         return Set.copyOf(names);
     }
 
@@ -103,7 +191,8 @@ final class ExpressionAllowList {
     /** {@code _metadata} and the other hidden columns of a file scan: file paths, sizes, row indexes. */
     private static boolean isMetadataColumn(Attribute a) {
         var metadata = a.metadata();
-        return metadata.contains("__metadata_col") || metadata.contains("__file_source_metadata_col")
+        return metadata.contains("__metadata_col")
+                || metadata.contains("__file_source_metadata_col")
                 || metadata.contains("__file_source_constant_metadata_col")
                 || metadata.contains("__file_source_generated_metadata_col")
                 || a.name().equalsIgnoreCase("_metadata");

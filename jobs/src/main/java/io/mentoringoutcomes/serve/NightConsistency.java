@@ -1,5 +1,9 @@
 package io.mentoringoutcomes.serve;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
@@ -9,11 +13,6 @@ import org.apache.spark.sql.catalyst.plans.logical.View;
 import scala.Function1;
 import scala.runtime.AbstractFunction1;
 import scala.runtime.BoxedUnit;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A Spark SQL extension that refuses a statement whose gold views were read from two different

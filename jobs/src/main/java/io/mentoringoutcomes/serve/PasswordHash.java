@@ -1,12 +1,12 @@
 package io.mentoringoutcomes.serve;
 
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 /**
  * A salted PBKDF2-HMAC-SHA256 password hash (the JDK's own implementation), stored as
@@ -20,6 +20,7 @@ public record PasswordHash(int iterations, byte[] salt, byte[] hash) {
     public static final int DEFAULT_ITERATIONS = 600_000;
     /** Weaker stored hashes are refused rather than silently accepted. */
     public static final int MIN_ITERATIONS = 100_000;
+
     static final int MAX_ITERATIONS = 10_000_000;
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
@@ -27,12 +28,12 @@ public record PasswordHash(int iterations, byte[] salt, byte[] hash) {
 
     public PasswordHash {
         if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-            throw new IllegalArgumentException("iterations must be between " + MIN_ITERATIONS + " and " + MAX_ITERATIONS
-                    + ", not " + iterations);
+            throw new IllegalArgumentException(
+                    "iterations must be between " + MIN_ITERATIONS + " and " + MAX_ITERATIONS + ", not " + iterations);
         }
         if (salt.length < SALT_BYTES || hash.length != HASH_BYTES) {
-            throw new IllegalArgumentException("a salt of at least " + SALT_BYTES + " bytes and a hash of "
-                    + HASH_BYTES + " bytes are required");
+            throw new IllegalArgumentException(
+                    "a salt of at least " + SALT_BYTES + " bytes and a hash of " + HASH_BYTES + " bytes are required");
         }
         salt = salt.clone();
         hash = hash.clone();
@@ -75,7 +76,9 @@ public record PasswordHash(int iterations, byte[] salt, byte[] hash) {
     static byte[] derive(char[] password, byte[] salt, int iterations) {
         PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, HASH_BYTES * 8);
         try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(spec)
+                    .getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 is unavailable in this JVM", e);
         } finally {
@@ -85,8 +88,10 @@ public record PasswordHash(int iterations, byte[] salt, byte[] hash) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PasswordHash p && p.iterations == iterations
-                && Arrays.equals(p.salt, salt) && Arrays.equals(p.hash, hash);
+        return o instanceof PasswordHash p
+                && p.iterations == iterations
+                && Arrays.equals(p.salt, salt)
+                && Arrays.equals(p.hash, hash);
     }
 
     @Override

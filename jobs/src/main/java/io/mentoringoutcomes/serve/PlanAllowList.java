@@ -1,5 +1,12 @@
 package io.mentoringoutcomes.serve;
 
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedGenerator;
@@ -19,14 +26,6 @@ import org.apache.spark.sql.execution.command.SetCommand;
 import scala.Option;
 import scala.Tuple2;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-
 /**
  * The statements the endpoint runs, as an allow-list of plan node types: pure reads of the served
  * views, and the metadata commands BI tools issue (SHOW, DESCRIBE, USE, SET of spark.sql.*). A node
@@ -45,36 +44,111 @@ final class PlanAllowList {
     private static final String COMMAND = "org.apache.spark.sql.execution.command.";
 
     /** Relational operators that only compute from their children, parsed or analysed. */
-    private static final Set<String> READ_OPERATORS = names(LOGICAL,
-            "Project", "Filter", "Aggregate", "Join", "Window", "Sort", "GlobalLimit", "LocalLimit", "Offset", "Tail",
-            "Union", "Intersect", "Except", "Distinct", "Deduplicate", "Expand", "SubqueryAlias", "Generate",
-            "Sample", "RepartitionByExpression", "Repartition", "LateralJoin", "OneRowRelation", "LocalRelation",
-            "Range", "Pivot", "Unpivot", "ResolvedHint", "UnresolvedHint", "WithWindowDefinition",
-            "UnresolvedWith", "WithCTE", "CTERelationDef", "CTERelationRef", "View");
+    private static final Set<String> READ_OPERATORS = names(
+            LOGICAL,
+            "Project",
+            "Filter",
+            "Aggregate",
+            "Join",
+            "Window",
+            "Sort",
+            "GlobalLimit",
+            "LocalLimit",
+            "Offset",
+            "Tail",
+            "Union",
+            "Intersect",
+            "Except",
+            "Distinct",
+            "Deduplicate",
+            "Expand",
+            "SubqueryAlias",
+            "Generate",
+            "Sample",
+            "RepartitionByExpression",
+            "Repartition",
+            "LateralJoin",
+            "OneRowRelation",
+            "LocalRelation",
+            "Range",
+            "Pivot",
+            "Unpivot",
+            "ResolvedHint",
+            "UnresolvedHint",
+            "WithWindowDefinition",
+            "UnresolvedWith",
+            "WithCTE",
+            "CTERelationDef",
+            "CTERelationRef",
+            "View");
 
     /** Parsed-only forms of reads: names still to resolve (checked one by one), VALUES, column aliases. */
-    private static final Set<String> PARSED_READS = names(ANALYSIS,
-            "UnresolvedRelation", "UnresolvedInlineTable", "UnresolvedTableValuedFunction",
-            "UnresolvedSubqueryColumnAliases", "UnresolvedTVFAliases", "UnresolvedHaving");
+    private static final Set<String> PARSED_READS = names(
+            ANALYSIS,
+            "UnresolvedRelation",
+            "UnresolvedInlineTable",
+            "UnresolvedTableValuedFunction",
+            "UnresolvedSubqueryColumnAliases",
+            "UnresolvedTVFAliases",
+            "UnresolvedHaving");
 
     /** Metadata commands, as parsed and as analysed: what BI tools and JDBC drivers issue. */
     private static final Set<String> METADATA_COMMANDS = Stream.concat(
-            names(LOGICAL, "ShowTables", "ShowTableExtended", "ShowNamespaces", "ShowColumns", "ShowFunctions",
-                    "ShowTableProperties", "ShowViews", "ShowCreateTable", "ShowPartitions",
-                    "DescribeRelation", "DescribeColumn", "DescribeFunction", "DescribeNamespace",
-                    "SetCatalogAndNamespace").stream(),
-            names(COMMAND, "ShowTablesCommand", "ShowColumnsCommand", "ShowFunctionsCommand",
-                    "ShowTablePropertiesCommand", "ShowViewsCommand", "ShowCreateTableCommand",
-                    "ShowPartitionsCommand", "ShowCurrentNamespaceCommand", "ShowCatalogsCommand",
-                    "DescribeTableCommand", "DescribeColumnCommand", "DescribeFunctionCommand",
-                    "DescribeDatabaseCommand", "SetCommand", "ResetCommand", "SetNamespaceCommand",
-                    "SetCatalogCommand", "ExplainCommand").stream()).collect(Collectors.toUnmodifiableSet());
+                    names(
+                            LOGICAL,
+                            "ShowTables",
+                            "ShowTableExtended",
+                            "ShowNamespaces",
+                            "ShowColumns",
+                            "ShowFunctions",
+                            "ShowTableProperties",
+                            "ShowViews",
+                            "ShowCreateTable",
+                            "ShowPartitions",
+                            "DescribeRelation",
+                            "DescribeColumn",
+                            "DescribeFunction",
+                            "DescribeNamespace",
+                            "SetCatalogAndNamespace")
+                            .stream(),
+                    names(
+                            COMMAND,
+                            "ShowTablesCommand",
+                            "ShowColumnsCommand",
+                            "ShowFunctionsCommand",
+                            "ShowTablePropertiesCommand",
+                            "ShowViewsCommand",
+                            "ShowCreateTableCommand",
+                            "ShowPartitionsCommand",
+                            "ShowCurrentNamespaceCommand",
+                            "ShowCatalogsCommand",
+                            "DescribeTableCommand",
+                            "DescribeColumnCommand",
+                            "DescribeFunctionCommand",
+                            "DescribeDatabaseCommand",
+                            "SetCommand",
+                            "ResetCommand",
+                            "SetNamespaceCommand",
+                            "SetCatalogCommand",
+                            "ExplainCommand")
+                            .stream())
+            .collect(Collectors.toUnmodifiableSet());
 
     /** What a metadata command names: a namespace, table, view or function, unresolved or resolved. */
-    private static final Set<String> METADATA_OPERANDS = names(ANALYSIS,
-            "UnresolvedNamespace", "CurrentNamespace$", "UnresolvedTableOrView", "UnresolvedTable", "UnresolvedView",
-            "UnresolvedFunctionName", "ResolvedNamespace", "ResolvedPersistentView", "ResolvedTempView",
-            "ResolvedPersistentFunc", "ResolvedNonPersistentFunc", "ResolvedIdentifier");
+    private static final Set<String> METADATA_OPERANDS = names(
+            ANALYSIS,
+            "UnresolvedNamespace",
+            "CurrentNamespace$",
+            "UnresolvedTableOrView",
+            "UnresolvedTable",
+            "UnresolvedView",
+            "UnresolvedFunctionName",
+            "ResolvedNamespace",
+            "ResolvedPersistentView",
+            "ResolvedTempView",
+            "ResolvedPersistentFunc",
+            "ResolvedNonPersistentFunc",
+            "ResolvedIdentifier");
 
     /** A name a client may use for a view, a database or a CTE: no paths, no quoting tricks. */
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -102,14 +176,18 @@ final class PlanAllowList {
             reason = root ? type + " on its own" : refuseName(plan, served);
         } else if (READ_OPERATORS.contains(type) || parsed && PARSED_READS.contains(type)) {
             reason = parsed ? refuseName(plan, served) : null;
-        } else if (!parsed && plan.children().isEmpty()
-                && (served.isServedScan(plan) || plan instanceof InMemoryRelation cached && served.isServedCache(cached))) {
+        } else if (!parsed
+                && plan.children().isEmpty()
+                && (served.isServedScan(plan)
+                        || plan instanceof InMemoryRelation cached && served.isServedCache(cached))) {
             reason = null;
         } else if (!parsed && plan.children().isEmpty()) {
             reason = "a read (" + plan.getClass().getSimpleName() + ") of something other than the served views";
         } else {
-            reason = plan.getClass().getSimpleName() + (type.contains("ScriptTransformation")
-                    ? " (TRANSFORM ... USING runs programs on the server)" : "");
+            reason = plan.getClass().getSimpleName()
+                    + (type.contains("ScriptTransformation")
+                            ? " (TRANSFORM ... USING runs programs on the server)"
+                            : "");
         }
         if (reason != null) {
             return Optional.of(reason);
@@ -146,7 +224,8 @@ final class PlanAllowList {
                 reason = refuseFunctionName(f.nameParts());
             } else if (e instanceof UnresolvedGenerator g) {
                 reason = refuseFunctionName(g.name().nameParts());
-            } else if (e instanceof UnresolvedAttribute a && a.nameParts().head().equalsIgnoreCase("_metadata")) {
+            } else if (e instanceof UnresolvedAttribute a
+                    && a.nameParts().head().equalsIgnoreCase("_metadata")) {
                 // Refused by name too, whether or not this Spark lets a view pass its scan's hidden columns on.
                 reason = "the hidden column _metadata (it shows the warehouse's files)";
             }
@@ -173,15 +252,18 @@ final class PlanAllowList {
 
     private static String refuseFunctionName(scala.collection.Seq<String> nameParts) {
         List<String> parts = scala.collection.JavaConverters.seqAsJavaList(nameParts);
-        return parts.size() == 1 && ExpressionAllowList.isAllowedFunction(parts.get(0)) ? null
+        return parts.size() == 1 && ExpressionAllowList.isAllowedFunction(parts.get(0))
+                ? null
                 : "the function " + String.join(".", parts);
     }
 
     private static String refuseMetadataCommand(LogicalPlan plan, ServedTables served, boolean parsed) {
         if (plan instanceof SetCommand set) {
             Option<Tuple2<String, Option<String>>> kv = set.kv();
-            if (kv.isDefined() && kv.get()._2().isDefined()
-                    && !ReadOnlyGuard.allowedSetting(kv.get()._1(), kv.get()._2().get(), served)) {
+            if (kv.isDefined()
+                    && kv.get()._2().isDefined()
+                    && !ReadOnlyGuard.allowedSetting(
+                            kv.get()._1(), kv.get()._2().get(), served)) {
                 return "changing the setting " + kv.get()._1() + " (only spark.sql.* settings may change, "
                         + "and no new catalogs)";
             }
@@ -210,20 +292,27 @@ final class PlanAllowList {
             namespace = true;
         } else if (node instanceof UnresolvedTableValuedFunction f) {
             List<String> parts = scala.collection.JavaConverters.seqAsJavaList(f.name());
-            return parts.size() == 1 && ExpressionAllowList.TABLE_FUNCTIONS.contains(parts.get(0).toLowerCase(Locale.ROOT))
-                    ? null : "the table function " + String.join(".", parts);
+            return parts.size() == 1
+                            && ExpressionAllowList.TABLE_FUNCTIONS.contains(
+                                    parts.get(0).toLowerCase(Locale.ROOT))
+                    ? null
+                    : "the table function " + String.join(".", parts);
         } else {
             return null;
         }
         List<String> parts = scala.collection.JavaConverters.seqAsJavaList(name).stream()
-                .map(p -> p.toLowerCase(Locale.ROOT)).toList();
+                .map(p -> p.toLowerCase(Locale.ROOT))
+                .toList();
         String shown = String.join(".", scala.collection.JavaConverters.seqAsJavaList(name));
         if (!parts.stream().allMatch(p -> PLAIN.matcher(p).matches())) {
             return "a read of something other than the served views (" + shown + ")";
         }
-        List<String> qualified = parts.size() >= 2 && parts.get(0).equals("spark_catalog") ? parts.subList(1, parts.size()) : parts;
-        boolean ok = namespace ? qualified.size() <= 1
-                : qualified.size() == 1 || qualified.size() == 2 && served.databases().contains(qualified.get(0));
+        List<String> qualified =
+                parts.size() >= 2 && parts.get(0).equals("spark_catalog") ? parts.subList(1, parts.size()) : parts;
+        boolean ok = namespace
+                ? qualified.size() <= 1
+                : qualified.size() == 1
+                        || qualified.size() == 2 && served.databases().contains(qualified.get(0));
         return ok ? null : "a read of something other than the served views (" + shown + ")";
     }
 

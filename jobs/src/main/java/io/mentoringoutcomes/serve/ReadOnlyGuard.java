@@ -1,26 +1,24 @@
 package io.mentoringoutcomes.serve;
 
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.SparkSessionExtensions;
-import org.apache.spark.sql.catalyst.parser.ParserInterface;
-import org.apache.spark.sql.catalyst.plans.logical.Command;
-import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
-import org.apache.spark.sql.execution.command.SetCommand;
-import org.apache.spark.sql.execution.CommandExecutionMode;
-import scala.Function1;
-import scala.Function2;
-import scala.Option;
-import scala.Tuple2;
-import scala.runtime.AbstractFunction1;
-import scala.runtime.AbstractFunction2;
-import scala.runtime.BoxedUnit;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.catalyst.parser.ParserInterface;
+import org.apache.spark.sql.catalyst.plans.logical.Command;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.execution.CommandExecutionMode;
+import org.apache.spark.sql.execution.command.SetCommand;
+import scala.Function1;
+import scala.Option;
+import scala.Tuple2;
+import scala.runtime.AbstractFunction1;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
 
 /**
  * Makes a served session read-only and confined to the served views: a Spark SQL extension whose
@@ -43,8 +41,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtensions, BoxedUnit> {
 
     /** The start of every refusal: one line, then what is not allowed. */
-    static final String REFUSED = "mentoring-outcomes serve runs reads of its views and SHOW/DESCRIBE/USE/SET spark.sql.* only; "
-            + "not allowed: ";
+    static final String REFUSED =
+            "mentoring-outcomes serve runs reads of its views and SHOW/DESCRIBE/USE/SET spark.sql.* only; "
+                    + "not allowed: ";
 
     /** What is served once armed; null before. */
     private static final AtomicReference<ServedTables> SERVED = new AtomicReference<>();
@@ -74,7 +73,11 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
 
     /** Commands the coarse check rule lets through: session state and explanations; besides them, Show* and Describe*. */
     private static final Set<String> READ_ONLY_COMMANDS = Set.of(
-            "SetCommand", "ResetCommand", "SetNamespaceCommand", "SetCatalogAndNamespace", "SetCatalogCommand",
+            "SetCommand",
+            "ResetCommand",
+            "SetNamespaceCommand",
+            "SetCatalogAndNamespace",
+            "SetCatalogCommand",
             "ExplainCommand");
 
     /**
@@ -82,9 +85,18 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
      * catalog names, and the in-memory frames Delta builds while it reads a table's log.
      */
     private static final Set<String> DATA_FREE_LEAVES = Set.of(
-            "OneRowRelation", "LocalRelation", "Range", "CTERelationRef", "ResolvedNamespace",
-            "ResolvedPersistentView", "ResolvedTempView", "ResolvedPersistentFunc", "ResolvedNonPersistentFunc",
-            "LogicalRDD", "ExternalRDD", "InMemoryRelation");
+            "OneRowRelation",
+            "LocalRelation",
+            "Range",
+            "CTERelationRef",
+            "ResolvedNamespace",
+            "ResolvedPersistentView",
+            "ResolvedTempView",
+            "ResolvedPersistentFunc",
+            "ResolvedNonPersistentFunc",
+            "LogicalRDD",
+            "ExternalRDD",
+            "InMemoryRelation");
 
     /**
      * From now on, this JVM's sessions run only reads of these Delta tables (through the views in the
@@ -92,8 +104,10 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
      * {@code spark.sql.*} only.
      */
     public static void arm(SparkSession server, Collection<String> servedLocations) {
-        Map<String, String> defaults = scala.collection.JavaConverters.mapAsJavaMap(server.newSession().conf().getAll());
-        List<String> databases = scala.collection.JavaConverters.seqAsJavaList(server.sessionState().catalog().listDatabases());
+        Map<String, String> defaults = scala.collection.JavaConverters.mapAsJavaMap(
+                server.newSession().conf().getAll());
+        List<String> databases = scala.collection.JavaConverters.seqAsJavaList(
+                server.sessionState().catalog().listDatabases());
         SERVED.set(ServedTables.of(servedLocations, databases, defaults));
     }
 
@@ -115,7 +129,9 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
     static LogicalPlan admit(SparkSession session, LogicalPlan parsed, ServedTables served) {
         PlanAllowList.refuseParsed(parsed, served).ifPresent(ReadOnlyGuard::refuse);
         // SKIP: analysis only; a command runs when Spark executes the returned plan.
-        LogicalPlan analysed = session.sessionState().executePlan(parsed, CommandExecutionMode.SKIP()).analyzed();
+        LogicalPlan analysed = session.sessionState()
+                .executePlan(parsed, CommandExecutionMode.SKIP())
+                .analyzed();
         PlanAllowList.refuseAnalysed(analysed, served).ifPresent(ReadOnlyGuard::refuse);
         return analysed;
     }
@@ -156,7 +172,9 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
         if (served == null) {
             return;
         }
-        for (Map.Entry<String, String> e : scala.collection.JavaConverters.mapAsJavaMap(session.conf().getAll()).entrySet()) {
+        for (Map.Entry<String, String> e : scala.collection.JavaConverters.mapAsJavaMap(
+                        session.conf().getAll())
+                .entrySet()) {
             if (!allowedSetting(e.getKey(), e.getValue(), served)) {
                 throw new UnsupportedOperationException(REFUSED + "the session setting " + e.getKey()
                         + " is not accepted (only spark.sql.* settings are, and no new catalogs)");
@@ -169,7 +187,8 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
             return true;
         }
         // hive.server2.*: what the Hive JDBC driver itself sends (fetch size); HiveServer2 behaviour only.
-        return (key.startsWith("spark.sql.") && !key.startsWith("spark.sql.catalog.")) || key.startsWith("hive.server2.");
+        return (key.startsWith("spark.sql.") && !key.startsWith("spark.sql.catalog."))
+                || key.startsWith("hive.server2.");
     }
 
     /**
@@ -179,14 +198,17 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
     static Optional<String> violation(LogicalPlan plan, ServedTables served) {
         String name = plan.getClass().getSimpleName();
         String className = plan.getClass().getName();
-        if (className.startsWith("org.apache.spark.sql.delta.") || className.startsWith("io.delta.")
+        if (className.startsWith("org.apache.spark.sql.delta.")
+                || className.startsWith("io.delta.")
                 || className.contains("ScriptTransformation")) {
             // Delta's own commands (RESTORE, VACUUM, DESCRIBE HISTORY, ...); Delta's reads are Spark's LogicalRelation.
             return Optional.of(name);
         }
         if (plan instanceof SetCommand set) {
             Option<Tuple2<String, Option<String>>> kv = set.kv();
-            if (kv.isDefined() && kv.get()._2().isDefined() && !allowedSetting(kv.get()._1(), kv.get()._2().get(), served)) {
+            if (kv.isDefined()
+                    && kv.get()._2().isDefined()
+                    && !allowedSetting(kv.get()._1(), kv.get()._2().get(), served)) {
                 return Optional.of("changing the setting " + kv.get()._1() + " (only spark.sql.* settings may change, "
                         + "and no new catalogs)");
             }

@@ -1,5 +1,10 @@
 package io.mentoringoutcomes.serve;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.CurrentTimestampLike;
@@ -16,12 +21,6 @@ import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.execution.SQLExecution;
 import scala.Option;
 import scala.runtime.BoxedUnit;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Answers of statements a dashboard repeats, for the night being served: gold changes once a night
@@ -48,13 +47,21 @@ public final class ResultCache {
     private static long bytes;
     /** Bumped when a new night is served: an answer computed before that is not stored after it. */
     private static final AtomicLong GENERATION = new AtomicLong();
+
     private static final AtomicLong HITS = new AtomicLong();
     private static final AtomicLong MISSES = new AtomicLong();
 
     /** Expressions that are deterministic to Spark but whose value depends on when or who asks. */
     private static final Set<String> CONTEXT_DEPENDENT = Set.of(
-            "CurrentDate", "CurrentTimestamp", "Now", "LocalTimestamp", "CurrentTimeZone", "CurrentUser",
-            "CurrentDatabase", "CurrentCatalog", "CurrentBatchTimestamp");
+            "CurrentDate",
+            "CurrentTimestamp",
+            "Now",
+            "LocalTimestamp",
+            "CurrentTimeZone",
+            "CurrentUser",
+            "CurrentDatabase",
+            "CurrentCatalog",
+            "CurrentBatchTimestamp");
 
     private static volatile boolean enabled = true;
 
@@ -93,14 +100,18 @@ public final class ResultCache {
         }
         MISSES.incrementAndGet();
         // Runs the checked plan exactly as Spark would for the client's collect, in its job group.
-        QueryExecution qe = session.sessionState().executePlan(analysed, org.apache.spark.sql.execution.CommandExecutionMode.ALL());
-        InternalRow[] rows = SQLExecution.withNewExecutionId(qe, Option.apply("collect"),
-                () -> qe.executedPlan().executeCollect());
+        QueryExecution qe =
+                session.sessionState().executePlan(analysed, org.apache.spark.sql.execution.CommandExecutionMode.ALL());
+        InternalRow[] rows = SQLExecution.withNewExecutionId(
+                qe, Option.apply("collect"), () -> qe.executedPlan().executeCollect());
         for (int i = 0; i < rows.length; i++) {
             rows[i] = rows[i].copy(); // kept beyond this query: no row may share a buffer
         }
-        LocalRelation answer = new LocalRelation(analysed.output(),
-                scala.collection.JavaConverters.asScalaBuffer(java.util.Arrays.asList(rows)).toList(), false);
+        LocalRelation answer = new LocalRelation(
+                analysed.output(),
+                scala.collection.JavaConverters.asScalaBuffer(java.util.Arrays.asList(rows))
+                        .toList(),
+                false);
         if (rows.length <= MAX_ROWS_PER_ANSWER) {
             long size = key.length() * 2L + 64;
             for (InternalRow r : rows) {
@@ -140,7 +151,8 @@ public final class ResultCache {
     }
 
     private static String key(SparkSession session, String sqlText, Map<String, Long> night) {
-        Map<String, String> settings = new TreeMap<>(scala.collection.JavaConverters.mapAsJavaMap(session.conf().getAll()));
+        Map<String, String> settings = new TreeMap<>(
+                scala.collection.JavaConverters.mapAsJavaMap(session.conf().getAll()));
         return sqlText + "\u0000" + session.sessionState().catalog().getCurrentDatabase() + "\u0000" + settings
                 + "\u0000" + night;
     }
@@ -163,8 +175,11 @@ public final class ResultCache {
             }
             if (node instanceof Command) {
                 ok[0] = false;
-            } else if (node.children().isEmpty() && !(node instanceof LocalRelation || node instanceof OneRowRelation
-                    || node instanceof Range || node instanceof CTERelationRef)) {
+            } else if (node.children().isEmpty()
+                    && !(node instanceof LocalRelation
+                            || node instanceof OneRowRelation
+                            || node instanceof Range
+                            || node instanceof CTERelationRef)) {
                 ok[0] = false;
             }
             node.expressions().foreach(e -> {
@@ -180,7 +195,8 @@ public final class ResultCache {
             if (!ok[0]) {
                 return BoxedUnit.UNIT;
             }
-            if (!x.deterministic() || x instanceof CurrentTimestampLike
+            if (!x.deterministic()
+                    || x instanceof CurrentTimestampLike
                     || CONTEXT_DEPENDENT.contains(x.getClass().getSimpleName())) {
                 ok[0] = false;
             } else if (x instanceof SubqueryExpression sub) {

@@ -1,19 +1,7 @@
 package io.mentoringoutcomes.serve;
 
 import io.mentoringoutcomes.publish.GoldSource;
-import io.mentoringoutcomes.publish.PublishedNights;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.TableIdentifier;
-import org.apache.spark.sql.catalyst.catalog.CatalogTable;
-import org.apache.spark.sql.types.StructType;
-import scala.Option;
-import org.apache.spark.storage.StorageLevel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +11,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Option;
 
 /**
  * Gold served from memory, pinned to one published night: every gold view reads its table
@@ -85,8 +83,10 @@ public final class ServedNight implements AutoCloseable {
      * A night's gold in memory: each table's rows on the driver ({@link ServedRelations}), or in
      * Spark's cache when it is too large for that; and each table's columns.
      */
-    private record Held(Map<String, org.apache.spark.sql.catalyst.plans.logical.LocalRelation> local,
-                        List<Dataset<Row>> sparkCached, Map<String, StructType> schemas) {
+    private record Held(
+            Map<String, org.apache.spark.sql.catalyst.plans.logical.LocalRelation> local,
+            List<Dataset<Row>> sparkCached,
+            Map<String, StructType> schemas) {
         void release() {
             sparkCached.forEach(Dataset::unpersist);
         }
@@ -118,13 +118,20 @@ public final class ServedNight implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        watcher.scheduleWithFixedDelay(() -> {
-            try {
-                refresh();
-            } catch (RuntimeException e) {
-                LOG.warn("cannot check for a newly published night (still serving {}): {}", gold.describe(), e.getMessage());
-            }
-        }, seconds, seconds, TimeUnit.SECONDS);
+        watcher.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        refresh();
+                    } catch (RuntimeException e) {
+                        LOG.warn(
+                                "cannot check for a newly published night (still serving {}): {}",
+                                gold.describe(),
+                                e.getMessage());
+                    }
+                },
+                seconds,
+                seconds,
+                TimeUnit.SECONDS);
     }
 
     /** Swaps to the latest published night when it differs from the served one; true when it did. */
@@ -205,10 +212,27 @@ public final class ServedNight implements AutoCloseable {
     /** The view {@code table} reads {@code query} from now on; its columns and comments stay. */
     private static void repoint(SparkSession spark, String table, String query) {
         CatalogTable v = metadata(spark, table);
-        CatalogTable moved = v.copy(v.identifier(), v.tableType(), v.storage(), v.schema(), v.provider(),
-                v.partitionColumnNames(), v.bucketSpec(), v.owner(), v.createTime(), v.lastAccessTime(), v.createVersion(),
-                v.properties(), v.stats(), Option.apply(query), v.comment(), v.unsupportedFeatures(),
-                v.tracksPartitionsInCatalog(), v.schemaPreservesCase(), v.ignoredProperties(), Option.apply(query));
+        CatalogTable moved = v.copy(
+                v.identifier(),
+                v.tableType(),
+                v.storage(),
+                v.schema(),
+                v.provider(),
+                v.partitionColumnNames(),
+                v.bucketSpec(),
+                v.owner(),
+                v.createTime(),
+                v.lastAccessTime(),
+                v.createVersion(),
+                v.properties(),
+                v.stats(),
+                Option.apply(query),
+                v.comment(),
+                v.unsupportedFeatures(),
+                v.tracksPartitionsInCatalog(),
+                v.schemaPreservesCase(),
+                v.ignoredProperties(),
+                Option.apply(query));
         spark.sessionState().catalog().alterTable(moved);
     }
 

@@ -1,15 +1,14 @@
 package io.mentoringoutcomes.serve;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.plans.logical.LocalRelation;
-import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.plans.logical.LocalRelation;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 
 /**
  * The published night's gold tables held on the driver as Spark {@code LocalRelation}s, so a query
@@ -38,7 +37,8 @@ final class ServedRelations {
         if (rows.size() > MAX_ROWS) {
             return null;
         }
-        return LocalRelation.fromExternalRows(table.queryExecution().analyzed().output(),
+        return LocalRelation.fromExternalRows(
+                table.queryExecution().analyzed().output(),
                 scala.collection.JavaConverters.asScalaBuffer(rows).toSeq());
     }
 

@@ -1,5 +1,11 @@
 package io.mentoringoutcomes.serve;
 
+import java.net.URI;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.execution.FileSourceScanExec;
 import org.apache.spark.sql.execution.LocalTableScanExec;
@@ -9,20 +15,14 @@ import org.apache.spark.sql.execution.columnar.InMemoryTableScanExec;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 
-import java.net.URI;
-import java.util.Collection;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-
 /**
  * What the endpoint serves: the Delta tables behind its views (by location), the databases those
  * views live in, and the settings a new session starts with (a client may keep those as they are).
  */
 record ServedTables(Set<String> locations, Set<String> databases, Map<String, String> sessionDefaults) {
 
-    static ServedTables of(Collection<String> locations, Collection<String> databases, Map<String, String> sessionDefaults) {
+    static ServedTables of(
+            Collection<String> locations, Collection<String> databases, Map<String, String> sessionDefaults) {
         return new ServedTables(
                 locations.stream().map(ServedTables::normalise).collect(Collectors.toUnmodifiableSet()),
                 databases.stream().map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet()),
@@ -34,7 +34,8 @@ record ServedTables(Set<String> locations, Set<String> databases, Map<String, St
      * which Delta reads through Spark SQL too while it resolves the table.
      */
     boolean isServedScan(LogicalPlan leaf) {
-        return leaf instanceof LogicalRelation relation && relation.relation() instanceof HadoopFsRelation fs
+        return leaf instanceof LogicalRelation relation
+                && relation.relation() instanceof HadoopFsRelation fs
                 && isServedDelta(fs);
     }
 
@@ -73,7 +74,9 @@ record ServedTables(Set<String> locations, Set<String> databases, Map<String, St
     /** file:/w/gold/x, file:///w/gold/x and /w/gold/x/ name the same table. */
     static String normalise(String location) {
         URI uri = new org.apache.hadoop.fs.Path(location).toUri().normalize();
-        String path = uri.getPath().endsWith("/") ? uri.getPath().substring(0, uri.getPath().length() - 1) : uri.getPath();
+        String path = uri.getPath().endsWith("/")
+                ? uri.getPath().substring(0, uri.getPath().length() - 1)
+                : uri.getPath();
         return (uri.getScheme() == null ? "file" : uri.getScheme()) + "://"
                 + (uri.getAuthority() == null ? "" : uri.getAuthority()) + path;
     }

@@ -3,15 +3,14 @@ package io.mentoringoutcomes.serve;
 import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.spark.SparkSessionProvider;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
 
 /**
  * The SQL endpoint BI tools connect to: Spark's Thrift Server (the HiveServer2 protocol, so any
@@ -39,30 +38,43 @@ public final class SqlEndpoint {
     /** The session settings of a served session on top of the common ones. */
     public static Map<String, String> sessionSettings(Settings settings) {
         Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("spark.sql.extensions", SparkSessionProvider.DELTA_EXTENSION + "," + ReadOnlyGuard.class.getName()
-                + "," + NightConsistency.class.getName());
+        conf.put(
+                "spark.sql.extensions",
+                SparkSessionProvider.DELTA_EXTENSION + "," + ReadOnlyGuard.class.getName() + ","
+                        + NightConsistency.class.getName());
         // Dashboards fire many small queries at once: share the cores between them (FAIR, and FAIR
         // inside the default pool too, which is FIFO unless an allocation file says otherwise),
         // keep Thrift worker threads ready, and skip the per-statement operation log file.
         // The Thrift Server runs on a session with Hive support, but the catalog is Spark's own, in memory.
         conf.put("spark.sql.catalogImplementation", "in-memory");
         conf.put("spark.scheduler.mode", "FAIR");
-        conf.put("spark.scheduler.allocation.file", fairPools(settings.metastoreDir()).toUri().toString());
+        conf.put(
+                "spark.scheduler.allocation.file",
+                fairPools(settings.metastoreDir()).toUri().toString());
         conf.put("spark.hadoop.hive.server2.thrift.min.worker.threads", "16");
         conf.put("spark.hadoop.hive.server2.thrift.http.min.worker.threads", "16");
         conf.put("spark.hadoop.hive.server2.logging.operation.enabled", "false");
-        conf.put("spark.sql.warehouse.dir", settings.metastoreDir().resolve("spark-warehouse").toUri().toString());
+        conf.put(
+                "spark.sql.warehouse.dir",
+                settings.metastoreDir().resolve("spark-warehouse").toUri().toString());
         // Listening address, transport, authentication and TLS (all but the keystore password).
         conf.putAll(settings.security().sparkSettings());
         // Hive's default is one folder per user under java.io.tmpdir, which a second serve's stop deletes.
-        conf.put("spark.hadoop.hive.server2.logging.operation.log.location",
-                settings.metastoreDir().resolve("operation_logs").toAbsolutePath().toString());
+        conf.put(
+                "spark.hadoop.hive.server2.logging.operation.log.location",
+                settings.metastoreDir()
+                        .resolve("operation_logs")
+                        .toAbsolutePath()
+                        .toString());
         // Hive's local scratch folder (default java.io.tmpdir/<user>): a closing JDBC session looks
         // there for its .pipeout files and logs an ERROR when the folder is missing; and the
         // per-session resources folder (default java.io.tmpdir/<session>_resources), left behind
         // otherwise. Both live in this process's folder, created here and removed on exit.
-        conf.put("spark.hadoop.hive.exec.local.scratchdir", folder(settings.metastoreDir().resolve("scratch")));
-        conf.put("spark.hadoop.hive.downloaded.resources.dir",
+        conf.put(
+                "spark.hadoop.hive.exec.local.scratchdir",
+                folder(settings.metastoreDir().resolve("scratch")));
+        conf.put(
+                "spark.hadoop.hive.downloaded.resources.dir",
                 folder(settings.metastoreDir().resolve("resources")) + "/${hive.session.id}_resources");
         return conf;
     }
@@ -79,9 +91,11 @@ public final class SqlEndpoint {
         Path file = dir.resolve("fairscheduler.xml");
         try {
             java.nio.file.Files.createDirectories(dir);
-            java.nio.file.Files.writeString(file, "<?xml version=\"1.0\"?>\n<allocations>\n  <pool name=\"default\">\n"
-                    + "    <schedulingMode>FAIR</schedulingMode>\n    <weight>1</weight>\n    <minShare>0</minShare>\n"
-                    + "  </pool>\n</allocations>\n");
+            java.nio.file.Files.writeString(
+                    file,
+                    "<?xml version=\"1.0\"?>\n<allocations>\n  <pool name=\"default\">\n"
+                            + "    <schedulingMode>FAIR</schedulingMode>\n    <weight>1</weight>\n    <minShare>0</minShare>\n"
+                            + "  </pool>\n</allocations>\n");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + file, e);
         }
@@ -105,8 +119,8 @@ public final class SqlEndpoint {
             }
             spark.sql("CREATE DATABASE IF NOT EXISTS " + layer);
             for (String table : tables) {
-                String query = layer.equals("gold") ? gold.viewQuery(table)
-                        : "SELECT * FROM " + wh.pathIdentifier(table);
+                String query =
+                        layer.equals("gold") ? gold.viewQuery(table) : "SELECT * FROM " + wh.pathIdentifier(table);
                 wh.unregister(table);
                 spark.sql("CREATE VIEW " + table + " AS " + query);
                 views.add(table);
@@ -143,8 +157,10 @@ public final class SqlEndpoint {
         // class loaders). The views live in Spark's in-memory catalog, so that client has nothing
         // to read; an in-memory Derby of this process's own lets it open instead of retrying a URL
         // it cannot open (ten times, two seconds apart, logging ERRORs).
-        server.getHiveConf().set("javax.jdo.option.ConnectionURL",
-                "jdbc:derby:memory:" + settings.metastoreDir().getFileName() + ";create=true");
+        server.getHiveConf()
+                .set(
+                        "javax.jdo.option.ConnectionURL",
+                        "jdbc:derby:memory:" + settings.metastoreDir().getFileName() + ";create=true");
         return server;
     }
 

@@ -17,11 +17,14 @@ public final class StatementAuditLog extends SparkListener {
     @Override
     public void onOtherEvent(SparkListenerEvent event) {
         if (event instanceof SparkListenerThriftServerSessionCreated s) {
-            UsersFileAuthenticator.AUDIT.info("session {}: user {} from {}", s.sessionId(), printable(s.userName()),
-                    printable(s.ip()));
+            UsersFileAuthenticator.AUDIT.info(
+                    "session {}: user {} from {}", s.sessionId(), printable(s.userName()), printable(s.ip()));
         } else if (event instanceof SparkListenerThriftServerOperationStart op) {
-            UsersFileAuthenticator.AUDIT.info("statement in session {} by {}: {}", op.sessionId(),
-                    printable(op.userName()), firstLine(op.statement()));
+            UsersFileAuthenticator.AUDIT.info(
+                    "statement in session {} by {}: {}",
+                    op.sessionId(),
+                    printable(op.userName()),
+                    firstLine(op.statement()));
         }
     }
 
@@ -30,7 +33,13 @@ public final class StatementAuditLog extends SparkListener {
         if (statement == null) {
             return "";
         }
-        String first = statement.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+        String first = statement
+                .strip()
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .findFirst()
+                .orElse("");
         String cut = first.length() > MAX_CHARS ? first.substring(0, MAX_CHARS) + "…" : first;
         boolean more = statement.strip().lines().filter(l -> !l.isBlank()).count() > 1;
         return printable(cut) + (more ? " …" : "");

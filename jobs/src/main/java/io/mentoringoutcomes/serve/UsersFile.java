@@ -24,6 +24,7 @@ public final class UsersFile {
 
     /** What a user name may be: what BI tools send, nothing that could break a line or a log. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+
     public static final int MIN_PASSWORD_CHARS = 12;
     static final int MAX_PASSWORD_CHARS = 1024;
 
@@ -38,8 +39,8 @@ public final class UsersFile {
 
     public static void checkPassword(char[] password) {
         if (password.length < MIN_PASSWORD_CHARS || password.length > MAX_PASSWORD_CHARS) {
-            throw new IllegalArgumentException("the password must be " + MIN_PASSWORD_CHARS + " to " + MAX_PASSWORD_CHARS
-                    + " characters long");
+            throw new IllegalArgumentException(
+                    "the password must be " + MIN_PASSWORD_CHARS + " to " + MAX_PASSWORD_CHARS + " characters long");
         }
         for (char c : password) {
             if (Character.isISOControl(c)) {
@@ -102,7 +103,8 @@ public final class UsersFile {
     private static void write(Path file, Map<String, PasswordHash> users) {
         StringBuilder text = new StringBuilder("# mentoring-outcomes serve users: NAME:" + PasswordHash.SCHEME
                 + "$ITERATIONS$SALT$HASH. Edit with `mentoring-outcomes serve users add|remove`.\n");
-        users.forEach((name, hash) -> text.append(name).append(':').append(hash.encode()).append('\n'));
+        users.forEach((name, hash) ->
+                text.append(name).append(':').append(hash.encode()).append('\n'));
         Path dir = file.toAbsolutePath().getParent();
         try {
             Files.createDirectories(dir);

@@ -1,16 +1,15 @@
 package io.mentoringoutcomes.serve;
 
-import org.apache.hive.service.auth.PasswdAuthenticationProvider;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.security.sasl.AuthenticationException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.security.sasl.AuthenticationException;
+import org.apache.hive.service.auth.PasswdAuthenticationProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HiveServer2's {@code CUSTOM} password check for {@code serve --auth password}: the user's salted
@@ -32,9 +31,11 @@ public final class UsersFileAuthenticator implements PasswdAuthenticationProvide
     private record Loaded(FileTime modified, long size, Map<String, PasswordHash> users, PasswordHash decoy) {
 
         static Loaded of(FileTime modified, long size, Map<String, PasswordHash> users) {
-            int iterations = users.values().stream().findFirst().map(PasswordHash::iterations)
+            int iterations = users.values().stream()
+                    .findFirst()
+                    .map(PasswordHash::iterations)
                     .orElse(PasswordHash.DEFAULT_ITERATIONS);
-            return new Loaded(modified, size, users, PasswordHash.of(new char[]{'-'}, iterations));
+            return new Loaded(modified, size, users, PasswordHash.of(new char[] {'-'}, iterations));
         }
     }
 

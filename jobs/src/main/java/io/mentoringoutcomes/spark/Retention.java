@@ -1,9 +1,8 @@
 package io.mentoringoutcomes.spark;
 
-import org.apache.spark.sql.SparkSession;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * How long each layer keeps its history, as Delta table properties. Delta's defaults (30 days of
@@ -37,7 +36,8 @@ public final class Retention {
     public static int days(SparkSession spark, String layer) {
         Integer fallback = DEFAULT_DAYS.get(layer);
         if (fallback == null) {
-            throw new IllegalArgumentException("no retention for layer " + layer + "; layers are " + DEFAULT_DAYS.keySet());
+            throw new IllegalArgumentException(
+                    "no retention for layer " + layer + "; layers are " + DEFAULT_DAYS.keySet());
         }
         String key = CONF_PREFIX + layer + ".days";
         String value = spark.conf().get(key, null);

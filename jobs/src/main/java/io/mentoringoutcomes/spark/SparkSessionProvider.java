@@ -1,8 +1,7 @@
 package io.mentoringoutcomes.spark;
 
-import org.apache.spark.sql.SparkSession;
-
 import java.util.Map;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The one place a SparkSession is built. Production and tests call the same method, so a
@@ -27,8 +26,8 @@ public final class SparkSessionProvider {
      * The same session on a Hive catalog, which the Thrift Server ({@code serve}) needs, with
      * {@code settings} laid over the common ones (a metastore location, an extra extension).
      */
-    public static SparkSession getOrCreateWithHiveCatalog(String master, int shufflePartitions,
-                                                          Map<String, String> settings) {
+    public static SparkSession getOrCreateWithHiveCatalog(
+            String master, int shufflePartitions, Map<String, String> settings) {
         SparkSession.Builder builder = builder(master, shufflePartitions).enableHiveSupport();
         settings.forEach(builder::config);
         return builder.getOrCreate();

@@ -1,6 +1,12 @@
 package io.mentoringoutcomes.spark;
 
 import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -9,13 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The one place that reads and writes Delta. A table {@code layer.noun} lives at
@@ -27,6 +26,7 @@ public final class Warehouse {
     public static final List<String> LAYERS = List.of("bronze", "silver", "staging", "gold", "ops");
     /** Layers outside {@link #LAYERS}: never registered for SQL, never served (per-match data for program admins). */
     public static final List<String> RESTRICTED_LAYERS = List.of("admin");
+
     private static final int WRITE_ATTEMPTS = 3;
 
     private final SparkSession spark;
@@ -138,8 +138,12 @@ public final class Warehouse {
         }
         StringBuilder set = new StringBuilder();
         // keys and values come from Retention (fixed keys, whole numbers of days), never from input
-        want.forEach((k, v) -> set.append(set.length() == 0 ? "" : ", ").append("'").append(k).append("' = '")
-                .append(v).append("'"));
+        want.forEach((k, v) -> set.append(set.length() == 0 ? "" : ", ")
+                .append("'")
+                .append(k)
+                .append("' = '")
+                .append(v)
+                .append("'"));
         spark.sql("ALTER TABLE " + pathIdentifier(table) + " SET TBLPROPERTIES (" + set + ")");
         return true;
     }
@@ -152,7 +156,11 @@ public final class Warehouse {
 
     /** OPTIMIZE (bin-packing compaction); the number of files it removed (0: nothing to compact, no commit). */
     public long optimize(String table) {
-        Row metrics = deltaTable(table).optimize().executeCompaction().select("metrics.numFilesRemoved").head();
+        Row metrics = deltaTable(table)
+                .optimize()
+                .executeCompaction()
+                .select("metrics.numFilesRemoved")
+                .head();
         return metrics.isNullAt(0) ? 0L : metrics.getLong(0);
     }
 
@@ -224,8 +232,9 @@ public final class Warehouse {
         }
         // The catalog API takes the location as a value, so no SQL is built from the path: a
         // warehouse under "it's %20/" registers like any other. A "path" option makes it external.
-        spark.catalog().createTable(quoteIdentifier(parts[0]) + "." + quoteIdentifier(parts[1]), "delta",
-                Map.of("path", location));
+        spark.catalog()
+                .createTable(
+                        quoteIdentifier(parts[0]) + "." + quoteIdentifier(parts[1]), "delta", Map.of("path", location));
         REGISTERED.put(key, location);
     }
 
@@ -243,8 +252,9 @@ public final class Warehouse {
         switch (type) {
             case "VIEW" -> spark.sql("DROP VIEW " + name);
             case "EXTERNAL" -> spark.sql("DROP TABLE " + name);
-            default -> throw new IllegalStateException(table + " is registered as a " + type
-                    + " table in this session; refusing to drop it");
+            default ->
+                throw new IllegalStateException(
+                        table + " is registered as a " + type + " table in this session; refusing to drop it");
         }
         REGISTERED.remove(System.identityHashCode(spark.sharedState()) + ":" + table);
     }
@@ -321,9 +331,11 @@ public final class Warehouse {
 
     static String[] split(String table) {
         String[] parts = table.split("\\.", -1);
-        if (parts.length != 2 || !(LAYERS.contains(parts[0]) || RESTRICTED_LAYERS.contains(parts[0])) || !isNoun(parts[1])) {
-            throw new IllegalArgumentException("table names are layer.noun with layer in " + LAYERS
-                    + " (or " + RESTRICTED_LAYERS + ") and a snake_case noun: " + table);
+        if (parts.length != 2
+                || !(LAYERS.contains(parts[0]) || RESTRICTED_LAYERS.contains(parts[0]))
+                || !isNoun(parts[1])) {
+            throw new IllegalArgumentException("table names are layer.noun with layer in " + LAYERS + " (or "
+                    + RESTRICTED_LAYERS + ") and a snake_case noun: " + table);
         }
         return parts;
     }
@@ -340,7 +352,11 @@ public final class Warehouse {
         if (SCHEME.matcher(location).find()) {
             return location; // s3a://, hdfs://, file:/ — a one-letter "scheme" is a Windows drive
         }
-        return new Path(java.nio.file.Path.of(location).toAbsolutePath().normalize().toUri()).toString();
+        return new Path(java.nio.file.Path.of(location)
+                        .toAbsolutePath()
+                        .normalize()
+                        .toUri())
+                .toString();
     }
 
     private static String stripTrailingSlash(String s) {

@@ -3,7 +3,6 @@ package io.mentoringoutcomes.trigger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -34,7 +33,12 @@ import java.util.Map;
 public final class AirflowClient {
 
     /** What went wrong, coarse enough to give each its own exit code. */
-    public enum Failure { UNREACHABLE, AUTHENTICATION, NOT_FOUND, HTTP }
+    public enum Failure {
+        UNREACHABLE,
+        AUTHENTICATION,
+        NOT_FOUND,
+        HTTP
+    }
 
     /** One-line, user-facing error. Never carries a password. */
     public static final class AirflowException extends RuntimeException {
@@ -47,10 +51,14 @@ public final class AirflowClient {
             this.status = status;
         }
 
-        public Failure failure() { return failure; }
+        public Failure failure() {
+            return failure;
+        }
 
         /** HTTP status, or 0 when no response came back. */
-        public int status() { return status; }
+        public int status() {
+            return status;
+        }
     }
 
     /** Username and password for /auth/token. toString hides the password. */
@@ -62,10 +70,10 @@ public final class AirflowClient {
     }
 
     /** The result of a trigger: the run's id and whether this call created it (false on 409). */
-    public record Triggered(String dagRunId, boolean created) { }
+    public record Triggered(String dagRunId, boolean created) {}
 
     /** One task instance's id and state (state is "none" while it has none). */
-    public record TaskState(String taskId, String state, int tryNumber) { }
+    public record TaskState(String taskId, String state, int tryNumber) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ISO_INSTANT;
@@ -100,18 +108,25 @@ public final class AirflowClient {
         ObjectNode body = JSON.createObjectNode();
         body.put("username", creds.username());
         body.put("password", creds.password());
-        HttpResponse<String> resp = send(HttpRequest.newBuilder(uri("/auth/token"))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)), false);
+        HttpResponse<String> resp = send(
+                HttpRequest.newBuilder(uri("/auth/token"))
+                        .header("Content-Type", "application/json")
+                        .header("Accept", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)),
+                false);
         int s = resp.statusCode();
         if (s == 401 || s == 403) {
-            throw new AirflowException(Failure.AUTHENTICATION, s, "authentication failed at " + base
-                    + "/auth/token for user '" + creds.username() + "' (HTTP " + s + "): wrong username or password");
+            throw new AirflowException(
+                    Failure.AUTHENTICATION,
+                    s,
+                    "authentication failed at " + base + "/auth/token for user '" + creds.username() + "' (HTTP " + s
+                            + "): wrong username or password");
         }
         if (s == 404) {
-            throw new AirflowException(Failure.NOT_FOUND, s, base + "/auth/token not found (HTTP 404):"
-                    + " is this an Airflow 3 API server?");
+            throw new AirflowException(
+                    Failure.NOT_FOUND,
+                    s,
+                    base + "/auth/token not found (HTTP 404):" + " is this an Airflow 3 API server?");
         }
         if (s / 100 != 2) {
             throw httpError("POST /auth/token", resp);
@@ -129,8 +144,11 @@ public final class AirflowClient {
     public JsonNode getDag(String dagId) {
         HttpResponse<String> resp = api("GET", "/api/v2/dags/" + seg(dagId), null);
         if (resp.statusCode() == 404) {
-            throw new AirflowException(Failure.NOT_FOUND, 404, "DAG '" + dagId + "' not found at " + base
-                    + " (HTTP 404): check --dag, and that the DAG file is in the dags folder and parses");
+            throw new AirflowException(
+                    Failure.NOT_FOUND,
+                    404,
+                    "DAG '" + dagId + "' not found at " + base
+                            + " (HTTP 404): check --dag, and that the DAG file is in the dags folder and parses");
         }
         expect2xx("GET dag " + dagId, resp);
         return parse(resp);
@@ -163,14 +181,17 @@ public final class AirflowClient {
             if (dagRunId != null && runExists(dagId, dagRunId)) {
                 return new Triggered(dagRunId, false);
             }
-            throw new AirflowException(Failure.HTTP, 409, "Airflow refused run '" + dagRunId + "' (HTTP 409):"
-                    + " another run of " + dagId + " has logical_date "
-                    + (logicalDate == null ? "null" : formatLogicalDate(logicalDate))
-                    + "; pass another --logical-date, or that run's id as --run-id to follow it");
+            throw new AirflowException(
+                    Failure.HTTP,
+                    409,
+                    "Airflow refused run '" + dagRunId + "' (HTTP 409):"
+                            + " another run of " + dagId + " has logical_date "
+                            + (logicalDate == null ? "null" : formatLogicalDate(logicalDate))
+                            + "; pass another --logical-date, or that run's id as --run-id to follow it");
         }
         if (s == 404) {
-            throw new AirflowException(Failure.NOT_FOUND, 404, "DAG '" + dagId + "' not found at " + base
-                    + " (HTTP 404)");
+            throw new AirflowException(
+                    Failure.NOT_FOUND, 404, "DAG '" + dagId + "' not found at " + base + " (HTTP 404)");
         }
         expect2xx("trigger " + dagId, resp);
         JsonNode id = parse(resp).get("dag_run_id");
@@ -181,8 +202,8 @@ public final class AirflowClient {
     public JsonNode getDagRun(String dagId, String dagRunId) {
         HttpResponse<String> resp = api("GET", "/api/v2/dags/" + seg(dagId) + "/dagRuns/" + seg(dagRunId), null);
         if (resp.statusCode() == 404) {
-            throw new AirflowException(Failure.NOT_FOUND, 404, "run '" + dagRunId + "' of DAG '" + dagId
-                    + "' not found at " + base);
+            throw new AirflowException(
+                    Failure.NOT_FOUND, 404, "run '" + dagRunId + "' of DAG '" + dagId + "' not found at " + base);
         }
         expect2xx("get run " + dagRunId, resp);
         return parse(resp);
@@ -195,8 +216,8 @@ public final class AirflowClient {
 
     /** GET .../dagRuns/{run}/taskInstances, in the order Airflow lists them. */
     public List<TaskState> taskInstances(String dagId, String dagRunId) {
-        HttpResponse<String> resp = api("GET", "/api/v2/dags/" + seg(dagId) + "/dagRuns/" + seg(dagRunId)
-                + "/taskInstances?limit=1000", null);
+        HttpResponse<String> resp = api(
+                "GET", "/api/v2/dags/" + seg(dagId) + "/dagRuns/" + seg(dagRunId) + "/taskInstances?limit=1000", null);
         expect2xx("get task instances of " + dagRunId, resp);
         return parseTaskInstances(parse(resp));
     }
@@ -210,7 +231,7 @@ public final class AirflowClient {
             body.put("dag_run_id", dagRunId);
         }
         if (logicalDate == null) {
-            body.putNull("logical_date");   // the field must be present; null is allowed
+            body.putNull("logical_date"); // the field must be present; null is allowed
         } else {
             body.put("logical_date", formatLogicalDate(logicalDate));
         }
@@ -256,8 +277,8 @@ public final class AirflowClient {
             }
             int eq = line.indexOf('=');
             if (eq < 0) {
-                throw new IllegalArgumentException("credentials file: expected key=value lines"
-                        + " (username=..., password=...)");
+                throw new IllegalArgumentException(
+                        "credentials file: expected key=value lines" + " (username=..., password=...)");
             }
             String key = line.substring(0, eq).strip().toLowerCase();
             String value = line.substring(eq + 1).strip();
@@ -278,7 +299,8 @@ public final class AirflowClient {
         List<TaskState> out = new ArrayList<>();
         for (JsonNode ti : answer.path("task_instances")) {
             JsonNode state = ti.get("state");
-            out.add(new TaskState(ti.path("task_id").asText(),
+            out.add(new TaskState(
+                    ti.path("task_id").asText(),
                     state == null || state.isNull() ? "none" : state.asText(),
                     ti.path("try_number").asInt(0)));
         }
@@ -290,8 +312,13 @@ public final class AirflowClient {
         StringBuilder b = new StringBuilder();
         for (byte c : s.getBytes(StandardCharsets.UTF_8)) {
             int ch = c & 0xff;
-            if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
-                    || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+            if ((ch >= 'a' && ch <= 'z')
+                    || (ch >= 'A' && ch <= 'Z')
+                    || (ch >= '0' && ch <= '9')
+                    || ch == '-'
+                    || ch == '.'
+                    || ch == '_'
+                    || ch == '~') {
                 b.append((char) ch);
             } else {
                 b.append('%').append(String.format("%02X", ch));
@@ -314,12 +341,14 @@ public final class AirflowClient {
     private HttpResponse<String> api(String method, String path, String jsonBody) {
         HttpResponse<String> resp = send(request(method, path, jsonBody), true);
         if (resp.statusCode() == 401 && credentials != null) {
-            login(credentials);   // the token expired during a long --wait: log in again, once
+            login(credentials); // the token expired during a long --wait: log in again, once
             resp = send(request(method, path, jsonBody), true);
         }
         if (resp.statusCode() == 401 || resp.statusCode() == 403) {
-            throw new AirflowException(Failure.AUTHENTICATION, resp.statusCode(), method + " " + path
-                    + " was refused (HTTP " + resp.statusCode() + "): the user lacks permission");
+            throw new AirflowException(
+                    Failure.AUTHENTICATION,
+                    resp.statusCode(),
+                    method + " " + path + " was refused (HTTP " + resp.statusCode() + "): the user lacks permission");
         }
         return resp;
     }
@@ -328,7 +357,8 @@ public final class AirflowClient {
         if (token == null) {
             throw new IllegalStateException("login() first");
         }
-        HttpRequest.BodyPublisher publisher = jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+        HttpRequest.BodyPublisher publisher = jsonBody == null
+                ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
                 .header("Accept", "application/json")
@@ -345,17 +375,28 @@ public final class AirflowClient {
         try {
             return http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpConnectTimeoutException e) {
-            throw new AirflowException(Failure.UNREACHABLE, 0, "cannot reach Airflow at " + base
-                    + ": connection timed out");
+            throw new AirflowException(
+                    Failure.UNREACHABLE, 0, "cannot reach Airflow at " + base + ": connection timed out");
         } catch (ConnectException e) {
-            throw new AirflowException(Failure.UNREACHABLE, 0, "cannot reach Airflow at " + base
-                    + ": connection refused (is the API server running, and is --url / AIRFLOW_URL right?)");
+            throw new AirflowException(
+                    Failure.UNREACHABLE,
+                    0,
+                    "cannot reach Airflow at " + base
+                            + ": connection refused (is the API server running, and is --url / AIRFLOW_URL right?)");
         } catch (HttpTimeoutException e) {
-            throw new AirflowException(Failure.UNREACHABLE, 0, "Airflow at " + base + " did not answer "
-                    + req.method() + " " + req.uri().getPath() + " within " + requestTimeout.toSeconds() + " s");
+            throw new AirflowException(
+                    Failure.UNREACHABLE,
+                    0,
+                    "Airflow at " + base + " did not answer " + req.method() + " "
+                            + req.uri().getPath() + " within " + requestTimeout.toSeconds() + " s");
         } catch (IOException e) {
-            throw new AirflowException(Failure.UNREACHABLE, 0, "cannot reach Airflow at " + base + ": "
-                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+            throw new AirflowException(
+                    Failure.UNREACHABLE,
+                    0,
+                    "cannot reach Airflow at " + base + ": "
+                            + (e.getMessage() != null
+                                    ? e.getMessage()
+                                    : e.getClass().getSimpleName()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AirflowException(Failure.UNREACHABLE, 0, "interrupted while calling " + base);
@@ -369,20 +410,23 @@ public final class AirflowClient {
     }
 
     private static AirflowException httpError(String what, HttpResponse<String> resp) {
-        String detail = resp.body() == null ? "" : resp.body().replaceAll("\\s+", " ").strip();
+        String detail =
+                resp.body() == null ? "" : resp.body().replaceAll("\\s+", " ").strip();
         if (detail.length() > 300) {
             detail = detail.substring(0, 300) + "...";
         }
-        return new AirflowException(Failure.HTTP, resp.statusCode(), what + " failed: HTTP " + resp.statusCode()
-                + (detail.isEmpty() ? "" : ": " + detail));
+        return new AirflowException(
+                Failure.HTTP,
+                resp.statusCode(),
+                what + " failed: HTTP " + resp.statusCode() + (detail.isEmpty() ? "" : ": " + detail));
     }
 
     private static JsonNode parse(HttpResponse<String> resp) {
         try {
             return JSON.readTree(resp.body());
         } catch (IOException e) {
-            throw new AirflowException(Failure.HTTP, resp.statusCode(), "unreadable JSON from "
-                    + resp.uri() + ": " + e.getMessage());
+            throw new AirflowException(
+                    Failure.HTTP, resp.statusCode(), "unreadable JSON from " + resp.uri() + ": " + e.getMessage());
         }
     }
 }

@@ -1,16 +1,16 @@
 package io.mentoringoutcomes.cli;
 
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.pipeline.PipelineRuns;
 import io.mentoringoutcomes.pipeline.WarehouseLease;
 import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.publish.Publications;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import static org.apache.spark.sql.functions.col;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One sample night, then the same night's publish again as its own process
@@ -48,8 +47,20 @@ class InterruptedNightTest extends SparkTestBase {
         Warehouse wh = new Warehouse(spark, whArg);
 
         // Night 1, uninterrupted.
-        assertEquals(0, Main.execute("run", "--input", sample, "--warehouse", whArg, "--run-id", "night-1",
-                "--master", "local[2]", "--shuffle-partitions", "2"));
+        assertEquals(
+                0,
+                Main.execute(
+                        "run",
+                        "--input",
+                        sample,
+                        "--warehouse",
+                        whArg,
+                        "--run-id",
+                        "night-1",
+                        "--master",
+                        "local[2]",
+                        "--shuffle-partitions",
+                        "2"));
         GoldSource night1 = GoldSource.of(wh, null);
         assertEquals("night-1", night1.night().orElseThrow().runId());
         Map<String, List<Row>> gold1 = snapshot(night1);
@@ -58,18 +69,34 @@ class InterruptedNightTest extends SparkTestBase {
         // The same night's publish again, stopped by SIGTERM once its first gold table is committed
         // (a whole second run would add nothing here but minutes).
         List<String> output = new CopyOnWriteArrayList<>();
-        ProcessBuilder pb = new ProcessBuilder(projectRoot().resolve("bin/mentoring-outcomes").toString(), "publish",
-                "--input", sample, "--warehouse", whArg, "--run-id", "night-2", "--master", "local[2]",
-                "--shuffle-partitions", "2").redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        projectRoot().resolve("bin/mentoring-outcomes").toString(),
+                        "publish",
+                        "--input",
+                        sample,
+                        "--warehouse",
+                        whArg,
+                        "--run-id",
+                        "night-2",
+                        "--master",
+                        "local[2]",
+                        "--shuffle-partitions",
+                        "2")
+                .redirectErrorStream(true);
         pb.environment().put("MENTORING_JAVA_OPTS", "-Xmx1g");
         Process run = pb.start();
         boolean signalled = false;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
                 output.add(line);
                 if (!signalled && line.startsWith("[publish] gold.") && line.contains(" -> version ")) {
                     // SIGTERM, as Airflow or systemd sends it (Process.destroy would also close our end of its output).
-                    assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(run.pid())).start().waitFor());
+                    assertEquals(
+                            0,
+                            new ProcessBuilder("kill", "-TERM", String.valueOf(run.pid()))
+                                    .start()
+                                    .waitFor());
                     signalled = true;
                 }
             }
@@ -82,17 +109,25 @@ class InterruptedNightTest extends SparkTestBase {
 
         // The ops tables say what happened, written before Spark stopped; the lease is free.
         Map<String, String> status = new LinkedHashMap<>();
-        wh.read(PipelineRuns.TABLE).filter(col("run_id").equalTo("night-2").and(col("status").notEqual("started")))
-                .orderBy("finished_at").collectAsList()
+        wh.read(PipelineRuns.TABLE)
+                .filter(col("run_id").equalTo("night-2").and(col("status").notEqual("started")))
+                .orderBy("finished_at")
+                .collectAsList()
                 .forEach(r -> status.put(r.getAs("stage"), r.getAs("status")));
         assertEquals(Map.of("publish", "interrupted"), status, said);
         assertTrue(PipelineRuns.unfinished(wh).isEmpty());
         assertTrue(WarehouseLease.holder(wh).isEmpty(), "the shutdown hook released the lease");
-        assertEquals(List.of("night-1"), wh.read(Publications.TABLE).select("run_id").distinct()
-                .collectAsList().stream().map(r -> r.getString(0)).toList(), "the stopped night was not published");
+        assertEquals(
+                List.of("night-1"),
+                wh.read(Publications.TABLE).select("run_id").distinct().collectAsList().stream()
+                        .map(r -> r.getString(0))
+                        .toList(),
+                "the stopped night was not published");
 
         // Some gold folders moved, not all; readers still see night 1 whole.
-        long moved = night1.tables().stream().filter(t -> wh.version(t) != night1.version(t)).count();
+        long moved = night1.tables().stream()
+                .filter(t -> wh.version(t) != night1.version(t))
+                .count();
         assertTrue(moved >= 1 && moved < night1.tables().size(), "stopped between two gold commits: " + moved);
         GoldSource afterStop = GoldSource.of(wh, null);
         assertEquals("night-1", afterStop.night().orElseThrow().runId());
@@ -107,8 +142,18 @@ class InterruptedNightTest extends SparkTestBase {
         long filesAfter = silverFiles(wh);
         assertNotEquals(filesBefore, filesAfter, "silver's layout changed");
         try {
-            String[] common = {"--input", sample, "--warehouse", whArg, "--run-id", "night-3", "--master", "local[2]",
-                    "--shuffle-partitions", "3"};
+            String[] common = {
+                "--input",
+                sample,
+                "--warehouse",
+                whArg,
+                "--run-id",
+                "night-3",
+                "--master",
+                "local[2]",
+                "--shuffle-partitions",
+                "3"
+            };
             assertEquals(0, Main.execute(concat("metrics", common)));
             assertEquals(0, Main.execute(concat("publish", common)));
         } finally {
@@ -128,7 +173,8 @@ class InterruptedNightTest extends SparkTestBase {
         Map<String, List<Row>> out = new LinkedHashMap<>();
         for (String table : gold.tables()) {
             var df = gold.read(table);
-            Column[] all = Arrays.stream(df.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
+            Column[] all =
+                    Arrays.stream(df.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
             out.put(table, new ArrayList<>(df.orderBy(all).collectAsList()));
         }
         return out;
@@ -137,7 +183,9 @@ class InterruptedNightTest extends SparkTestBase {
     static long silverFiles(Warehouse wh) {
         long n = 0;
         for (String table : wh.tables("silver")) {
-            n += spark.sql("DESCRIBE DETAIL " + wh.pathIdentifier(table)).first().<Long>getAs("numFiles");
+            n += spark.sql("DESCRIBE DETAIL " + wh.pathIdentifier(table))
+                    .first()
+                    .<Long>getAs("numFiles");
         }
         return n;
     }

@@ -1,17 +1,14 @@
 package io.mentoringoutcomes.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.pipeline.PipelineRuns;
 import io.mentoringoutcomes.pipeline.RunContext;
 import io.mentoringoutcomes.spark.Retention;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,10 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * History that lasts: a night published more than Delta's default 30 days ago stays readable by
@@ -69,8 +68,12 @@ class MaintainCommandTest extends SparkTestBase {
         wh.overwrite("gold.program_roi", roi(1.5, "2026-08-31"));
         wh.overwrite("silver.roi_copy", roi(1.5, "2026-08-31"));
         wh.overwrite("bronze.roi_copy", roi(1.5, "2026-08-31"));
-        PipelineRuns.record(new RunContext(wh, "in", LocalDate.parse("2026-08-31"), "run-2026-08-31"), "publish",
-                "succeeded", Instant.now(), Map.of("gold_versions", Map.of("gold.program_roi", 0L)));
+        PipelineRuns.record(
+                new RunContext(wh, "in", LocalDate.parse("2026-08-31"), "run-2026-08-31"),
+                "publish",
+                "succeeded",
+                Instant.now(),
+                Map.of("gold_versions", Map.of("gold.program_roi", 0L)));
         // Each layer's retention is in the table's first commit.
         assertEquals("interval 400 days", wh.properties("gold.program_roi").get(Retention.LOG_RETENTION));
         assertEquals("interval 400 days", wh.properties("gold.program_roi").get(Retention.DELETED_FILE_RETENTION));
@@ -89,11 +92,16 @@ class MaintainCommandTest extends SparkTestBase {
         }
         assertEquals(11L, wh.version("gold.program_roi"));
         // The last of them is published: readers' default is the latest publication.
-        PipelineRuns.record(new RunContext(wh, "in", LocalDate.parse("2026-10-31"), "run-2026-10-31"), "publish",
-                "succeeded", Instant.now(), Map.of("gold_versions", Map.of("gold.program_roi", 11L)));
+        PipelineRuns.record(
+                new RunContext(wh, "in", LocalDate.parse("2026-10-31"), "run-2026-10-31"),
+                "publish",
+                "succeeded",
+                Instant.now(),
+                Map.of("gold_versions", Map.of("gold.program_roi", 11L)));
 
         // The control: on Delta's default 30 days, night 1 is gone from the log.
-        Exception lost = assertThrows(Exception.class, () -> wh.readVersion("silver.roi_copy", 0).collectAsList());
+        Exception lost = assertThrows(
+                Exception.class, () -> wh.readVersion("silver.roi_copy", 0).collectAsList());
         assertTrue(String.valueOf(lost.getMessage()).contains("version"), lost.getMessage());
 
         // Gold kept it, through maintain's OPTIMIZE and VACUUM too.
@@ -121,8 +129,13 @@ class MaintainCommandTest extends SparkTestBase {
             assertEquals(version, wh.version("gold.legacy"), "nothing to change, nothing to compact: no commit");
             // VACUUM records itself in the table's history (Delta 3: VACUUM START and VACUUM END)
             assertEquals(0, Main.execute("maintain", "--warehouse", whArg));
-            assertEquals(List.of("VACUUM END", "VACUUM START"), wh.deltaTable("gold.legacy").history(2)
-                    .select("operation").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+            assertEquals(
+                    List.of("VACUUM END", "VACUUM START"),
+                    wh.deltaTable("gold.legacy")
+                            .history(2)
+                            .select("operation")
+                            .as(org.apache.spark.sql.Encoders.STRING())
+                            .collectAsList());
             assertEquals(2.0, wh.read("gold.legacy").first().<Double>getAs("roi"), 0.0);
         } finally {
             spark.conf().unset(Retention.CONF_PREFIX + "gold.days");
@@ -134,9 +147,11 @@ class MaintainCommandTest extends SparkTestBase {
         for (String bad : List.of("6", "0", "-400", "abc", "400 days", "3651", "1e3")) {
             spark.conf().set(Retention.CONF_PREFIX + "gold.days", bad);
             try {
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> Retention.days(spark, "gold"), bad);
-                assertTrue(e.getMessage().startsWith("spark.mentoringoutcomes.retention.gold.days=" + bad), e.getMessage());
+                IllegalArgumentException e =
+                        assertThrows(IllegalArgumentException.class, () -> Retention.days(spark, "gold"), bad);
+                assertTrue(
+                        e.getMessage().startsWith("spark.mentoringoutcomes.retention.gold.days=" + bad),
+                        e.getMessage());
             } finally {
                 spark.conf().unset(Retention.CONF_PREFIX + "gold.days");
             }

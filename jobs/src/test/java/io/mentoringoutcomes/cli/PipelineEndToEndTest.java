@@ -1,25 +1,24 @@
 package io.mentoringoutcomes.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The README's main command on the shipped sample, through the CLI: everything published, the
@@ -29,8 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest extends SparkTestBase {
 
-    private static final List<String> GOLD = List.of("retention_summary", "retention_curve", "matching_balance",
-            "program_roi", "promotion_summary", "turnover_rate", "satisfaction_summary", "engagement_summary");
+    private static final List<String> GOLD = List.of(
+            "retention_summary",
+            "retention_curve",
+            "matching_balance",
+            "program_roi",
+            "promotion_summary",
+            "turnover_rate",
+            "satisfaction_summary",
+            "engagement_summary");
     private static Path root;
     private static Warehouse wh;
     private static JsonNode truth;
@@ -46,9 +52,20 @@ class PipelineEndToEndTest extends SparkTestBase {
         // The settings file names the default k explicitly, so the figures are the default's and
         // ops.pipeline_runs must say the value came from this file.
         Files.writeString(root.resolve("settings.yaml"), "# the night's settings\nprivacy:\n  min_group_size: 10\n");
-        firstRunExit = Main.execute("run", "--input", sample.toString(), "--warehouse", root.resolve(WAREHOUSE).toString(),
-                "--run-id", "night-1", "--master", "local[2]", "--shuffle-partitions", "2",
-                "--config", root.resolve("settings.yaml").toString());
+        firstRunExit = Main.execute(
+                "run",
+                "--input",
+                sample.toString(),
+                "--warehouse",
+                root.resolve(WAREHOUSE).toString(),
+                "--run-id",
+                "night-1",
+                "--master",
+                "local[2]",
+                "--shuffle-partitions",
+                "2",
+                "--config",
+                root.resolve("settings.yaml").toString());
         wh = new Warehouse(spark, root.resolve(WAREHOUSE).toString());
     }
 
@@ -59,7 +76,9 @@ class PipelineEndToEndTest extends SparkTestBase {
         for (String table : GOLD) {
             assertTrue(wh.exists("gold." + table), "gold." + table + " was not published");
         }
-        Row publish = wh.read("ops.pipeline_runs").filter("stage = 'publish' AND status <> 'started'").first();
+        Row publish = wh.read("ops.pipeline_runs")
+                .filter("stage = 'publish' AND status <> 'started'")
+                .first();
         assertEquals("succeeded", publish.getAs("status"));
     }
 
@@ -67,7 +86,8 @@ class PipelineEndToEndTest extends SparkTestBase {
     @Order(2)
     void goldStaysOnTheMinimalDeltaProtocolOtherEnginesRead() {
         for (String table : GOLD) {
-            Row detail = spark.sql("DESCRIBE DETAIL " + wh.pathIdentifier("gold." + table)).first();
+            Row detail = spark.sql("DESCRIBE DETAIL " + wh.pathIdentifier("gold." + table))
+                    .first();
             // Reader 1 / writer 2: no table features, so no deletion vectors and no column mapping.
             assertEquals(1, (int) detail.getAs("minReaderVersion"), table);
             assertEquals(2, (int) detail.getAs("minWriterVersion"), table);
@@ -81,16 +101,20 @@ class PipelineEndToEndTest extends SparkTestBase {
     @Order(2)
     void exactlyThePlantedDefectsAreQuarantined() {
         List<String> quarantined = new ArrayList<>();
-        for (Row r : wh.read("ops.quarantine").select("dataset", "record_key", "rule").orderBy("dataset", "record_key")
+        for (Row r : wh.read("ops.quarantine")
+                .select("dataset", "record_key", "rule")
+                .orderBy("dataset", "record_key")
                 .collectAsList()) {
             quarantined.add(r.mkString("|"));
         }
         // sample-data/_manifest.json lists these four defects.
-        assertEquals(List.of(
-                "hris_employees|E003459|termination_not_before_hire",
-                "meetings|MTG0000001|duplicate_key",
-                "meetings|MTG0003805|range:action_rating",
-                "meetings|MTG0003806|references:match_id"), quarantined);
+        assertEquals(
+                List.of(
+                        "hris_employees|E003459|termination_not_before_hire",
+                        "meetings|MTG0000001|duplicate_key",
+                        "meetings|MTG0003805|range:action_rating",
+                        "meetings|MTG0003806|references:match_id"),
+                quarantined);
     }
 
     @Test
@@ -98,12 +122,15 @@ class PipelineEndToEndTest extends SparkTestBase {
     void theMatchedEstimateRecoversThePlantedEffectAndTheNaiveOneOverstatesIt() {
         double trueEffect = truth.get("retention_difference_12m_att").asDouble();
         Row matched = wh.read("gold.retention_summary")
-                .filter("program_id = 'ALL' AND cohort = 'mentee' AND method = 'matched' AND horizon_months = 12").first();
+                .filter("program_id = 'ALL' AND cohort = 'mentee' AND method = 'matched' AND horizon_months = 12")
+                .first();
         Row naive = wh.read("gold.retention_summary")
-                .filter("program_id = 'ALL' AND cohort = 'mentee' AND method = 'naive' AND horizon_months = 12").first();
+                .filter("program_id = 'ALL' AND cohort = 'mentee' AND method = 'naive' AND horizon_months = 12")
+                .first();
         double low = matched.getAs("difference_ci_low");
         double high = matched.getAs("difference_ci_high");
-        assertTrue(low <= trueEffect && trueEffect <= high,
+        assertTrue(
+                low <= trueEffect && trueEffect <= high,
                 "matched 95% CI [" + low + ", " + high + "] should cover the planted " + trueEffect);
         // Disclosure control hides the naive mentee row on the sample: 3 of its mentees found no comparator
         // (cells at their first held meeting, department and level then), and naive − matched would show
@@ -112,15 +139,25 @@ class PipelineEndToEndTest extends SparkTestBase {
         assertEquals(Boolean.TRUE, naive.getAs("suppressed"));
         java.time.LocalDate asOf = ((java.sql.Date) matched.getAs("as_of")).toLocalDate();
         Row naiveEstimate = io.mentoringoutcomes.metrics.RetentionSummary.summary(
-                        io.mentoringoutcomes.metrics.CohortMatcher.build(wh.read("silver.matches"), wh.read("silver.meetings"),
-                                wh.read("silver.participants"), wh.read("silver.hris_employees"),
-                                wh.readIfExists("silver.hris_job_events"), asOf)
+                        io.mentoringoutcomes.metrics.CohortMatcher.build(
+                                        wh.read("silver.matches"),
+                                        wh.read("silver.meetings"),
+                                        wh.read("silver.participants"),
+                                        wh.read("silver.hris_employees"),
+                                        wh.readIfExists("silver.hris_job_events"),
+                                        asOf)
                                 // Only the naive rows, materialised once: the whole uncheckpointed frame (three
                                 // designs) ran this JVM out of Spark execution memory on a busy machine.
-                                .filter("method = 'naive'").localCheckpoint(true),
-                        List.of(12), 10, asOf)
-                .filter("program_id = 'ALL' AND cohort = 'mentee' AND method = 'naive'").first();
-        assertEquals(3L, (long) naiveEstimate.<Long>getAs("n_employees") - (long) matched.<Long>getAs("n_employees"),
+                                .filter("method = 'naive'")
+                                .localCheckpoint(true),
+                        List.of(12),
+                        10,
+                        asOf)
+                .filter("program_id = 'ALL' AND cohort = 'mentee' AND method = 'naive'")
+                .first();
+        assertEquals(
+                3L,
+                (long) naiveEstimate.<Long>getAs("n_employees") - (long) matched.<Long>getAs("n_employees"),
                 "the reason the naive row is hidden");
         // Joiners come from low-turnover cells, so the raw comparison overstates the effect.
         double naiveDifference = naiveEstimate.getAs("difference");
@@ -134,7 +171,8 @@ class PipelineEndToEndTest extends SparkTestBase {
     @Order(2)
     void theNightRecordsItsSettingsFromTheConfigFileAndItsCodeVersion() {
         List<Row> metrics = wh.read("ops.pipeline_runs")
-                .filter("run_id = 'night-1' AND stage = 'metrics' AND status = 'succeeded'").collectAsList();
+                .filter("run_id = 'night-1' AND stage = 'metrics' AND status = 'succeeded'")
+                .collectAsList();
         assertEquals(1, metrics.size());
         String config = metrics.get(0).getAs("config_json");
         assertTrue(config.contains("\"privacy.min_group_size\":10"), config);
@@ -155,14 +193,15 @@ class PipelineEndToEndTest extends SparkTestBase {
         int k = 10;
         io.mentoringoutcomes.disclosure.ReleaseRules rules = io.mentoringoutcomes.disclosure.ReleaseRules.standard();
         List<String> found = new ArrayList<>();
-        assertTrue(!wh.exists("gold.match_health") && !wh.tables("gold").contains("gold.match_health"),
+        assertTrue(
+                !wh.exists("gold.match_health") && !wh.tables("gold").contains("gold.match_health"),
                 "per-match rows are not in gold");
         for (String table : wh.tables("gold")) {
             String noun = table.substring("gold.".length());
             var decl = rules.table(noun).orElseThrow(() -> new AssertionError(table + " is not declared"));
             List<Row> rows = wh.read(table).collectAsList();
-            java.util.function.BiFunction<Row, String, Double> num = (r, c) ->
-                    r.isNullAt(r.fieldIndex(c)) ? null : ((Number) r.getAs(c)).doubleValue();
+            java.util.function.BiFunction<Row, String, Double> num =
+                    (r, c) -> r.isNullAt(r.fieldIndex(c)) ? null : ((Number) r.getAs(c)).doubleValue();
             java.util.function.Predicate<Double> small = v -> v != null && Math.abs(v) > 1e-9 && Math.abs(v) < k - 1e-9;
             java.util.function.Function<Row, Boolean> shown = r -> !Boolean.TRUE.equals(r.getAs("suppressed"));
             // 1. Every shown count, and every declared difference within a row.
@@ -184,32 +223,47 @@ class PipelineEndToEndTest extends SparkTestBase {
             for (var rel : decl.relations()) {
                 Map<List<Object>, List<Row>> instances = new LinkedHashMap<>();
                 for (Row r : rows) {
-                    if (rel.where().entrySet().stream().allMatch(w -> w.getValue().equals(String.valueOf((Object) r.getAs(w.getKey()))))) {
+                    if (rel.where().entrySet().stream()
+                            .allMatch(w -> w.getValue().equals(String.valueOf((Object) r.getAs(w.getKey()))))) {
                         List<Object> rest = new ArrayList<>();
-                        decl.keys().stream().filter(c -> !c.equals(rel.column())).forEach(c -> rest.add(String.valueOf((Object) r.getAs(c))));
+                        decl.keys().stream()
+                                .filter(c -> !c.equals(rel.column()))
+                                .forEach(c -> rest.add(String.valueOf((Object) r.getAs(c))));
                         instances.computeIfAbsent(rest, x -> new ArrayList<>()).add(r);
                     }
                 }
                 for (List<Row> inst : instances.values()) {
-                    Row whole = inst.stream().filter(r -> rel.whole().equals(String.valueOf((Object) r.getAs(rel.column())))).findFirst().orElse(null);
-                    List<Row> parts = inst.stream().filter(r -> r != whole
-                            && (rel.kind().equals("sum") || rel.part().equals(String.valueOf((Object) r.getAs(rel.column()))))).toList();
+                    Row whole = inst.stream()
+                            .filter(r -> rel.whole().equals(String.valueOf((Object) r.getAs(rel.column()))))
+                            .findFirst()
+                            .orElse(null);
+                    List<Row> parts = inst.stream()
+                            .filter(r -> r != whole
+                                    && (rel.kind().equals("sum")
+                                            || rel.part().equals(String.valueOf((Object) r.getAs(rel.column())))))
+                            .toList();
                     if (whole == null || parts.isEmpty()) {
                         continue;
                     }
                     long hidden = parts.stream().filter(r -> !shown.apply(r)).count() + (shown.apply(whole) ? 0 : 1);
                     if (rel.kind().equals("sum") && hidden == 1) {
-                        found.add(table + ": " + rel.whole() + " − Σ " + rel.column() + " recovers the one hidden cell of " + inst);
+                        found.add(table + ": " + rel.whole() + " − Σ " + rel.column()
+                                + " recovers the one hidden cell of " + inst);
                     }
                     if (hidden == 0) {
-                        List<String> columns = decl.curveColumn().isPresent() ? decl.people().subList(0, 1) : decl.people();
+                        List<String> columns =
+                                decl.curveColumn().isPresent() ? decl.people().subList(0, 1) : decl.people();
                         for (String c : columns) {
                             if (num.apply(whole, c) == null || parts.stream().anyMatch(r -> num.apply(r, c) == null)) {
                                 continue;
                             }
-                            double residual = num.apply(whole, c) - parts.stream().mapToDouble(r -> num.apply(r, c)).sum();
+                            double residual = num.apply(whole, c)
+                                    - parts.stream()
+                                            .mapToDouble(r -> num.apply(r, c))
+                                            .sum();
                             if (small.test(residual)) {
-                                found.add(table + ": " + rel.whole() + " − " + rel.column() + " parts = " + residual + " " + c);
+                                found.add(table + ": " + rel.whole() + " − " + rel.column() + " parts = " + residual
+                                        + " " + c);
                             }
                         }
                     }
@@ -219,15 +273,22 @@ class PipelineEndToEndTest extends SparkTestBase {
             if (decl.curveColumn().isPresent()) {
                 Map<String, List<Row>> series = new LinkedHashMap<>();
                 for (Row r : rows) {
-                    series.computeIfAbsent(r.getAs("program_id") + "/" + r.getAs("cohort") + "/" + r.getAs("method"),
-                            x -> new ArrayList<>()).add(r);
-                    assertTrue(r.isNullAt(r.fieldIndex("n_events")) && r.isNullAt(r.fieldIndex("n_censored")), r.toString());
+                    series.computeIfAbsent(
+                                    r.getAs("program_id") + "/" + r.getAs("cohort") + "/" + r.getAs("method"),
+                                    x -> new ArrayList<>())
+                            .add(r);
+                    assertTrue(
+                            r.isNullAt(r.fieldIndex("n_events")) && r.isNullAt(r.fieldIndex("n_censored")),
+                            r.toString());
                 }
                 for (List<Row> s : series.values()) {
-                    List<Row> visible = s.stream().filter(shown::apply)
-                            .sorted(java.util.Comparator.comparingInt(r -> r.<Integer>getAs("month"))).toList();
+                    List<Row> visible = s.stream()
+                            .filter(shown::apply)
+                            .sorted(java.util.Comparator.comparingInt(r -> r.<Integer>getAs("month")))
+                            .toList();
                     for (int i = 1; i < visible.size(); i++) {
-                        double step = num.apply(visible.get(i - 1), "n_at_risk") - num.apply(visible.get(i), "n_at_risk");
+                        double step =
+                                num.apply(visible.get(i - 1), "n_at_risk") - num.apply(visible.get(i), "n_at_risk");
                         if (small.test(step)) {
                             found.add(table + ": " + step + " people left between shown months in " + visible.get(i));
                         }
@@ -242,8 +303,15 @@ class PipelineEndToEndTest extends SparkTestBase {
                         assertTrue(num.apply(r, "n_cohort_mentees") >= k, r.toString());
                         assertTrue(num.apply(r, "n_cohort_mentors") >= k, r.toString());
                     } else {
-                        for (String c : List.of("n_cohort_mentees", "n_cohort_mentors", "held_meeting_hours", "participant_time_cost", "fixed_cost",
-                                "total_cost", "mean_mentee_salary", "benefit")) {
+                        for (String c : List.of(
+                                "n_cohort_mentees",
+                                "n_cohort_mentors",
+                                "held_meeting_hours",
+                                "participant_time_cost",
+                                "fixed_cost",
+                                "total_cost",
+                                "mean_mentee_salary",
+                                "benefit")) {
                             assertTrue(r.isNullAt(r.fieldIndex(c)), "suppressed ROI row shows " + c + ": " + r);
                         }
                     }
@@ -256,29 +324,38 @@ class PipelineEndToEndTest extends SparkTestBase {
         for (Row r : wh.read("gold.program_roi").collectAsList()) {
             roiShown.merge(r.getAs("program_id"), !Boolean.TRUE.equals(r.getAs("suppressed")), Boolean::logicalAnd);
         }
-        for (Row r : wh.read("gold.retention_summary").filter("cohort = 'mentee' AND method = 'matched' AND horizon_months = 12")
+        for (Row r : wh.read("gold.retention_summary")
+                .filter("cohort = 'mentee' AND method = 'matched' AND horizon_months = 12")
                 .collectAsList()) {
             Boolean roi = roiShown.get(r.<String>getAs("program_id"));
             if (roi != null && roi && Boolean.TRUE.equals(r.getAs("suppressed"))) {
-                found.add("program_roi shows the retention difference retention_summary hides for " + r.getAs("program_id"));
+                found.add("program_roi shows the retention difference retention_summary hides for "
+                        + r.getAs("program_id"));
             }
         }
         assertEquals(List.of(), found);
         // Figures that stay: the planted effect's headline rows are published.
         for (String method : List.of("matched")) {
-            Row all = wh.read("gold.retention_summary").filter("program_id = 'ALL' AND cohort = 'mentee' AND method = '"
-                    + method + "' AND horizon_months = 12").first();
+            Row all = wh.read("gold.retention_summary")
+                    .filter("program_id = 'ALL' AND cohort = 'mentee' AND method = '" + method
+                            + "' AND horizon_months = 12")
+                    .first();
             assertEquals(Boolean.FALSE, all.getAs("suppressed"), method);
         }
         // The largest program's matched mentees have fewer than k exits by 12 months: published rounded, not hidden.
         // The adversary's view of it: a size, no count, no interval, and a difference on a step of at least k / size.
-        Row car = wh.read("gold.retention_summary").filter("program_id = 'P-CAR' AND cohort = 'mentee' AND method = 'matched'"
-                + " AND horizon_months = 12").first();
+        Row car = wh.read("gold.retention_summary")
+                .filter("program_id = 'P-CAR' AND cohort = 'mentee' AND method = 'matched'"
+                        + " AND horizon_months = 12")
+                .first();
         assertEquals(Boolean.FALSE, car.getAs("suppressed"));
         long n = car.getAs("n_employees");
         double difference = car.getAs("difference");
-        assertTrue(car.isNullAt(car.fieldIndex("n_events")) && car.isNullAt(car.fieldIndex("retention"))
-                && car.isNullAt(car.fieldIndex("difference_ci_low")), car.toString());
+        assertTrue(
+                car.isNullAt(car.fieldIndex("n_events"))
+                        && car.isNullAt(car.fieldIndex("retention"))
+                        && car.isNullAt(car.fieldIndex("difference_ci_low")),
+                car.toString());
         // Exits consistent with the published figure (retention = 1 − exits / n, no censoring): a window of n · step.
         double coarsest = 0;
         for (double step : new double[] {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0}) {
@@ -300,8 +377,8 @@ class PipelineEndToEndTest extends SparkTestBase {
         Path night2 = root.resolve("night2");
         Files.createDirectories(night2);
         Path sample = projectRoot().resolve("sample-data");
-        for (String f : List.of("programs.csv", "participants.csv", "matches.csv", "hris_job_events.csv", "surveys.csv",
-                "goals.csv")) {
+        for (String f : List.of(
+                "programs.csv", "participants.csv", "matches.csv", "hris_job_events.csv", "surveys.csv", "goals.csv")) {
             Files.copy(sample.resolve(f), night2.resolve(f));
         }
         List<String> employees = Files.readAllLines(sample.resolve("hris_employees.csv"));
@@ -309,20 +386,36 @@ class PipelineEndToEndTest extends SparkTestBase {
         // ... and every meeting rating came out as 11.
         List<String> meetings = new ArrayList<>();
         for (String line : Files.readAllLines(sample.resolve("meetings.csv"))) {
-            meetings.add(line.startsWith("meeting_id") || line.endsWith(",") ? line : line.replaceAll(",[0-9]+$", ",11"));
+            meetings.add(
+                    line.startsWith("meeting_id") || line.endsWith(",") ? line : line.replaceAll(",[0-9]+$", ",11"));
         }
         Files.write(night2.resolve("meetings.csv"), meetings);
 
-        int exit = Main.execute("run", "--input", night2.toString(), "--warehouse", root.resolve(WAREHOUSE).toString(),
-                "--as-of", "2026-11-01", "--run-id", "night-2", "--master", "local[2]", "--shuffle-partitions", "2");
+        int exit = Main.execute(
+                "run",
+                "--input",
+                night2.toString(),
+                "--warehouse",
+                root.resolve(WAREHOUSE).toString(),
+                "--as-of",
+                "2026-11-01",
+                "--run-id",
+                "night-2",
+                "--master",
+                "local[2]",
+                "--shuffle-partitions",
+                "2");
 
         assertEquals(Main.EXIT_QUALITY_BLOCKED, exit);
         for (String table : GOLD) {
             assertEquals(before.get(table), wh.version("gold." + table), "gold." + table + " changed");
         }
         List<String> failures = new ArrayList<>();
-        for (Row r : wh.read("ops.dq_results").filter("run_id = 'night-2' AND status = 'failure'")
-                .select("dataset", "check", "level").orderBy("dataset", "check").collectAsList()) {
+        for (Row r : wh.read("ops.dq_results")
+                .filter("run_id = 'night-2' AND status = 'failure'")
+                .select("dataset", "check", "level")
+                .orderBy("dataset", "check")
+                .collectAsList()) {
             failures.add(r.mkString("|"));
         }
         assertTrue(failures.contains("meetings|range:action_rating|error"), failures.toString());

@@ -1,15 +1,14 @@
 package io.mentoringoutcomes.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmark's DuckDB baseline on an organisation small enough to work by hand. */
 class SqlBaselineTest {
@@ -52,7 +51,8 @@ class SqlBaselineTest {
                 """);
 
         SqlBaseline.Result result = SqlBaseline.run(landing, LocalDate.of(2025, 12, 31));
-        Map<String, SqlBaseline.Figure> all = result.figures().stream().filter(f -> f.programId().equals("ALL"))
+        Map<String, SqlBaseline.Figure> all = result.figures().stream()
+                .filter(f -> f.programId().equals("ALL"))
                 .collect(Collectors.toMap(f -> f.method() + "/" + f.cohort(), f -> f));
 
         // Mentees: 2 at risk on day 173, 1 quits: S = 1/2.

@@ -1,15 +1,14 @@
 package io.mentoringoutcomes.cli;
 
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The trigger sends only the DAG's two params; what runs is the Airflow admin's, not the caller's. */
 class TriggerCommandTest {
@@ -22,14 +21,17 @@ class TriggerCommandTest {
 
     @Test
     void confHoldsOnlyAsOfAndInput() {
-        assertEquals(Map.of("as_of", "2024-02-29", "input", "s3a://landing/x"),
+        assertEquals(
+                Map.of("as_of", "2024-02-29", "input", "s3a://landing/x"),
                 parse("--as-of", "2024-02-29", "--input", "s3a://landing/x").buildConf());
         assertEquals(Map.of(), parse().buildConf());
     }
 
     @Test
     void optionsThatChoseWhatRunsAreGone() {
-        for (List<String> args : List.of(List.of("--master", "local[*]"), List.of("--warehouse", "/tmp/w"),
+        for (List<String> args : List.of(
+                List.of("--master", "local[*]"),
+                List.of("--warehouse", "/tmp/w"),
                 List.of("--conf", "spark_args=--jars /tmp/evil.jar"))) {
             StringWriter err = new StringWriter();
             CommandLine cli = new CommandLine(new TriggerCommand()).setErr(new PrintWriter(err));

@@ -1,15 +1,15 @@
 package io.mentoringoutcomes.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.disclosure.ReleaseRules;
 import io.mentoringoutcomes.generate.GeneratorSettings;
 import io.mentoringoutcomes.generate.OrganisationGenerator;
 import io.mentoringoutcomes.publish.PublishedNights;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -20,10 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The across-nights rule end to end: two consecutive published nights of a small generated
@@ -38,12 +37,17 @@ class TwoNightsDisclosureTest extends SparkTestBase {
     @Test
     void aReaderComparingTwoNightsCannotLearnThatOnePersonLeft(@TempDir Path dir) throws Exception {
         Path night1 = dir.resolve("night1");
-        new OrganisationGenerator(GeneratorSettings.of(600, 11, LocalDate.of(2023, 1, 1), LocalDate.of(2026, 10, 31), false))
+        new OrganisationGenerator(
+                        GeneratorSettings.of(600, 11, LocalDate.of(2023, 1, 1), LocalDate.of(2026, 10, 31), false))
                 .generate(night1);
         // The leaver: an active mentee of the program with the fewest mentees.
         List<String> employees = Files.readAllLines(night1.resolve("hris_employees.csv"));
-        Set<String> active = employees.stream().skip(1).map(l -> l.split(",", -1)).filter(f -> f[2].isEmpty())
-                .map(f -> f[0]).collect(Collectors.toSet());
+        Set<String> active = employees.stream()
+                .skip(1)
+                .map(l -> l.split(",", -1))
+                .filter(f -> f[2].isEmpty())
+                .map(f -> f[0])
+                .collect(Collectors.toSet());
         Map<String, List<String>> menteesByProgram = new LinkedHashMap<>();
         List<String> participants = Files.readAllLines(night1.resolve("participants.csv"));
         for (String line : participants.subList(1, participants.size())) {
@@ -52,8 +56,10 @@ class TwoNightsDisclosureTest extends SparkTestBase {
                 menteesByProgram.computeIfAbsent(f[0], x -> new ArrayList<>()).add(f[1]);
             }
         }
-        String program = menteesByProgram.entrySet().stream().min(Map.Entry.comparingByValue(
-                java.util.Comparator.comparingInt(List::size))).orElseThrow().getKey();
+        String program = menteesByProgram.entrySet().stream()
+                .min(Map.Entry.comparingByValue(java.util.Comparator.comparingInt(List::size)))
+                .orElseThrow()
+                .getKey();
         String leaver = menteesByProgram.get(program).get(0);
 
         Path night2 = dir.resolve("night2");
@@ -79,10 +85,38 @@ class TwoNightsDisclosureTest extends SparkTestBase {
         Files.write(night2.resolve("hris_employees.csv"), changed);
 
         String wh = dir.resolve("wh").toString();
-        assertEquals(0, Main.execute("run", "--input", night1.toString(), "--warehouse", wh, "--as-of", "2026-10-31",
-                "--run-id", "night-1", "--master", "local[2]", "--shuffle-partitions", "2"));
-        assertEquals(0, Main.execute("run", "--input", night2.toString(), "--warehouse", wh, "--as-of", "2026-11-01",
-                "--run-id", "night-2", "--master", "local[2]", "--shuffle-partitions", "2"));
+        assertEquals(
+                0,
+                Main.execute(
+                        "run",
+                        "--input",
+                        night1.toString(),
+                        "--warehouse",
+                        wh,
+                        "--as-of",
+                        "2026-10-31",
+                        "--run-id",
+                        "night-1",
+                        "--master",
+                        "local[2]",
+                        "--shuffle-partitions",
+                        "2"));
+        assertEquals(
+                0,
+                Main.execute(
+                        "run",
+                        "--input",
+                        night2.toString(),
+                        "--warehouse",
+                        wh,
+                        "--as-of",
+                        "2026-11-01",
+                        "--run-id",
+                        "night-2",
+                        "--master",
+                        "local[2]",
+                        "--shuffle-partitions",
+                        "2"));
 
         Warehouse w = new Warehouse(spark, wh);
         Map<String, Long> first = PublishedNights.goldVersions(w, LocalDate.parse("2026-10-31"));
@@ -96,10 +130,13 @@ class TwoNightsDisclosureTest extends SparkTestBase {
             if (!first.containsKey(table)) {
                 continue;
             }
-            Map<List<String>, Row> before = byKey(w.readVersion(table, first.get(table)).collectAsList(), decl);
+            Map<List<String>, Row> before =
+                    byKey(w.readVersion(table, first.get(table)).collectAsList(), decl);
             for (Row now : w.readVersion(table, second.get(table)).collectAsList()) {
                 Row then = before.get(key(now, decl));
-                if (then == null || Boolean.TRUE.equals(now.getAs("suppressed")) || Boolean.TRUE.equals(then.getAs("suppressed"))) {
+                if (then == null
+                        || Boolean.TRUE.equals(now.getAs("suppressed"))
+                        || Boolean.TRUE.equals(then.getAs("suppressed"))) {
                     continue;
                 }
                 compared++;
@@ -107,14 +144,17 @@ class TwoNightsDisclosureTest extends SparkTestBase {
                     if (now.isNullAt(now.fieldIndex(c)) || then.isNullAt(then.fieldIndex(c))) {
                         continue;
                     }
-                    double moved = Math.abs(((Number) now.getAs(c)).doubleValue() - ((Number) then.getAs(c)).doubleValue());
+                    double moved =
+                            Math.abs(((Number) now.getAs(c)).doubleValue() - ((Number) then.getAs(c)).doubleValue());
                     if (moved > 1e-9 && moved < K - 1e-9) {
                         found.add(noun + " " + key(now, decl) + ": " + c + " moved by " + moved);
                     }
                 }
                 // The leaver's own group: its figures are last night's, or moved with at least k people.
-                if (noun.equals("retention_summary") && now.getAs("program_id").equals(program)
-                        && now.getAs("cohort").equals("mentee") && !now.isNullAt(now.fieldIndex("retention"))
+                if (noun.equals("retention_summary")
+                        && now.getAs("program_id").equals(program)
+                        && now.getAs("cohort").equals("mentee")
+                        && !now.isNullAt(now.fieldIndex("retention"))
                         && now.getAs("n_events").equals(then.getAs("n_events"))
                         && !now.getAs("retention").equals(then.getAs("retention"))) {
                     found.add(noun + " " + key(now, decl) + ": retention moved with the same n_events");

@@ -1,8 +1,10 @@
 package io.mentoringoutcomes.disclosure;
 
-import io.mentoringoutcomes.disclosure.CellSuppression.Decision;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mentoringoutcomes.disclosure.CellSuppression.Decision;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,10 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The suppression rules on hand-built releases, with k = 10 and the shipped declarations
@@ -25,7 +24,8 @@ class CellSuppressionTest {
     private static final int K = 10;
     private static final ReleaseRules RULES = ReleaseRules.standard();
 
-    static Map<String, Object> retention(String program, String cohort, String method, int horizon, long n, long events) {
+    static Map<String, Object> retention(
+            String program, String cohort, String method, int horizon, long n, long events) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("program_id", program);
         r.put("cohort", cohort);
@@ -57,22 +57,28 @@ class CellSuppressionTest {
     @Test
     void primaryJudgesEveryPeopleCountIncludingEventsAndComplements() {
         List<Map<String, Object>> rows = List.of(
-                retention("P1", "mentee", "naive", 12, 40, 0),         // 0 events is no one, but see below
-                retention("P1", "mentee", "naive", 24, 40, 35),        // 5 still there: n − events under k
-                retention("P1", "comparison", "naive", 12, 400, 5),    // 5 events in a group of 400
-                retention("P1", "comparison", "naive", 24, 400, 10),   // shown
-                retention("P2", "mentee", "naive", 12, 7, 0));         // 7 people: hidden
-        Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K).get("retention_summary");
+                retention("P1", "mentee", "naive", 12, 40, 0), // 0 events is no one, but see below
+                retention("P1", "mentee", "naive", 24, 40, 35), // 5 still there: n − events under k
+                retention("P1", "comparison", "naive", 12, 400, 5), // 5 events in a group of 400
+                retention("P1", "comparison", "naive", 24, 400, 10), // shown
+                retention("P2", "mentee", "naive", 12, 7, 0)); // 7 people: hidden
+        Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K)
+                .get("retention_summary");
         // Only P2's group is under k: hidden. The other counts under k are numerators (or their complement)
         // in groups of 40 and 400: those rows are coarsened, not hidden. The mentee 12-month row is coarsened
         // too: its difference is its retention minus the coarsened comparison's, which would give it back.
         assertEquals(Set.of("P2/mentee/naive/12"), hidden(d, rows, "program_id", "cohort", "method", "horizon_months"));
         assertEquals("n_employees", d.rows().get(4).column());
-        assertEquals(Set.of("P1/comparison/naive/12", "P1/mentee/naive/12", "P1/mentee/naive/24"),
+        assertEquals(
+                Set.of("P1/comparison/naive/12", "P1/mentee/naive/12", "P1/mentee/naive/24"),
                 coarsened(d, rows, "program_id", "cohort", "method", "horizon_months"));
         assertEquals("n_events", d.coarsened().get(2).column());
-        assertTrue(d.coarsened().get(1).rule().contains("n_employees − n_events"), d.coarsened().get(1).rule());
-        assertTrue(d.coarsened().get(0).rule().startsWith("linked"), d.coarsened().get(0).rule());
+        assertTrue(
+                d.coarsened().get(1).rule().contains("n_employees − n_events"),
+                d.coarsened().get(1).rule());
+        assertTrue(
+                d.coarsened().get(0).rule().startsWith("linked"),
+                d.coarsened().get(0).rule());
     }
 
     @Test
@@ -84,10 +90,13 @@ class CellSuppressionTest {
                 retention("P1", "mentee", "naive", 12, 35, 12),
                 retention("P2", "mentee", "naive", 12, 25, 10),
                 retention("P3", "mentee", "naive", 12, 8, 2));
-        Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K).get("retention_summary");
+        Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K)
+                .get("retention_summary");
         assertEquals(Set.of("P2", "P3"), hidden(d, rows, "program_id"));
         assertEquals(Set.of(), coarsened(d, rows, "program_id"));
-        assertTrue(d.rows().get(2).rule().startsWith("complementary"), d.rows().get(2).rule());
+        assertTrue(
+                d.rows().get(2).rule().startsWith("complementary"),
+                d.rows().get(2).rule());
         assertTrue(d.rows().get(3).rule().startsWith("primary"), d.rows().get(3).rule());
     }
 
@@ -101,10 +110,13 @@ class CellSuppressionTest {
                 retention("P1", "mentee", "naive", 12, 35, 12),
                 retention("P2", "mentee", "naive", 12, 25, 10),
                 retention("P3", "mentee", "naive", 12, 30, 8));
-        Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K).get("retention_summary");
+        Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K)
+                .get("retention_summary");
         assertEquals(Set.of(), hidden(d, rows, "program_id"));
         assertEquals(Set.of("P2", "P3"), coarsened(d, rows, "program_id"));
-        assertTrue(d.coarsened().get(2).rule().startsWith("complementary"), d.coarsened().get(2).rule());
+        assertTrue(
+                d.coarsened().get(2).rule().startsWith("complementary"),
+                d.coarsened().get(2).rule());
     }
 
     @Test
@@ -117,10 +129,13 @@ class CellSuppressionTest {
                 retention("P1", "mentee", "naive", 12, 50, 5),
                 retention("P2", "mentee", "naive", 12, 30, 4),
                 retention("P4", "mentee", "naive", 12, 30, 11));
-        Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K).get("retention_summary");
+        Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K)
+                .get("retention_summary");
         assertEquals(Set.of(), hidden(d, rows, "program_id"));
         assertEquals(Set.of("P1", "P2", "P4"), coarsened(d, rows, "program_id"));
-        assertTrue(d.coarsened().get(3).rule().contains("add up to under k"), d.coarsened().get(3).rule());
+        assertTrue(
+                d.coarsened().get(3).rule().contains("add up to under k"),
+                d.coarsened().get(3).rule());
     }
 
     static Map<String, Object> withEstimates(Map<String, Object> r, double difference) {
@@ -141,7 +156,8 @@ class CellSuppressionTest {
                 withEstimates(retention("P2", "mentee", "matched", 12, 150, 4), 0.047),
                 withEstimates(retention("P3", "mentee", "matched", 12, 120, 3), -0.07));
         var decl = RULES.table("retention_summary").orElseThrow();
-        Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K).get("retention_summary");
+        Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K)
+                .get("retention_summary");
         List<Map<String, Object>> shown = DisclosureControl.hide(rows, decl, d, K);
         double[] expected = {0.05, 0.0, -0.1};
         long[] sizes = {300, 150, 120};
@@ -150,15 +166,26 @@ class CellSuppressionTest {
             assertEquals(false, r.get("suppressed"));
             assertEquals(sizes[i], r.get("n_employees"));
             assertEquals(expected[i], (double) r.get("difference"), 1e-15, r.toString());
-            for (String c : List.of("n_events", "retention", "retention_ci_low", "retention_ci_high", "difference_ci_low",
+            for (String c : List.of(
+                    "n_events",
+                    "retention",
+                    "retention_ci_low",
+                    "retention_ci_high",
+                    "difference_ci_low",
                     "difference_ci_high")) {
                 assertEquals(null, r.get(c), c + " of a coarsened row");
             }
         }
         // Released, it is accepted by the audit and left as it is by a second pass.
         assertEquals(List.of(), DisclosureAudit.violations(Map.of("retention_summary", shown), RULES, K));
-        assertEquals(shown, DisclosureControl.hide(shown, decl,
-                CellSuppression.protect(Map.of("retention_summary", shown), RULES, K).get("retention_summary"), K));
+        assertEquals(
+                shown,
+                DisclosureControl.hide(
+                        shown,
+                        decl,
+                        CellSuppression.protect(Map.of("retention_summary", shown), RULES, K)
+                                .get("retention_summary"),
+                        K));
         // A coarsened row that shows more is refused: an unrounded difference, or its retention.
         List<Map<String, Object>> careless = new ArrayList<>();
         for (Map<String, Object> r : shown) {
@@ -166,11 +193,15 @@ class CellSuppressionTest {
         }
         careless.get(0).put("difference", 0.047);
         careless.get(1).put("retention", 0.973);
-        List<DisclosureAudit.Violation> found = DisclosureAudit.violations(Map.of("retention_summary", careless), RULES, K);
+        List<DisclosureAudit.Violation> found =
+                DisclosureAudit.violations(Map.of("retention_summary", careless), RULES, K);
         assertEquals(1, found.size(), found.toString());
         assertEquals("disclosure:coarsened", found.get(0).rule());
-        assertEquals(List.of("(program_id=P1, cohort=mentee, method=matched, horizon_months=12)",
-                "(program_id=P2, cohort=mentee, method=matched, horizon_months=12)"), found.get(0).rows());
+        assertEquals(
+                List.of(
+                        "(program_id=P1, cohort=mentee, method=matched, horizon_months=12)",
+                        "(program_id=P2, cohort=mentee, method=matched, horizon_months=12)"),
+                found.get(0).rows());
     }
 
     /**
@@ -191,12 +222,15 @@ class CellSuppressionTest {
                     r.put("difference", 1.0 - (double) e / n - s0);
                     Map<String, Object> row = new LinkedHashMap<>(r);
                     DisclosureControl.coarsen(row, decl, K); // the form a row with exits under k is published in
-                    bySameFigure.computeIfAbsent(row.get("difference"), x -> new ArrayList<>()).add(e);
+                    bySameFigure
+                            .computeIfAbsent(row.get("difference"), x -> new ArrayList<>())
+                            .add(e);
                 }
                 for (List<Integer> counts : bySameFigure.values()) {
                     // Exits under k, or stayers (n − exits) under k: the two counts the row would disclose.
                     boolean small = counts.stream().anyMatch(e -> e > 0 && e < K || n - e > 0 && n - e < K);
-                    assertTrue(!small || counts.contains(0) || counts.contains(n) || counts.size() >= K,
+                    assertTrue(
+                            !small || counts.contains(0) || counts.contains(n) || counts.size() >= K,
                             "n = " + n + ", S0 = " + s0 + ": the published difference narrows the exits to " + counts);
                 }
             }
@@ -232,7 +266,8 @@ class CellSuppressionTest {
         Map<String, Decision> d = CellSuppression.protect(release, RULES, K);
         assertEquals(Set.of("naive"), hidden(d.get("retention_summary"), retention, "method"));
         assertEquals(Set.of("0.21", "0.5"), hidden(d.get("program_roi"), roi, "replacement_cost_ratio"));
-        List<Map<String, Object>> shown = DisclosureControl.hide(roi, RULES.table("program_roi").orElseThrow(), d.get("program_roi"), K);
+        List<Map<String, Object>> shown =
+                DisclosureControl.hide(roi, RULES.table("program_roi").orElseThrow(), d.get("program_roi"), K);
         for (Map<String, Object> r : shown) {
             assertEquals(null, r.get("total_cost"));
             assertEquals(null, r.get("mean_mentee_salary"));
@@ -263,7 +298,8 @@ class CellSuppressionTest {
             r.put("suppressed", false);
             rows.add(r);
         }
-        Decision d = CellSuppression.protect(Map.of("retention_curve", rows), RULES, K).get("retention_curve");
+        Decision d = CellSuppression.protect(Map.of("retention_curve", rows), RULES, K)
+                .get("retention_curve");
         assertEquals(Set.of("1", "2", "3", "5"), hidden(d, rows, "month"));
         assertEquals(Set.of("n_events", "n_censored"), d.columns().get(0));
         assertEquals(Set.of("n_events", "n_censored"), d.columns().get(4));
@@ -290,7 +326,8 @@ class CellSuppressionTest {
             r.put("suppressed", false);
             rows.add(r);
         }
-        Decision d = CellSuppression.protect(Map.of("retention_curve", rows), RULES, K).get("retention_curve");
+        Decision d = CellSuppression.protect(Map.of("retention_curve", rows), RULES, K)
+                .get("retention_curve");
         assertEquals(Set.of("1"), hidden(d, rows, "month"));
     }
 
@@ -318,26 +355,32 @@ class CellSuppressionTest {
         for (int m = 0; m <= 13; m++) {
             curve.add(curveRow("ALL", m, m == 0 ? 100 : m <= 11 ? 90 : 87, m == 0 ? 10 : m == 11 ? 3 : 0, 0));
         }
-        Decision alone = CellSuppression.protect(Map.of("retention_curve", curve), RULES, K).get("retention_curve");
+        Decision alone = CellSuppression.protect(Map.of("retention_curve", curve), RULES, K)
+                .get("retention_curve");
         assertEquals(Set.of("12", "13"), hidden(alone, curve, "month"));
         Map<String, List<Map<String, Object>>> release = new LinkedHashMap<>();
         release.put("retention_summary", List.of(retention("ALL", "mentee", "naive", 12, 100, 13)));
         release.put("retention_curve", curve);
         Map<String, Decision> together = CellSuppression.protect(release, RULES, K);
-        assertEquals(Set.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"),
+        assertEquals(
+                Set.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"),
                 hidden(together.get("retention_curve"), curve, "month"));
-        assertTrue(together.get("retention_curve").rows().get(11).rule().contains("published horizon"),
+        assertTrue(
+                together.get("retention_curve").rows().get(11).rule().contains("published horizon"),
                 together.get("retention_curve").rows().get(11).rule());
-        assertEquals(Set.of(), hidden(together.get("retention_summary"), release.get("retention_summary"), "program_id"));
+        assertEquals(
+                Set.of(), hidden(together.get("retention_summary"), release.get("retention_summary"), "program_id"));
         // The audit checks the same relation: the release as controlled passes; the curve as controlled alone
         // (months 1..11 shown), released next to the summary with month 12 shown, is refused.
         Map<String, List<Map<String, Object>>> released = new LinkedHashMap<>();
         released.put("retention_summary", release.get("retention_summary"));
-        released.put("retention_curve", DisclosureControl.hide(curve, RULES.table("retention_curve").orElseThrow(),
-                together.get("retention_curve"), K));
+        released.put(
+                "retention_curve",
+                DisclosureControl.hide(
+                        curve, RULES.table("retention_curve").orElseThrow(), together.get("retention_curve"), K));
         assertEquals(List.of(), DisclosureAudit.violations(released, RULES, K));
-        List<Map<String, Object>> careless = new ArrayList<>(DisclosureControl.hide(curve,
-                RULES.table("retention_curve").orElseThrow(), alone, K));
+        List<Map<String, Object>> careless = new ArrayList<>(
+                DisclosureControl.hide(curve, RULES.table("retention_curve").orElseThrow(), alone, K));
         careless.set(12, released.get("retention_curve").get(12));
         released.put("retention_curve", careless);
         List<DisclosureAudit.Violation> found = DisclosureAudit.violations(released, RULES, K);
@@ -357,15 +400,23 @@ class CellSuppressionTest {
         for (int m = 0; m <= 12; m++) {
             curve.add(curveRow("ALL", m, m == 0 ? 100 : 90, m == 0 ? 10 : 0, m == 0 ? 10 : 0));
         }
-        assertEquals(Set.of(), hidden(CellSuppression.protect(Map.of("retention_curve", curve), RULES, K)
-                .get("retention_curve"), curve, "month"));
+        assertEquals(
+                Set.of(),
+                hidden(
+                        CellSuppression.protect(Map.of("retention_curve", curve), RULES, K)
+                                .get("retention_curve"),
+                        curve,
+                        "month"));
         Map<String, List<Map<String, Object>>> release = new LinkedHashMap<>();
         release.put("retention_summary", List.of(retention("ALL", "mentee", "naive", 12, 100, 5)));
         release.put("retention_curve", curve);
         Map<String, Decision> d = CellSuppression.protect(release, RULES, K);
-        assertEquals(Set.of("ALL"), coarsened(d.get("retention_summary"), release.get("retention_summary"), "program_id"));
+        assertEquals(
+                Set.of("ALL"), coarsened(d.get("retention_summary"), release.get("retention_summary"), "program_id"));
         assertEquals(Set.of("12"), hidden(d.get("retention_curve"), curve, "month"));
-        assertTrue(d.get("retention_curve").rows().get(12).rule().startsWith("linked"), d.get("retention_curve").rows().get(12).rule());
+        assertTrue(
+                d.get("retention_curve").rows().get(12).rule().startsWith("linked"),
+                d.get("retention_curve").rows().get(12).rule());
         // The same with the summary row hidden (7 people): the whole group goes from the curve.
         release.put("retention_summary", List.of(retention("ALL", "mentee", "naive", 12, 7, 5)));
         Map<String, Decision> small = CellSuppression.protect(release, RULES, K);
@@ -379,19 +430,27 @@ class CellSuppressionTest {
                 retention("P1", "mentee", "naive", 12, 35, 12),
                 retention("P2", "mentee", "naive", 12, 25, 10),
                 retention("P3", "mentee", "naive", 12, 30, 8));
-        List<DisclosureAudit.Violation> before = DisclosureAudit.violations(Map.of("retention_summary", rows), RULES, K);
+        List<DisclosureAudit.Violation> before =
+                DisclosureAudit.violations(Map.of("retention_summary", rows), RULES, K);
         assertEquals(2, before.size(), before.toString());
-        assertEquals(new DisclosureAudit.Violation("retention_summary", "disclosure:primary:n_events",
-                List.of("(program_id=P3, cohort=mentee, method=naive, horizon_months=12)")), before.get(0));
+        assertEquals(
+                new DisclosureAudit.Violation(
+                        "retention_summary",
+                        "disclosure:primary:n_events",
+                        List.of("(program_id=P3, cohort=mentee, method=naive, horizon_months=12)")),
+                before.get(0));
         assertEquals("disclosure:complementary", before.get(1).rule());
         assertTrue(before.get(1).rows().get(0).startsWith("(program_id=P2"), before.toString());
-        Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K).get("retention_summary");
-        List<Map<String, Object>> released = DisclosureControl.hide(rows, RULES.table("retention_summary").orElseThrow(), d, K);
+        Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K)
+                .get("retention_summary");
+        List<Map<String, Object>> released =
+                DisclosureControl.hide(rows, RULES.table("retention_summary").orElseThrow(), d, K);
         assertEquals(List.of(), DisclosureAudit.violations(Map.of("retention_summary", released), RULES, K));
         // Publishing P3 hidden but P2 shown is what a careless release does: recoverable by subtraction.
         List<Map<String, Object>> careless = new ArrayList<>(released);
         careless.set(2, rows.get(2));
-        List<DisclosureAudit.Violation> found = DisclosureAudit.violations(Map.of("retention_summary", careless), RULES, K);
+        List<DisclosureAudit.Violation> found =
+                DisclosureAudit.violations(Map.of("retention_summary", careless), RULES, K);
         assertEquals(1, found.size(), found.toString());
         assertEquals("disclosure:complementary", found.get(0).rule());
         assertTrue(found.get(0).rows().get(0).startsWith("(program_id=P2"), found.toString());
@@ -406,15 +465,18 @@ class CellSuppressionTest {
         String relationOverNonKey = "tables:\n  t:\n    audience: gold\n    keys: [a]\n    relations:\n"
                 + "      - {kind: sum, column: b, whole: ALL}\n";
         assertThrows(Exception.class, () -> parse(relationOverNonKey));
-        String withinNotPeople = "tables:\n  t:\n    audience: gold\n    keys: [a]\n    people: [n]\n    within: [[n, m]]\n";
+        String withinNotPeople =
+                "tables:\n  t:\n    audience: gold\n    keys: [a]\n    people: [n]\n    within: [[n, m]]\n";
         assertThrows(Exception.class, () -> parse(withinNotPeople));
         String sqlInName = "tables:\n  t:\n    audience: gold\n    keys: [\"a; DROP TABLE x\"]\n";
         assertThrows(Exception.class, () -> parse(sqlInName));
         String unknownKind = "tables:\n  t:\n    audience: gold\n    keys: [a]\n    relations:\n"
                 + "      - {kind: product, column: a, whole: ALL}\n";
         assertThrows(Exception.class, () -> parse(unknownKind));
-        assertThrows(IllegalStateException.class, () -> CellSuppression.protect(
-                Map.of("undeclared_table", List.of()), RULES, K), "an undeclared table is refused");
+        assertThrows(
+                IllegalStateException.class,
+                () -> CellSuppression.protect(Map.of("undeclared_table", List.of()), RULES, K),
+                "an undeclared table is refused");
     }
 
     private static ReleaseRules parse(String yaml) throws Exception {

@@ -1,7 +1,17 @@
 package io.mentoringoutcomes.disclosure;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.spark.Warehouse;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -9,17 +19,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.sql.Date;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The disclosure-control step on real Spark frames and Delta tables: two consecutive nights that
@@ -29,10 +28,14 @@ class DisclosureControlTest extends SparkTestBase {
 
     private static final int K = 10;
     private static final StructType RETENTION = new StructType()
-            .add("program_id", DataTypes.StringType).add("cohort", DataTypes.StringType)
-            .add("method", DataTypes.StringType).add("horizon_months", DataTypes.IntegerType)
-            .add("n_employees", DataTypes.LongType).add("n_events", DataTypes.LongType)
-            .add("retention", DataTypes.DoubleType).add("suppressed", DataTypes.BooleanType)
+            .add("program_id", DataTypes.StringType)
+            .add("cohort", DataTypes.StringType)
+            .add("method", DataTypes.StringType)
+            .add("horizon_months", DataTypes.IntegerType)
+            .add("n_employees", DataTypes.LongType)
+            .add("n_events", DataTypes.LongType)
+            .add("retention", DataTypes.DoubleType)
+            .add("suppressed", DataTypes.BooleanType)
             .add("as_of", DataTypes.DateType);
 
     private static Dataset<Row> night(String asOf, long[][] nAndEvents) {
@@ -41,7 +44,8 @@ class DisclosureControlTest extends SparkTestBase {
         for (int i = 0; i < programs.length; i++) {
             long n = nAndEvents[i][0];
             long e = nAndEvents[i][1];
-            rows.add(RowFactory.create(programs[i], "mentee", "naive", 12, n, e, 1.0 - (double) e / n, false, Date.valueOf(asOf)));
+            rows.add(RowFactory.create(
+                    programs[i], "mentee", "naive", 12, n, e, 1.0 - (double) e / n, false, Date.valueOf(asOf)));
         }
         return spark.createDataFrame(rows, RETENTION);
     }
@@ -49,8 +53,11 @@ class DisclosureControlTest extends SparkTestBase {
     private static Map<String, long[]> published(Dataset<Row> df) {
         Map<String, long[]> out = new LinkedHashMap<>();
         for (Row r : df.collectAsList()) {
-            out.put(r.getAs("program_id"), r.isNullAt(r.fieldIndex("n_events")) ? null
-                    : new long[] {r.<Long>getAs("n_employees"), r.<Long>getAs("n_events")});
+            out.put(
+                    r.getAs("program_id"),
+                    r.isNullAt(r.fieldIndex("n_events"))
+                            ? null
+                            : new long[] {r.<Long>getAs("n_employees"), r.<Long>getAs("n_events")});
         }
         return out;
     }
@@ -59,12 +66,18 @@ class DisclosureControlTest extends SparkTestBase {
     void twoNightsDifferingByOneExitShowNoDifferenceUntilTheChangeReachesK() {
         // Night 1: ALL = P1 + P2 (75 = 35 + 40 mentees; 22 = 12 + 10 exits). Everything is shown.
         Dataset<Row> n1 = night("2026-10-30", new long[][] {{75, 22}, {35, 12}, {40, 10}});
-        Dataset<Row> g1 = DisclosureControl.protect(Map.of("retention_summary", n1), Map.of(), ReleaseRules.standard(), K, s -> { })
+        Dataset<Row> g1 = DisclosureControl.protect(
+                        Map.of("retention_summary", n1), Map.of(), ReleaseRules.standard(), K, s -> {})
                 .get("retention_summary");
         // Night 2: one more exit in P2 (so in ALL). A reader diffing the nights would learn it.
         Dataset<Row> n2 = night("2026-10-31", new long[][] {{75, 23}, {35, 12}, {40, 11}});
-        Dataset<Row> g2 = DisclosureControl.protect(Map.of("retention_summary", n2), Map.of("retention_summary", g1),
-                ReleaseRules.standard(), K, s -> { }).get("retention_summary");
+        Dataset<Row> g2 = DisclosureControl.protect(
+                        Map.of("retention_summary", n2),
+                        Map.of("retention_summary", g1),
+                        ReleaseRules.standard(),
+                        K,
+                        s -> {})
+                .get("retention_summary");
 
         // The adversary: every shown count, night 2 minus night 1, and ALL − Σ programs on each night.
         Map<String, long[]> a = published(g1);
@@ -82,13 +95,20 @@ class DisclosureControlTest extends SparkTestBase {
         assertEquals(10L, (long) p2.<Long>getAs("n_events"));
         assertEquals(1.0 - 10.0 / 40, p2.<Double>getAs("retention"), 1e-12);
         assertEquals(Date.valueOf("2026-10-31"), p2.getAs("as_of"));
-        assertEquals(List.of(), DisclosureAudit.violations(Map.of("retention_summary", DisclosureControl.maps(g2)),
-                ReleaseRules.standard(), K));
+        assertEquals(
+                List.of(),
+                DisclosureAudit.violations(
+                        Map.of("retention_summary", DisclosureControl.maps(g2)), ReleaseRules.standard(), K));
 
         // Night 3: ten more exits in P2 since what was shown: the figures move, by at least k.
         Dataset<Row> n3 = night("2026-11-01", new long[][] {{75, 33}, {35, 12}, {40, 21}});
-        Dataset<Row> g3 = DisclosureControl.protect(Map.of("retention_summary", n3), Map.of("retention_summary", g2),
-                ReleaseRules.standard(), K, s -> { }).get("retention_summary");
+        Dataset<Row> g3 = DisclosureControl.protect(
+                        Map.of("retention_summary", n3),
+                        Map.of("retention_summary", g2),
+                        ReleaseRules.standard(),
+                        K,
+                        s -> {})
+                .get("retention_summary");
         assertEquals(21L, (long) g3.filter("program_id = 'P2'").first().<Long>getAs("n_events"));
         assertEquals(33L, (long) g3.filter("program_id = 'ALL'").first().<Long>getAs("n_events"));
     }
@@ -100,8 +120,8 @@ class DisclosureControlTest extends SparkTestBase {
         wh.overwrite("staging.match_health", perMatch);
         wh.overwrite("gold.match_health", perMatch); // left by an older release
         wh.overwrite("staging.retention_summary", night("2026-10-31", new long[][] {{60, 22}, {35, 12}, {25, 10}}));
-        List<String> remaining = DisclosureControl.apply(wh, List.of("staging.retention_summary", "staging.match_health"),
-                K, s -> { });
+        List<String> remaining =
+                DisclosureControl.apply(wh, List.of("staging.retention_summary", "staging.match_health"), K, s -> {});
         assertEquals(List.of("staging.retention_summary"), remaining);
         assertFalse(wh.exists("staging.match_health"), "per-match rows do not stay in staging");
         assertFalse(wh.exists("admin.match_health"), "the admin output is off unless enabled");

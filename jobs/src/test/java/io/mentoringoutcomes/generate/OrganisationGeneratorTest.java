@@ -1,18 +1,19 @@
 package io.mentoringoutcomes.generate;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.contract.DatasetContract;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,12 +22,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OrganisationGeneratorTest {
 
@@ -37,6 +35,7 @@ class OrganisationGeneratorTest {
 
     @TempDir
     static Path temp;
+
     private static Path clean;
     private static Path defective;
 
@@ -66,7 +65,8 @@ class OrganisationGeneratorTest {
         Path other = temp.resolve("other-seed");
         new OrganisationGenerator(GeneratorSettings.of(EMPLOYEES, 43, START, AS_OF, false)).generate(other);
         for (String dataset : List.of("hris_employees", "matches", "meetings", "surveys")) {
-            assertFalse(Files.mismatch(clean.resolve(dataset + ".csv"), other.resolve(dataset + ".csv")) == -1L,
+            assertFalse(
+                    Files.mismatch(clean.resolve(dataset + ".csv"), other.resolve(dataset + ".csv")) == -1L,
                     dataset + " should differ with another seed");
         }
     }
@@ -84,7 +84,8 @@ class OrganisationGeneratorTest {
     @Test
     void cleanOutputIsReferentiallyConsistent() {
         Map<String, Map<String, String>> employees = byKey(CsvTable.read(clean, "hris_employees"), "employee_id");
-        Set<String> programs = byKey(CsvTable.read(clean, "programs"), "program_id").keySet();
+        Set<String> programs =
+                byKey(CsvTable.read(clean, "programs"), "program_id").keySet();
         Map<String, Map<String, String>> matches = byKey(CsvTable.read(clean, "matches"), "match_id");
         Map<String, List<Map<String, String>>> events = CsvTable.read(clean, "hris_job_events").rows.stream()
                 .collect(Collectors.groupingBy(r -> r.get("employee_id")));
@@ -96,9 +97,18 @@ class OrganisationGeneratorTest {
             assertTrue(term == null || term.compareTo(asOf) <= 0, "termination after as-of: " + e);
             assertEquals(term == null, e.get("termination_type") == null, "termination_type iff terminated: " + e);
             List<Map<String, String>> history = events.get(e.get("employee_id"));
-            assertEquals(1, history.stream().filter(h -> h.get("event_type").equals("hire")).count());
-            assertEquals(term == null ? 0 : 1, history.stream().filter(h -> h.get("event_type").equals("termination")
-                    && h.get("event_date").equals(term)).count(), "termination event for " + e);
+            assertEquals(
+                    1,
+                    history.stream()
+                            .filter(h -> h.get("event_type").equals("hire"))
+                            .count());
+            assertEquals(
+                    term == null ? 0 : 1,
+                    history.stream()
+                            .filter(h -> h.get("event_type").equals("termination")
+                                    && h.get("event_date").equals(term))
+                            .count(),
+                    "termination event for " + e);
         }
         assertTrue(employees.keySet().containsAll(events.keySet()));
 
@@ -110,7 +120,9 @@ class OrganisationGeneratorTest {
             assertFalse(mentor.equals(mentee), "mentor is mentee: " + m);
             assertTrue(employedOn(employees.get(mentor), day), "mentor not employed on matched date: " + m);
             assertTrue(employedOn(employees.get(mentee), day), "mentee not employed on matched date: " + m);
-            assertTrue(levelOn(events.get(mentor), day) > levelOn(events.get(mentee), day), "mentor not more senior: " + m);
+            assertTrue(
+                    levelOn(events.get(mentor), day) > levelOn(events.get(mentee), day),
+                    "mentor not more senior: " + m);
             String ended = m.get("ended_date");
             assertTrue(ended == null || (ended.compareTo(day) >= 0 && ended.compareTo(asOf) <= 0), m.toString());
             assertEquals(ended == null, m.get("end_reason") == null, m.toString());
@@ -139,14 +151,18 @@ class OrganisationGeneratorTest {
         CsvTable participants = CsvTable.read(clean, "participants");
         Set<String> enrolmentKeys = new HashSet<>();
         for (Map<String, String> p : participants.rows) {
-            assertTrue(enrolmentKeys.add(p.get("program_id") + "|" + p.get("employee_id") + "|" + p.get("role")), "duplicate " + p);
+            assertTrue(
+                    enrolmentKeys.add(p.get("program_id") + "|" + p.get("employee_id") + "|" + p.get("role")),
+                    "duplicate " + p);
             assertTrue(employees.containsKey(p.get("employee_id")));
             String exited = p.get("exited_date");
             assertTrue(exited == null || exited.compareTo(p.get("enrolled_date")) >= 0, p.toString());
         }
         for (Map<String, String> m : matches.values()) {
-            assertTrue(enrolmentKeys.contains(m.get("program_id") + "|" + m.get("mentor_id") + "|mentor"), m.toString());
-            assertTrue(enrolmentKeys.contains(m.get("program_id") + "|" + m.get("mentee_id") + "|mentee"), m.toString());
+            assertTrue(
+                    enrolmentKeys.contains(m.get("program_id") + "|" + m.get("mentor_id") + "|mentor"), m.toString());
+            assertTrue(
+                    enrolmentKeys.contains(m.get("program_id") + "|" + m.get("mentee_id") + "|mentee"), m.toString());
         }
 
         for (Map<String, String> g : CsvTable.read(clean, "goals").rows) {
@@ -180,7 +196,8 @@ class OrganisationGeneratorTest {
         Map<String, String> menteeOfMatch = new HashMap<>();
         CsvTable.read(clean, "matches").rows.forEach(m -> menteeOfMatch.put(m.get("match_id"), m.get("mentee_id")));
         Set<String> met = CsvTable.read(clean, "meetings").rows.stream()
-                .filter(m -> m.get("status").equals("held")).map(m -> menteeOfMatch.get(m.get("match_id")))
+                .filter(m -> m.get("status").equals("held"))
+                .map(m -> menteeOfMatch.get(m.get("match_id")))
                 .collect(Collectors.toSet());
         assertTrue(met.size() >= 0.9 * mentees.size(), met.size() + " of " + mentees.size() + " mentees met");
     }
@@ -233,8 +250,11 @@ class OrganisationGeneratorTest {
         assertTrue(truth.get("retention_difference_24m_att").asDouble() > d12);
         JsonNode selection = truth.get("selection");
         assertTrue(selection.get("description").asText().contains("tenure band"));
-        assertTrue(selection.get("mean_baseline_monthly_hazard_mentees_at_index").asDouble()
-                < selection.get("mean_baseline_monthly_hazard_non_mentee_person_months").asDouble());
+        assertTrue(
+                selection.get("mean_baseline_monthly_hazard_mentees_at_index").asDouble()
+                        < selection
+                                .get("mean_baseline_monthly_hazard_non_mentee_person_months")
+                                .asDouble());
     }
 
     @Test
@@ -245,16 +265,24 @@ class OrganisationGeneratorTest {
 
         CsvTable meetings = CsvTable.read(defective, "meetings");
         Set<String> matchIds = new HashSet<>(CsvTable.read(defective, "matches").column("match_id"));
-        Map<String, Long> idCounts = meetings.rows.stream().collect(Collectors.groupingBy(r -> r.get("meeting_id"), Collectors.counting()));
+        Map<String, Long> idCounts =
+                meetings.rows.stream().collect(Collectors.groupingBy(r -> r.get("meeting_id"), Collectors.counting()));
         Set<String> duplicated = keysWhere(idCounts, n -> n > 1);
-        Set<String> badRatings = meetings.rows.stream().filter(r -> r.get("action_rating") != null
-                && (Integer.parseInt(r.get("action_rating")) < 1 || Integer.parseInt(r.get("action_rating")) > 10))
-                .map(r -> r.get("meeting_id")).collect(Collectors.toSet());
-        Set<String> orphans = meetings.rows.stream().filter(r -> !matchIds.contains(r.get("match_id")))
-                .map(r -> r.get("meeting_id")).collect(Collectors.toSet());
+        Set<String> badRatings = meetings.rows.stream()
+                .filter(r -> r.get("action_rating") != null
+                        && (Integer.parseInt(r.get("action_rating")) < 1
+                                || Integer.parseInt(r.get("action_rating")) > 10))
+                .map(r -> r.get("meeting_id"))
+                .collect(Collectors.toSet());
+        Set<String> orphans = meetings.rows.stream()
+                .filter(r -> !matchIds.contains(r.get("match_id")))
+                .map(r -> r.get("meeting_id"))
+                .collect(Collectors.toSet());
         Set<String> leftBeforeJoining = CsvTable.read(defective, "hris_employees").rows.stream()
-                .filter(r -> r.get("termination_date") != null && r.get("termination_date").compareTo(r.get("hire_date")) < 0)
-                .map(r -> r.get("employee_id")).collect(Collectors.toSet());
+                .filter(r -> r.get("termination_date") != null
+                        && r.get("termination_date").compareTo(r.get("hire_date")) < 0)
+                .map(r -> r.get("employee_id"))
+                .collect(Collectors.toSet());
 
         Set<String> listed = new HashSet<>();
         for (JsonNode d : defects) {
@@ -286,8 +314,11 @@ class OrganisationGeneratorTest {
         assertEquals(EMPLOYEES, manifest.get("employees").asInt());
         JsonNode files = manifest.get("files");
         assertEquals(8, files.size());
-        files.fields().forEachRemaining(f -> assertEquals(CsvTable.parse(defective.resolve(f.getKey())).size() - 1,
-                f.getValue().asLong(), f.getKey()));
+        files.fields()
+                .forEachRemaining(f -> assertEquals(
+                        CsvTable.parse(defective.resolve(f.getKey())).size() - 1,
+                        f.getValue().asLong(),
+                        f.getKey()));
     }
 
     @Test
@@ -309,7 +340,8 @@ class OrganisationGeneratorTest {
         }
         JsonNode manifest = JSON.readTree(parted.resolve("_manifest.json").toFile());
         assertEquals(rows, manifest.get("datasets").get("surveys").get("rows").asLong());
-        assertEquals("surveys/", manifest.get("datasets").get("surveys").get("path").asText());
+        assertEquals(
+                "surveys/", manifest.get("datasets").get("surveys").get("path").asText());
     }
 
     private static String cell(Map<String, String> e) {
@@ -318,7 +350,8 @@ class OrganisationGeneratorTest {
 
     private static boolean employedOn(Map<String, String> e, String day) {
         return e.get("hire_date").compareTo(day) <= 0
-                && (e.get("termination_date") == null || e.get("termination_date").compareTo(day) >= 0);
+                && (e.get("termination_date") == null
+                        || e.get("termination_date").compareTo(day) >= 0);
     }
 
     /** Job level number (L3 → 3) on a day, rebuilt from the job events. */
@@ -341,7 +374,10 @@ class OrganisationGeneratorTest {
     }
 
     private static Set<String> keysWhere(Map<String, Long> counts, java.util.function.LongPredicate p) {
-        return counts.entrySet().stream().filter(e -> p.test(e.getValue())).map(Map.Entry::getKey).collect(Collectors.toSet());
+        return counts.entrySet().stream()
+                .filter(e -> p.test(e.getValue()))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
     }
 
     private static Map<Path, byte[]> contents(Path dir) throws IOException {

@@ -1,17 +1,15 @@
 package io.mentoringoutcomes.ingest;
 
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.pipeline.Pipeline;
 import io.mentoringoutcomes.pipeline.RunContext;
 import io.mentoringoutcomes.quality.QualityConfig;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,10 +23,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
-
-import static org.apache.spark.sql.functions.col;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every case under {@code src/test/resources/bad-inputs/<case>/}: the bad file(s) and an
@@ -43,8 +42,8 @@ class BadInputCorpusTest extends SparkTestBase {
 
     private static final Path CORPUS = Path.of("src/test/resources/bad-inputs").toAbsolutePath();
     /** Two required datasets and an optional one, which reference only each other. */
-    private static final Contract CONTRACT = Contract.standard().only(List.of("programs", "hris_employees",
-            "hris_job_events"));
+    private static final Contract CONTRACT =
+            Contract.standard().only(List.of("programs", "hris_employees", "hris_job_events"));
 
     @TempDir
     Path dir;
@@ -52,13 +51,18 @@ class BadInputCorpusTest extends SparkTestBase {
     @Test
     void everyBadInputIsNamedInOneLineAndEveryRowIsAccountedFor() throws Exception {
         Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
-        wh.overwrite("gold.program_roi", spark.createDataFrame(List.of(RowFactory.create("ALL", 1.5)),
-                StructType.fromDDL("program_id STRING, roi DOUBLE")));
+        wh.overwrite(
+                "gold.program_roi",
+                spark.createDataFrame(
+                        List.of(RowFactory.create("ALL", 1.5)), StructType.fromDDL("program_id STRING, roi DOUBLE")));
         long goldVersion = wh.version("gold.program_roi");
 
         List<Path> cases;
         try (Stream<Path> s = Files.list(CORPUS)) {
-            cases = s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("_")).sorted().toList();
+            cases = s.filter(Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith("_"))
+                    .sorted()
+                    .toList();
         }
         assertTrue(cases.size() >= 12, "corpus: " + cases);
         List<String> failures = new ArrayList<>();
@@ -87,7 +91,8 @@ class BadInputCorpusTest extends SparkTestBase {
         Files.createDirectories(landing);
         List<String> delivered = new ArrayList<>();
         try (Stream<Path> files = Files.list(c)) {
-            for (Path f : files.filter(f -> !f.getFileName().toString().equals("expected.properties")).toList()) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().equals("expected.properties"))
+                    .toList()) {
                 Files.copy(f, landing.resolve(f.getFileName()));
                 delivered.add(f.getFileName().toString().split("\\.")[0]);
             }
@@ -133,16 +138,22 @@ class BadInputCorpusTest extends SparkTestBase {
         }
         // Tonight's rows of the dataset, written by this run: in bronze, and in the ingest quarantine.
         long bronze = wh.readIfExists("bronze." + dataset)
-                .map(b -> b.filter(col("_run_id").equalTo(runId)).count()).orElse(0L);
+                .map(b -> b.filter(col("_run_id").equalTo(runId)).count())
+                .orElse(0L);
         long quarantined = wh.readIfExists("ops.quarantine")
-                .map(q -> q.filter(col("run_id").equalTo(runId).and(col("dataset").equalTo(dataset))
-                        .and(col("stage").equalTo("ingest"))).count()).orElse(0L);
+                .map(q -> q.filter(col("run_id")
+                                .equalTo(runId)
+                                .and(col("dataset").equalTo(dataset))
+                                .and(col("stage").equalTo("ingest")))
+                        .count())
+                .orElse(0L);
         check(failures, name, "bronze", expected.getProperty("bronze"), String.valueOf(bronze));
         check(failures, name, "quarantined", expected.getProperty("quarantined"), String.valueOf(quarantined));
         // Each quarantined row names its file and line.
         wh.readIfExists("ops.quarantine").ifPresent(q -> {
             for (Row r : q.filter(col("run_id").equalTo(runId)).collectAsList()) {
-                if (r.isNullAt(r.fieldIndex("source_line")) || !r.<String>getAs("source_file").contains(name)) {
+                if (r.isNullAt(r.fieldIndex("source_line"))
+                        || !r.<String>getAs("source_file").contains(name)) {
                     failures.add(name + ": quarantined row without file and line: " + r);
                 }
             }

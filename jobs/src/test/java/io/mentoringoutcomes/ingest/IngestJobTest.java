@@ -1,16 +1,15 @@
 package io.mentoringoutcomes.ingest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.contract.DatasetContract;
 import io.mentoringoutcomes.pipeline.Pipeline;
 import io.mentoringoutcomes.pipeline.RunContext;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -19,17 +18,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Landing → bronze → silver on hand-written deliveries whose every row is known. */
 class IngestJobTest extends SparkTestBase {
 
     private static final Contract CONTRACT = Contract.standard();
-    private static final Path NIGHT1 = Path.of("src/test/resources/landing/night1").toAbsolutePath();
-    private static final Path NIGHT2 = Path.of("src/test/resources/landing/night2").toAbsolutePath();
+    private static final Path NIGHT1 =
+            Path.of("src/test/resources/landing/night1").toAbsolutePath();
+    private static final Path NIGHT2 =
+            Path.of("src/test/resources/landing/night2").toAbsolutePath();
 
     private static RunContext night(Warehouse wh, Path input, String asOf, String runId) {
         return new RunContext(wh, input.toUri().toString(), LocalDate.parse(asOf), runId);
@@ -51,7 +52,8 @@ class IngestJobTest extends SparkTestBase {
         try {
             Files.createDirectories(to);
             try (var files = Files.list(from)) {
-                for (Path f : files.filter(f -> !f.getFileName().toString().equals(skipped)).toList()) {
+                for (Path f : files.filter(f -> !f.getFileName().toString().equals(skipped))
+                        .toList()) {
                     Files.copy(f, to.resolve(f.getFileName()));
                 }
             }
@@ -79,12 +81,15 @@ class IngestJobTest extends SparkTestBase {
         assertFalse(result.datasets().get("goals").delivered());
 
         List<String> quarantined = strings(wh.read("ops.quarantine")
-                .select("dataset", "record_key", "rule", "source_line", "message").orderBy("dataset", "source_line"));
-        assertEquals(List.of(
-                "meetings|MT2|parse|3|column action_rating: 'abc' is not a valid int",
-                // MT2's quoted note spans lines 3-4, so MT5 (the 5th record) starts on line 7
-                "meetings|MT5|parse|7|column scheduled_at: 'not-a-time' is not a valid timestamp",
-                "surveys||parse|4|malformed record (wrong number of fields or broken quoting)"), quarantined);
+                .select("dataset", "record_key", "rule", "source_line", "message")
+                .orderBy("dataset", "source_line"));
+        assertEquals(
+                List.of(
+                        "meetings|MT2|parse|3|column action_rating: 'abc' is not a valid int",
+                        // MT2's quoted note spans lines 3-4, so MT5 (the 5th record) starts on line 7
+                        "meetings|MT5|parse|7|column scheduled_at: 'not-a-time' is not a valid timestamp",
+                        "surveys||parse|4|malformed record (wrong number of fields or broken quoting)"),
+                quarantined);
     }
 
     @Test
@@ -96,13 +101,19 @@ class IngestJobTest extends SparkTestBase {
         assertFalse(Arrays.asList(employees.columns()).contains("email"));
         assertFalse(Arrays.asList(employees.columns()).contains("full_name"));
         // The file starts with a UTF-8 BOM; the first column still reads as employee_id.
-        assertEquals(List.of("E1", "E2", "E3", "E4", "E5"),
-                strings(employees.select("employee_id")));
-        assertEquals(List.of("MT1|2024-01-15 10:00:00.0|45|7", "MT3|2024-02-12 10:00:00.0|null|null",
+        assertEquals(List.of("E1", "E2", "E3", "E4", "E5"), strings(employees.select("employee_id")));
+        assertEquals(
+                List.of(
+                        "MT1|2024-01-15 10:00:00.0|45|7",
+                        "MT3|2024-02-12 10:00:00.0|null|null",
                         "MT4|2024-03-20 09:00:00.0|60|8"),
-                strings(wh.read("bronze.meetings").select("meeting_id", "scheduled_at", "duration_minutes", "action_rating")));
-        assertEquals(List.of("P2|Leaders, next|null"),
-                strings(wh.read("bronze.programs").filter("program_id = 'P2'").select("program_id", "name", "annual_fixed_cost")));
+                strings(wh.read("bronze.meetings")
+                        .select("meeting_id", "scheduled_at", "duration_minutes", "action_rating")));
+        assertEquals(
+                List.of("P2|Leaders, next|null"),
+                strings(wh.read("bronze.programs")
+                        .filter("program_id = 'P2'")
+                        .select("program_id", "name", "annual_fixed_cost")));
     }
 
     @Test
@@ -143,13 +154,28 @@ class IngestJobTest extends SparkTestBase {
         assertEquals(1L, merge.get("numTargetRowsInserted"), merge.toString());
         assertEquals(1L, merge.get("numTargetRowsUpdated"), merge.toString());
         // MT4's rating was corrected from 8 to 9, MT6 is new; MT1 and MT3 were not re-delivered.
-        assertEquals(List.of("MT1|7", "MT3|null", "MT4|9", "MT6|8"),
+        assertEquals(
+                List.of("MT1|7", "MT3|null", "MT4|9", "MT6|8"),
                 strings(wh.read("silver.meetings").select("meeting_id", "action_rating")));
         // The HRIS snapshot: E3 promoted, E6 hired, E2 (a leaver) vanished but stays known.
         Map<String, String> employees = wh.read("silver.hris_employees").collectAsList().stream()
-                .collect(Collectors.toMap(r -> r.getString(0), r -> r.getAs("job_level") + "/" + r.getAs("termination_type")));
-        assertEquals(Map.of("E1", "L3/null", "E2", "L1/voluntary", "E3", "L3/null", "E4", "L2/involuntary",
-                "E5", "L5/null", "E6", "L1/null"), employees);
+                .collect(Collectors.toMap(
+                        r -> r.getString(0), r -> r.getAs("job_level") + "/" + r.getAs("termination_type")));
+        assertEquals(
+                Map.of(
+                        "E1",
+                        "L3/null",
+                        "E2",
+                        "L1/voluntary",
+                        "E3",
+                        "L3/null",
+                        "E4",
+                        "L2/involuntary",
+                        "E5",
+                        "L5/null",
+                        "E6",
+                        "L1/null"),
+                employees);
         // Bronze keeps both nights.
         assertEquals(bronzeMeetings + 2, wh.read("bronze.meetings").count());
     }
@@ -165,15 +191,21 @@ class IngestJobTest extends SparkTestBase {
         // The same night re-delivered with a broken meetings file (its status column is gone).
         Path broken = dir.resolve("broken");
         copyWithout(NIGHT1, broken, "meetings.csv");
-        Files.writeString(broken.resolve("meetings.csv"),
+        Files.writeString(
+                broken.resolve("meetings.csv"),
                 "meeting_id,match_id,scheduled_at,duration_minutes\nMT1,M1,2024-01-15T10:00:00,45\n");
         assertEquals(Pipeline.BLOCKED, Pipeline.ingest(night(wh, broken, "2025-06-30", "r1-broken"), CONTRACT));
         assertEquals(accepted, strings(wh.read("bronze.meetings").select("meeting_id", "_run_id")));
 
         // An accepted re-delivery replaces the batch.
         assertEquals(Pipeline.OK, Pipeline.ingest(night(wh, NIGHT1, "2025-06-30", "r1-fixed"), CONTRACT));
-        assertEquals(List.of("r1-fixed"), wh.read("bronze.meetings").select("_run_id").distinct()
-                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        assertEquals(
+                List.of("r1-fixed"),
+                wh.read("bronze.meetings")
+                        .select("_run_id")
+                        .distinct()
+                        .as(org.apache.spark.sql.Encoders.STRING())
+                        .collectAsList());
     }
 
     @Test
@@ -183,16 +215,18 @@ class IngestJobTest extends SparkTestBase {
         for (String f : List.of("programs.csv", "hris_employees.csv", "participants.csv", "matches.csv")) {
             Files.copy(NIGHT1.resolve(f), landing.resolve(f));
         }
-        Files.writeString(landing.resolve("meetings.csv"),
+        Files.writeString(
+                landing.resolve("meetings.csv"),
                 "meeting_id,match_id,scheduled_at,duration_minutes\nMT1,M1,2024-01-15T10:00:00,45\nMT2,M1,2024-01-16T10:00:00,45\n");
         Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
         RunContext ctx = night(wh, landing, "2025-06-30", "r1");
 
         assertEquals(Pipeline.BLOCKED, Pipeline.ingest(ctx, CONTRACT));
-        List<String> rows = strings(wh.read("ops.quarantine").filter("dataset = 'meetings'")
-                .select("record_key", "rule", "source_line"));
+        List<String> rows = strings(
+                wh.read("ops.quarantine").filter("dataset = 'meetings'").select("record_key", "rule", "source_line"));
         assertEquals(List.of("MT1|rejected_file|2", "MT2|rejected_file|3"), rows);
-        String message = wh.read("ops.quarantine").filter("dataset = 'meetings'").first().getAs("message");
+        String message =
+                wh.read("ops.quarantine").filter("dataset = 'meetings'").first().getAs("message");
         assertTrue(message.contains("meetings.csv line 1"), message);
         assertTrue(message.contains("'status'"), message);
         assertEquals(0, wh.read("bronze.meetings").count());

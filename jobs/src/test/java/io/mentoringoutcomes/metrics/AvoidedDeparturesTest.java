@@ -1,20 +1,19 @@
 package io.mentoringoutcomes.metrics;
 
-import io.mentoringoutcomes.SparkTestBase;
-import io.mentoringoutcomes.reference.RReference;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import static io.mentoringoutcomes.metrics.CohortFixtures.involuntary;
 import static io.mentoringoutcomes.metrics.CohortFixtures.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.mentoringoutcomes.SparkTestBase;
+import io.mentoringoutcomes.reference.RReference;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AvoidedDeparturesTest extends SparkTestBase {
 
@@ -40,7 +39,9 @@ class AvoidedDeparturesTest extends SparkTestBase {
                 involuntary("comparison", "matched", "c3", 1, 120, 2, 1, 1),
                 row("comparison", "matched", "c4", 1, 400, 0, 2, 1, 1),
                 row("mentee", "naive", "m1", 1, 10, 1, 2, 1, 1));
-        Row out = AvoidedDepartures.perMentee(CohortFixtures.frame(spark, rows), 12, 1).collectAsList().get(0);
+        Row out = AvoidedDepartures.perMentee(CohortFixtures.frame(spark, rows), 12, 1)
+                .collectAsList()
+                .get(0);
         assertEquals(0.25, (double) out.getAs("voluntary_exit_incidence"), 1e-12);
         assertEquals(0.5, (double) out.getAs("comparison_voluntary_exit_incidence"), 1e-12);
         assertEquals(0.25, (double) out.getAs("difference"), 1e-12);
@@ -67,7 +68,9 @@ class AvoidedDeparturesTest extends SparkTestBase {
         assertEquals(0.25 - 1.959964 * se, (double) out.getAs("difference_ci_low"), 1e-5);
         assertEquals(0.25 + 1.959964 * se, (double) out.getAs("difference_ci_high"), 1e-5);
 
-        Row small = AvoidedDepartures.perMentee(CohortFixtures.frame(spark, rows), 12, 5).collectAsList().get(0);
+        Row small = AvoidedDepartures.perMentee(CohortFixtures.frame(spark, rows), 12, 5)
+                .collectAsList()
+                .get(0);
         assertNull(small.getAs("difference"));
     }
 }

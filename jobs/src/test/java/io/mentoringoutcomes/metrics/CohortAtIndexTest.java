@@ -1,20 +1,5 @@
 package io.mentoringoutcomes.metrics;
 
-import io.mentoringoutcomes.SparkTestBase;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.time.LocalDate;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-
 import static io.mentoringoutcomes.metrics.SilverFixtures.d;
 import static io.mentoringoutcomes.metrics.SilverFixtures.employee;
 import static io.mentoringoutcomes.metrics.SilverFixtures.match;
@@ -24,6 +9,20 @@ import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mentoringoutcomes.SparkTestBase;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Time zero and covariates at index, on one program P1 (everyone hired 2022-01-01, band 1-3 in 2024):
@@ -56,32 +55,43 @@ class CohortAtIndexTest extends SparkTestBase {
 
     @BeforeAll
     static void build() {
-        employees = SilverFixtures.df(spark, List.of(
-                employee("a1", "2022-01-01", null, null, "Eng", "L3", 100.0, 3.0),
-                employee("a2", "2022-01-01", "2024-03-14", "voluntary", "Eng", "L2", 100.0, 3.0),
-                employee("k1", "2022-01-01", null, null, "Eng", "L2", 90.0, 3.0),
-                employee("k2", "2022-01-01", null, null, "Eng", "L3", 90.0, 3.0),
-                employee("k3", "2022-01-01", null, null, "Eng", "L2", 90.0, 3.0),
-                employee("r1", "2010-01-01", null, null, "Ops", "L5", 200.0, 4.0)), SilverFixtures.EMPLOYEES);
-        jobEvents = SilverFixtures.df(spark, List.of(
-                event("a1", "2022-01-01", "hire", "L2", "Eng"),
-                event("a1", "2024-09-01", "promotion", "L3", "Eng"),
-                event("a2", "2022-01-01", "hire", "L2", "Eng"),
-                event("a2", "2024-03-14", "termination", "L2", "Eng"),
-                event("k1", "2022-01-01", "hire", "L2", "Eng"),
-                event("k2", "2022-01-01", "hire", "L2", "Eng"),
-                event("k2", "2024-05-01", "promotion", "L3", "Eng"),
-                event("k3", "2022-01-01", "hire", "L2", "HR"),
-                event("k3", "2024-04-01", "transfer", "L2", "Eng"),
-                event("r1", "2010-01-01", "hire", "L5", "Ops")), SilverFixtures.JOB_EVENTS);
-        matches = SilverFixtures.df(spark, List.of(
-                match("M1", "P1", "r1", "a1", "2024-03-04"),
-                match("M2", "P1", "r1", "a2", "2024-03-06")), SilverFixtures.MATCHES);
-        meetings = SilverFixtures.df(spark, List.of(
-                meeting("x", "M1", "2024-03-11", "no_show", null),
-                meeting("y", "M1", "2024-03-18", "held", 45)), SilverFixtures.MEETINGS);
+        employees = SilverFixtures.df(
+                spark,
+                List.of(
+                        employee("a1", "2022-01-01", null, null, "Eng", "L3", 100.0, 3.0),
+                        employee("a2", "2022-01-01", "2024-03-14", "voluntary", "Eng", "L2", 100.0, 3.0),
+                        employee("k1", "2022-01-01", null, null, "Eng", "L2", 90.0, 3.0),
+                        employee("k2", "2022-01-01", null, null, "Eng", "L3", 90.0, 3.0),
+                        employee("k3", "2022-01-01", null, null, "Eng", "L2", 90.0, 3.0),
+                        employee("r1", "2010-01-01", null, null, "Ops", "L5", 200.0, 4.0)),
+                SilverFixtures.EMPLOYEES);
+        jobEvents = SilverFixtures.df(
+                spark,
+                List.of(
+                        event("a1", "2022-01-01", "hire", "L2", "Eng"),
+                        event("a1", "2024-09-01", "promotion", "L3", "Eng"),
+                        event("a2", "2022-01-01", "hire", "L2", "Eng"),
+                        event("a2", "2024-03-14", "termination", "L2", "Eng"),
+                        event("k1", "2022-01-01", "hire", "L2", "Eng"),
+                        event("k2", "2022-01-01", "hire", "L2", "Eng"),
+                        event("k2", "2024-05-01", "promotion", "L3", "Eng"),
+                        event("k3", "2022-01-01", "hire", "L2", "HR"),
+                        event("k3", "2024-04-01", "transfer", "L2", "Eng"),
+                        event("r1", "2010-01-01", "hire", "L5", "Ops")),
+                SilverFixtures.JOB_EVENTS);
+        matches = SilverFixtures.df(
+                spark,
+                List.of(match("M1", "P1", "r1", "a1", "2024-03-04"), match("M2", "P1", "r1", "a2", "2024-03-06")),
+                SilverFixtures.MATCHES);
+        meetings = SilverFixtures.df(
+                spark,
+                List.of(
+                        meeting("x", "M1", "2024-03-11", "no_show", null),
+                        meeting("y", "M1", "2024-03-18", "held", 45)),
+                SilverFixtures.MEETINGS);
         participants = SilverFixtures.df(spark, List.of(), SilverFixtures.PARTICIPANTS);
-        withEvents = byKey(CohortMatcher.build(matches, meetings, participants, employees, Optional.of(jobEvents), AS_OF));
+        withEvents =
+                byKey(CohortMatcher.build(matches, meetings, participants, employees, Optional.of(jobEvents), AS_OF));
         withSnapshot = byKey(CohortMatcher.build(matches, meetings, participants, employees, AS_OF));
     }
 
@@ -105,9 +115,15 @@ class CohortAtIndexTest extends SparkTestBase {
 
     @Test
     void indexDateIsTheFirstHeldMeeting() {
-        assertEquals(java.sql.Date.valueOf("2024-03-18"), withEvents.get("matched/mentee/a1").getAs("index_date"));
-        assertEquals(java.sql.Date.valueOf("2024-03-18"), withEvents.get("naive/mentee/a1").getAs("index_date"));
-        assertEquals(java.sql.Date.valueOf("2024-03-18"), withEvents.get("matched/comparison/k1").getAs("index_date"));
+        assertEquals(
+                java.sql.Date.valueOf("2024-03-18"),
+                withEvents.get("matched/mentee/a1").getAs("index_date"));
+        assertEquals(
+                java.sql.Date.valueOf("2024-03-18"),
+                withEvents.get("naive/mentee/a1").getAs("index_date"));
+        assertEquals(
+                java.sql.Date.valueOf("2024-03-18"),
+                withEvents.get("matched/comparison/k1").getAs("index_date"));
         // Still employed: 2024-03-18 to 2024-12-31 is 288 days.
         assertEquals(288.0, num(withEvents, "matched/mentee/a1", "time_days"));
     }
@@ -124,7 +140,9 @@ class CohortAtIndexTest extends SparkTestBase {
         assertEquals(1, (int) a2.getAs("event"));
         // ITT cell: a1 03-04 and a2 03-06, lower median 03-04; k1 and k2 weigh 2 mentees / 2 comparators.
         assertEquals(Set.of("k1", "k2"), ids(withEvents, "matched_itt/comparison/"));
-        assertEquals(java.sql.Date.valueOf("2024-03-04"), withEvents.get("matched_itt/comparison/k1").getAs("index_date"));
+        assertEquals(
+                java.sql.Date.valueOf("2024-03-04"),
+                withEvents.get("matched_itt/comparison/k1").getAs("index_date"));
         assertEquals(1.0, num(withEvents, "matched_itt/comparison/k2", "weight"), 1e-12);
     }
 
@@ -146,17 +164,23 @@ class CohortAtIndexTest extends SparkTestBase {
     void spellsCarryValuesOnAndFallBackToTheSnapshotBeforeTheFirstEvent() {
         // z: snapshot Eng L9; events from 2020: hire HR L1, transfer to Eng (level not given),
         // promotion to L2 (department not given) and a same-day transfer to Ops.
-        Dataset<Row> emp = SilverFixtures.df(spark, List.of(
-                employee("z", "2020-01-01", null, null, "Eng", "L9", 1.0, 1.0),
-                employee("w", "2020-01-01", null, null, "Sales", "L4", 1.0, 1.0)), SilverFixtures.EMPLOYEES);
-        Dataset<Row> ev = SilverFixtures.df(spark, List.of(
-                event("z", "2020-01-01", "hire", "L1", "HR"),
-                event("z", "2021-01-01", "transfer", null, "Eng"),
-                event("z", "2022-01-01", "promotion", "L2", null),
-                event("z", "2022-01-01", "transfer", null, "Ops")), SilverFixtures.JOB_EVENTS);
+        Dataset<Row> emp = SilverFixtures.df(
+                spark,
+                List.of(
+                        employee("z", "2020-01-01", null, null, "Eng", "L9", 1.0, 1.0),
+                        employee("w", "2020-01-01", null, null, "Sales", "L4", 1.0, 1.0)),
+                SilverFixtures.EMPLOYEES);
+        Dataset<Row> ev = SilverFixtures.df(
+                spark,
+                List.of(
+                        event("z", "2020-01-01", "hire", "L1", "HR"),
+                        event("z", "2021-01-01", "transfer", null, "Eng"),
+                        event("z", "2022-01-01", "promotion", "L2", null),
+                        event("z", "2022-01-01", "transfer", null, "Ops")),
+                SilverFixtures.JOB_EVENTS);
         Dataset<Row> spells = CohortBuilder.jobSpells(emp, Optional.of(ev));
         Map<String, String> expected = new java.util.LinkedHashMap<>();
-        expected.put("z/2019-06-01", "Eng/L9");  // before any event: the snapshot
+        expected.put("z/2019-06-01", "Eng/L9"); // before any event: the snapshot
         expected.put("z/2020-01-01", "HR/L1");
         expected.put("z/2021-06-01", "Eng/L1");
         expected.put("z/2022-01-01", "Ops/L2");
@@ -164,18 +188,25 @@ class CohortAtIndexTest extends SparkTestBase {
         expected.put("w/2023-01-01", "Sales/L4"); // no events at all: the snapshot
         for (Map.Entry<String, String> e : expected.entrySet()) {
             String[] k = e.getKey().split("/");
-            List<Row> in = spells.filter(col("employee_id").equalTo(k[0])
-                    .and(CohortBuilder.inForceOn(lit(java.sql.Date.valueOf(k[1]))))).collectAsList();
+            List<Row> in = spells.filter(col("employee_id")
+                            .equalTo(k[0])
+                            .and(CohortBuilder.inForceOn(lit(java.sql.Date.valueOf(k[1])))))
+                    .collectAsList();
             assertEquals(1, in.size(), e.getKey());
-            assertEquals(e.getValue(), in.get(0).getAs("department") + "/" + in.get(0).getAs("job_level"), e.getKey());
+            assertEquals(
+                    e.getValue(),
+                    in.get(0).getAs("department") + "/" + in.get(0).getAs("job_level"),
+                    e.getKey());
         }
     }
 
     @Test
     void matchingBalanceSaysWhichSourceWasUsed() {
-        Dataset<Row> cohort = CohortMatcher.build(matches, meetings, participants, employees, Optional.of(jobEvents), AS_OF);
+        Dataset<Row> cohort =
+                CohortMatcher.build(matches, meetings, participants, employees, Optional.of(jobEvents), AS_OF);
         Row p1 = MatchingBalance.balance(cohort, 1, AS_OF, CohortBuilder.covariateSource(true))
-                .filter(col("program_id").equalTo("P1")).first();
+                .filter(col("program_id").equalTo("P1"))
+                .first();
         assertEquals("job_events_at_index", p1.getAs("covariate_source"));
         assertEquals("snapshot_current", p1.getAs("salary_performance_source"));
         assertTrue(p1.<Long>getAs("n_matched_mentees") == 1L);

@@ -1,18 +1,17 @@
 package io.mentoringoutcomes.metrics;
 
-import io.mentoringoutcomes.SparkTestBase;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
+import static io.mentoringoutcomes.metrics.CohortFixtures.row;
+import static io.mentoringoutcomes.metrics.SilverFixtures.employee;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.mentoringoutcomes.SparkTestBase;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static io.mentoringoutcomes.metrics.CohortFixtures.row;
-import static io.mentoringoutcomes.metrics.SilverFixtures.employee;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
 
 class ComparatorsKeptTest extends SparkTestBase {
 
@@ -25,15 +24,20 @@ class ComparatorsKeptTest extends SparkTestBase {
      */
     @Test
     void joinersAreFollowedToExitOrAsOf() {
-        Dataset<Row> cohort = CohortFixtures.frame(spark, List.of(
-                row("comparison", "matched", "c1", 0.5, 100, 0, 2, 1, 1),
-                row("comparison", "matched", "c2", 0.5, 50, 0, 2, 1, 1),
-                row("mentee", "matched", "m", 1, 100, 0, 2, 1, 1),
-                row("comparison", "naive", "c1", 1, 10, 0, 2, 1, 1)));
-        Dataset<Row> employees = SilverFixtures.df(spark, List.of(
-                employee("c1", "2020-01-01", "2024-07-28", "voluntary", "Eng", "L2", 1.0, 1.0),
-                employee("c2", "2020-01-01", null, null, "Eng", "L2", 1.0, 1.0),
-                employee("m", "2020-01-01", "2024-12-01", "voluntary", "Eng", "L2", 1.0, 1.0)), SilverFixtures.EMPLOYEES);
+        Dataset<Row> cohort = CohortFixtures.frame(
+                spark,
+                List.of(
+                        row("comparison", "matched", "c1", 0.5, 100, 0, 2, 1, 1),
+                        row("comparison", "matched", "c2", 0.5, 50, 0, 2, 1, 1),
+                        row("mentee", "matched", "m", 1, 100, 0, 2, 1, 1),
+                        row("comparison", "naive", "c1", 1, 10, 0, 2, 1, 1)));
+        Dataset<Row> employees = SilverFixtures.df(
+                spark,
+                List.of(
+                        employee("c1", "2020-01-01", "2024-07-28", "voluntary", "Eng", "L2", 1.0, 1.0),
+                        employee("c2", "2020-01-01", null, null, "Eng", "L2", 1.0, 1.0),
+                        employee("m", "2020-01-01", "2024-12-01", "voluntary", "Eng", "L2", 1.0, 1.0)),
+                SilverFixtures.EMPLOYEES);
         Dataset<Row> kept = ComparatorsKept.frame(cohort, employees, LocalDate.of(2025, 1, 10));
         assertEquals(List.of(cohort.columns()), List.of(kept.columns()));
         Map<String, Row> out = new HashMap<>();

@@ -1,15 +1,5 @@
 package io.mentoringoutcomes.metrics;
 
-import io.mentoringoutcomes.SparkTestBase;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.time.LocalDate;
-import java.util.List;
-import java.util.Optional;
-
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.substring;
@@ -17,6 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mentoringoutcomes.SparkTestBase;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * P1 (cadence 14 days), as of 2025-06-30, so the stall window starts after 2025-06-02.
@@ -69,7 +68,8 @@ class EngagementSummaryTest extends SparkTestBase {
     @Test
     void programSummaryByHand() {
         Row r = EngagementSummary.summary(programs, matches, meetings, Optional.of(goals), AS_OF, 1)
-                .where(col("program_id").equalTo("P1")).head();
+                .where(col("program_id").equalTo("P1"))
+                .head();
         assertEquals(4L, r.<Long>getAs("n_matches"));
         assertEquals(3L, r.<Long>getAs("n_active_matches"));
         assertEquals(10L, r.<Long>getAs("meetings_scheduled"));
@@ -86,23 +86,33 @@ class EngagementSummaryTest extends SparkTestBase {
         assertEquals(1.0, r.<Double>getAs("goals_talent_achieved_rate"), 1e-12);
         assertFalse(r.<Boolean>getAs("suppressed"));
         Row all = EngagementSummary.summary(programs, matches, meetings, Optional.empty(), AS_OF, 5)
-                .where(col("program_id").equalTo("ALL")).head();
+                .where(col("program_id").equalTo("ALL"))
+                .head();
         assertTrue(all.<Boolean>getAs("suppressed"), "4 matches are fewer than 5");
         assertTrue(all.isNullAt(all.fieldIndex("meetings_held")));
     }
 
     @Test
     void matchHealthCarriesNoEmployeeIds() {
-        Dataset<Row> t = EngagementSummary.matchHealth(programs, matches, meetings, Optional.empty(), AS_OF, 1,
-                c -> substring(sha2(c, 256), 1, 16));
+        Dataset<Row> t = EngagementSummary.matchHealth(
+                programs, matches, meetings, Optional.empty(), AS_OF, 1, c -> substring(sha2(c, 256), 1, 16));
         for (String c : t.columns()) {
             // match_id is for the program administrators reading admin.match_health; no person ids at all.
-            assertFalse(List.of("mentor_id", "mentee_id", "employee_id", "action_rating").contains(c), c);
+            assertFalse(
+                    List.of("mentor_id", "mentee_id", "employee_id", "action_rating")
+                            .contains(c),
+                    c);
         }
         List<Row> rows = t.orderBy("days_since_last_held_meeting").collectAsList();
         assertEquals(4, rows.size());
-        Row m1 = rows.stream().filter(r -> Long.valueOf(10).equals(r.getAs("days_since_last_held_meeting") == null ? null
-                : ((Integer) r.getAs("days_since_last_held_meeting")).longValue())).findFirst().orElseThrow();
+        Row m1 = rows.stream()
+                .filter(r -> Long.valueOf(10)
+                        .equals(
+                                r.getAs("days_since_last_held_meeting") == null
+                                        ? null
+                                        : ((Integer) r.getAs("days_since_last_held_meeting")).longValue()))
+                .findFirst()
+                .orElseThrow();
         assertEquals(28.0, m1.<Double>getAs("median_days_between_meetings"), 1e-9);
         assertEquals(1.0 / 6, m1.<Double>getAs("cancellation_rate"), 1e-12);
         assertEquals(Boolean.FALSE, m1.getAs("stalled"));
@@ -110,8 +120,9 @@ class EngagementSummaryTest extends SparkTestBase {
         assertEquals(16, m1.<String>getAs("match_key").length());
         assertTrue(rows.stream().anyMatch(r -> Boolean.TRUE.equals(r.getAs("stalled"))), "m2 stalled");
         assertTrue(rows.stream().allMatch(r -> r.isNullAt(r.fieldIndex("goals_set"))), "goals absent");
-        Row suppressed = EngagementSummary.matchHealth(programs, matches, meetings, Optional.empty(), AS_OF, 10,
-                c -> substring(sha2(c, 256), 1, 16)).head();
+        Row suppressed = EngagementSummary.matchHealth(
+                        programs, matches, meetings, Optional.empty(), AS_OF, 10, c -> substring(sha2(c, 256), 1, 16))
+                .head();
         assertTrue(suppressed.<Boolean>getAs("suppressed"));
         assertTrue(suppressed.isNullAt(suppressed.fieldIndex("meetings_held")));
     }

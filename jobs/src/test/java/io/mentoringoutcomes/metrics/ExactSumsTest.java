@@ -1,21 +1,20 @@
 package io.mentoringoutcomes.metrics;
 
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
-import static org.apache.spark.sql.functions.col;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExactSumsTest extends SparkTestBase {
 
@@ -38,11 +37,20 @@ class ExactSumsTest extends SparkTestBase {
         Set<Double> plain = new HashSet<>();
         for (List<Double> order : orders) {
             for (int partitions : new int[] {1, 3}) {
-                Row r = frame(order, partitions).coalesce(1)
-                        .agg(ExactSums.sum("x"), org.apache.spark.sql.functions.sum("x")).head();
+                Row r = frame(order, partitions)
+                        .coalesce(1)
+                        .agg(ExactSums.sum("x"), org.apache.spark.sql.functions.sum("x"))
+                        .head();
                 assertEquals(2.3, r.getDouble(0), 0.0, order + " in " + partitions + " partitions");
-                plain.add(spark.createDataFrame(order.stream().map(x -> RowFactory.create("a", x)).toList(), XS)
-                        .coalesce(1).agg(org.apache.spark.sql.functions.sum("x")).head().getDouble(0));
+                plain.add(spark.createDataFrame(
+                                order.stream()
+                                        .map(x -> RowFactory.create("a", x))
+                                        .toList(),
+                                XS)
+                        .coalesce(1)
+                        .agg(org.apache.spark.sql.functions.sum("x"))
+                        .head()
+                        .getDouble(0));
             }
         }
         assertTrue(plain.size() > 1, "the plain double sum does depend on order: " + plain);
@@ -52,20 +60,29 @@ class ExactSumsTest extends SparkTestBase {
     void meanAndSampleStandardDeviationMatchHandWorkedValues() {
         // 2,4,4,4,5,5,7,9: mean 5, squared deviations 9,1,1,1,0,0,4,16 = 32, sample variance 32/7.
         Dataset<Row> df = frame(List.of(2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0), 3);
-        Row r = ExactSums.withSquaredDeviation(df, "x", "g").groupBy("g")
-                .agg(ExactSums.avg("x"), ExactSums.stddevSamp("x")).head();
+        Row r = ExactSums.withSquaredDeviation(df, "x", "g")
+                .groupBy("g")
+                .agg(ExactSums.avg("x"), ExactSums.stddevSamp("x"))
+                .head();
         assertEquals(5.0, r.getDouble(1), 0.0);
         assertEquals(Math.sqrt(32.0 / 7.0), r.getDouble(2), 1e-15);
 
         // A constant column has sd exactly 0; one value has none; all-null has no mean.
         Row constant = ExactSums.withSquaredDeviation(frame(List.of(10.0 / 3, 10.0 / 3, 10.0 / 3), 2), "x", "g")
-                .groupBy("g").agg(ExactSums.avg("x"), ExactSums.stddevSamp("x")).head();
+                .groupBy("g")
+                .agg(ExactSums.avg("x"), ExactSums.stddevSamp("x"))
+                .head();
         assertEquals(10.0 / 3, constant.getDouble(1), 1e-15);
         assertEquals(0.0, constant.getDouble(2), 1e-12);
         Row single = ExactSums.withSquaredDeviation(frame(List.of(3.0), 1), "x", "g")
-                .groupBy("g").agg(ExactSums.stddevSamp("x")).head();
+                .groupBy("g")
+                .agg(ExactSums.stddevSamp("x"))
+                .head();
         assertTrue(single.isNullAt(1));
-        Row none = frame(List.of(1.0), 1).filter(col("x").gt(5)).agg(ExactSums.avg("x")).head();
+        Row none = frame(List.of(1.0), 1)
+                .filter(col("x").gt(5))
+                .agg(ExactSums.avg("x"))
+                .head();
         assertNull(none.get(0));
     }
 }

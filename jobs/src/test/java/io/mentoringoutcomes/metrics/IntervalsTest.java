@@ -1,14 +1,14 @@
 package io.mentoringoutcomes.metrics;
 
-import io.mentoringoutcomes.SparkTestBase;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
-
 import static io.mentoringoutcomes.metrics.Intervals.Z95;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mentoringoutcomes.SparkTestBase;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
 
 /**
  * Published values: Newcombe RG (1998) "Two-sided confidence intervals for the single
@@ -50,11 +50,12 @@ class IntervalsTest extends SparkTestBase {
     @Test
     void meanAndWelchDifferenceByHand() {
         // {2,4,4,4,5,5,7,9}: mean 5, sd sqrt(32/7) = 2.138090, se 0.755929, half-width 1.481594
-        assertArrayEquals(new double[] {3.518406, 6.481594},
-                Intervals.meanCi(5, Math.sqrt(32.0 / 7), 8, Z95), 1e-6);
+        assertArrayEquals(new double[] {3.518406, 6.481594}, Intervals.meanCi(5, Math.sqrt(32.0 / 7), 8, Z95), 1e-6);
         // minus {1,2,3}: mean 2, sd 1; se sqrt(32/56 + 1/3) = 0.951190, half-width 1.864298
-        assertArrayEquals(new double[] {1.135702, 4.864298},
-                Intervals.meanDifferenceCi(5, Math.sqrt(32.0 / 7), 8, 2, 1, 3, Z95), 1e-6);
+        assertArrayEquals(
+                new double[] {1.135702, 4.864298},
+                Intervals.meanDifferenceCi(5, Math.sqrt(32.0 / 7), 8, 2, 1, 3, Z95),
+                1e-6);
         assertTrue(Double.isNaN(Intervals.meanCi(5, 0, 1, Z95)[0]));
     }
 
@@ -68,8 +69,10 @@ class IntervalsTest extends SparkTestBase {
                         Intervals.newcombeLow(col("x1"), col("n1"), col("x2"), col("n2"), Z95),
                         Intervals.newcombeHigh(col("x1"), col("n1"), col("x2"), col("n2"), Z95),
                         Intervals.meanCiLow(col("m1"), col("s1"), col("k1"), Z95),
-                        Intervals.differenceCiHigh(col("m1").minus(col("m2")),
-                                Intervals.differenceSe(col("s1"), col("k1"), col("s2"), col("k2")), Z95),
+                        Intervals.differenceCiHigh(
+                                col("m1").minus(col("m2")),
+                                Intervals.differenceSe(col("s1"), col("k1"), col("s2"), col("k2")),
+                                Z95),
                         Intervals.wilsonLow(col("x0"), col("x0"), Z95))
                 .head();
         assertEquals(0.0, r.getDouble(0), PUBLISHED);

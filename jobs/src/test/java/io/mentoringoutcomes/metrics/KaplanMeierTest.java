@@ -1,21 +1,20 @@
 package io.mentoringoutcomes.metrics;
 
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import io.mentoringoutcomes.SparkTestBase;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.apache.spark.sql.functions.col;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 class KaplanMeierTest extends SparkTestBase {
 
@@ -26,7 +25,9 @@ class KaplanMeierTest extends SparkTestBase {
             .add("weight", DataTypes.DoubleType);
 
     /** Freireich et al. (1963) 6-MP arm, remission weeks; negative = censored (the "+" times). */
-    private static final int[] SIX_MP = {6, 6, 6, -6, 7, -9, 10, -10, -11, 13, 16, -17, -19, -20, 22, 23, -25, -32, -32, -34, -35};
+    private static final int[] SIX_MP = {
+        6, 6, 6, -6, 7, -9, 10, -10, -11, 13, 16, -17, -19, -20, 22, 23, -25, -32, -32, -34, -35
+    };
 
     private static Dataset<Row> frame(List<Row> rows) {
         return spark.createDataFrame(rows, SCHEMA);
@@ -120,19 +121,21 @@ class KaplanMeierTest extends SparkTestBase {
     @Test
     void stepFunctionAtMonthHorizons() {
         List<Row> rows = List.of(
-                RowFactory.create("a", 100.0, 1, 1.0),   // ~3.3 months
+                RowFactory.create("a", 100.0, 1, 1.0), // ~3.3 months
                 RowFactory.create("a", 200.0, 0, 1.0),
-                RowFactory.create("a", 300.0, 1, 1.0),   // ~9.9 months
-                RowFactory.create("a", 400.0, 0, 1.0));  // last follow-up ~13.1 months
+                RowFactory.create("a", 300.0, 1, 1.0), // ~9.9 months
+                RowFactory.create("a", 400.0, 0, 1.0)); // last follow-up ~13.1 months
         Dataset<Row> curve = KaplanMeier.curve(frame(rows), List.of("arm"));
         Map<Integer, Row> at = new HashMap<>();
-        for (Row r : KaplanMeier.at(curve, List.of("arm"), List.of(1, 6, 12, 24)).orderBy(col("horizon_months")).collectAsList()) {
+        for (Row r : KaplanMeier.at(curve, List.of("arm"), List.of(1, 6, 12, 24))
+                .orderBy(col("horizon_months"))
+                .collectAsList()) {
             at.put(r.getInt(r.fieldIndex("horizon_months")), r);
         }
-        assertEquals(1.0, d(at.get(1), "survival"), 1e-12);          // before any event
+        assertEquals(1.0, d(at.get(1), "survival"), 1e-12); // before any event
         assertEquals(0.0, d(at.get(1), "std_err"), 1e-12);
-        assertEquals(0.75, d(at.get(6), "survival"), 1e-12);          // 3/4
-        assertEquals(0.75 * 0.5, d(at.get(12), "survival"), 1e-12);  // 2 at risk at day 300, one event
+        assertEquals(0.75, d(at.get(6), "survival"), 1e-12); // 3/4
+        assertEquals(0.75 * 0.5, d(at.get(12), "survival"), 1e-12); // 2 at risk at day 300, one event
         assertNull(at.get(24).get(at.get(24).fieldIndex("survival"))); // beyond follow-up: not estimable
     }
 }

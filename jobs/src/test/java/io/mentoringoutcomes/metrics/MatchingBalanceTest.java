@@ -1,33 +1,38 @@
 package io.mentoringoutcomes.metrics;
 
-import io.mentoringoutcomes.SparkTestBase;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
-
-import java.time.LocalDate;
-import java.util.List;
-
 import static io.mentoringoutcomes.metrics.CohortFixtures.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mentoringoutcomes.SparkTestBase;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
 
 class MatchingBalanceTest extends SparkTestBase {
 
     @Test
     void standardizedMeanDifferencesBeforeAndAfterWeighting() {
-        Row b = MatchingBalance.balance(CohortFixtures.frame(spark, List.of(
-                // naive: mentees tenure 1, 3, 5 (m3 unmatched); comparison 2, 4
-                row("mentee", "naive", "m1", 1, 0, 0, 1, 50, 3),
-                row("mentee", "naive", "m2", 1, 0, 0, 3, 70, 3),
-                row("mentee", "naive", "m3", 1, 0, 0, 5, 70, 3),
-                row("comparison", "naive", "n1", 1, 0, 0, 2, 60, 3),
-                row("comparison", "naive", "n2", 1, 0, 0, 4, 60, 3),
-                // matched: mentees 1, 3; comparators 2 (weight 0.5), 4 (weight 1.5)
-                row("mentee", "matched", "m1", 1, 0, 0, 1, 50, 3),
-                row("mentee", "matched", "m2", 1, 0, 0, 3, 70, 3),
-                row("comparison", "matched", "c1", 0.5, 0, 0, 2, 60, 3),
-                row("comparison", "matched", "c2", 1.5, 0, 0, 4, 60, 3))), 1, LocalDate.of(2025, 1, 1),
-                CohortBuilder.covariateSource(false)).first();
+        Row b = MatchingBalance.balance(
+                        CohortFixtures.frame(
+                                spark,
+                                List.of(
+                                        // naive: mentees tenure 1, 3, 5 (m3 unmatched); comparison 2, 4
+                                        row("mentee", "naive", "m1", 1, 0, 0, 1, 50, 3),
+                                        row("mentee", "naive", "m2", 1, 0, 0, 3, 70, 3),
+                                        row("mentee", "naive", "m3", 1, 0, 0, 5, 70, 3),
+                                        row("comparison", "naive", "n1", 1, 0, 0, 2, 60, 3),
+                                        row("comparison", "naive", "n2", 1, 0, 0, 4, 60, 3),
+                                        // matched: mentees 1, 3; comparators 2 (weight 0.5), 4 (weight 1.5)
+                                        row("mentee", "matched", "m1", 1, 0, 0, 1, 50, 3),
+                                        row("mentee", "matched", "m2", 1, 0, 0, 3, 70, 3),
+                                        row("comparison", "matched", "c1", 0.5, 0, 0, 2, 60, 3),
+                                        row("comparison", "matched", "c2", 1.5, 0, 0, 4, 60, 3))),
+                        1,
+                        LocalDate.of(2025, 1, 1),
+                        CohortBuilder.covariateSource(false))
+                .first();
         // No job events: department and level were the snapshot's; salary and rating always are.
         assertEquals("snapshot_current", b.getAs("covariate_source"));
         assertEquals("snapshot_current", b.getAs("salary_performance_source"));

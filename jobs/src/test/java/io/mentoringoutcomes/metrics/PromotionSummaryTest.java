@@ -1,39 +1,45 @@
 package io.mentoringoutcomes.metrics;
 
+import static io.mentoringoutcomes.metrics.CohortFixtures.row;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.mentoringoutcomes.SparkTestBase;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
-
-import java.sql.Date;
-import java.time.LocalDate;
-import java.util.List;
-
-import static io.mentoringoutcomes.metrics.CohortFixtures.row;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class PromotionSummaryTest extends SparkTestBase {
 
     @Test
     void cumulativeIncidenceOfPromotion() {
         // Index 2024-01-10 for all. Followed 500 days each unless noted.
-        Dataset<Row> cohort = CohortFixtures.frame(spark, List.of(
-                row("mentee", "matched", "m1", 1, 500, 0, 2, 1, 1),
-                row("mentee", "matched", "m2", 1, 500, 0, 2, 1, 1),
-                row("mentee", "matched", "m3", 1, 500, 0, 2, 1, 1),
-                CohortFixtures.involuntary("mentee", "matched", "m4", 1, 60, 2, 1, 1), // let go on day 60
-                row("comparison", "matched", "c1", 1, 500, 0, 2, 1, 1),
-                row("comparison", "matched", "c2", 1, 500, 0, 2, 1, 1)));
-        Dataset<Row> events = SilverFixtures.df(spark, List.of(
-                RowFactory.create("m1", Date.valueOf("2024-04-19"), "promotion", "L3", "Eng", null), // day 100
-                RowFactory.create("m2", Date.valueOf("2023-06-01"), "promotion", "L2", "Eng", null), // before index
-                RowFactory.create("m4", Date.valueOf("2024-06-01"), "promotion", "L3", "Eng", null), // after leaving
-                RowFactory.create("m3", Date.valueOf("2024-03-01"), "transfer", "L2", "Ops", null),
-                RowFactory.create("c1", Date.valueOf("2025-03-01"), "promotion", "L3", "Eng", null)), // day 416
+        Dataset<Row> cohort = CohortFixtures.frame(
+                spark,
+                List.of(
+                        row("mentee", "matched", "m1", 1, 500, 0, 2, 1, 1),
+                        row("mentee", "matched", "m2", 1, 500, 0, 2, 1, 1),
+                        row("mentee", "matched", "m3", 1, 500, 0, 2, 1, 1),
+                        CohortFixtures.involuntary("mentee", "matched", "m4", 1, 60, 2, 1, 1), // let go on day 60
+                        row("comparison", "matched", "c1", 1, 500, 0, 2, 1, 1),
+                        row("comparison", "matched", "c2", 1, 500, 0, 2, 1, 1)));
+        Dataset<Row> events = SilverFixtures.df(
+                spark,
+                List.of(
+                        RowFactory.create("m1", Date.valueOf("2024-04-19"), "promotion", "L3", "Eng", null), // day 100
+                        RowFactory.create(
+                                "m2", Date.valueOf("2023-06-01"), "promotion", "L2", "Eng", null), // before index
+                        RowFactory.create(
+                                "m4", Date.valueOf("2024-06-01"), "promotion", "L3", "Eng", null), // after leaving
+                        RowFactory.create("m3", Date.valueOf("2024-03-01"), "transfer", "L2", "Ops", null),
+                        RowFactory.create("c1", Date.valueOf("2025-03-01"), "promotion", "L3", "Eng", null)), // day 416
                 SilverFixtures.JOB_EVENTS);
         List<Row> rows = PromotionSummary.summary(cohort, events, List.of(12), 1, LocalDate.of(2025, 6, 1))
-                .orderBy("cohort").collectAsList();
+                .orderBy("cohort")
+                .collectAsList();
         Row comparison = rows.get(0);
         Row mentee = rows.get(1);
         // Aalen-Johansen: m4 leaves at 60 (competing, 4 at risk: S = 3/4), m1 is promoted at 100 with

@@ -1,19 +1,18 @@
 package io.mentoringoutcomes.metrics;
 
-import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The pseudonym key lives outside the warehouse: environment, or a user-level owner-only file. */
 class PseudonymKeyLocationTest {
@@ -23,26 +22,33 @@ class PseudonymKeyLocationTest {
     @Test
     void firstUseCreatesAnOwnerOnlyUserFileAndNothingInTheWarehouse(@TempDir Path dir) throws Exception {
         Path warehouse = Files.createDirectories(dir.resolve("wh"));
-        Map<String, String> env = Map.of("XDG_CONFIG_HOME", dir.resolve("config").toString());
+        Map<String, String> env =
+                Map.of("XDG_CONFIG_HOME", dir.resolve("config").toString());
         Pseudonymizer first = Pseudonymizer.forWarehouse(warehouse.toUri().toString(), new Configuration(), env);
         Path key = dir.resolve("config/mentoring-outcomes/pseudonym.key");
         assertTrue(Files.exists(key));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
         assertFalse(Files.exists(warehouse.resolve("_secrets")), "nothing secret in the warehouse");
         // Stable night to night: the second run reads the same key.
-        assertEquals(first.pseudonym("M001"),
-                Pseudonymizer.forWarehouse(warehouse.toUri().toString(), new Configuration(), env).pseudonym("M001"));
+        assertEquals(
+                first.pseudonym("M001"),
+                Pseudonymizer.forWarehouse(warehouse.toUri().toString(), new Configuration(), env)
+                        .pseudonym("M001"));
     }
 
     @Test
     void aKeyFileFoundInTheWarehouseIsMovedOutAndKeepsPseudonymsStable(@TempDir Path dir) throws Exception {
         Path warehouse = Files.createDirectories(dir.resolve("wh"));
-        Path inWarehouse = Files.createDirectories(warehouse.resolve("_secrets")).resolve("pseudonym.key");
+        Path inWarehouse =
+                Files.createDirectories(warehouse.resolve("_secrets")).resolve("pseudonym.key");
         Files.writeString(inWarehouse, OLD_KEY);
-        Map<String, String> env = Map.of("XDG_CONFIG_HOME", dir.resolve("config").toString());
+        Map<String, String> env =
+                Map.of("XDG_CONFIG_HOME", dir.resolve("config").toString());
         Pseudonymizer p = Pseudonymizer.forWarehouse(warehouse.toUri().toString(), new Configuration(), env);
         // The published pseudonyms were made with the old key: HMAC of the id under it.
-        assertEquals(Pseudonymizer.hmacSha256Hex(OLD_KEY.getBytes(StandardCharsets.UTF_8), "M001").substring(0, 16),
+        assertEquals(
+                Pseudonymizer.hmacSha256Hex(OLD_KEY.getBytes(StandardCharsets.UTF_8), "M001")
+                        .substring(0, 16),
                 p.pseudonym("M001"));
         assertFalse(Files.exists(inWarehouse), "moved out of the warehouse");
         Path moved = dir.resolve("config/mentoring-outcomes/pseudonym.key");
@@ -53,13 +59,21 @@ class PseudonymKeyLocationTest {
     @Test
     void aKeyFileInTheWarehouseBesideAConfiguredKeyIsRefusedWithWhatToDo(@TempDir Path dir) throws Exception {
         Path warehouse = Files.createDirectories(dir.resolve("wh"));
-        Path inWarehouse = Files.createDirectories(warehouse.resolve("_secrets")).resolve("pseudonym.key");
+        Path inWarehouse =
+                Files.createDirectories(warehouse.resolve("_secrets")).resolve("pseudonym.key");
         Files.writeString(inWarehouse, OLD_KEY);
-        Map<String, String> env = Map.of("XDG_CONFIG_HOME", dir.resolve("config").toString(),
-                Pseudonymizer.KEY_ENV, "another-secret-of-sixteen-bytes");
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        Map<String, String> env = Map.of(
+                "XDG_CONFIG_HOME",
+                dir.resolve("config").toString(),
+                Pseudonymizer.KEY_ENV,
+                "another-secret-of-sixteen-bytes");
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> Pseudonymizer.forWarehouse(warehouse.toUri().toString(), new Configuration(), env));
-        assertTrue(e.getMessage().contains("delete " + "file:" + inWarehouse) || e.getMessage().contains("delete"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("delete " + "file:" + inWarehouse)
+                        || e.getMessage().contains("delete"),
+                e.getMessage());
         assertTrue(e.getMessage().contains(Pseudonymizer.KEY_FILE_ENV), e.getMessage());
         assertTrue(Files.exists(inWarehouse), "nothing is deleted on refusal");
     }

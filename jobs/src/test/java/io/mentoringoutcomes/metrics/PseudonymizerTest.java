@@ -1,20 +1,19 @@
 package io.mentoringoutcomes.metrics;
 
-import io.mentoringoutcomes.SparkTestBase;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mentoringoutcomes.SparkTestBase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static org.apache.spark.sql.functions.col;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
 
 /** Expected digests are RFC 4231's published HMAC-SHA-256 test vectors. */
 class PseudonymizerTest extends SparkTestBase {
@@ -27,15 +26,18 @@ class PseudonymizerTest extends SparkTestBase {
         assertEquals(CASE2, Pseudonymizer.hmacSha256Hex(JEFE, "what do ya want for nothing?"));
         byte[] case1Key = new byte[20];
         Arrays.fill(case1Key, (byte) 0x0b);
-        assertEquals("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+        assertEquals(
+                "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
                 Pseudonymizer.hmacSha256Hex(case1Key, "Hi There"));
     }
 
     @Test
     void columnMatchesTheVectorAndTruncates() {
         Pseudonymizer p = new Pseudonymizer(JEFE);
-        List<Row> rows = spark.sql("SELECT * FROM VALUES ('what do ya want for nothing?'), (CAST(NULL AS STRING)) AS t(id)")
-                .select(p.column(col("id"), 64).as("full"), p.column(col("id")).as("short")).collectAsList();
+        List<Row> rows = spark.sql(
+                        "SELECT * FROM VALUES ('what do ya want for nothing?'), (CAST(NULL AS STRING)) AS t(id)")
+                .select(p.column(col("id"), 64).as("full"), p.column(col("id")).as("short"))
+                .collectAsList();
         assertEquals(CASE2, rows.get(0).getString(0));
         assertEquals(CASE2.substring(0, 16), rows.get(0).getString(1));
         assertTrue(rows.get(1).isNullAt(0), "null ids stay null");
@@ -44,14 +46,22 @@ class PseudonymizerTest extends SparkTestBase {
     @Test
     void keyFromEnvironmentOrFileOrFailure(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         String secret = "0123456789abcdef0123";
-        assertEquals(new Pseudonymizer(secret.getBytes(StandardCharsets.UTF_8)).pseudonym("m1"),
-                Pseudonymizer.fromEnvironment(Map.of(Pseudonymizer.KEY_ENV, secret)).pseudonym("m1"));
+        assertEquals(
+                new Pseudonymizer(secret.getBytes(StandardCharsets.UTF_8)).pseudonym("m1"),
+                Pseudonymizer.fromEnvironment(Map.of(Pseudonymizer.KEY_ENV, secret))
+                        .pseudonym("m1"));
         Path file = dir.resolve("pseudonym.key");
         Files.writeString(file, secret + "\n");
-        assertEquals(Pseudonymizer.fromEnvironment(Map.of(Pseudonymizer.KEY_ENV, secret)).pseudonym("m1"),
-                Pseudonymizer.fromEnvironment(Map.of(Pseudonymizer.KEY_FILE_ENV, file.toString())).pseudonym("m1"));
-        IllegalStateException none = assertThrows(IllegalStateException.class, () -> Pseudonymizer.fromEnvironment(Map.of()));
+        assertEquals(
+                Pseudonymizer.fromEnvironment(Map.of(Pseudonymizer.KEY_ENV, secret))
+                        .pseudonym("m1"),
+                Pseudonymizer.fromEnvironment(Map.of(Pseudonymizer.KEY_FILE_ENV, file.toString()))
+                        .pseudonym("m1"));
+        IllegalStateException none =
+                assertThrows(IllegalStateException.class, () -> Pseudonymizer.fromEnvironment(Map.of()));
         assertTrue(none.getMessage().contains(Pseudonymizer.KEY_ENV));
-        assertThrows(IllegalStateException.class, () -> Pseudonymizer.fromEnvironment(Map.of(Pseudonymizer.KEY_ENV, "short")));
+        assertThrows(
+                IllegalStateException.class,
+                () -> Pseudonymizer.fromEnvironment(Map.of(Pseudonymizer.KEY_ENV, "short")));
     }
 }

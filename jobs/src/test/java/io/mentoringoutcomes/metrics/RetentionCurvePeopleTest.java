@@ -1,16 +1,15 @@
 package io.mentoringoutcomes.metrics;
 
-import io.mentoringoutcomes.SparkTestBase;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
+import static io.mentoringoutcomes.metrics.CohortFixtures.row;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.mentoringoutcomes.SparkTestBase;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static io.mentoringoutcomes.metrics.CohortFixtures.row;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
 
 /** gold.retention_curve's n_at_risk counts people, not (person, cell) rows of the cohort frame. */
 class RetentionCurvePeopleTest extends SparkTestBase {
@@ -25,7 +24,8 @@ class RetentionCurvePeopleTest extends SparkTestBase {
                 row("comparison", "matched", "c1", 0.5, 200, 1, 2, 1, 1),
                 row("comparison", "matched", "c2", 1.0, 400, 0, 2, 1, 1));
         Map<Integer, Long> atRisk = new HashMap<>();
-        for (Row r : RetentionSummary.curve(CohortFixtures.frame(spark, rows), 1, LocalDate.of(2025, 6, 1)).collectAsList()) {
+        for (Row r : RetentionSummary.curve(CohortFixtures.frame(spark, rows), 1, LocalDate.of(2025, 6, 1))
+                .collectAsList()) {
             atRisk.put(r.getAs("month"), r.getAs("n_at_risk"));
         }
         assertEquals(2L, atRisk.get(0));

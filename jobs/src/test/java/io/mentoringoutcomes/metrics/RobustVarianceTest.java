@@ -1,7 +1,21 @@
 package io.mentoringoutcomes.metrics;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.reference.RReference;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -10,21 +24,6 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.lit;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The robust (infinitesimal-jackknife, person-clustered) variance against R's survival package:
@@ -64,15 +63,23 @@ class RobustVarianceTest extends SparkTestBase {
         for (int p = 6; p <= 35; p++) {
             int cells = 1 + rnd.nextInt(3);
             for (int c = 0; c < cells; c++) {
-                rows.add(row("comparison", p, ++n, 1 + rnd.nextInt(28), rnd.nextInt(3), WEIGHTS[rnd.nextInt(WEIGHTS.length)]));
+                rows.add(row(
+                        "comparison",
+                        p,
+                        ++n,
+                        1 + rnd.nextInt(28),
+                        rnd.nextInt(3),
+                        WEIGHTS[rnd.nextInt(WEIGHTS.length)]));
             }
         }
         rows.add(row("comparison", 36, ++n, 30, 0, 0.5));
         List<List<Object>> csv = new ArrayList<>();
         for (Row x : rows) {
-            csv.add(List.of(x.getString(0), x.getString(1), x.getString(2), x.getDouble(3), x.getInt(4), x.getDouble(5)));
+            csv.add(List.of(
+                    x.getString(0), x.getString(1), x.getString(2), x.getDouble(3), x.getInt(4), x.getDouble(5)));
         }
-        RReference.writeCsv(dir, "data.csv", List.of("arm", "employee_id", "row_id", "time_days", "status", "weight"), csv);
+        RReference.writeCsv(
+                dir, "data.csv", List.of("arm", "employee_id", "row_id", "time_days", "status", "weight"), csv);
         r = RReference.run(dir, """
                 suppressMessages(library(survival))
                 d <- read.csv("data.csv", stringsAsFactors = FALSE)
@@ -136,8 +143,12 @@ class RobustVarianceTest extends SparkTestBase {
                 g.add(RowFactory.create(arm, j + 1, HORIZONS[j]));
             }
         }
-        return spark.createDataFrame(g, new StructType().add("arm", DataTypes.StringType)
-                .add("h", DataTypes.IntegerType).add("_horizon_days", DataTypes.DoubleType));
+        return spark.createDataFrame(
+                g,
+                new StructType()
+                        .add("arm", DataTypes.StringType)
+                        .add("h", DataTypes.IntegerType)
+                        .add("_horizon_days", DataTypes.DoubleType));
     }
 
     @Test
@@ -164,7 +175,8 @@ class RobustVarianceTest extends SparkTestBase {
     @Test
     void survivalAndClusteredStdErrEqualRs() {
         Dataset<Row> df = spark.createDataFrame(rows, SCHEMA);
-        Dataset<Row> infl = RobustVariance.influence(df, List.of("arm"), "status", grid(), RobustVariance.Estimand.SURVIVAL);
+        Dataset<Row> infl =
+                RobustVariance.influence(df, List.of("arm"), "status", grid(), RobustVariance.Estimand.SURVIVAL);
         List<Row> se = RobustVariance.stdErr(infl, List.of("arm", "h")).collectAsList();
         assertEquals(6, se.size());
         for (Row x : se) {
@@ -172,7 +184,8 @@ class RobustVarianceTest extends SparkTestBase {
             assertEquals(r.get(k + ":surv"), (double) x.getAs("estimate"), 1e-9, k);
             assertEquals(r.get(k + ":se"), (double) x.getAs("std_err"), 1e-9, k);
         }
-        List<Row> diff = RobustVariance.differenceStdErr(infl, List.of("h"), "arm", "comparison").collectAsList();
+        List<Row> diff = RobustVariance.differenceStdErr(infl, List.of("h"), "arm", "comparison")
+                .collectAsList();
         assertEquals(3, diff.size());
         for (Row x : diff) {
             assertEquals("mentee", x.getAs("arm"));
@@ -183,8 +196,8 @@ class RobustVarianceTest extends SparkTestBase {
     @Test
     void aalenJohansenAndClusteredStdErrEqualRs() {
         Dataset<Row> df = spark.createDataFrame(rows, SCHEMA);
-        Dataset<Row> infl = RobustVariance.influence(df, List.of("arm"), "status", grid(),
-                RobustVariance.Estimand.CUMULATIVE_INCIDENCE);
+        Dataset<Row> infl = RobustVariance.influence(
+                df, List.of("arm"), "status", grid(), RobustVariance.Estimand.CUMULATIVE_INCIDENCE);
         for (Row x : RobustVariance.stdErr(infl, List.of("arm", "h")).collectAsList()) {
             String k = "aj:" + x.getAs("arm") + ":" + x.getAs("h");
             assertEquals(r.get(k + ":cif"), (double) x.getAs("estimate"), 1e-9, k);
@@ -192,13 +205,14 @@ class RobustVarianceTest extends SparkTestBase {
         }
         // One cluster per row gives R's own reported std.err.
         Dataset<Row> perRow = df.withColumn("employee_id", col("row_id"));
-        Dataset<Row> rowInfl = RobustVariance.influence(perRow, List.of("arm"), "status", grid(),
-                RobustVariance.Estimand.CUMULATIVE_INCIDENCE);
+        Dataset<Row> rowInfl = RobustVariance.influence(
+                perRow, List.of("arm"), "status", grid(), RobustVariance.Estimand.CUMULATIVE_INCIDENCE);
         for (Row x : RobustVariance.stdErr(rowInfl, List.of("arm", "h")).collectAsList()) {
             String k = "aj:" + x.getAs("arm") + ":" + x.getAs("h");
             assertEquals(r.get(k + ":se_row"), (double) x.getAs("std_err"), 1e-9, k);
         }
-        for (Row x : RobustVariance.differenceStdErr(infl, List.of("h"), "arm", "comparison").collectAsList()) {
+        for (Row x : RobustVariance.differenceStdErr(infl, List.of("h"), "arm", "comparison")
+                .collectAsList()) {
             assertEquals(r.get("ajdiff:" + x.getAs("h")), (double) x.getAs("difference_std_err"), 1e-9);
         }
     }
@@ -207,8 +221,11 @@ class RobustVarianceTest extends SparkTestBase {
     void clusteringOnThePersonChangesTheStdErr() {
         // Guard against a test that cannot fail: treating rows as independent gives another figure.
         Dataset<Row> df = spark.createDataFrame(rows, SCHEMA).withColumn("employee_id", concat(col("row_id"), lit("")));
-        Dataset<Row> infl = RobustVariance.influence(df, List.of("arm"), "status", grid(), RobustVariance.Estimand.SURVIVAL);
-        for (Row x : RobustVariance.stdErr(infl, List.of("arm", "h")).filter(col("arm").equalTo("comparison")).collectAsList()) {
+        Dataset<Row> infl =
+                RobustVariance.influence(df, List.of("arm"), "status", grid(), RobustVariance.Estimand.SURVIVAL);
+        for (Row x : RobustVariance.stdErr(infl, List.of("arm", "h"))
+                .filter(col("arm").equalTo("comparison"))
+                .collectAsList()) {
             String k = "km:comparison:" + x.getAs("h") + ":se";
             assertFalse(Math.abs(r.get(k) - (double) x.getAs("std_err")) < 1e-6, k);
         }

@@ -1,19 +1,5 @@
 package io.mentoringoutcomes.metrics;
 
-import io.mentoringoutcomes.SparkTestBase;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.Test;
-
-import java.sql.Date;
-import java.time.LocalDate;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import static io.mentoringoutcomes.metrics.SilverFixtures.d;
 import static io.mentoringoutcomes.metrics.SilverFixtures.employee;
 import static io.mentoringoutcomes.metrics.SilverFixtures.match;
@@ -23,12 +9,40 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mentoringoutcomes.SparkTestBase;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
 class RoiCalculatorTest extends SparkTestBase {
 
     /** A cohort-frame row: only program, cohort, method, employee, index date and salary matter to ROI. */
     private static Row cohortRow(String program, String method, String id, String index, double salary) {
-        return RowFactory.create(program, "mentee", method, id, Date.valueOf(index), 1.0, 400.0, 0, 0, 2.0,
-                "1-3", "Eng", "L2", index.substring(0, 7), salary, 3.0);
+        return RowFactory.create(
+                program,
+                "mentee",
+                method,
+                id,
+                Date.valueOf(index),
+                1.0,
+                400.0,
+                0,
+                0,
+                2.0,
+                "1-3",
+                "Eng",
+                "L2",
+                index.substring(0, 7),
+                salary,
+                3.0);
     }
 
     /**
@@ -56,58 +70,78 @@ class RoiCalculatorTest extends SparkTestBase {
     @Test
     void oneCohortOneWindowByHand() {
         LocalDate asOf = LocalDate.of(2025, 3, 15);
-        Dataset<Row> programs = SilverFixtures.df(spark, List.of(
-                RowFactory.create("P", "Mentoring", "other", "formal", d("2021-07-01"), null, 30, 12000.0),
-                RowFactory.create("Q", "Leaders", "other", "formal", d("2023-09-01"), d("2026-08-31"), 30, 36600.0)),
+        Dataset<Row> programs = SilverFixtures.df(
+                spark,
+                List.of(
+                        RowFactory.create("P", "Mentoring", "other", "formal", d("2021-07-01"), null, 30, 12000.0),
+                        RowFactory.create(
+                                "Q", "Leaders", "other", "formal", d("2023-09-01"), d("2026-08-31"), 30, 36600.0)),
                 SilverFixtures.PROGRAMS);
-        Dataset<Row> employees = SilverFixtures.df(spark, List.of(
-                employee("r", "2010-01-01", null, null, "Ops", "L5", 104000.0, 4.0),
-                employee("s", "2012-01-01", null, null, "Ops", "L4", 62400.0, 4.0),
-                employee("a", "2020-01-01", null, null, "Eng", "L2", 52000.0, 3.0),
-                employee("b", "2020-01-01", null, null, "Eng", "L2", 41600.0, 3.0),
-                employee("c", "2020-01-01", null, null, "Eng", "L2", 99999.0, 3.0),
-                employee("u", "2020-01-01", null, null, "Eng", "L2", 77777.0, 3.0)), SilverFixtures.EMPLOYEES);
-        Dataset<Row> matches = SilverFixtures.df(spark, List.of(
-                match("M1", "P", "r", "a", "2023-06-01"),
-                match("M2", "Q", "s", "b", "2023-10-01"),
-                match("M3", "P", "r", "c", "2024-06-01"),
-                match("M4", "P", "r", "u", "2023-07-01")), SilverFixtures.MATCHES);
-        Dataset<Row> meetings = SilverFixtures.df(spark, List.of(
-                meeting("1", "M1", "2023-06-10", "held", 60),
-                meeting("2", "M1", "2023-08-01", "cancelled", null),
-                meeting("3", "M1", "2023-12-10", "held", 90),
-                meeting("4", "M1", "2024-06-20", "held", 60),   // after a's 12 months
-                meeting("5", "M2", "2023-10-05", "held", 120),
-                meeting("6", "M2", "2024-01-05", "held", 30),
-                meeting("7", "M3", "2024-06-10", "held", 600),  // c: not in the cohort
-                meeting("8", "M4", "2023-07-01", "held", 600)), // u: not matched
+        Dataset<Row> employees = SilverFixtures.df(
+                spark,
+                List.of(
+                        employee("r", "2010-01-01", null, null, "Ops", "L5", 104000.0, 4.0),
+                        employee("s", "2012-01-01", null, null, "Ops", "L4", 62400.0, 4.0),
+                        employee("a", "2020-01-01", null, null, "Eng", "L2", 52000.0, 3.0),
+                        employee("b", "2020-01-01", null, null, "Eng", "L2", 41600.0, 3.0),
+                        employee("c", "2020-01-01", null, null, "Eng", "L2", 99999.0, 3.0),
+                        employee("u", "2020-01-01", null, null, "Eng", "L2", 77777.0, 3.0)),
+                SilverFixtures.EMPLOYEES);
+        Dataset<Row> matches = SilverFixtures.df(
+                spark,
+                List.of(
+                        match("M1", "P", "r", "a", "2023-06-01"),
+                        match("M2", "Q", "s", "b", "2023-10-01"),
+                        match("M3", "P", "r", "c", "2024-06-01"),
+                        match("M4", "P", "r", "u", "2023-07-01")),
+                SilverFixtures.MATCHES);
+        Dataset<Row> meetings = SilverFixtures.df(
+                spark,
+                List.of(
+                        meeting("1", "M1", "2023-06-10", "held", 60),
+                        meeting("2", "M1", "2023-08-01", "cancelled", null),
+                        meeting("3", "M1", "2023-12-10", "held", 90),
+                        meeting("4", "M1", "2024-06-20", "held", 60), // after a's 12 months
+                        meeting("5", "M2", "2023-10-05", "held", 120),
+                        meeting("6", "M2", "2024-01-05", "held", 30),
+                        meeting("7", "M3", "2024-06-10", "held", 600), // c: not in the cohort
+                        meeting("8", "M4", "2023-07-01", "held", 600)), // u: not matched
                 SilverFixtures.MEETINGS);
-        Dataset<Row> cohort = CohortFixtures.frame(spark, List.of(
-                cohortRow("P", "matched", "a", "2023-06-10", 52000),
-                cohortRow("P", "matched", "c", "2024-06-10", 99999),
-                cohortRow("Q", "matched", "b", "2023-10-05", 41600),
-                cohortRow("ALL", "matched", "a", "2023-06-10", 52000),
-                cohortRow("ALL", "matched", "b", "2023-10-05", 41600),
-                cohortRow("ALL", "matched", "c", "2024-06-10", 99999),
-                cohortRow("P", "naive", "a", "2023-06-10", 52000),
-                cohortRow("P", "naive", "u", "2023-07-01", 77777),
-                cohortRow("ALL", "naive", "u", "2023-07-01", 77777)));
-        StructType rs = new StructType().add("program_id", DataTypes.StringType).add("cohort", DataTypes.StringType)
-                .add("method", DataTypes.StringType).add("horizon_months", DataTypes.IntegerType)
-                .add("difference", DataTypes.DoubleType).add("difference_ci_low", DataTypes.DoubleType)
+        Dataset<Row> cohort = CohortFixtures.frame(
+                spark,
+                List.of(
+                        cohortRow("P", "matched", "a", "2023-06-10", 52000),
+                        cohortRow("P", "matched", "c", "2024-06-10", 99999),
+                        cohortRow("Q", "matched", "b", "2023-10-05", 41600),
+                        cohortRow("ALL", "matched", "a", "2023-06-10", 52000),
+                        cohortRow("ALL", "matched", "b", "2023-10-05", 41600),
+                        cohortRow("ALL", "matched", "c", "2024-06-10", 99999),
+                        cohortRow("P", "naive", "a", "2023-06-10", 52000),
+                        cohortRow("P", "naive", "u", "2023-07-01", 77777),
+                        cohortRow("ALL", "naive", "u", "2023-07-01", 77777)));
+        StructType rs = new StructType()
+                .add("program_id", DataTypes.StringType)
+                .add("cohort", DataTypes.StringType)
+                .add("method", DataTypes.StringType)
+                .add("horizon_months", DataTypes.IntegerType)
+                .add("difference", DataTypes.DoubleType)
+                .add("difference_ci_low", DataTypes.DoubleType)
                 .add("difference_ci_high", DataTypes.DoubleType);
-        Dataset<Row> retention = spark.createDataFrame(List.of(
-                RowFactory.create("P", "mentee", "matched", 12, 0.10, 0.02, 0.18),
-                RowFactory.create("P", "mentee", "matched", 6, 0.50, 0.40, 0.60),
-                RowFactory.create("Q", "mentee", "matched", 12, 0.20, 0.05, 0.35),
-                RowFactory.create("ALL", "mentee", "matched", 12, 0.12, 0.04, 0.20)), rs);
+        Dataset<Row> retention = spark.createDataFrame(
+                List.of(
+                        RowFactory.create("P", "mentee", "matched", 12, 0.10, 0.02, 0.18),
+                        RowFactory.create("P", "mentee", "matched", 6, 0.50, 0.40, 0.60),
+                        RowFactory.create("Q", "mentee", "matched", 12, 0.20, 0.05, 0.35),
+                        RowFactory.create("ALL", "mentee", "matched", 12, 0.12, 0.04, 0.20)),
+                rs);
 
         MetricsConfig cfg = MetricsConfig.defaults().withMinGroupSize(1);
         Map<String, Row> out = new HashMap<>();
-        for (Row r : RoiCalculator.roi(cohort, retention, programs, matches, meetings, employees, cfg, asOf).collectAsList()) {
+        for (Row r : RoiCalculator.roi(cohort, retention, programs, matches, meetings, employees, cfg, asOf)
+                .collectAsList()) {
             out.put(r.getAs("program_id") + "/" + r.getAs("replacement_cost_ratio"), r);
         }
-        assertEquals(3 * 4, out.size());  // P, Q, ALL x 4 ratios
+        assertEquals(3 * 4, out.size()); // P, Q, ALL x 4 ratios
 
         Row p = out.get("P/0.5");
         assertEquals(Date.valueOf("2023-03-01"), p.getAs("window_start"));
@@ -143,7 +177,7 @@ class RoiCalculatorTest extends SparkTestBase {
         assertEquals((4160 - 18356.25) / 18356.25, (double) q.getAs("roi"), 1e-12);
 
         Row all = out.get("ALL/0.5");
-        assertEquals(2L, (long) all.getAs("n_cohort_mentees"));  // c excluded
+        assertEquals(2L, (long) all.getAs("n_cohort_mentees")); // c excluded
         assertEquals(2L, (long) all.getAs("n_cohort_mentors"));
         assertEquals(5.0, (double) all.getAs("held_meeting_hours"), 1e-12);
         assertEquals(390.625, (double) all.getAs("participant_time_cost"), 1e-9);
@@ -161,26 +195,52 @@ class RoiCalculatorTest extends SparkTestBase {
     @Test
     void aCohortUnderKShowsNoCostOrSalary() {
         LocalDate asOf = LocalDate.of(2025, 3, 15);
-        Dataset<Row> programs = SilverFixtures.df(spark, List.<Row>of(
-                RowFactory.create("P", "Mentoring", "other", "formal", d("2021-07-01"), null, 30, 12000.0)),
+        Dataset<Row> programs = SilverFixtures.df(
+                spark,
+                List.<Row>of(
+                        RowFactory.create("P", "Mentoring", "other", "formal", d("2021-07-01"), null, 30, 12000.0)),
                 SilverFixtures.PROGRAMS);
-        Dataset<Row> employees = SilverFixtures.df(spark, List.of(
-                employee("r", "2010-01-01", null, null, "Ops", "L5", 104000.0, 4.0),
-                employee("a", "2020-01-01", null, null, "Eng", "L2", 52000.0, 3.0)), SilverFixtures.EMPLOYEES);
-        Dataset<Row> matches = SilverFixtures.df(spark, List.of(match("M1", "P", "r", "a", "2023-06-01")), SilverFixtures.MATCHES);
-        Dataset<Row> meetings = SilverFixtures.df(spark, List.of(meeting("1", "M1", "2023-06-10", "held", 60)),
-                SilverFixtures.MEETINGS);
+        Dataset<Row> employees = SilverFixtures.df(
+                spark,
+                List.of(
+                        employee("r", "2010-01-01", null, null, "Ops", "L5", 104000.0, 4.0),
+                        employee("a", "2020-01-01", null, null, "Eng", "L2", 52000.0, 3.0)),
+                SilverFixtures.EMPLOYEES);
+        Dataset<Row> matches =
+                SilverFixtures.df(spark, List.of(match("M1", "P", "r", "a", "2023-06-01")), SilverFixtures.MATCHES);
+        Dataset<Row> meetings = SilverFixtures.df(
+                spark, List.of(meeting("1", "M1", "2023-06-10", "held", 60)), SilverFixtures.MEETINGS);
         Dataset<Row> cohort = CohortFixtures.frame(spark, List.of(cohortRow("P", "matched", "a", "2023-06-10", 52000)));
-        StructType rs = new StructType().add("program_id", DataTypes.StringType).add("cohort", DataTypes.StringType)
-                .add("method", DataTypes.StringType).add("horizon_months", DataTypes.IntegerType)
-                .add("difference", DataTypes.DoubleType).add("difference_ci_low", DataTypes.DoubleType)
+        StructType rs = new StructType()
+                .add("program_id", DataTypes.StringType)
+                .add("cohort", DataTypes.StringType)
+                .add("method", DataTypes.StringType)
+                .add("horizon_months", DataTypes.IntegerType)
+                .add("difference", DataTypes.DoubleType)
+                .add("difference_ci_low", DataTypes.DoubleType)
                 .add("difference_ci_high", DataTypes.DoubleType);
-        Dataset<Row> retention = spark.createDataFrame(List.of(RowFactory.create("P", "mentee", "matched", 12, 0.1, 0.0, 0.2)), rs);
-        Row p = RoiCalculator.roi(cohort, retention, programs, matches, meetings, employees,
-                MetricsConfig.defaults().withMinGroupSize(2), asOf).filter("program_id = 'P'").first();
+        Dataset<Row> retention =
+                spark.createDataFrame(List.of(RowFactory.create("P", "mentee", "matched", 12, 0.1, 0.0, 0.2)), rs);
+        Row p = RoiCalculator.roi(
+                        cohort,
+                        retention,
+                        programs,
+                        matches,
+                        meetings,
+                        employees,
+                        MetricsConfig.defaults().withMinGroupSize(2),
+                        asOf)
+                .filter("program_id = 'P'")
+                .first();
         assertTrue((boolean) p.getAs("suppressed"));
-        for (String c : List.of("held_meeting_hours", "participant_time_cost", "fixed_cost", "total_cost",
-                "mean_mentee_salary", "benefit", "roi")) {
+        for (String c : List.of(
+                "held_meeting_hours",
+                "participant_time_cost",
+                "fixed_cost",
+                "total_cost",
+                "mean_mentee_salary",
+                "benefit",
+                "roi")) {
             assertNull(p.getAs(c), c);
         }
         assertEquals(Date.valueOf("2023-03-01"), p.getAs("window_start"));

@@ -1,20 +1,19 @@
 package io.mentoringoutcomes.metrics;
 
-import io.mentoringoutcomes.SparkTestBase;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.time.LocalDate;
-import java.util.List;
-import java.util.Optional;
-
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mentoringoutcomes.SparkTestBase;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Every expected value below is worked by hand in the comments. */
 class SatisfactionSummaryTest extends SparkTestBase {
@@ -28,39 +27,42 @@ class SatisfactionSummaryTest extends SparkTestBase {
     @BeforeAll
     static void frames() {
         // Three mentees; comparators weigh 0.75 + 0.75 + 1.5 = 3, as many as the mentees; c4 has no post response.
-        cohorts = spark.sql("SELECT * FROM VALUES "
-                + "('P1','mentee','matched','a1',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
-                + "('P1','mentee','matched','a2',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
-                + "('P1','mentee','matched','a3',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
-                + "('P1','comparison','matched','c1',DATE'2024-01-01',0.75,'Eng','L2','1-3','2024-01',546.0),"
-                + "('P1','comparison','matched','c2',DATE'2024-01-01',0.75,'Eng','L2','1-3','2024-01',546.0),"
-                + "('P1','comparison','matched','c3',DATE'2024-01-01',1.5,'Eng','L2','1-3','2024-01',546.0),"
-                + "('P1','comparison','matched','c4',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0)"
-                + " AS t(program_id, cohort, method, employee_id, index_date, weight, department, job_level, tenure_band, index_month, time_days)");
-        surveys = spark.sql("SELECT * FROM VALUES "
-                // a1: 2022 response is outside the year before; pre = last = 3.0; Feb 2024 is inside 3 months; post = (4+5)/2
-                + "('r01','a1',DATE'2022-06-01','engagement',5.0,CAST(NULL AS INT),CAST(NULL AS STRING),CAST(NULL AS DOUBLE)),"
-                + "('r02','a1',DATE'2023-03-01','engagement',2.0,NULL,NULL,NULL),"
-                + "('r03','a1',DATE'2023-10-01','engagement',3.0,NULL,NULL,NULL),"
-                + "('r04','a1',DATE'2024-02-01','engagement',1.0,NULL,NULL,NULL),"
-                + "('r05','a1',DATE'2024-05-01','engagement',4.0,2,NULL,NULL),"
-                + "('r06','a1',DATE'2024-12-01','engagement',5.0,10,NULL,NULL),"
-                + "('r07','a2',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
-                + "('r08','a2',DATE'2024-06-01','engagement',3.5,9,NULL,NULL),"
-                + "('r09','a3',DATE'2023-06-01','engagement',3.0,NULL,NULL,NULL),"
-                + "('r10','a3',DATE'2024-07-01','engagement',4.0,5,NULL,NULL),"
-                + "('r11','c1',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
-                + "('r12','c1',DATE'2024-06-01','engagement',3.5,NULL,NULL,NULL),"
-                + "('r13','c2',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
-                + "('r14','c2',DATE'2024-06-01','engagement',2.5,NULL,NULL,NULL),"
-                + "('r15','c3',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
-                + "('r16','c3',DATE'2024-06-01','engagement',3.5,NULL,NULL,NULL),"
-                + "('r17','c4',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
-                + "('r18','a1',DATE'2024-03-01','program',NULL,NULL,'P1',4.0),"
-                + "('r19','a1',DATE'2024-09-01','program',NULL,NULL,'P1',5.0),"
-                + "('r20','a2',DATE'2024-03-01','program',NULL,NULL,'P1',3.0),"
-                + "('r21','a3',DATE'2024-03-01','program',NULL,NULL,'P1',4.0)"
-                + " AS t(response_id, employee_id, survey_date, survey_type, engagement_score, enps, program_id, relationship_satisfaction)");
+        cohorts = spark.sql(
+                "SELECT * FROM VALUES "
+                        + "('P1','mentee','matched','a1',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
+                        + "('P1','mentee','matched','a2',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
+                        + "('P1','mentee','matched','a3',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
+                        + "('P1','comparison','matched','c1',DATE'2024-01-01',0.75,'Eng','L2','1-3','2024-01',546.0),"
+                        + "('P1','comparison','matched','c2',DATE'2024-01-01',0.75,'Eng','L2','1-3','2024-01',546.0),"
+                        + "('P1','comparison','matched','c3',DATE'2024-01-01',1.5,'Eng','L2','1-3','2024-01',546.0),"
+                        + "('P1','comparison','matched','c4',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0)"
+                        + " AS t(program_id, cohort, method, employee_id, index_date, weight, department, job_level, tenure_band, index_month, time_days)");
+        surveys = spark.sql(
+                "SELECT * FROM VALUES "
+                        // a1: 2022 response is outside the year before; pre = last = 3.0; Feb 2024 is inside 3 months;
+                        // post = (4+5)/2
+                        + "('r01','a1',DATE'2022-06-01','engagement',5.0,CAST(NULL AS INT),CAST(NULL AS STRING),CAST(NULL AS DOUBLE)),"
+                        + "('r02','a1',DATE'2023-03-01','engagement',2.0,NULL,NULL,NULL),"
+                        + "('r03','a1',DATE'2023-10-01','engagement',3.0,NULL,NULL,NULL),"
+                        + "('r04','a1',DATE'2024-02-01','engagement',1.0,NULL,NULL,NULL),"
+                        + "('r05','a1',DATE'2024-05-01','engagement',4.0,2,NULL,NULL),"
+                        + "('r06','a1',DATE'2024-12-01','engagement',5.0,10,NULL,NULL),"
+                        + "('r07','a2',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
+                        + "('r08','a2',DATE'2024-06-01','engagement',3.5,9,NULL,NULL),"
+                        + "('r09','a3',DATE'2023-06-01','engagement',3.0,NULL,NULL,NULL),"
+                        + "('r10','a3',DATE'2024-07-01','engagement',4.0,5,NULL,NULL),"
+                        + "('r11','c1',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
+                        + "('r12','c1',DATE'2024-06-01','engagement',3.5,NULL,NULL,NULL),"
+                        + "('r13','c2',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
+                        + "('r14','c2',DATE'2024-06-01','engagement',2.5,NULL,NULL,NULL),"
+                        + "('r15','c3',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
+                        + "('r16','c3',DATE'2024-06-01','engagement',3.5,NULL,NULL,NULL),"
+                        + "('r17','c4',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
+                        + "('r18','a1',DATE'2024-03-01','program',NULL,NULL,'P1',4.0),"
+                        + "('r19','a1',DATE'2024-09-01','program',NULL,NULL,'P1',5.0),"
+                        + "('r20','a2',DATE'2024-03-01','program',NULL,NULL,'P1',3.0),"
+                        + "('r21','a3',DATE'2024-03-01','program',NULL,NULL,'P1',4.0)"
+                        + " AS t(response_id, employee_id, survey_date, survey_type, engagement_score, enps, program_id, relationship_satisfaction)");
         matches = spark.sql("SELECT * FROM VALUES ('m1','P1','a1',DATE'2024-01-01'),('m2','P1','a2',DATE'2024-01-01'),"
                 + "('m3','P1','a3',DATE'2024-01-01') AS t(match_id, program_id, mentee_id, matched_date)");
         StringBuilder m = new StringBuilder("SELECT * FROM VALUES ");
@@ -71,13 +73,17 @@ class SatisfactionSummaryTest extends SparkTestBase {
             m.append(String.format("('m2-%d','m2',TIMESTAMP'2024-0%d-10 10:00:00','held',%d),", i, i + 1, m2[i]));
         }
         m.append("('m2-x','m2',TIMESTAMP'2024-08-10 10:00:00','cancelled',NULL),");
-        m.append("('m3-0','m3',TIMESTAMP'2024-01-10 10:00:00','held',5),('m3-1','m3',TIMESTAMP'2024-02-10 10:00:00','held',7)");
+        m.append(
+                "('m3-0','m3',TIMESTAMP'2024-01-10 10:00:00','held',5),('m3-1','m3',TIMESTAMP'2024-02-10 10:00:00','held',7)");
         meetings = spark.sql(m + " AS t(meeting_id, match_id, scheduled_at, status, action_rating)");
     }
 
     private static Row row(Dataset<Row> table, String program, String metric, String cohort) {
-        return table.where(col("program_id").equalTo(program).and(col("metric").equalTo(metric))
-                .and(col("cohort").equalTo(cohort))).head();
+        return table.where(col("program_id")
+                        .equalTo(program)
+                        .and(col("metric").equalTo(metric))
+                        .and(col("cohort").equalTo(cohort)))
+                .head();
     }
 
     private static double d(Row r, String c) {
@@ -99,8 +105,10 @@ class SatisfactionSummaryTest extends SparkTestBase {
         assertEquals(0.25, d(r, "comparison_value"), 1e-9);
         // DiD 0.75, se sqrt(0.083333 + 0.1125) = 0.442531, half-width 0.867345.
         assertEquals(0.75, d(r, "difference"), 1e-9);
-        assertArrayEquals(new double[] {-0.117345, 1.617345},
-                new double[] {d(r, "difference_ci_low"), d(r, "difference_ci_high")}, 1e-6);
+        assertArrayEquals(
+                new double[] {-0.117345, 1.617345},
+                new double[] {d(r, "difference_ci_low"), d(r, "difference_ci_high")},
+                1e-6);
         assertFalse(r.<Boolean>getAs("suppressed"));
     }
 
@@ -134,7 +142,8 @@ class SatisfactionSummaryTest extends SparkTestBase {
         // Match means 6.5, 7.0, 6.0: mean 6.5, sd 0.5, half-width 0.565792.
         Row mean = row(t, "P1", "action_rating_mean", "mentee");
         assertEquals(6.5, d(mean, "value"), 1e-9);
-        assertArrayEquals(new double[] {5.934208, 7.065792}, new double[] {d(mean, "ci_low"), d(mean, "ci_high")}, 1e-6);
+        assertArrayEquals(
+                new double[] {5.934208, 7.065792}, new double[] {d(mean, "ci_low"), d(mean, "ci_high")}, 1e-6);
         // m1 first3 5, last3 8; m2 first3 6, last3 8; m3 has only 2 ratings.
         // difference: changes 3 and 2, mean 2.5, sd 0.707107, se 0.5, half-width 0.979982.
         Row fl = row(t, "ALL", "action_rating_first3_vs_last3", "mentee");
@@ -142,16 +151,34 @@ class SatisfactionSummaryTest extends SparkTestBase {
         assertEquals(8.0, d(fl, "value"), 1e-9);
         assertEquals(5.5, d(fl, "comparison_value"), 1e-9);
         assertEquals(2.5, d(fl, "difference"), 1e-9);
-        assertArrayEquals(new double[] {1.520018, 3.479982},
-                new double[] {d(fl, "difference_ci_low"), d(fl, "difference_ci_high")}, 1e-6);
+        assertArrayEquals(
+                new double[] {1.520018, 3.479982},
+                new double[] {d(fl, "difference_ci_low"), d(fl, "difference_ci_high")},
+                1e-6);
     }
 
     @Test
     void suppressionAndAbsentSurveys() {
         Dataset<Row> t = SatisfactionSummary.compute(cohorts, Optional.empty(), meetings, matches, AS_OF, 3);
-        assertEquals(List.of("program_id", "metric", "cohort", "method", "n_employees", "value", "ci_low", "ci_high",
-                "comparison_n_employees", "comparison_value", "difference", "difference_ci_low", "difference_ci_high",
-                "suppressed", "as_of", "note"), List.of(t.columns()));
+        assertEquals(
+                List.of(
+                        "program_id",
+                        "metric",
+                        "cohort",
+                        "method",
+                        "n_employees",
+                        "value",
+                        "ci_low",
+                        "ci_high",
+                        "comparison_n_employees",
+                        "comparison_value",
+                        "difference",
+                        "difference_ci_low",
+                        "difference_ci_high",
+                        "suppressed",
+                        "as_of",
+                        "note"),
+                List.of(t.columns()));
         Row did = t.where(col("metric").equalTo("engagement_did")).head();
         assertEquals(SatisfactionSummary.SURVEYS_ABSENT, did.getAs("note"));
         assertTrue(did.isNullAt(did.fieldIndex("value")));
@@ -181,48 +208,54 @@ class SatisfactionSummaryTest extends SparkTestBase {
      */
     @Test
     void didDropsAnswersGivenAsAMenteeAndRebalancesCellsAmongRespondents() {
-        Dataset<Row> frame = spark.sql("SELECT * FROM VALUES "
-                + "('P1','mentee','matched','x1',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
-                + "('P1','mentee','matched','x2',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
-                + "('P1','mentee','matched','w1',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
-                + "('P1','comparison','matched','y1',DATE'2024-01-01',0.6666666666666666,'Eng','L2','1-3','2024-01',546.0),"
-                + "('P1','comparison','matched','y2',DATE'2024-01-01',0.6666666666666666,'Eng','L2','1-3','2024-01',546.0),"
-                + "('P1','comparison','matched','y3',DATE'2024-01-01',0.6666666666666666,'Eng','L2','1-3','2024-01',213.0),"
-                + "('P1','mentee','matched','z1',DATE'2024-01-01',1.0,'Eng','L3','1-3','2024-01',546.0),"
-                + "('P1','comparison','matched','q1',DATE'2024-01-01',1.0,'Eng','L3','1-3','2024-01',546.0),"
-                + "('P1','mentee','matched','z2',DATE'2024-01-01',1.0,'Ops','L2','1-3','2024-01',546.0),"
-                + "('P1','comparison','matched','q2',DATE'2024-01-01',1.0,'Ops','L2','1-3','2024-01',546.0)"
-                + " AS t(program_id, cohort, method, employee_id, index_date, weight, department, job_level, tenure_band, index_month, time_days)");
-        Dataset<Row> answers = spark.sql("SELECT * FROM VALUES "
-                + "('s01','x1',DATE'2023-12-01','engagement',3.0,CAST(NULL AS INT),CAST(NULL AS STRING),CAST(NULL AS DOUBLE)),"
-                + "('s02','x1',DATE'2024-06-01','engagement',4.0,NULL,NULL,NULL),"
-                + "('s03','x2',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
-                + "('s04','x2',DATE'2024-06-01','engagement',3.5,NULL,NULL,NULL),"
-                + "('s14','w1',DATE'2023-06-01','engagement',2.0,NULL,NULL,NULL),"
-                + "('s15','w1',DATE'2023-12-01','engagement',4.0,NULL,NULL,NULL),"
-                + "('s16','w1',DATE'2024-06-01','engagement',4.5,NULL,NULL,NULL),"
-                + "('s05','y1',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
-                + "('s06','y1',DATE'2024-06-01','engagement',3.0,NULL,NULL,NULL),"
-                + "('s07','y3',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
-                + "('s08','y3',DATE'2024-05-01','engagement',3.0,NULL,NULL,NULL),"
-                + "('s09','y3',DATE'2024-09-01','engagement',5.0,NULL,NULL,NULL),"
-                + "('s10','z1',DATE'2023-12-01','engagement',2.0,NULL,NULL,NULL),"
-                + "('s11','z1',DATE'2024-06-01','engagement',4.0,NULL,NULL,NULL),"
-                + "('s12','q2',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
-                + "('s13','q2',DATE'2024-06-01','engagement',1.0,NULL,NULL,NULL)"
-                + " AS t(response_id, employee_id, survey_date, survey_type, engagement_score, enps, program_id, relationship_satisfaction)");
+        Dataset<Row> frame = spark.sql(
+                "SELECT * FROM VALUES "
+                        + "('P1','mentee','matched','x1',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
+                        + "('P1','mentee','matched','x2',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
+                        + "('P1','mentee','matched','w1',DATE'2024-01-01',1.0,'Eng','L2','1-3','2024-01',546.0),"
+                        + "('P1','comparison','matched','y1',DATE'2024-01-01',0.6666666666666666,'Eng','L2','1-3','2024-01',546.0),"
+                        + "('P1','comparison','matched','y2',DATE'2024-01-01',0.6666666666666666,'Eng','L2','1-3','2024-01',546.0),"
+                        + "('P1','comparison','matched','y3',DATE'2024-01-01',0.6666666666666666,'Eng','L2','1-3','2024-01',213.0),"
+                        + "('P1','mentee','matched','z1',DATE'2024-01-01',1.0,'Eng','L3','1-3','2024-01',546.0),"
+                        + "('P1','comparison','matched','q1',DATE'2024-01-01',1.0,'Eng','L3','1-3','2024-01',546.0),"
+                        + "('P1','mentee','matched','z2',DATE'2024-01-01',1.0,'Ops','L2','1-3','2024-01',546.0),"
+                        + "('P1','comparison','matched','q2',DATE'2024-01-01',1.0,'Ops','L2','1-3','2024-01',546.0)"
+                        + " AS t(program_id, cohort, method, employee_id, index_date, weight, department, job_level, tenure_band, index_month, time_days)");
+        Dataset<Row> answers = spark.sql(
+                "SELECT * FROM VALUES "
+                        + "('s01','x1',DATE'2023-12-01','engagement',3.0,CAST(NULL AS INT),CAST(NULL AS STRING),CAST(NULL AS DOUBLE)),"
+                        + "('s02','x1',DATE'2024-06-01','engagement',4.0,NULL,NULL,NULL),"
+                        + "('s03','x2',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
+                        + "('s04','x2',DATE'2024-06-01','engagement',3.5,NULL,NULL,NULL),"
+                        + "('s14','w1',DATE'2023-06-01','engagement',2.0,NULL,NULL,NULL),"
+                        + "('s15','w1',DATE'2023-12-01','engagement',4.0,NULL,NULL,NULL),"
+                        + "('s16','w1',DATE'2024-06-01','engagement',4.5,NULL,NULL,NULL),"
+                        + "('s05','y1',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
+                        + "('s06','y1',DATE'2024-06-01','engagement',3.0,NULL,NULL,NULL),"
+                        + "('s07','y3',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
+                        + "('s08','y3',DATE'2024-05-01','engagement',3.0,NULL,NULL,NULL),"
+                        + "('s09','y3',DATE'2024-09-01','engagement',5.0,NULL,NULL,NULL),"
+                        + "('s10','z1',DATE'2023-12-01','engagement',2.0,NULL,NULL,NULL),"
+                        + "('s11','z1',DATE'2024-06-01','engagement',4.0,NULL,NULL,NULL),"
+                        + "('s12','q2',DATE'2023-12-01','engagement',3.0,NULL,NULL,NULL),"
+                        + "('s13','q2',DATE'2024-06-01','engagement',1.0,NULL,NULL,NULL)"
+                        + " AS t(response_id, employee_id, survey_date, survey_type, engagement_score, enps, program_id, relationship_satisfaction)");
         // w1's first match (2023-11-01, never met) comes before the one that is their time zero.
         Dataset<Row> firstMatches = spark.sql("SELECT * FROM VALUES ('w1', DATE'2023-11-01'), ('w1', DATE'2024-01-01'),"
                 + " ('x1', DATE'2024-01-01'), ('x2', DATE'2024-01-01'), ('z1', DATE'2024-01-01'), ('z2', DATE'2024-01-01'),"
                 + " ('y3', DATE'2024-08-01') AS t(mentee_id, matched_date)");
-        Row r = SatisfactionSummary.engagementDid(SatisfactionSummary.answersAroundIndex(frame, answers, firstMatches, AS_OF))
-                .where(col("cohort").equalTo("mentee")).head();
+        Row r = SatisfactionSummary.engagementDid(
+                        SatisfactionSummary.answersAroundIndex(frame, answers, firstMatches, AS_OF))
+                .where(col("cohort").equalTo("mentee"))
+                .head();
         assertEquals(3L, r.<Long>getAs("n_employees"));
         assertEquals(4.0 / 3, d(r, "value"), 1e-12);
         assertEquals(2L, r.<Long>getAs("comparison_n_employees"));
         assertEquals(0.0, d(r, "comparison_value"), 1e-12);
         assertEquals(4.0 / 3, d(r, "difference"), 1e-12);
-        assertArrayEquals(new double[] {0.155542, 2.511125},
-                new double[] {d(r, "difference_ci_low"), d(r, "difference_ci_high")}, 1e-6);
+        assertArrayEquals(
+                new double[] {0.155542, 2.511125},
+                new double[] {d(r, "difference_ci_low"), d(r, "difference_ci_high")},
+                1e-6);
     }
 }

@@ -1,17 +1,16 @@
 package io.mentoringoutcomes.metrics;
 
-import io.mentoringoutcomes.SparkTestBase;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
-
-import java.time.LocalDate;
-import java.util.List;
-
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mentoringoutcomes.SparkTestBase;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
 
 /**
  * Hand-worked: as of 2026-01-15 the window is calendar 2025.
@@ -63,7 +62,8 @@ class TurnoverRateTest extends SparkTestBase {
     @Test
     void shrmRatesByHand() {
         List<Row> rows = TurnoverRate.compute(employees(), matches(), AS_OF, 1)
-                .orderBy("program_id", "cohort").collectAsList();
+                .orderBy("program_id", "cohort")
+                .collectAsList();
         assertEquals(4, rows.size(), "participants and non-participants for P1 and ALL");
         for (Row r : rows) {
             boolean participant = r.<String>getAs("cohort").equals("participant");
@@ -80,11 +80,13 @@ class TurnoverRateTest extends SparkTestBase {
     @Test
     void smallGroupsAreSuppressed() {
         Row non = TurnoverRate.compute(employees(), matches(), AS_OF, 3)
-                .where(col("program_id").equalTo("P1").and(col("cohort").equalTo("non_participant"))).head();
+                .where(col("program_id").equalTo("P1").and(col("cohort").equalTo("non_participant")))
+                .head();
         assertTrue(non.<Boolean>getAs("suppressed"), "2.83 average headcount is under 3");
         assertTrue(non.isNullAt(non.fieldIndex("total_turnover_rate")));
         Row part = TurnoverRate.compute(employees(), matches(), AS_OF, 3)
-                .where(col("program_id").equalTo("P1").and(col("cohort").equalTo("participant"))).head();
+                .where(col("program_id").equalTo("P1").and(col("cohort").equalTo("participant")))
+                .head();
         assertFalse(part.<Boolean>getAs("suppressed"));
     }
 
@@ -111,7 +113,8 @@ class TurnoverRateTest extends SparkTestBase {
                 + "('k4', 'N', 'nm', 'n4', DATE'2025-09-01')"
                 + " AS t(match_id, program_id, mentor_id, mentee_id, matched_date)");
         Row n = TurnoverRate.compute(employees, matches, AS_OF, 1)
-                .where(col("program_id").equalTo("N").and(col("cohort").equalTo("participant"))).head();
+                .where(col("program_id").equalTo("N").and(col("cohort").equalTo("participant")))
+                .head();
         assertEquals(4L, n.<Long>getAs("months_with_headcount"));
         assertEquals(3.625, n.<Double>getAs("avg_monthly_headcount"), 1e-12);
         assertEquals(1L, n.<Long>getAs("separations"));

@@ -1,25 +1,24 @@
 package io.mentoringoutcomes.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.cli.Main;
 import io.mentoringoutcomes.config.Setting;
 import io.mentoringoutcomes.config.Settings;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every night records its settings and code version; the audit and the report use the k the metrics ran with. */
 class NightSettingsTest extends SparkTestBase {
@@ -43,7 +42,9 @@ class NightSettingsTest extends SparkTestBase {
             assertTrue(config.contains("\"privacy.min_group_size\":\"command line --min-group-size\""), config);
             String version = r.getAs("code_version");
             assertTrue(version.startsWith("0.1.0-SNAPSHOT+"), version);
-            gitHead().ifPresent(head -> assertTrue(version.contains(head), version + " names the checkout's commit " + head));
+            gitHead()
+                    .ifPresent(head ->
+                            assertTrue(version.contains(head), version + " names the checkout's commit " + head));
         }
     }
 
@@ -51,15 +52,16 @@ class NightSettingsTest extends SparkTestBase {
     void theAuditUsesTheThresholdTheNightsMetricsRecordedAndRefusesAnother() {
         Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
         LocalDate night = LocalDate.parse("2026-10-31");
-        RunContext metrics = new RunContext(wh, "in", night, "run-m",
-                Settings.resolve(null, Map.of(Setting.MIN_GROUP_SIZE, "15"), Map.of()));
+        RunContext metrics = new RunContext(
+                wh, "in", night, "run-m", Settings.resolve(null, Map.of(Setting.MIN_GROUP_SIZE, "15"), Map.of()));
         PipelineRuns.record(metrics, "metrics", "succeeded", PipelineRuns.start(metrics, "metrics"), Map.of());
 
         // A separate publish of the same night (another run id, today's defaults: k = 10).
         RunContext publish = new RunContext(wh, "in", night, "run-p");
         assertEquals(15, NightSettings.forAudit(publish, null).qualityConfig().minGroupSize());
         assertEquals(15, NightSettings.forAudit(publish, 15).minGroupSize());
-        Settings.ConfigException e = assertThrows(Settings.ConfigException.class, () -> NightSettings.forAudit(publish, 10));
+        Settings.ConfigException e =
+                assertThrows(Settings.ConfigException.class, () -> NightSettings.forAudit(publish, 10));
         assertTrue(e.getMessage().contains("metrics ran with privacy.min_group_size = 15"), e.getMessage());
 
         // Another night has no recorded metrics: the run's own settings apply.
@@ -78,13 +80,17 @@ class NightSettingsTest extends SparkTestBase {
         System.setErr(new java.io.PrintStream(err, true));
         int code;
         try {
-            code = Main.execute("run", "--config", bad.toString(), "--warehouse", wh.toString(), "--master", "local[2]");
+            code = Main.execute(
+                    "run", "--config", bad.toString(), "--warehouse", wh.toString(), "--master", "local[2]");
         } finally {
             System.setErr(old);
         }
         assertEquals(Main.EXIT_BAD_CONFIG, code);
-        assertTrue(err.toString().contains("error: bad configuration: " + bad + " (--config) line 4, column 3: "
-                + "unknown setting 'roi.overhead'"), err.toString());
+        assertTrue(
+                err.toString()
+                        .contains("error: bad configuration: " + bad + " (--config) line 4, column 3: "
+                                + "unknown setting 'roi.overhead'"),
+                err.toString());
         assertFalse(Files.exists(wh), "nothing was written");
     }
 
@@ -94,10 +100,14 @@ class NightSettingsTest extends SparkTestBase {
             return java.util.Optional.empty();
         }
         try {
-            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").directory(projectRoot().toFile())
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("git", "rev-parse", "HEAD")
+                    .directory(projectRoot().toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
-            return p.waitFor() == 0 && out.matches("[0-9a-f]{40}") ? java.util.Optional.of(out) : java.util.Optional.empty();
+            return p.waitFor() == 0 && out.matches("[0-9a-f]{40}")
+                    ? java.util.Optional.of(out)
+                    : java.util.Optional.empty();
         } catch (Exception e) {
             return java.util.Optional.empty();
         }

@@ -1,10 +1,11 @@
 package io.mentoringoutcomes.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,10 +15,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WarehouseLeaseTest extends SparkTestBase {
 
@@ -26,8 +25,8 @@ class WarehouseLeaseTest extends SparkTestBase {
 
     /** A lease row written as another host's live (or dead) holder would have left it. */
     static void plant(Warehouse wh, String runId, String host, Instant expires) {
-        WarehouseLease.Holder h = new WarehouseLease.Holder("token-" + runId, runId, "run", host, 1L,
-                Instant.parse("2026-11-28T02:00:00Z"), expires);
+        WarehouseLease.Holder h = new WarehouseLease.Holder(
+                "token-" + runId, runId, "run", host, 1L, Instant.parse("2026-11-28T02:00:00Z"), expires);
         assertTrue(WarehouseLease.tryAcquire(wh, h).isEmpty());
     }
 
@@ -64,7 +63,8 @@ class WarehouseLeaseTest extends SparkTestBase {
                 assertEquals(1, refused.size());
                 String winner = winners.get(0).holder().runId();
                 assertEquals(winner, refused.get(0).holder().runId(), "the refusal names the holder");
-                assertTrue(refused.get(0).getMessage().contains("in use by run " + winner + " (run) on host "),
+                assertTrue(
+                        refused.get(0).getMessage().contains("in use by run " + winner + " (run) on host "),
                         refused.get(0).getMessage());
                 assertEquals(winner, WarehouseLease.holder(wh).orElseThrow().runId());
                 winners.get(0).close();
@@ -81,11 +81,15 @@ class WarehouseLeaseTest extends SparkTestBase {
         plant(wh, "run-elsewhere", "other-host.example", Instant.now().plus(Duration.ofHours(1)));
 
         long t0 = System.nanoTime();
-        WarehouseLease.HeldException e = assertThrows(WarehouseLease.HeldException.class,
+        WarehouseLease.HeldException e = assertThrows(
+                WarehouseLease.HeldException.class,
                 () -> WarehouseLease.acquire(wh, "run-second", "publish", Duration.ofSeconds(2)));
         assertTrue((System.nanoTime() - t0) / 1e9 >= 2.0, "it waited");
-        assertTrue(e.getMessage().contains("run run-elsewhere (run) on host other-host.example, pid 1, since "
-                + "2026-11-28T02:00:00Z"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains("run run-elsewhere (run) on host other-host.example, pid 1, since "
+                                + "2026-11-28T02:00:00Z"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("still held after waiting PT2S"), e.getMessage());
 
         // A holder on another host that stopped renewing: its lease expired a minute ago.
@@ -101,8 +105,14 @@ class WarehouseLeaseTest extends SparkTestBase {
     void aHolderOnThisHostWhoseProcessIsGoneDoesNotBlock() {
         Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
         long deadPid = ProcessHandle.current().pid() + 1_000_000; // beyond any pid in use here
-        WarehouseLease.Holder dead = new WarehouseLease.Holder("token-killed", "run-killed", "run",
-                WarehouseLease.hostName(), deadPid, Instant.now(), Instant.now().plus(Duration.ofHours(1)));
+        WarehouseLease.Holder dead = new WarehouseLease.Holder(
+                "token-killed",
+                "run-killed",
+                "run",
+                WarehouseLease.hostName(),
+                deadPid,
+                Instant.now(),
+                Instant.now().plus(Duration.ofHours(1)));
         assertTrue(WarehouseLease.tryAcquire(wh, dead).isEmpty());
         try (WarehouseLease mine = WarehouseLease.acquire(wh, "run-rerun", "run", Duration.ZERO)) {
             assertEquals("run-rerun", WarehouseLease.holder(wh).orElseThrow().runId());

@@ -1,22 +1,21 @@
 package io.mentoringoutcomes.publish;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.spark.Warehouse;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.LocalDate;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The publication pointer: a night is seen whole or not at all, whatever the gold folders hold. */
 class PublicationsTest extends SparkTestBase {
@@ -54,8 +53,13 @@ class PublicationsTest extends SparkTestBase {
 
         GoldSource latest = GoldSource.of(wh, null);
         assertEquals("run-1", latest.night().orElseThrow().runId());
-        assertEquals(night1, Map.of("gold.program_roi", latest.version("gold.program_roi"),
-                "gold.retention_summary", latest.version("gold.retention_summary")));
+        assertEquals(
+                night1,
+                Map.of(
+                        "gold.program_roi",
+                        latest.version("gold.program_roi"),
+                        "gold.retention_summary",
+                        latest.version("gold.retention_summary")));
         assertEquals(1.5, value(latest.read("gold.program_roi")), "last night's figure, not the half night's 9.9");
         assertEquals(0.5, value(latest.read("gold.retention_summary")));
         // SQL over gold.* resolves through the same pointer.
@@ -88,11 +92,15 @@ class PublicationsTest extends SparkTestBase {
         PublishedNights.PublishedNight n = PublishedNights.asReportedOn(wh, LocalDate.parse("2026-11-01"));
         assertEquals("run-b", n.runId());
         assertEquals(2.0, value(GoldSource.of(wh, null).read("gold.program_roi")));
-        List<Row> rows = wh.read(Publications.TABLE).filter("run_id = 'run-b'").orderBy("table_name").collectAsList();
+        List<Row> rows = wh.read(Publications.TABLE)
+                .filter("run_id = 'run-b'")
+                .orderBy("table_name")
+                .collectAsList();
         assertEquals(2, rows.size());
         assertEquals("gold/program_roi", rows.get(0).getAs("table_path"));
         assertEquals("gold/retention_summary", rows.get(1).getAs("table_path"));
-        assertFalse(PublishedNights.find(wh, LocalDate.parse("2026-10-31")).isPresent(), "nothing before the first night");
+        assertFalse(
+                PublishedNights.find(wh, LocalDate.parse("2026-10-31")).isPresent(), "nothing before the first night");
         assertTrue(GoldSource.of(wh, null).isPinned());
     }
 }

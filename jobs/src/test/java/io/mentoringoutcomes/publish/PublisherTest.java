@@ -1,24 +1,23 @@
 package io.mentoringoutcomes.publish;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PublisherTest extends SparkTestBase {
 
@@ -46,13 +45,17 @@ class PublisherTest extends SparkTestBase {
         wh.overwrite("staging.program_roi", roi(9.9));
         wh.overwrite("staging.retention_summary", roi(0.7));
         try (Stream<Path> files = Files.list(dir.resolve("wh/staging/retention_summary"))) {
-            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList()) {
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
+                    .toList()) {
                 Files.delete(p);
             }
         }
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> Publisher.publish(wh, List.of("staging.program_roi", "staging.retention_summary")));
-        assertTrue(e.getMessage().contains("gold.program_roi -> version " + night1.get("gold.program_roi")), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("gold.program_roi -> version " + night1.get("gold.program_roi")),
+                e.getMessage());
 
         // Last night's figures, in new commits (overwrite, then restore); the failed table untouched.
         assertEquals(1.5, goldRoi(wh, "gold.program_roi"));

@@ -3,12 +3,6 @@ package io.mentoringoutcomes.quality;
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.contract.DatasetContract;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
-
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -16,6 +10,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /** A hand-built nightly delivery: rows per dataset in contract column order, written as bronze. */
 final class Night {
@@ -61,9 +60,12 @@ final class Night {
         for (Map.Entry<String, List<Object[]>> e : rows.entrySet()) {
             DatasetContract d = Contract.standard().dataset(e.getKey());
             StructType schema = new StructType(Arrays.stream(d.schema().fields())
-                    .map(f -> new StructField(f.name(), f.dataType(), true, f.metadata())).toArray(StructField[]::new))
-                    .add("_batch_id", DataTypes.StringType).add("_run_id", DataTypes.StringType)
-                    .add("_source_file", DataTypes.StringType).add("_source_line", DataTypes.LongType)
+                            .map(f -> new StructField(f.name(), f.dataType(), true, f.metadata()))
+                            .toArray(StructField[]::new))
+                    .add("_batch_id", DataTypes.StringType)
+                    .add("_run_id", DataTypes.StringType)
+                    .add("_source_file", DataTypes.StringType)
+                    .add("_source_line", DataTypes.LongType)
                     .add("_ingested_at", DataTypes.TimestampType);
             List<Row> out = new ArrayList<>();
             for (int i = 0; i < e.getValue().size(); i++) {
@@ -86,11 +88,35 @@ final class Night {
         n.add("programs", "P1", "Lead", "leadership", "formal", d("2025-01-01"), null, 14, 10000.0);
         n.add("programs", "P2", "Onboard", "onboarding", "informal", d("2025-02-01"), d("2025-12-31"), 30, 0.0);
         for (int i = 1; i <= 5; i++) {
-            n.add("hris_employees", "E" + i, d("2020-01-0" + i), null, null, "Eng", "L3", "Paris", 50000.0, 3.0,
-                    null, null, i == 1 ? null : "E1");
+            n.add(
+                    "hris_employees",
+                    "E" + i,
+                    d("2020-01-0" + i),
+                    null,
+                    null,
+                    "Eng",
+                    "L3",
+                    "Paris",
+                    50000.0,
+                    3.0,
+                    null,
+                    null,
+                    i == 1 ? null : "E1");
         }
-        n.add("hris_employees", "E6", d("2019-05-01"), d("2026-06-01"), "voluntary", "Ops", "L2", "Lyon", 40000.0,
-                2.5, null, null, "E1");
+        n.add(
+                "hris_employees",
+                "E6",
+                d("2019-05-01"),
+                d("2026-06-01"),
+                "voluntary",
+                "Ops",
+                "L2",
+                "Lyon",
+                40000.0,
+                2.5,
+                null,
+                null,
+                "E1");
         n.add("hris_job_events", "E1", d("2020-01-01"), "hire", "L3", "Eng", null);
         n.add("hris_job_events", "E6", d("2026-06-01"), "termination", null, null, "voluntary");
         n.add("participants", "P1", "E1", "mentor", d("2025-02-01"), null);

@@ -1,21 +1,20 @@
 package io.mentoringoutcomes.quality;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.spark.Warehouse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OutputAuditTest extends SparkTestBase {
 
@@ -56,52 +55,85 @@ class OutputAuditTest extends SparkTestBase {
     void rateOutOfRangeAndUnsuppressedSmallGroupFailWhileACleanTablePasses() {
         Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
         // Clean: a negative difference with its interval is fine; a small group is suppressed, its size too.
-        wh.overwrite("staging.retention_summary", spark.createDataFrame(List.of(
-                RowFactory.create("P1", 40L, 0.8, 0.7, 0.9, -0.3, -0.5, -0.1, false),
-                RowFactory.create("P2", null, null, null, null, null, null, null, true)), RETENTION));
+        wh.overwrite(
+                "staging.retention_summary",
+                spark.createDataFrame(
+                        List.of(
+                                RowFactory.create("P1", 40L, 0.8, 0.7, 0.9, -0.3, -0.5, -0.1, false),
+                                RowFactory.create("P2", null, null, null, null, null, null, null, true)),
+                        RETENTION));
         // A promotion rate of 1.2 is no probability, and it lies outside its own interval.
-        wh.overwrite("staging.promotion_summary", spark.createDataFrame(List.of(
-                RowFactory.create("P1", 40L, 1.2, 0.7, 0.9, false)), PROMOTION));
+        wh.overwrite(
+                "staging.promotion_summary",
+                spark.createDataFrame(List.of(RowFactory.create("P1", 40L, 1.2, 0.7, 0.9, false)), PROMOTION));
         // An eNPS of 35 is on its own scale; but 3 employees unsuppressed is a privacy breach.
-        wh.overwrite("staging.satisfaction_summary", spark.createDataFrame(List.of(
-                RowFactory.create("P1", 40L, 35.0, 20.0, 50.0, false),
-                RowFactory.create("P2", 3L, 4.5, 4.0, 5.0, false)), SATISFACTION));
+        wh.overwrite(
+                "staging.satisfaction_summary",
+                spark.createDataFrame(
+                        List.of(
+                                RowFactory.create("P1", 40L, 35.0, 20.0, 50.0, false),
+                                RowFactory.create("P2", 3L, 4.5, 4.0, 5.0, false)),
+                        SATISFACTION));
 
         QualityConfig cfg = QualityConfig.defaults();
         OutputAudit.AuditResult r = OutputAudit.audit(wh, "run-audit", "2026-11-20", cfg);
 
         assertFalse(r.publishable());
-        assertTrue(r.publishable("staging.retention_summary", cfg), () -> r.failures().toString());
+        assertTrue(
+                r.publishable("staging.retention_summary", cfg),
+                () -> r.failures().toString());
         assertFalse(r.publishable("staging.promotion_summary", cfg));
         assertFalse(r.publishable("staging.satisfaction_summary", cfg));
-        Set<String> failed = r.failures().stream().map(o -> o.dataset() + " " + o.check() + " " + o.level().label())
+        Set<String> failed = r.failures().stream()
+                .map(o -> o.dataset() + " " + o.check() + " " + o.level().label())
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
-        assertEquals(Set.of(
-                "staging.promotion_summary unit_interval:promotion_rate error",
-                // the release rules of schemas/release.yaml name the same breach, with its row
-                "staging.satisfaction_summary disclosure:primary:n_employees error",
-                "staging.promotion_summary ci_order:promotion_rate error",
-                "staging.satisfaction_summary privacy:n_employees error"), failed);
+        assertEquals(
+                Set.of(
+                        "staging.promotion_summary unit_interval:promotion_rate error",
+                        // the release rules of schemas/release.yaml name the same breach, with its row
+                        "staging.satisfaction_summary disclosure:primary:n_employees error",
+                        "staging.promotion_summary ci_order:promotion_rate error",
+                        "staging.satisfaction_summary privacy:n_employees error"),
+                failed);
         // the clean table was audited with every derived check
-        Set<String> cleanChecks = r.outcomes().stream().filter(o -> o.dataset().equals("staging.retention_summary"))
-                .map(CheckOutcome::check).collect(Collectors.toSet());
-        assertEquals(Set.of("not_empty", "unit_interval:retention", "unit_interval:retention_ci_low",
-                "unit_interval:retention_ci_high", "ci_order:retention", "ci_order:difference",
-                "non_negative:n_employees", "privacy:n_employees", "disclosure"), cleanChecks);
-        assertEquals(r.outcomes().size(), wh.read(OpsTables.DQ_RESULTS).where("run_id = 'run-audit'").count());
+        Set<String> cleanChecks = r.outcomes().stream()
+                .filter(o -> o.dataset().equals("staging.retention_summary"))
+                .map(CheckOutcome::check)
+                .collect(Collectors.toSet());
+        assertEquals(
+                Set.of(
+                        "not_empty",
+                        "unit_interval:retention",
+                        "unit_interval:retention_ci_low",
+                        "unit_interval:retention_ci_high",
+                        "ci_order:retention",
+                        "ci_order:difference",
+                        "non_negative:n_employees",
+                        "privacy:n_employees",
+                        "disclosure"),
+                cleanChecks);
+        assertEquals(
+                r.outcomes().size(),
+                wh.read(OpsTables.DQ_RESULTS).where("run_id = 'run-audit'").count());
     }
 
     @Test
     void figuresAnEarlierNightLeftInStagingAreNotPublishedAsTonights() {
         Warehouse wh = new Warehouse(spark, dir.resolve("stale").toString());
         StructType withAsOf = PROMOTION.add("as_of", DataTypes.DateType);
-        wh.overwrite("staging.promotion_summary", spark.createDataFrame(List.of(
-                RowFactory.create("P1", 40L, 0.2, 0.1, 0.3, false, java.sql.Date.valueOf("2026-10-31"))), withAsOf));
+        wh.overwrite(
+                "staging.promotion_summary",
+                spark.createDataFrame(
+                        List.of(RowFactory.create(
+                                "P1", 40L, 0.2, 0.1, 0.3, false, java.sql.Date.valueOf("2026-10-31"))),
+                        withAsOf));
         QualityConfig cfg = QualityConfig.defaults();
 
         OutputAudit.AuditResult tonight = OutputAudit.audit(wh, "run-stale", "2026-11-30", cfg);
         assertFalse(tonight.publishable());
-        assertEquals(List.of("as_of_is_tonight"), tonight.failures().stream().map(CheckOutcome::check).toList());
+        assertEquals(
+                List.of("as_of_is_tonight"),
+                tonight.failures().stream().map(CheckOutcome::check).toList());
 
         OutputAudit.AuditResult itsOwnNight = OutputAudit.audit(wh, "run-own", "2026-10-31", cfg);
         assertTrue(itsOwnNight.publishable(), () -> itsOwnNight.failures().toString());

@@ -22,7 +22,8 @@ public final class RReference {
     private RReference() {}
 
     /** Writes a CSV with a header row; values are written with Java's round-trip double formatting. */
-    public static Path writeCsv(Path dir, String name, List<String> header, List<List<Object>> rows) throws IOException {
+    public static Path writeCsv(Path dir, String name, List<String> header, List<List<Object>> rows)
+            throws IOException {
         StringBuilder sb = new StringBuilder(String.join(",", header)).append('\n');
         for (List<Object> r : rows) {
             List<String> cells = new ArrayList<>();
@@ -44,7 +45,9 @@ public final class RReference {
         Path file = dir.resolve("reference.R");
         Files.writeString(file, script, StandardCharsets.UTF_8);
         Process p = new ProcessBuilder("Rscript", "--vanilla", file.toString())
-                .directory(dir.toFile()).redirectErrorStream(true).start();
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -1,9 +1,10 @@
 package io.mentoringoutcomes.report;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,11 +13,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The renderer on hand-built figures, and the page as Chromium draws it (when Chromium is installed). */
 class OutcomesReportTest {
@@ -62,7 +61,8 @@ class OutcomesReportTest {
 
     @Test
     void isSelfContainedAndEscaped() {
-        Matcher external = Pattern.compile("(?i)(src|href)\\s*=\\s*[\"']?\\s*(https?:)?//").matcher(html);
+        Matcher external =
+                Pattern.compile("(?i)(src|href)\\s*=\\s*[\"']?\\s*(https?:)?//").matcher(html);
         assertFalse(external.find(), "external reference: " + (external.find(0) ? external.group() : ""));
         assertFalse(html.contains("http://") || html.contains("https://"), "no URL at all");
         assertFalse(html.contains("<script"), "no script needed");
@@ -136,12 +136,26 @@ class OutcomesReportTest {
     /** Headless Chromium screenshot; returns its stderr (console messages land there). */
     static String screenshot(Path page, Path png, Path dir) throws Exception {
         Path log = dir.resolve("chromium.log");
-        Process p = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
-                "--user-data-dir=" + dir.resolve("profile"), "--screenshot=" + png, "--window-size=1280,2400",
-                page.toUri().toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        CHROMIUM.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                        "--disable-dev-shm-usage",
+                        "--hide-scrollbars",
+                        "--enable-logging=stderr",
+                        "--v=0",
+                        "--user-data-dir=" + dir.resolve("profile"),
+                        "--screenshot=" + png,
+                        "--window-size=1280,2400",
+                        page.toUri().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("chromium did not finish in 120 s");
@@ -163,5 +177,4 @@ class OutcomesReportTest {
         }
         return n;
     }
-
 }

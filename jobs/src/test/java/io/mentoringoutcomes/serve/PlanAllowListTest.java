@@ -1,7 +1,22 @@
 package io.mentoringoutcomes.serve;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.spark.Warehouse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -13,22 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 /**
  * The allow-list on real parsed and analysed plans, in this JVM (no server): the hostile corpus is
  * refused before anything runs, the reads and metadata commands BI tools issue pass, and what
@@ -38,33 +37,44 @@ class PlanAllowListTest extends SparkTestBase {
 
     /** A database of its own, so the shared session's gold tables of other test classes stay as they are. */
     static final String DB = "guard_gold";
+
     static final List<String> VIEWS = List.of(DB + ".program_roi", DB + ".program_costs");
 
     @TempDir
     static Path dir;
+
     static Warehouse wh;
     static ServedTables served;
 
     @BeforeAll
     static void plant() {
         wh = new Warehouse(spark, dir.resolve("warehouse").toString());
-        wh.overwrite("gold.program_roi", spark.createDataFrame(List.of(
-                RowFactory.create("ALL", 12, 1.5, false),
-                RowFactory.create("P-LEAD", 12, -0.25, false),
-                RowFactory.create("P-TINY", 12, null, true)),
-                StructType.fromDDL("program_id STRING, horizon_months INT, roi DOUBLE, suppressed BOOLEAN")));
-        wh.overwrite("gold.program_costs", spark.createDataFrame(List.of(
-                RowFactory.create("ALL", 1000.0), RowFactory.create("P-LEAD", 400.0)),
-                StructType.fromDDL("program_id STRING, total_cost DOUBLE")));
-        wh.overwrite("silver.employees", spark.createDataFrame(List.of(RowFactory.create("E1", 81000.0)),
-                StructType.fromDDL("employee_id STRING, salary DOUBLE")));
+        wh.overwrite(
+                "gold.program_roi",
+                spark.createDataFrame(
+                        List.of(
+                                RowFactory.create("ALL", 12, 1.5, false),
+                                RowFactory.create("P-LEAD", 12, -0.25, false),
+                                RowFactory.create("P-TINY", 12, null, true)),
+                        StructType.fromDDL("program_id STRING, horizon_months INT, roi DOUBLE, suppressed BOOLEAN")));
+        wh.overwrite(
+                "gold.program_costs",
+                spark.createDataFrame(
+                        List.of(RowFactory.create("ALL", 1000.0), RowFactory.create("P-LEAD", 400.0)),
+                        StructType.fromDDL("program_id STRING, total_cost DOUBLE")));
+        wh.overwrite(
+                "silver.employees",
+                spark.createDataFrame(
+                        List.of(RowFactory.create("E1", 81000.0)),
+                        StructType.fromDDL("employee_id STRING, salary DOUBLE")));
         spark.sql("CREATE DATABASE IF NOT EXISTS " + DB);
         for (String table : List.of("gold.program_roi", "gold.program_costs")) {
-            spark.sql("CREATE OR REPLACE VIEW " + DB + "." + table.substring(5) + " AS SELECT * FROM " + wh.pathIdentifier(table));
+            spark.sql("CREATE OR REPLACE VIEW " + DB + "." + table.substring(5) + " AS SELECT * FROM "
+                    + wh.pathIdentifier(table));
         }
         spark.udf().register("my_udf", (UDF1<Integer, Integer>) x -> x + 1, DataTypes.IntegerType);
-        served = ServedTables.of(List.of(wh.path("gold.program_roi"), wh.path("gold.program_costs")),
-                List.of("default", DB), Map.of());
+        served = ServedTables.of(
+                List.of(wh.path("gold.program_roi"), wh.path("gold.program_costs")), List.of("default", DB), Map.of());
     }
 
     static LogicalPlan admit(String sql) {
@@ -76,7 +86,8 @@ class PlanAllowListTest extends SparkTestBase {
     }
 
     static String refusal(String sql) {
-        return assertThrows(UnsupportedOperationException.class, () -> admit(sql), sql).getMessage();
+        return assertThrows(UnsupportedOperationException.class, () -> admit(sql), sql)
+                .getMessage();
     }
 
     /**
@@ -95,8 +106,12 @@ class PlanAllowListTest extends SparkTestBase {
                 if (value == null) {
                     throw new IllegalStateException("unknown placeholder in " + line);
                 }
-                out.append(quote == '`' ? value.replace("`", "``")
-                        : quote != 0 ? value.replace("\\", "\\\\").replace(String.valueOf(quote), "\\" + quote) : value);
+                out.append(
+                        quote == '`'
+                                ? value.replace("`", "``")
+                                : quote != 0
+                                        ? value.replace("\\", "\\\\").replace(String.valueOf(quote), "\\" + quote)
+                                        : value);
                 i = end;
                 continue;
             }
@@ -169,17 +184,22 @@ class PlanAllowListTest extends SparkTestBase {
         assertTrue(refusal("SELECT TRANSFORM(1) USING 'id' AS (x)").contains("TRANSFORM ... USING"));
         assertTrue(refusal("SELECT * FROM " + silver).contains("something other than the served views"));
         // In the catalog, but not in a served database: refused by name, before the catalog is asked.
-        assertTrue(refusal("SELECT * FROM silver.employees").endsWith("something other than the served views (silver.employees)"));
-        assertTrue(refusal("SELECT reflect('java.lang.System', 'getenv', 'HOME')").endsWith("the function reflect"));
+        assertTrue(refusal("SELECT * FROM silver.employees")
+                .endsWith("something other than the served views (silver.employees)"));
+        assertTrue(
+                refusal("SELECT reflect('java.lang.System', 'getenv', 'HOME')").endsWith("the function reflect"));
         assertTrue(refusal("SELECT my_udf(1)").endsWith("the function my_udf"));
         assertTrue(refusal("SELECT input_file_name() FROM " + VIEWS.get(0)).endsWith("the function input_file_name"));
-        assertTrue(refusal("SELECT _metadata.file_path FROM " + VIEWS.get(0)).contains("_metadata"),
+        assertTrue(
+                refusal("SELECT _metadata.file_path FROM " + VIEWS.get(0)).contains("_metadata"),
                 refusal("SELECT _metadata.file_path FROM " + VIEWS.get(0)));
         assertTrue(refusal("ADD JAR /tmp/x.jar").endsWith("AddJarsCommand"));
-        assertTrue(refusal("CREATE TEMPORARY FUNCTION f AS 'x.Y'").endsWith("CreateFunctionCommand"),
+        assertTrue(
+                refusal("CREATE TEMPORARY FUNCTION f AS 'x.Y'").endsWith("CreateFunctionCommand"),
                 refusal("CREATE TEMPORARY FUNCTION f AS 'x.Y'"));
         assertTrue(refusal("SET fs.file.impl=x").contains("changing the setting fs.file.impl"));
-        assertTrue(refusal("SELECT * FROM table_changes('" + VIEWS.get(0) + "', 0)").endsWith("the table function table_changes"));
+        assertTrue(refusal("SELECT * FROM table_changes('" + VIEWS.get(0) + "', 0)")
+                .endsWith("the table function table_changes"));
     }
 
     /** What a BI tool or a JDBC client sends: reads of the views with built-in functions, and metadata commands. */
@@ -351,14 +371,21 @@ class PlanAllowListTest extends SparkTestBase {
 
     @Test
     void anAdmittedPlanAnswersAsHandWorked() {
-        Dataset<Row> totals = Dataset.ofRows(spark, admit("SELECT count(*), sum(roi), avg(roi) FROM guard_gold.program_roi"));
+        Dataset<Row> totals =
+                Dataset.ofRows(spark, admit("SELECT count(*), sum(roi), avg(roi) FROM guard_gold.program_roi"));
         assertEquals(List.of(RowFactory.create(3L, 1.25, 0.625)), totals.collectAsList());
-        Dataset<Row> joined = Dataset.ofRows(spark, admit("SELECT r.program_id, c.total_cost * r.roi FROM guard_gold.program_roi r "
-                + "JOIN guard_gold.program_costs c ON r.program_id = c.program_id ORDER BY r.program_id"));
-        assertEquals(List.of(RowFactory.create("ALL", 1500.0), RowFactory.create("P-LEAD", -100.0)), joined.collectAsList());
+        Dataset<Row> joined = Dataset.ofRows(
+                spark,
+                admit("SELECT r.program_id, c.total_cost * r.roi FROM guard_gold.program_roi r "
+                        + "JOIN guard_gold.program_costs c ON r.program_id = c.program_id ORDER BY r.program_id"));
+        assertEquals(
+                List.of(RowFactory.create("ALL", 1500.0), RowFactory.create("P-LEAD", -100.0)), joined.collectAsList());
         // transform() is the higher-order function here, not Hive's script transformation.
-        assertEquals(List.of(2, 3), Dataset.ofRows(spark, admit("SELECT transform(array(1, 2), x -> x + 1)"))
-                .head().getList(0));
+        assertEquals(
+                List.of(2, 3),
+                Dataset.ofRows(spark, admit("SELECT transform(array(1, 2), x -> x + 1)"))
+                        .head()
+                        .getList(0));
     }
 
     @Test
@@ -372,7 +399,8 @@ class PlanAllowListTest extends SparkTestBase {
             LogicalPlan cachedSilver = silver.queryExecution().withCachedData();
             assertTrue(cachedGold.toString().contains("InMemoryRelation"), cachedGold.toString());
             assertEquals(java.util.Optional.empty(), PlanAllowList.refuseAnalysed(cachedGold, served));
-            assertTrue(PlanAllowList.refuseAnalysed(cachedSilver, served).orElseThrow()
+            assertTrue(PlanAllowList.refuseAnalysed(cachedSilver, served)
+                    .orElseThrow()
                     .contains("something other than the served views"));
         } finally {
             gold.unpersist();
@@ -382,14 +410,47 @@ class PlanAllowListTest extends SparkTestBase {
 
     @Test
     void theCorpusCoversTheIssuesList() throws IOException {
-        String corpus = String.join("\n", hostileCorpus(Map.of("GOLD_PATH", "g", "SILVER_PATH", "s", "MARKER", "m", "DIR", "d"),
-                List.of("v")));
-        for (String required : List.of("USING 'touch", "FROM v SELECT TRANSFORM", "USING JAR", "CREATE TEMPORARY FUNCTION",
-                "ADD JAR", "ADD FILE", "ADD ARCHIVE", "LIST JAR", "text.`", "csv.`", "json.`", "parquet.`", "orc.`",
-                "binaryFile.`", "delta.`s`", "input_file_name", "_metadata", "reflect(", "java_method(", "SET fs.",
-                "SET spark.sql.catalog.", "CACHE TABLE", "REFRESH TABLE", "MSCK", "ANALYZE", "INSERT OVERWRITE DIRECTORY",
-                "INSERT INTO v", "DELETE FROM v", "UPDATE v", "MERGE INTO v", "RESTORE", "VACUUM", "OPTIMIZE", "CLONE",
-                "GENERATE", "CONVERT TO DELTA", "table_changes")) {
+        String corpus = String.join(
+                "\n",
+                hostileCorpus(Map.of("GOLD_PATH", "g", "SILVER_PATH", "s", "MARKER", "m", "DIR", "d"), List.of("v")));
+        for (String required : List.of(
+                "USING 'touch",
+                "FROM v SELECT TRANSFORM",
+                "USING JAR",
+                "CREATE TEMPORARY FUNCTION",
+                "ADD JAR",
+                "ADD FILE",
+                "ADD ARCHIVE",
+                "LIST JAR",
+                "text.`",
+                "csv.`",
+                "json.`",
+                "parquet.`",
+                "orc.`",
+                "binaryFile.`",
+                "delta.`s`",
+                "input_file_name",
+                "_metadata",
+                "reflect(",
+                "java_method(",
+                "SET fs.",
+                "SET spark.sql.catalog.",
+                "CACHE TABLE",
+                "REFRESH TABLE",
+                "MSCK",
+                "ANALYZE",
+                "INSERT OVERWRITE DIRECTORY",
+                "INSERT INTO v",
+                "DELETE FROM v",
+                "UPDATE v",
+                "MERGE INTO v",
+                "RESTORE",
+                "VACUUM",
+                "OPTIMIZE",
+                "CLONE",
+                "GENERATE",
+                "CONVERT TO DELTA",
+                "table_changes")) {
             if (!corpus.contains(required)) {
                 fail("the hostile corpus lacks " + required);
             }

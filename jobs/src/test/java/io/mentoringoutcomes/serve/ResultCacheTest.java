@@ -1,7 +1,15 @@
 package io.mentoringoutcomes.serve;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.spark.Warehouse;
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -13,15 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The remembered answers of {@code serve}, on real Spark plans: which statements may be
  * remembered, and that an answer is reused only for the same text in the same settings, until a
@@ -31,14 +30,17 @@ class ResultCacheTest extends SparkTestBase {
 
     @TempDir
     static Path dir;
+
     static Warehouse wh;
 
     @BeforeAll
     static void plant() {
         wh = new Warehouse(spark, dir.resolve("warehouse").toString());
-        wh.overwrite("gold.program_roi", spark.createDataFrame(List.of(
-                RowFactory.create("ALL", 1.5), RowFactory.create("P-LEAD", -0.25)),
-                StructType.fromDDL("program_id STRING, roi DOUBLE")));
+        wh.overwrite(
+                "gold.program_roi",
+                spark.createDataFrame(
+                        List.of(RowFactory.create("ALL", 1.5), RowFactory.create("P-LEAD", -0.25)),
+                        StructType.fromDDL("program_id STRING, roi DOUBLE")));
     }
 
     static LogicalPlan analysed(SparkSession session, String sql) {
@@ -52,10 +54,11 @@ class ResultCacheTest extends SparkTestBase {
     @Test
     void onlyDeterministicReadsOfRowsInMemoryAreRemembered() {
         String values = "(VALUES ('ALL', 1.5), ('P-LEAD', -0.25)) AS t(program_id, roi)";
-        assertTrue(ResultCache.cacheable(analysed(spark, "SELECT program_id, roi * 2 FROM " + values + " WHERE roi > 0")));
+        assertTrue(
+                ResultCache.cacheable(analysed(spark, "SELECT program_id, roi * 2 FROM " + values + " WHERE roi > 0")));
         assertTrue(ResultCache.cacheable(analysed(spark, "SELECT count(*), max(roi) FROM " + values)));
-        assertTrue(ResultCache.cacheable(analysed(spark,
-                "SELECT * FROM " + values + " WHERE roi = (SELECT max(id) FROM range(3))")));
+        assertTrue(ResultCache.cacheable(
+                analysed(spark, "SELECT * FROM " + values + " WHERE roi = (SELECT max(id) FROM range(3))")));
         for (String notRemembered : List.of(
                 "SELECT rand() FROM " + values,
                 "SELECT current_timestamp(), program_id FROM " + values,

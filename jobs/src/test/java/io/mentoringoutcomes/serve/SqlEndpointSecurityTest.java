@@ -1,17 +1,13 @@
 package io.mentoringoutcomes.serve;
 
+import static io.mentoringoutcomes.serve.SqlEndpointTest.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -31,12 +27,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static io.mentoringoutcomes.serve.SqlEndpointTest.rows;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/mentoring-outcomes serve} with authentication, TLS and the HTTP transport, as separate
@@ -49,7 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SqlEndpointSecurityTest extends SparkTestBase {
 
-    static final StructType ROI = StructType.fromDDL("program_id STRING, horizon_months INT, roi DOUBLE, suppressed BOOLEAN");
+    static final StructType ROI =
+            StructType.fromDDL("program_id STRING, horizon_months INT, roi DOUBLE, suppressed BOOLEAN");
     static final String PASSWORD = "alice-long-password";
     static final String STORE_PASSWORD = "keystore-secret-1";
     static final String TRUST_PASSWORD = "truststore-secret";
@@ -58,11 +58,13 @@ class SqlEndpointSecurityTest extends SparkTestBase {
      * published night's version, not the unpublished write after it (ALL at 9.75).
      */
     static final List<List<Object>> ROI_ROWS = List.of(List.of("ALL", 12, 1.5), List.of("P-LEAD", 12, -0.25));
+
     static final String ROI_QUERY = "SELECT program_id, horizon_months, roi\nFROM program_roi WHERE NOT suppressed "
             + "AND program_id <> 'NOT-IN-THE-LOG' ORDER BY program_id";
 
     @TempDir
     static Path dir;
+
     static Warehouse wh;
     static Path users;
     static Path trustStore;
@@ -80,18 +82,33 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     @BeforeAll
     static void start() throws Exception {
         wh = new Warehouse(spark, dir.resolve("warehouse").toString());
-        wh.overwrite("gold.program_roi", spark.createDataFrame(List.of(
-                RowFactory.create("ALL", 12, 1.5, false),
-                RowFactory.create("P-LEAD", 12, -0.25, false),
-                RowFactory.create("P-TINY", 12, null, true)), ROI));
+        wh.overwrite(
+                "gold.program_roi",
+                spark.createDataFrame(
+                        List.of(
+                                RowFactory.create("ALL", 12, 1.5, false),
+                                RowFactory.create("P-LEAD", 12, -0.25, false),
+                                RowFactory.create("P-TINY", 12, null, true)),
+                        ROI));
         // That version is the published night; a later write without a publish must not be served.
         publish("night-1", java.time.LocalDate.of(2026, 11, 1), wh.version("gold.program_roi"));
-        wh.overwrite("gold.program_roi", spark.createDataFrame(List.of(
-                RowFactory.create("ALL", 12, 9.75, false)), ROI));
+        wh.overwrite(
+                "gold.program_roi", spark.createDataFrame(List.of(RowFactory.create("ALL", 12, 9.75, false)), ROI));
 
         users = dir.resolve("serve-users");
-        Process add = new ProcessBuilder(launcher(), "serve", "users", "add", "alice", "--users-file", users.toString(),
-                "--password-stdin", "--iterations", "100000").redirectErrorStream(true).start();
+        Process add = new ProcessBuilder(
+                        launcher(),
+                        "serve",
+                        "users",
+                        "add",
+                        "alice",
+                        "--users-file",
+                        users.toString(),
+                        "--password-stdin",
+                        "--iterations",
+                        "100000")
+                .redirectErrorStream(true)
+                .start();
         try (OutputStream stdin = add.getOutputStream()) {
             stdin.write((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
         }
@@ -103,20 +120,79 @@ class SqlEndpointSecurityTest extends SparkTestBase {
         Path keystore = dir.resolve("serve.p12");
         Path cert = dir.resolve("serve.crt");
         trustStore = dir.resolve("trust.p12");
-        keytool("-genkeypair", "-alias", "serve", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
-        keytool("-exportcert", "-alias", "serve", "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD,
-                "-file", cert.toString());
-        keytool("-importcert", "-noprompt", "-alias", "serve", "-file", cert.toString(), "-storetype", "PKCS12",
-                "-keystore", trustStore.toString(), "-storepass", TRUST_PASSWORD);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "serve",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                STORE_PASSWORD,
+                "-keypass",
+                STORE_PASSWORD);
+        keytool(
+                "-exportcert",
+                "-alias",
+                "serve",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                STORE_PASSWORD,
+                "-file",
+                cert.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "serve",
+                "-file",
+                cert.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                trustStore.toString(),
+                "-storepass",
+                TRUST_PASSWORD);
 
         // Both start at once: most of a start is waiting on Spark and the metastore.
-        CompletableFuture<Server> tlsStart = startServer("tls", Map.of(EndpointSecurity.KEYSTORE_PASSWORD_ENV, STORE_PASSWORD),
-                "--auth", "password", "--users-file", users.toString(), "--keystore", keystore.toString(), "--port", "%PORT%");
-        CompletableFuture<Server> httpStart = startServer("http", Map.of(),
-                "--auth", "password", "--users-file", users.toString(), "--transport", "http", "--http-port", "%PORT%",
-                "--port", String.valueOf(freePort()), "--refresh-seconds", "1");
+        CompletableFuture<Server> tlsStart = startServer(
+                "tls",
+                Map.of(EndpointSecurity.KEYSTORE_PASSWORD_ENV, STORE_PASSWORD),
+                "--auth",
+                "password",
+                "--users-file",
+                users.toString(),
+                "--keystore",
+                keystore.toString(),
+                "--port",
+                "%PORT%");
+        CompletableFuture<Server> httpStart = startServer(
+                "http",
+                Map.of(),
+                "--auth",
+                "password",
+                "--users-file",
+                users.toString(),
+                "--transport",
+                "http",
+                "--http-port",
+                "%PORT%",
+                "--port",
+                String.valueOf(freePort()),
+                "--refresh-seconds",
+                "1");
         tls = tlsStart.get(420, TimeUnit.SECONDS);
         http = httpStart.get(420, TimeUnit.SECONDS);
         Class.forName("org.apache.hive.jdbc.HiveDriver");
@@ -125,7 +201,7 @@ class SqlEndpointSecurityTest extends SparkTestBase {
 
     @AfterAll
     static void stop() throws InterruptedException {
-        for (Server s : new Server[]{tls, http}) {
+        for (Server s : new Server[] {tls, http}) {
             if (s != null) {
                 s.process().destroy();
                 if (!s.process().waitFor(60, TimeUnit.SECONDS)) {
@@ -140,7 +216,8 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     }
 
     static void keytool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -154,10 +231,18 @@ class SqlEndpointSecurityTest extends SparkTestBase {
         }
     }
 
-    static CompletableFuture<Server> startServer(String name, Map<String, String> env, String... options) throws IOException {
+    static CompletableFuture<Server> startServer(String name, Map<String, String> env, String... options)
+            throws IOException {
         int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of(launcher(), "serve", "--warehouse", wh.root(), "--master", "local[1]",
-                "--metastore-dir", dir.resolve("metastore-" + name).toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                launcher(),
+                "serve",
+                "--warehouse",
+                wh.root(),
+                "--master",
+                "local[1]",
+                "--metastore-dir",
+                dir.resolve("metastore-" + name).toString()));
         for (String o : options) {
             cmd.add(o.equals("%PORT%") ? String.valueOf(port) : o);
         }
@@ -167,20 +252,23 @@ class SqlEndpointSecurityTest extends SparkTestBase {
         Process process = pb.start();
         List<String> output = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Server> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    output.add(line);
-                    if (line.startsWith("[serve] ready")) {
-                        ready.complete(new Server(process, output, port));
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            output.add(line);
+                            if (line.startsWith("[serve] ready")) {
+                                ready.complete(new Server(process, output, port));
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended
                     }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            ready.completeExceptionally(new IllegalStateException("serve (" + name + ") ended before it was ready:\n"
-                    + String.join("\n", output)));
-        }, "serve-" + name);
+                    ready.completeExceptionally(new IllegalStateException(
+                            "serve (" + name + ") ended before it was ready:\n" + String.join("\n", output)));
+                },
+                "serve-" + name);
         reader.setDaemon(true);
         reader.start();
         return ready;
@@ -206,8 +294,11 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     @Test
     @Order(1)
     void overTlsTheRightPasswordReadsGoldAndAWrongOneIsRefused() throws Exception {
-        for (String[] wrong : new String[][]{{"alice", "alice-long-passworD"}, {"mallory", PASSWORD}, {"alice", ""}}) {
-            SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(tlsUrl(), wrong[0], wrong[1]).close(),
+        for (String[] wrong : new String[][] {{"alice", "alice-long-passworD"}, {"mallory", PASSWORD}, {"alice", ""}}) {
+            SQLException e = assertThrows(
+                    SQLException.class,
+                    () -> DriverManager.getConnection(tlsUrl(), wrong[0], wrong[1])
+                            .close(),
                     wrong[0] + "/" + wrong[1]);
             assertTrue(e.getMessage().contains("Could not open client transport"), e.getMessage());
         }
@@ -228,10 +319,14 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     @Order(2)
     void aPlainConnectionToTheTlsServerFailsAndSoDoesAnUntrustedCertificate() {
         String plain = "jdbc:hive2://127.0.0.1:" + tls.port() + "/gold";
-        assertThrows(SQLException.class, () -> DriverManager.getConnection(plain, "alice", PASSWORD).close());
+        assertThrows(
+                SQLException.class,
+                () -> DriverManager.getConnection(plain, "alice", PASSWORD).close());
         // TLS with the JVM's default trust store: the test's self-signed certificate is not in it.
         String untrusted = "jdbc:hive2://127.0.0.1:" + tls.port() + "/gold;ssl=true";
-        assertThrows(SQLException.class, () -> DriverManager.getConnection(untrusted, "alice", PASSWORD).close());
+        assertThrows(
+                SQLException.class,
+                () -> DriverManager.getConnection(untrusted, "alice", PASSWORD).close());
     }
 
     @Test
@@ -258,7 +353,10 @@ class SqlEndpointSecurityTest extends SparkTestBase {
             assertEquals(ROI_ROWS, rows(c, ROI_QUERY));
             assertEquals(ROI_ROWS, rows(c, ROI_QUERY));
             // The night's gold is held on the driver: the plan scans local rows, not Delta files.
-            String plan = rows(c, "EXPLAIN SELECT * FROM gold.program_roi").get(0).get(0).toString();
+            String plan = rows(c, "EXPLAIN SELECT * FROM gold.program_roi")
+                    .get(0)
+                    .get(0)
+                    .toString();
             assertTrue(plan.contains("LocalTableScan"), plan);
             assertFalse(plan.contains("FileScan"), plan);
             // A refused statement is refused every time it is sent.
@@ -269,7 +367,8 @@ class SqlEndpointSecurityTest extends SparkTestBase {
         }
         // The remembered statement's very text, from a session carrying a catalog in its URL: refused
         // before it is parsed, so no remembered answer is given either.
-        String withCatalog = tlsUrl() + "?spark.sql.catalog.x=org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog";
+        String withCatalog =
+                tlsUrl() + "?spark.sql.catalog.x=org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog";
         SQLException e = assertThrows(SQLException.class, () -> {
             try (Connection c = DriverManager.getConnection(withCatalog, "alice", PASSWORD)) {
                 rows(c, ROI_QUERY);
@@ -282,8 +381,17 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     @Order(5)
     void aNonLoopbackHostWithoutAuthenticationIsRefusedBeforeAnythingListens() throws Exception {
         int port = freePort();
-        Process p = new ProcessBuilder(launcher(), "serve", "--warehouse", wh.root(), "--host", "0.0.0.0",
-                "--port", String.valueOf(port)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        launcher(),
+                        "serve",
+                        "--warehouse",
+                        wh.root(),
+                        "--host",
+                        "0.0.0.0",
+                        "--port",
+                        String.valueOf(port))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(1, p.exitValue(), out);
@@ -294,7 +402,9 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     }
 
     static double allRoi(Connection c) throws SQLException {
-        return (double) rows(c, "SELECT roi FROM program_roi WHERE program_id = 'ALL'").get(0).get(0);
+        return (double) rows(c, "SELECT roi FROM program_roi WHERE program_id = 'ALL'")
+                .get(0)
+                .get(0);
     }
 
     @Test
@@ -311,21 +421,29 @@ class SqlEndpointSecurityTest extends SparkTestBase {
             awaitLogged(http, "[serve] now serving gold");
             String swap;
             synchronized (http.output()) {
-                swap = http.output().stream().filter(l -> l.startsWith("[serve] now serving gold")).findFirst().orElseThrow();
+                swap = http.output().stream()
+                        .filter(l -> l.startsWith("[serve] now serving gold"))
+                        .findFirst()
+                        .orElseThrow();
             }
-            java.util.regex.Matcher reused = java.util.regex.Pattern.compile("(\\d+) remembered answers given").matcher(swap);
+            java.util.regex.Matcher reused = java.util.regex.Pattern.compile("(\\d+) remembered answers given")
+                    .matcher(swap);
             assertTrue(reused.find() && Long.parseLong(reused.group(1)) >= 1, swap);
             assertEquals(9.75, allRoi(c));
             // A write without a publish is still not served.
-            wh.overwrite("gold.program_roi", spark.createDataFrame(List.of(
-                    RowFactory.create("ALL", 12, 3.25, false)), ROI));
+            wh.overwrite(
+                    "gold.program_roi", spark.createDataFrame(List.of(RowFactory.create("ALL", 12, 3.25, false)), ROI));
             Thread.sleep(3000);
             assertEquals(9.75, allRoi(c));
         }
     }
 
     static void publish(String runId, java.time.LocalDate asOf, long roiVersion) {
-        io.mentoringoutcomes.pipeline.PipelineRuns.record(new io.mentoringoutcomes.pipeline.RunContext(wh, "test", asOf, runId),
-                "publish", "succeeded", java.time.Instant.now(), Map.of("gold_versions", Map.of("gold.program_roi", roiVersion)));
+        io.mentoringoutcomes.pipeline.PipelineRuns.record(
+                new io.mentoringoutcomes.pipeline.RunContext(wh, "test", asOf, runId),
+                "publish",
+                "succeeded",
+                java.time.Instant.now(),
+                Map.of("gold_versions", Map.of("gold.program_roi", roiVersion)));
     }
 }

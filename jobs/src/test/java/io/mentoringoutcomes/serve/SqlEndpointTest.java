@@ -1,20 +1,13 @@
 package io.mentoringoutcomes.serve;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.spark.Warehouse;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -35,11 +28,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/mentoring-outcomes serve} as a BI tool meets it: a separate process (the README's
@@ -49,23 +48,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SqlEndpointTest extends SparkTestBase {
 
-    static final StructType ROI = StructType.fromDDL("program_id STRING, horizon_months INT, "
-            + "roi DOUBLE COMMENT '(benefit - total_cost) / total_cost.', roi_ci_low DOUBLE, roi_ci_high DOUBLE, suppressed BOOLEAN");
+    static final StructType ROI = StructType.fromDDL(
+            "program_id STRING, horizon_months INT, "
+                    + "roi DOUBLE COMMENT '(benefit - total_cost) / total_cost.', roi_ci_low DOUBLE, roi_ci_high DOUBLE, suppressed BOOLEAN");
     static final StructType COSTS = StructType.fromDDL("program_id STRING, total_cost DOUBLE");
     static final StructType EMPLOYEES = StructType.fromDDL("employee_id STRING, salary DOUBLE");
 
     @TempDir
     static Path dir;
+
     static Warehouse wh;
     static Process server;
     static final List<String> serverOutput = Collections.synchronizedList(new ArrayList<>());
     static String url;
 
     static Dataset<Row> roi(double allRoi) {
-        return spark.createDataFrame(List.of(
-                RowFactory.create("ALL", 12, allRoi, allRoi - 1.0, allRoi + 1.0, false),
-                RowFactory.create("P-LEAD", 12, -0.25, -1.5, 1.0, false),
-                RowFactory.create("P-TINY", 12, null, null, null, true)), ROI);
+        return spark.createDataFrame(
+                List.of(
+                        RowFactory.create("ALL", 12, allRoi, allRoi - 1.0, allRoi + 1.0, false),
+                        RowFactory.create("P-LEAD", 12, -0.25, -1.5, 1.0, false),
+                        RowFactory.create("P-TINY", 12, null, null, null, true)),
+                ROI);
     }
 
     @BeforeAll
@@ -73,37 +76,48 @@ class SqlEndpointTest extends SparkTestBase {
         // A folder name with a space, an apostrophe and "%20": none of them may reach SQL or a URI unquoted.
         wh = new Warehouse(spark, dir.resolve("with space/it's %20/warehouse").toString());
         wh.overwrite("gold.program_roi", roi(1.5));
-        wh.overwrite("gold.program_costs", spark.createDataFrame(List.of(
-                RowFactory.create("ALL", 1000.0), RowFactory.create("P-LEAD", 400.0)), COSTS));
-        wh.overwrite("silver.employees", spark.createDataFrame(
-                List.of(RowFactory.create("E1", 81000.0)), EMPLOYEES));
+        wh.overwrite(
+                "gold.program_costs",
+                spark.createDataFrame(
+                        List.of(RowFactory.create("ALL", 1000.0), RowFactory.create("P-LEAD", 400.0)), COSTS));
+        wh.overwrite("silver.employees", spark.createDataFrame(List.of(RowFactory.create("E1", 81000.0)), EMPLOYEES));
 
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        ProcessBuilder pb = new ProcessBuilder(projectRoot().resolve("bin/mentoring-outcomes").toString(), "serve",
-                "--warehouse", wh.root(), "--port", String.valueOf(port), "--master", "local[1]",
-                "--metastore-dir", dir.resolve("metastore").toString())
+        ProcessBuilder pb = new ProcessBuilder(
+                        projectRoot().resolve("bin/mentoring-outcomes").toString(),
+                        "serve",
+                        "--warehouse",
+                        wh.root(),
+                        "--port",
+                        String.valueOf(port),
+                        "--master",
+                        "local[1]",
+                        "--metastore-dir",
+                        dir.resolve("metastore").toString())
                 .redirectErrorStream(true);
         pb.environment().put("MENTORING_JAVA_OPTS", "-Xmx1g");
         server = pb.start();
         CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    serverOutput.add(line);
-                    if (line.startsWith("[serve] ready")) {
-                        ready.complete(line);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out = new BufferedReader(
+                            new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            serverOutput.add(line);
+                            if (line.startsWith("[serve] ready")) {
+                                ready.complete(line);
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended
                     }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            ready.completeExceptionally(new IllegalStateException("serve ended before it was ready:\n"
-                    + String.join("\n", serverOutput)));
-        }, "serve-output");
+                    ready.completeExceptionally(new IllegalStateException(
+                            "serve ended before it was ready:\n" + String.join("\n", serverOutput)));
+                },
+                "serve-output");
         reader.setDaemon(true);
         reader.start();
         String line = ready.get(300, TimeUnit.SECONDS);
@@ -124,7 +138,8 @@ class SqlEndpointTest extends SparkTestBase {
 
     static List<List<Object>> rows(Connection c, String sql) throws SQLException {
         List<List<Object>> out = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 List<Object> row = new ArrayList<>();
@@ -138,11 +153,14 @@ class SqlEndpointTest extends SparkTestBase {
     }
 
     static String refusal(Connection c, String sql) {
-        SQLException e = assertThrows(SQLException.class, () -> {
-            try (Statement st = c.createStatement()) {
-                st.execute(sql);
-            }
-        }, sql);
+        SQLException e = assertThrows(
+                SQLException.class,
+                () -> {
+                    try (Statement st = c.createStatement()) {
+                        st.execute(sql);
+                    }
+                },
+                sql);
         return e.getMessage();
     }
 
@@ -150,14 +168,17 @@ class SqlEndpointTest extends SparkTestBase {
     @Order(1)
     void aJdbcClientReadsProgramRoi() throws Exception {
         try (Connection c = DriverManager.getConnection(url, "bi-reader", "")) {
-            assertEquals(List.of(
-                            List.of("ALL", 12, 1.5, 0.5, 2.5),
-                            List.of("P-LEAD", 12, -0.25, -1.5, 1.0)),
-                    rows(c, "SELECT program_id, horizon_months, roi, roi_ci_low, roi_ci_high FROM gold.program_roi "
-                            + "WHERE NOT suppressed ORDER BY program_id"));
+            assertEquals(
+                    List.of(List.of("ALL", 12, 1.5, 0.5, 2.5), List.of("P-LEAD", 12, -0.25, -1.5, 1.0)),
+                    rows(
+                            c,
+                            "SELECT program_id, horizon_months, roi, roi_ci_low, roi_ci_high FROM gold.program_roi "
+                                    + "WHERE NOT suppressed ORDER BY program_id"));
             // A suppressed figure stays NULL over JDBC, never 0.
-            assertEquals(Collections.singletonList(null),
-                    rows(c, "SELECT roi FROM program_roi WHERE program_id = 'P-TINY'").get(0));
+            assertEquals(
+                    Collections.singletonList(null),
+                    rows(c, "SELECT roi FROM program_roi WHERE program_id = 'P-TINY'")
+                            .get(0));
             assertTrue(rows(c, "SHOW TABLES IN gold").stream().anyMatch(r -> r.contains("program_roi")));
             // What a BI tool asks before it draws: the columns and their types, through JDBC metadata.
             List<String> columns = new ArrayList<>();
@@ -170,8 +191,15 @@ class SqlEndpointTest extends SparkTestBase {
                     }
                 }
             }
-            assertEquals(List.of("program_id STRING", "horizon_months INT", "roi DOUBLE", "roi_ci_low DOUBLE",
-                    "roi_ci_high DOUBLE", "suppressed BOOLEAN"), columns);
+            assertEquals(
+                    List.of(
+                            "program_id STRING",
+                            "horizon_months INT",
+                            "roi DOUBLE",
+                            "roi_ci_low DOUBLE",
+                            "roi_ci_high DOUBLE",
+                            "suppressed BOOLEAN"),
+                    columns);
             // The table's column comments reach the BI tool through the view.
             assertEquals("(benefit - total_cost) / total_cost.", roiRemarks);
         }
@@ -188,13 +216,17 @@ class SqlEndpointTest extends SparkTestBase {
         values.put("SILVER_PATH", wh.path("silver.employees"));
         values.put("MARKER", marker.toString());
         values.put("DIR", dir.toString());
-        List<String> corpus = PlanAllowListTest.hostileCorpus(values, List.of("gold.program_roi", "gold.program_costs"));
+        List<String> corpus =
+                PlanAllowListTest.hostileCorpus(values, List.of("gold.program_roi", "gold.program_costs"));
         try (Connection c = DriverManager.getConnection(url, "bi-reader", "")) {
-            List<Object> databases = rows(c, "SHOW DATABASES").stream().map(r -> r.get(0)).toList();
+            List<Object> databases =
+                    rows(c, "SHOW DATABASES").stream().map(r -> r.get(0)).toList();
             assertEquals(List.of("default", "gold"), databases);
             // A layer that is not served is refused by its name, before the catalog is asked.
             String unserved = refusal(c, "SELECT * FROM silver.employees");
-            assertTrue(unserved.contains("not allowed: a read of something other than the served views (silver.employees)"),
+            assertTrue(
+                    unserved.contains(
+                            "not allowed: a read of something other than the served views (silver.employees)"),
                     unserved);
             String unknown = refusal(c, "SELECT * FROM gold.no_such_table");
             assertTrue(unknown.contains("TABLE_OR_VIEW_NOT_FOUND"), unknown);
@@ -210,11 +242,15 @@ class SqlEndpointTest extends SparkTestBase {
             assertTrue(refusal(c, "SELECT TRANSFORM(1) USING 'id' AS (x)").contains("TRANSFORM ... USING"));
 
             // The same connection still reads, joins and aggregates the gold views.
-            assertEquals(List.of(Arrays.asList("ALL", 1.5), Arrays.asList("P-LEAD", -0.25), Arrays.asList("P-TINY", null)),
+            assertEquals(
+                    List.of(Arrays.asList("ALL", 1.5), Arrays.asList("P-LEAD", -0.25), Arrays.asList("P-TINY", null)),
                     rows(c, "SELECT program_id, roi FROM program_roi ORDER BY program_id"));
-            assertEquals(List.of(List.of("ALL", 1500.0), List.of("P-LEAD", -100.0)),
-                    rows(c, "SELECT r.program_id, c.total_cost * r.roi FROM gold.program_roi r "
-                            + "JOIN gold.program_costs c ON r.program_id = c.program_id ORDER BY r.program_id"));
+            assertEquals(
+                    List.of(List.of("ALL", 1500.0), List.of("P-LEAD", -100.0)),
+                    rows(
+                            c,
+                            "SELECT r.program_id, c.total_cost * r.roi FROM gold.program_roi r "
+                                    + "JOIN gold.program_costs c ON r.program_id = c.program_id ORDER BY r.program_id"));
             assertEquals(List.of(List.of(3L, 1.25)), rows(c, "SELECT count(*), sum(roi) FROM gold.program_roi"));
         }
         assertFalse(Files.exists(marker), "no statement wrote the marker");
@@ -241,8 +277,9 @@ class SqlEndpointTest extends SparkTestBase {
         }
         // The same catalog passed in the JDBC URL reaches the session without a statement: every
         // statement of that session is refused before it is parsed, so no connection is ever opened.
-        String withCatalog = url + "?spark.sql.catalog.x=org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog"
-                + ";spark.sql.catalog.x.url=jdbc:derby:memory:x";
+        String withCatalog =
+                url + "?spark.sql.catalog.x=org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog"
+                        + ";spark.sql.catalog.x.url=jdbc:derby:memory:x";
         SQLException e = assertThrows(SQLException.class, () -> {
             try (Connection c = DriverManager.getConnection(withCatalog, "bi-reader", "")) {
                 rows(c, "SHOW TABLES IN x.APP");
@@ -255,9 +292,12 @@ class SqlEndpointTest extends SparkTestBase {
     @Order(4) // rewrites the planted figures
     void aNewPublishShowsWithoutRestart() throws Exception {
         try (Connection c = DriverManager.getConnection(url, "bi-reader", "")) {
-            double before = (double) rows(c, "SELECT roi FROM gold.program_roi WHERE program_id = 'ALL'").get(0).get(0);
+            double before = (double) rows(c, "SELECT roi FROM gold.program_roi WHERE program_id = 'ALL'")
+                    .get(0)
+                    .get(0);
             wh.overwrite("gold.program_roi", roi(before + 1.0));
-            assertEquals(List.of(List.of(before + 1.0)),
+            assertEquals(
+                    List.of(List.of(before + 1.0)),
                     rows(c, "SELECT roi FROM gold.program_roi WHERE program_id = 'ALL'"));
         }
     }
@@ -266,13 +306,18 @@ class SqlEndpointTest extends SparkTestBase {
     void viewsCoverTheLayersAskedFor() {
         Warehouse local = new Warehouse(spark, dir.resolve("views-warehouse").toString());
         local.overwrite("gold.program_roi", roi(1.5));
-        local.overwrite("silver.employees", spark.createDataFrame(List.of(RowFactory.create("E1", 81000.0)), EMPLOYEES));
+        local.overwrite(
+                "silver.employees", spark.createDataFrame(List.of(RowFactory.create("E1", 81000.0)), EMPLOYEES));
         local.overwrite("ops.quarantine", spark.createDataFrame(List.of(RowFactory.create("E1", 1.0)), EMPLOYEES));
-        assertEquals(List.of("gold.program_roi"), SqlEndpoint.createViews(local, GoldSource.current(local), List.of("gold")));
-        assertEquals(List.of("silver.employees", "gold.program_roi"),
+        assertEquals(
+                List.of("gold.program_roi"),
+                SqlEndpoint.createViews(local, GoldSource.current(local), List.of("gold")));
+        assertEquals(
+                List.of("silver.employees", "gold.program_roi"),
                 SqlEndpoint.createViews(local, GoldSource.current(local), List.of("gold", "silver")));
         assertEquals("VIEW", tableType("silver.employees"));
-        assertEquals(81000.0, spark.sql("SELECT salary FROM silver.employees").head().getDouble(0));
+        assertEquals(
+                81000.0, spark.sql("SELECT salary FROM silver.employees").head().getDouble(0));
         // Back to tables for the test classes after this one in the shared session.
         local.register("silver.employees");
         local.register("gold.program_roi");

@@ -1,12 +1,11 @@
 package io.mentoringoutcomes.spark;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Map;
 import java.util.Properties;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.junit.jupiter.api.Test;
 
 /** What spark-submit's --conf set (system properties on the driver) is never overridden by the session builder. */
 class SparkSessionSettingsTest {

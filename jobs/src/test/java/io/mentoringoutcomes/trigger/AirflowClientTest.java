@@ -1,23 +1,22 @@
 package io.mentoringoutcomes.trigger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mentoringoutcomes.cli.Main;
-import io.mentoringoutcomes.trigger.AirflowClient.Credentials;
-import io.mentoringoutcomes.trigger.AirflowClient.TaskState;
-import org.junit.jupiter.api.Test;
-
-import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mentoringoutcomes.cli.Main;
+import io.mentoringoutcomes.trigger.AirflowClient.Credentials;
+import io.mentoringoutcomes.trigger.AirflowClient.TaskState;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** The parts of the trigger that need no Airflow; the real server is exercised by pipelines/tests. */
 class AirflowClientTest {
@@ -26,14 +25,15 @@ class AirflowClientTest {
 
     @Test
     void logicalDateIsUtcToTheSecondWithZ() {
-        assertEquals("2026-11-23T02:00:00Z",
-                AirflowClient.formatLogicalDate(Instant.parse("2026-11-23T02:00:00.987654Z")));
+        assertEquals(
+                "2026-11-23T02:00:00Z", AirflowClient.formatLogicalDate(Instant.parse("2026-11-23T02:00:00.987654Z")));
     }
 
     @Test
     void parsesLogicalDates() {
         assertEquals(Instant.parse("2026-11-23T02:00:00Z"), AirflowClient.parseLogicalDate("2026-11-23T02:00:00Z"));
-        assertEquals(Instant.parse("2026-11-23T02:00:00Z"), AirflowClient.parseLogicalDate("2026-11-23T03:00:00+01:00"));
+        assertEquals(
+                Instant.parse("2026-11-23T02:00:00Z"), AirflowClient.parseLogicalDate("2026-11-23T03:00:00+01:00"));
         assertEquals(Instant.parse("2026-11-23T00:00:00Z"), AirflowClient.parseLogicalDate("2026-11-23"));
         assertNull(AirflowClient.parseLogicalDate("none"));
         // a zone-less timestamp is ambiguous: refused, not guessed
@@ -46,7 +46,8 @@ class AirflowClientTest {
         Map<String, String> conf = AirflowClient.conf();
         conf.put("input", "/data/in");
         conf.put("master", "local[2]");
-        JsonNode body = JSON.readTree(AirflowClient.triggerBody("manual__x", Instant.parse("2026-11-23T02:00:00Z"), conf));
+        JsonNode body =
+                JSON.readTree(AirflowClient.triggerBody("manual__x", Instant.parse("2026-11-23T02:00:00Z"), conf));
         assertEquals("manual__x", body.get("dag_run_id").asText());
         assertEquals("2026-11-23T02:00:00Z", body.get("logical_date").asText());
         assertEquals("/data/in", body.get("conf").get("input").asText());
@@ -64,7 +65,8 @@ class AirflowClientTest {
 
     @Test
     void credentialsFileParsing() {
-        Credentials c = AirflowClient.parseCredentials(List.of("# airflow", "", "username = admin", "password=s3cr=t "));
+        Credentials c =
+                AirflowClient.parseCredentials(List.of("# airflow", "", "username = admin", "password=s3cr=t "));
         assertEquals("admin", c.username());
         assertEquals("s3cr=t", c.password());
         assertFalse(c.toString().contains("s3cr=t"), "toString must not print the password");
@@ -74,8 +76,9 @@ class AirflowClientTest {
 
     @Test
     void taskInstancesAnswer() throws Exception {
-        JsonNode answer = JSON.readTree("{\"task_instances\":[{\"task_id\":\"ingest\",\"state\":\"success\",\"try_number\":1},"
-                + "{\"task_id\":\"quality\",\"state\":null,\"try_number\":0}],\"total_entries\":2}");
+        JsonNode answer =
+                JSON.readTree("{\"task_instances\":[{\"task_id\":\"ingest\",\"state\":\"success\",\"try_number\":1},"
+                        + "{\"task_id\":\"quality\",\"state\":null,\"try_number\":0}],\"total_entries\":2}");
         List<TaskState> ts = AirflowClient.parseTaskInstances(answer);
         assertEquals(new TaskState("ingest", "success", 1), ts.get(0));
         assertEquals(new TaskState("quality", "none", 0), ts.get(1));
@@ -83,7 +86,8 @@ class AirflowClientTest {
 
     @Test
     void pathSegmentsAreEncoded() {
-        assertEquals("manual__2026-11-23T02%3A00%3A00%2B00%3A00", AirflowClient.seg("manual__2026-11-23T02:00:00+00:00"));
+        assertEquals(
+                "manual__2026-11-23T02%3A00%3A00%2B00%3A00", AirflowClient.seg("manual__2026-11-23T02:00:00+00:00"));
     }
 
     @Test
@@ -99,14 +103,16 @@ class AirflowClientTest {
     void unreachableServerIsItsOwnExitCode() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();   // closed again: nothing listens there
+            port = s.getLocalPort(); // closed again: nothing listens there
         }
         java.nio.file.Path creds = java.nio.file.Files.createTempFile("airflow-creds", ".properties");
         java.nio.file.Files.writeString(creds, "username=admin\npassword=x\n");
         PrintStream oldErr = System.err;
         try {
-            assertEquals(7, Main.execute("trigger", "--url", "http://127.0.0.1:" + port,
-                    "--credentials-file", creds.toString()));
+            assertEquals(
+                    7,
+                    Main.execute(
+                            "trigger", "--url", "http://127.0.0.1:" + port, "--credentials-file", creds.toString()));
         } finally {
             System.setErr(oldErr);
             java.nio.file.Files.deleteIfExists(creds);
