@@ -17,4 +17,7 @@ if [[ "${MO_BUILD:-0}" == 1 || ! -f "$jar" || ! -f "$repo/jobs/target/launcher-c
 fi
 
 cd "$here"
+# The layout is ruff's, not taste: lint and format are checked before any test runs.
+"$here/.venv/bin/ruff" check dags tests
+"$here/.venv/bin/ruff" format --check dags tests
 exec "$here/.venv/bin/python" -m pytest "$@"

@@ -53,7 +53,7 @@ import logging
 import os
 import posixpath
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
@@ -80,8 +80,7 @@ REPO_ROOT = _HERE.parents[2] if len(_HERE.parents) > 2 else _HERE.parent
 DEFAULT_JAR = REPO_ROOT / "jobs" / "target" / "mentoring-outcomes-jobs-0.1.0-SNAPSHOT-spark-submit.jar"
 
 # Spark settings whose values are credentials: masked in every log line of the task.
-_SECRET_KEY = re.compile(r"secret|password|passwd|token|credential|keytab|(^|[._-])key$|access[._-]?key",
-                         re.IGNORECASE)
+_SECRET_KEY = re.compile(r"secret|password|passwd|token|credential|keytab|(^|[._-])key$|access[._-]?key", re.IGNORECASE)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _URI = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*)://([^/]*)(/.*)?")
 _SPARK_CONF_KEY = re.compile(r"spark\.[A-Za-z0-9_.-]+")
@@ -103,14 +102,22 @@ def _env_int(name: str, default: int) -> int:
 def runs_from_checkout() -> bool:
     """True when this file is pipelines/dags/ of a mentoring-outcomes checkout and the env opts in."""
     pom = REPO_ROOT / "pom.xml"
-    return (os.environ.get(REPO_DEFAULTS_ENV) == "1" and pom.is_file()
-            and "<artifactId>mentoring-outcomes" in pom.read_text(errors="replace"))
+    return (
+        os.environ.get(REPO_DEFAULTS_ENV) == "1"
+        and pom.is_file()
+        and "<artifactId>mentoring-outcomes" in pom.read_text(errors="replace")
+    )
 
 
 def repo_defaults() -> dict:
-    return {"jar": str(DEFAULT_JAR), "warehouse": str(REPO_ROOT / "warehouse"),
-            "input": str(REPO_ROOT / "sample-data"), "input_root": str(REPO_ROOT), "spark_conf": {},
-            "from_repo": True}
+    return {
+        "jar": str(DEFAULT_JAR),
+        "warehouse": str(REPO_ROOT / "warehouse"),
+        "input": str(REPO_ROOT / "sample-data"),
+        "input_root": str(REPO_ROOT),
+        "spark_conf": {},
+        "from_repo": True,
+    }
 
 
 def _is_not_found(error: Exception) -> bool:
@@ -130,7 +137,8 @@ def load_config(read_variable=None) -> dict:
                 return repo_defaults()
             raise ConfigError(
                 f"Airflow Variable '{CONFIG_VARIABLE}' is not set: it must be a JSON object with "
-                f"{', '.join(CONFIG_REQUIRED)} (and optionally spark_conf); see pipelines/README.md") from e
+                f"{', '.join(CONFIG_REQUIRED)} (and optionally spark_conf); see pipelines/README.md"
+            ) from e
         # an API-server error: fail this try (it is retried), never fall back to defaults
         raise AirflowException(f"cannot read Airflow Variable '{CONFIG_VARIABLE}': {type(e).__name__}: {e}") from e
     return validate_config(raw)
@@ -142,8 +150,9 @@ def validate_config(raw) -> dict:
         raise ConfigError(f"{where} must be a JSON object, not {type(raw).__name__}")
     unknown = sorted(set(raw) - set(CONFIG_REQUIRED) - set(CONFIG_OPTIONAL))
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: "
-                          f"{', '.join(CONFIG_REQUIRED + CONFIG_OPTIONAL)}")
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(CONFIG_REQUIRED + CONFIG_OPTIONAL)}"
+        )
     missing = [k for k in CONFIG_REQUIRED if not isinstance(raw.get(k), str) or not raw[k].strip()]
     if missing:
         raise ConfigError(f"{where}: missing or empty {', '.join(missing)}")
@@ -186,7 +195,7 @@ def _split(location: str) -> tuple[str, str, str]:
     if m:
         scheme, authority, path = m.group(1).lower(), m.group(2), m.group(3) or "/"
     elif location.startswith("file:/"):
-        scheme, authority, path = "file", "", location[len("file:"):]
+        scheme, authority, path = "file", "", location[len("file:") :]
     else:
         scheme, authority, path = "file", "", location
     if scheme == "file" and authority not in ("", "localhost"):
@@ -214,9 +223,11 @@ def validate_params(conf, config: dict) -> dict:
         raise ConfigError("the run conf must be a JSON object")
     unknown = sorted(str(k) for k in conf if k not in PARAM_KEYS)
     if unknown:
-        raise ConfigError(f"run conf key(s) {', '.join(unknown)} not allowed: a run chooses only "
-                          f"{' and '.join(PARAM_KEYS)}; master, Spark settings, jar and warehouse are the "
-                          f"admin's (Variable '{CONFIG_VARIABLE}', Connection '{SPARK_CONNECTION_ID}')")
+        raise ConfigError(
+            f"run conf key(s) {', '.join(unknown)} not allowed: a run chooses only "
+            f"{' and '.join(PARAM_KEYS)}; master, Spark settings, jar and warehouse are the "
+            f"admin's (Variable '{CONFIG_VARIABLE}', Connection '{SPARK_CONNECTION_ID}')"
+        )
     params = {"as_of": None, "input": None}
     as_of = conf.get("as_of")
     if as_of is not None:
@@ -232,8 +243,10 @@ def validate_params(conf, config: dict) -> dict:
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"run conf input {value!r}: expected a folder path")
         if any(ord(c) < 32 for c in value) or value.startswith("-") or not within_root(value, config["input_root"]):
-            raise ConfigError(f"run conf input {value!r} is not a folder under the allowed root "
-                              f"{config['input_root']} (Variable '{CONFIG_VARIABLE}' input_root)")
+            raise ConfigError(
+                f"run conf input {value!r} is not a folder under the allowed root "
+                f"{config['input_root']} (Variable '{CONFIG_VARIABLE}' input_root)"
+            )
         params["input"] = value
     return params
 
@@ -247,8 +260,10 @@ def read_master(config_from_repo: bool, get_connection=None) -> str:
         if _is_not_found(e):
             if config_from_repo:
                 return _LocalDefault(LOCAL_MASTER)
-            raise ConfigError(f"Connection '{SPARK_CONNECTION_ID}' is not defined: it names the Spark master "
-                              f"(host[:port], e.g. yarn, spark://h:7077, k8s://https://h:443)") from e
+            raise ConfigError(
+                f"Connection '{SPARK_CONNECTION_ID}' is not defined: it names the Spark master "
+                f"(host[:port], e.g. yarn, spark://h:7077, k8s://https://h:443)"
+            ) from e
         raise AirflowException(f"cannot read Connection '{SPARK_CONNECTION_ID}': {type(e).__name__}: {e}") from e
     if conn is None or not conn.host:
         raise ConfigError(f"Connection '{SPARK_CONNECTION_ID}' has no host: it must name the Spark master")
@@ -270,9 +285,9 @@ def resolve_as_of(context, params: dict | None = None) -> str:
     for moment in candidates:
         if moment is not None:
             if moment.tzinfo is not None:
-                moment = moment.astimezone(timezone.utc)
+                moment = moment.astimezone(UTC)
             return moment.strftime("%Y-%m-%d")
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    return datetime.now(UTC).strftime("%Y-%m-%d")
 
 
 def mask_spark_conf(spark_conf: dict, mask=None) -> None:
@@ -310,8 +325,19 @@ def stage_arguments(stage: str, s: dict, master: str) -> list[str]:
     because the job sizes its shuffle by it."""
     if stage == MAINTAIN:
         return [stage, "--warehouse", s["warehouse"], "--master", master]
-    args = [stage, "--input", s["input"], "--warehouse", s["warehouse"], "--as-of", s["as_of"],
-            "--master", master, "--run-id", s["run_id"]]
+    args = [
+        stage,
+        "--input",
+        s["input"],
+        "--warehouse",
+        s["warehouse"],
+        "--as-of",
+        s["as_of"],
+        "--master",
+        master,
+        "--run-id",
+        s["run_id"],
+    ]
     if s.get("config"):
         args += ["--config", s["config"]]
     return args
@@ -339,8 +365,13 @@ class NightlyStageOperator(SparkSubmitOperator):
     ui_color = "#e8f4ea"
 
     def __init__(self, *, stage: str, **kwargs):
-        super().__init__(application="", java_class=MAIN_CLASS, conn_id=SPARK_CONNECTION_ID,
-                         name=f"mentoring-outcomes-{stage}", **kwargs)
+        super().__init__(
+            application="",
+            java_class=MAIN_CLASS,
+            conn_id=SPARK_CONNECTION_ID,
+            name=f"mentoring-outcomes-{stage}",
+            **kwargs,
+        )
         self.stage = stage
 
     def execute(self, context):
@@ -348,7 +379,8 @@ class NightlyStageOperator(SparkSubmitOperator):
         if settings["local_master"]:
             # repo-local defaults only (the Connection is absent): the same Connection, from the env
             os.environ[f"AIRFLOW_CONN_{SPARK_CONNECTION_ID.upper()}"] = json.dumps(
-                {"conn_type": "spark", "host": settings["master"]})
+                {"conn_type": "spark", "host": settings["master"]}
+            )
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         self.application = settings["jar"]
         self.conf = dict(settings["spark_conf"])
@@ -364,7 +396,8 @@ class NightlyStageOperator(SparkSubmitOperator):
             if code == EXIT_QUALITY_BLOCKED:
                 raise AirflowFailException(
                     f"quality gate blocked publication at stage {self.stage} (exit 3): the failed checks are "
-                    f"in the log above; not retried.") from e
+                    f"in the log above; not retried."
+                ) from e
             raise
         for outlet in self.outlets or []:
             if isinstance(outlet, Asset):
@@ -377,8 +410,13 @@ def notify_failure(context) -> None:
     (e.g. SmtpNotifier or SlackNotifier from their providers) to page someone; see pipelines/README.md."""
     ti = context.get("task_instance")
     log = logging.getLogger("airflow.task")
-    log.error("mentoring-outcomes nightly %s: stage %s failed (try %s): %s", context.get("run_id"),
-              getattr(ti, "task_id", "?"), getattr(ti, "try_number", "?"), context.get("exception"))
+    log.error(
+        "mentoring-outcomes nightly %s: stage %s failed (try %s): %s",
+        context.get("run_id"),
+        getattr(ti, "task_id", "?"),
+        getattr(ti, "try_number", "?"),
+        context.get("exception"),
+    )
 
 
 def _schedule():
@@ -415,7 +453,7 @@ with DAG(
     dag_id=DAG_ID,
     description="Nightly: do mentoring programs work? ingest, quality gate, metrics, publish, report.",
     schedule=_schedule(),
-    start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,  # stages write one warehouse: never two nights at once
     dagrun_timeout=timedelta(minutes=_env_int("MENTORING_OUTCOMES_RUN_TIMEOUT_MINUTES", 720)),
@@ -423,10 +461,17 @@ with DAG(
     # The trigger form: the only two things a run may choose. The task validates them again
     # (and refuses any other key), because the REST API accepts any conf.
     params={
-        "as_of": Param(None, type=["null", "string"], format="date",
-                       description="The night's as-of date (YYYY-MM-DD); default: the run's logical date."),
-        "input": Param(None, type=["null", "string"],
-                       description="Input folder under the admin's input_root; default: the configured input."),
+        "as_of": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            description="The night's as-of date (YYYY-MM-DD); default: the run's logical date.",
+        ),
+        "input": Param(
+            None,
+            type=["null", "string"],
+            description="Input folder under the admin's input_root; default: the configured input.",
+        ),
     },
     tags=["mentoring-outcomes", "spark"],
     doc_md=__doc__,
@@ -434,8 +479,7 @@ with DAG(
     previous = None
     with_maintain = os.environ.get("MENTORING_OUTCOMES_MAINTAIN", "").strip() == "1"
     for stage in STAGES + ((MAINTAIN,) if with_maintain else ()):
-        task = NightlyStageOperator(task_id=stage, stage=stage,
-                                    outlets=[GOLD_ASSET] if stage == "publish" else [])
+        task = NightlyStageOperator(task_id=stage, stage=stage, outlets=[GOLD_ASSET] if stage == "publish" else [])
         if previous is not None:
             previous >> task
         previous = task

@@ -12,9 +12,25 @@ import urllib.error
 from pathlib import Path
 
 import pytest
-
-from e2e_support import (DAG_ID, DRIVER_POOL, JAR, SPARK_CLIENT_HOME, PASSWORD, PIPELINES, REPO, RUN_TIMEOUT, STARTUP_TIMEOUT, USER, VENV_BIN,
-                         Airflow, NightlyRun, creds_env, free_port, kill_everything, run_trigger)
+from e2e_support import (
+    DAG_ID,
+    DRIVER_POOL,
+    JAR,
+    PASSWORD,
+    PIPELINES,
+    REPO,
+    RUN_TIMEOUT,
+    SPARK_CLIENT_HOME,
+    STARTUP_TIMEOUT,
+    USER,
+    VENV_BIN,
+    Airflow,
+    NightlyRun,
+    creds_env,
+    free_port,
+    kill_everything,
+    run_trigger,
+)
 
 NIGHTLY_RUN_ID = "e2e-nightly"
 NIGHTLY_AS_OF = "2026-11-22"
@@ -40,40 +56,50 @@ def airflow(tmp_path_factory):
     wrappers.mkdir()
     (wrappers / "spark-submit").write_text(
         '#!/bin/sh\n[ -x "$AIRFLOW_HOME/fake-spark-submit" ] && exec "$AIRFLOW_HOME/fake-spark-submit" "$@"\n'
-        'exec "$SPARK_HOME/bin/spark-submit" "$@"\n')
+        'exec "$SPARK_HOME/bin/spark-submit" "$@"\n'
+    )
     (wrappers / "spark-submit").chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
-    env.update({
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(PIPELINES / "dags"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USER}:admin",
-        "AIRFLOW__CORE__PARALLELISM": "2",
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
-        "AIRFLOW__API__HOST": "127.0.0.1",
-        "AIRFLOW__API__PORT": str(port),
-        "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",
-        "AIRFLOW__API__WORKERS": "1",
-        # pick things up quickly: the DAG folder, new runs, queued tasks
-        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-        "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "10",
-        "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.5",
-        "AIRFLOW__SCHEDULER__JOB_HEARTBEAT_SEC": "2",
-        # no timer: unpausing would otherwise start a scheduled run for the latest 02:00 past
-        "MENTORING_OUTCOMES_SCHEDULE": "none",
-        # the DAG's knobs: one quick retry so a test sees retries happen; spark-submit from this venv
-        "MENTORING_OUTCOMES_RETRIES": "1",
-        "MENTORING_OUTCOMES_RETRY_DELAY_SECONDS": "1",
-        # this checkout's DAG may use its repo-local defaults when no Variable/Connection is set
-        "MENTORING_OUTCOMES_REPO_DEFAULTS": "1",
-        "SPARK_HOME": str(spark_home),
-        "SPARK_LOCAL_IP": "127.0.0.1",
-        "PATH": f"{wrappers}:{VENV_BIN}:{os.environ.get('PATH', '')}",
-    })
+    env.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(PIPELINES / "dags"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USER}:admin",
+            "AIRFLOW__CORE__PARALLELISM": "2",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__PORT": str(port),
+            "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",
+            "AIRFLOW__API__WORKERS": "1",
+            # pick things up quickly: the DAG folder, new runs, queued tasks
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+            "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "10",
+            "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.5",
+            "AIRFLOW__SCHEDULER__JOB_HEARTBEAT_SEC": "2",
+            # no timer: unpausing would otherwise start a scheduled run for the latest 02:00 past
+            "MENTORING_OUTCOMES_SCHEDULE": "none",
+            # the DAG's knobs: one quick retry so a test sees retries happen; spark-submit from this venv
+            "MENTORING_OUTCOMES_RETRIES": "1",
+            "MENTORING_OUTCOMES_RETRY_DELAY_SECONDS": "1",
+            # this checkout's DAG may use its repo-local defaults when no Variable/Connection is set
+            "MENTORING_OUTCOMES_REPO_DEFAULTS": "1",
+            "SPARK_HOME": str(spark_home),
+            "SPARK_LOCAL_IP": "127.0.0.1",
+            "PATH": f"{wrappers}:{VENV_BIN}:{os.environ.get('PATH', '')}",
+        }
+    )
     log = open(home / "standalone.log", "wb")
     started = time.monotonic()
-    proc = subprocess.Popen([str(VENV_BIN / "airflow"), "standalone"], cwd=home, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(VENV_BIN / "airflow"), "standalone"],
+        cwd=home,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     server = Airflow(home, port, proc)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -110,14 +136,35 @@ def nightly_run(airflow, tmp_path_factory) -> NightlyRun:
         pytest.fail(f"no {JAR.name}: build it first (./mvnw -q -B -DskipTests package)")
     warehouse = tmp_path_factory.mktemp("nightly") / "warehouse"
     # as a deployment configures it: the admin's Variable and Connection (the run conf cannot)
-    airflow.set_config({"jar": str(JAR), "warehouse": str(warehouse), "input": str(REPO / "sample-data"),
-                        "input_root": str(REPO / "sample-data")}, master="local[2]")
+    airflow.set_config(
+        {
+            "jar": str(JAR),
+            "warehouse": str(warehouse),
+            "input": str(REPO / "sample-data"),
+            "input_root": str(REPO / "sample-data"),
+        },
+        master="local[2]",
+    )
     started = time.monotonic()
     try:
-        r = run_trigger("--url", airflow.url, "--unpause", "--wait", "--poll-interval", "1",
-                        "--timeout", str(RUN_TIMEOUT), "--run-id", NIGHTLY_RUN_ID,
-                        "--input", str(REPO / "sample-data"), "--as-of", NIGHTLY_AS_OF,
-                        env_extra=creds_env(), timeout=RUN_TIMEOUT + 60)
+        r = run_trigger(
+            "--url",
+            airflow.url,
+            "--unpause",
+            "--wait",
+            "--poll-interval",
+            "1",
+            "--timeout",
+            str(RUN_TIMEOUT),
+            "--run-id",
+            NIGHTLY_RUN_ID,
+            "--input",
+            str(REPO / "sample-data"),
+            "--as-of",
+            NIGHTLY_AS_OF,
+            env_extra=creds_env(),
+            timeout=RUN_TIMEOUT + 60,
+        )
     finally:
         airflow.clear_config()
     seconds = time.monotonic() - started
@@ -139,6 +186,8 @@ def nightly_warehouse(request) -> Path:
         return path
     run: NightlyRun = request.getfixturevalue("nightly_run")
     if run.trigger.returncode != 0:
-        pytest.fail(f"the nightly run {run.run_id} did not succeed (trigger exit {run.trigger.returncode}):\n"
-                    f"{run.trigger.stderr}")
+        pytest.fail(
+            f"the nightly run {run.run_id} did not succeed (trigger exit {run.trigger.returncode}):\n"
+            f"{run.trigger.stderr}"
+        )
     return run.warehouse

@@ -22,7 +22,7 @@ PIPELINES = REPO / "pipelines"
 VENV_BIN = Path(sys.executable).parent
 DAG_ID = "mentoring_outcomes_nightly"
 USER = "admin"
-PASSWORD = "e2e-Admin-pass-7c1f"   # fixed by pre-seeding the simple auth manager's password file
+PASSWORD = "e2e-Admin-pass-7c1f"  # fixed by pre-seeding the simple auth manager's password file
 SPARK_CLIENT_HOME = PIPELINES / ".venv" / "spark-client" / "pyspark"
 DRIVER_POOL = "mentoring_outcomes_spark_drivers"
 CONFIG_VARIABLE = "mentoring_outcomes"
@@ -33,6 +33,7 @@ RUN_TIMEOUT = int(os.environ.get("E2E_RUN_TIMEOUT", "900"))
 
 
 # ------------------------------------------------------------------ the CLI under test
+
 
 def cli_command(subcommand: str) -> list[str]:
     """bin/mentoring-outcomes SUBCOMMAND when the launcher exists, else java on the built classes."""
@@ -71,6 +72,7 @@ def free_port() -> int:
 
 # ------------------------------------------------------------------ the server
 
+
 class Airflow:
     def __init__(self, home: Path, port: int, proc: subprocess.Popen):
         self.home, self.port, self.proc = home, port, proc
@@ -102,8 +104,9 @@ class Airflow:
         self.clear_config()
         status, _ = self.request("POST", "/api/v2/variables", {"key": CONFIG_VARIABLE, "value": json.dumps(config)})
         assert status in (200, 201), status
-        status, _ = self.request("POST", "/api/v2/connections", {
-            "connection_id": SPARK_CONNECTION_ID, "conn_type": "spark", "host": master})
+        status, _ = self.request(
+            "POST", "/api/v2/connections", {"connection_id": SPARK_CONNECTION_ID, "conn_type": "spark", "host": master}
+        )
         assert status in (200, 201), status
 
     def clear_config(self) -> None:
@@ -174,6 +177,7 @@ def kill_everything(home: Path, proc: subprocess.Popen) -> None:
 @dataclass
 class NightlyRun:
     """The real nightly run the session triggered once (fixture ``nightly_run``)."""
+
     run_id: str
     warehouse: Path
     trigger: subprocess.CompletedProcess

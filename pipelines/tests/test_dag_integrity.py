@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -53,7 +53,7 @@ def test_no_import_errors(dagbag):
 
 def test_tasks_and_edges(dag):
     assert sorted(dag.task_ids) == sorted(STAGES)
-    for upstream, downstream in zip(STAGES, STAGES[1:]):
+    for upstream, downstream in zip(STAGES, STAGES[1:], strict=False):
         assert dag.get_task(upstream).downstream_task_ids == {downstream}
         assert dag.get_task(downstream).upstream_task_ids == {upstream}
     assert dag.get_task("ingest").upstream_task_ids == set()
@@ -78,8 +78,13 @@ def test_retries(dag):
 
 
 def _context(conf=None, logical_date=None, run_after=None, data_interval_end=None):
-    dag_run = SimpleNamespace(conf=conf or {}, logical_date=logical_date, run_after=run_after,
-                              data_interval_end=data_interval_end, run_id="manual__x")
+    dag_run = SimpleNamespace(
+        conf=conf or {},
+        logical_date=logical_date,
+        run_after=run_after,
+        data_interval_end=data_interval_end,
+        run_id="manual__x",
+    )
     ctx = {"dag_run": dag_run, "run_id": "manual__x"}
     if logical_date is not None:
         ctx["logical_date"] = logical_date
@@ -88,27 +93,37 @@ def _context(conf=None, logical_date=None, run_after=None, data_interval_end=Non
 
 
 def test_as_of_resolution(dagmod):
-    utc = timezone.utc
+    utc = UTC
     # conf wins
-    assert dagmod.resolve_as_of(_context(logical_date=datetime(2026, 11, 23, 2, tzinfo=utc)),
-                                {"as_of": "2026-01-31"}) == "2026-01-31"
+    assert (
+        dagmod.resolve_as_of(_context(logical_date=datetime(2026, 11, 23, 2, tzinfo=utc)), {"as_of": "2026-01-31"})
+        == "2026-01-31"
+    )
     # the logical date, in UTC (a local 00:30 at +02:00 is the previous day in UTC)
-    assert dagmod.resolve_as_of(_context(
-        logical_date=datetime(2026, 11, 23, 0, 30, tzinfo=timezone(timedelta(hours=2))))) == "2026-11-22"
+    assert (
+        dagmod.resolve_as_of(_context(logical_date=datetime(2026, 11, 23, 0, 30, tzinfo=timezone(timedelta(hours=2)))))
+        == "2026-11-22"
+    )
     # logical_date null: run_after, then data_interval_end, then now
     assert dagmod.resolve_as_of(_context(run_after=datetime(2026, 11, 24, 23, 59, tzinfo=utc))) == "2026-11-24"
     assert dagmod.resolve_as_of(_context(data_interval_end=datetime(2026, 11, 25, 1, tzinfo=utc))) == "2026-11-25"
     assert dagmod.resolve_as_of(_context()) == datetime.now(utc).strftime("%Y-%m-%d")
 
 
-
-
 # ------------------------------------------------------------------ who chooses what runs
 
-ADMIN = {"jar": "/opt/mo/jobs.jar", "warehouse": "s3a://wh/mentoring", "input": "s3a://landing/mentoring/current",
-         "input_root": "s3a://landing/mentoring",
-         "spark_conf": {"spark.executor.memory": "4g", "spark.hadoop.fs.s3a.secret.key": "s3cr3t-Value-91",
-                        "spark.hadoop.fs.s3a.access.key": "AKIAEXAMPLE123", "spark.executor.instances": 4}}
+ADMIN = {
+    "jar": "/opt/mo/jobs.jar",
+    "warehouse": "s3a://wh/mentoring",
+    "input": "s3a://landing/mentoring/current",
+    "input_root": "s3a://landing/mentoring",
+    "spark_conf": {
+        "spark.executor.memory": "4g",
+        "spark.hadoop.fs.s3a.secret.key": "s3cr3t-Value-91",
+        "spark.hadoop.fs.s3a.access.key": "AKIAEXAMPLE123",
+        "spark.executor.instances": 4,
+    },
+}
 
 
 class _NotFound(Exception):
@@ -122,6 +137,7 @@ class _NotFound(Exception):
 def _raise(error):
     def f(*_):
         raise error
+
     return f
 
 
@@ -167,8 +183,10 @@ def test_allowed_run_conf(dagmod):
     config = dagmod.validate_config(ADMIN)
     assert dagmod.validate_params({}, config) == {"as_of": None, "input": None}
     assert dagmod.validate_params(None, config) == {"as_of": None, "input": None}
-    assert dagmod.validate_params({"as_of": "2024-02-29", "input": "s3a://landing/mentoring/2024-02-29"}, config) \
-        == {"as_of": "2024-02-29", "input": "s3a://landing/mentoring/2024-02-29"}
+    assert dagmod.validate_params({"as_of": "2024-02-29", "input": "s3a://landing/mentoring/2024-02-29"}, config) == {
+        "as_of": "2024-02-29",
+        "input": "s3a://landing/mentoring/2024-02-29",
+    }
     assert dagmod.validate_params({"input": "s3a://landing/mentoring"}, config)["input"] == "s3a://landing/mentoring"
     local = dagmod.validate_config({**ADMIN, "input_root": "/data/landing", "input": "/data/landing/today"})
     assert dagmod.validate_params({"input": "/data/landing/2026/11"}, local)["input"] == "/data/landing/2026/11"
@@ -199,7 +217,7 @@ def test_bad_admin_config_names_the_setting(dagmod, raw, message):
 
 
 def test_deployed_dag_without_config_fails_naming_it(dagmod, monkeypatch):
-    monkeypatch.delenv(dagmod.REPO_DEFAULTS_ENV, raising=False)   # deployed: no repo-local defaults
+    monkeypatch.delenv(dagmod.REPO_DEFAULTS_ENV, raising=False)  # deployed: no repo-local defaults
     with pytest.raises(dagmod.ConfigError) as e:
         dagmod.load_config(_raise(_NotFound("VARIABLE_NOT_FOUND")))
     assert "Variable 'mentoring_outcomes' is not set" in str(e.value)
@@ -210,12 +228,12 @@ def test_deployed_dag_without_config_fails_naming_it(dagmod, monkeypatch):
 
 
 def test_unreadable_config_never_falls_back_to_defaults(dagmod, monkeypatch):
-    monkeypatch.setenv(dagmod.REPO_DEFAULTS_ENV, "1")   # even in the checkout
+    monkeypatch.setenv(dagmod.REPO_DEFAULTS_ENV, "1")  # even in the checkout
     from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
     with pytest.raises(AirflowException) as e:
         dagmod.load_config(_raise(ConnectionError("API server: 503 Service Unavailable")))
-    assert not isinstance(e.value, AirflowFailException)   # retried, like any transient error
+    assert not isinstance(e.value, AirflowFailException)  # retried, like any transient error
     assert "cannot read Airflow Variable 'mentoring_outcomes'" in str(e.value) and "503" in str(e.value)
     with pytest.raises(AirflowException) as e:
         dagmod.read_master(True, _raise(TimeoutError("read timed out")))
@@ -237,23 +255,31 @@ def test_repo_defaults_only_from_the_checkout_when_asked(dagmod, monkeypatch):
 
 def test_settings_come_from_admin_config_and_params(dagmod, monkeypatch):
     masked = []
-    monkeypatch.setattr(dagmod, "mask_spark_conf", lambda conf: masked.extend(
-        [v for k, v in conf.items() if dagmod._SECRET_KEY.search(k)]))
-    ctx = _context(conf={"as_of": "2026-11-20", "input": "s3a://landing/mentoring/2026-11-20"},
-                   logical_date=datetime(2026, 11, 23, 2, tzinfo=timezone.utc))
+    monkeypatch.setattr(
+        dagmod,
+        "mask_spark_conf",
+        lambda conf: masked.extend([v for k, v in conf.items() if dagmod._SECRET_KEY.search(k)]),
+    )
+    ctx = _context(
+        conf={"as_of": "2026-11-20", "input": "s3a://landing/mentoring/2026-11-20"},
+        logical_date=datetime(2026, 11, 23, 2, tzinfo=UTC),
+    )
     s = dagmod.resolve_settings(ctx, load=lambda: dagmod.validate_config(ADMIN), master=lambda from_repo: "yarn")
     assert s["master"] == "yarn" and s["jar"] == "/opt/mo/jobs.jar" and s["warehouse"] == "s3a://wh/mentoring"
     assert s["input"] == "s3a://landing/mentoring/2026-11-20" and s["as_of"] == "2026-11-20"
     assert s["spark_conf"]["spark.executor.instances"] == "4"
     assert sorted(masked) == ["AKIAEXAMPLE123", "s3cr3t-Value-91"]
-    s = dagmod.resolve_settings(_context(logical_date=datetime(2026, 11, 23, 2, tzinfo=timezone.utc)),
-                                load=lambda: dagmod.validate_config(ADMIN), master=lambda from_repo: "yarn")
+    s = dagmod.resolve_settings(
+        _context(logical_date=datetime(2026, 11, 23, 2, tzinfo=UTC)),
+        load=lambda: dagmod.validate_config(ADMIN),
+        master=lambda from_repo: "yarn",
+    )
     assert s["input"] == "s3a://landing/mentoring/current" and s["as_of"] == "2026-11-23"
 
 
 def test_secret_spark_settings_are_masked_in_the_task_log(dagmod):
-    from airflow.sdk.log import mask_secret
     from airflow.sdk._shared.secrets_masker.secrets_masker import redact
+    from airflow.sdk.log import mask_secret
 
     dagmod.mask_spark_conf(dagmod.validate_config(ADMIN)["spark_conf"], mask=mask_secret)
     line = "--conf spark.hadoop.fs.s3a.secret.key=s3cr3t-Value-91 --conf spark.hadoop.fs.s3a.access.key=AKIAEXAMPLE123"
@@ -264,6 +290,7 @@ def test_secret_spark_settings_are_masked_in_the_task_log(dagmod):
 
 # ------------------------------------------------------------------ the provider's operator
 
+
 def test_stages_are_spark_submit_operators_with_limits(dag, dagmod):
     from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
@@ -272,12 +299,18 @@ def test_stages_are_spark_submit_operators_with_limits(dag, dagmod):
         assert isinstance(task, SparkSubmitOperator), task.task_id
         assert task.execution_timeout == timedelta(hours=3), task.task_id
         assert task.pool == "mentoring_outcomes_spark_drivers", task.task_id
-        assert task.on_failure_callback in (dagmod.notify_failure, [dagmod.notify_failure]) or \
-            [getattr(f, "__name__", "") for f in (task.on_failure_callback or [])] == ["notify_failure"], task.task_id
+        assert task.on_failure_callback in (dagmod.notify_failure, [dagmod.notify_failure]) or [
+            getattr(f, "__name__", "") for f in (task.on_failure_callback or [])
+        ] == ["notify_failure"], task.task_id
         assert task._conn_id == "mentoring_outcomes_spark" and task._java_class == "io.mentoringoutcomes.cli.Main"
     outlets = {t.task_id: [(o.name, o.uri) for o in t.outlets] for t in dag.tasks}
-    assert outlets == {"ingest": [], "quality": [], "metrics": [], "report": [],
-                       "publish": [("mentoring_outcomes.gold", "mentoring-outcomes://warehouse/gold")]}
+    assert outlets == {
+        "ingest": [],
+        "quality": [],
+        "metrics": [],
+        "report": [],
+        "publish": [("mentoring_outcomes.gold", "mentoring-outcomes://warehouse/gold")],
+    }
 
 
 def test_params_form(dag):
@@ -312,7 +345,7 @@ def _run_stage(dagmod, monkeypatch, conn: dict, stage="quality"):
     monkeypatch.setenv("AIRFLOW_CONN_MENTORING_OUTCOMES_SPARK", json.dumps(conn))
     monkeypatch.setattr(dagmod, "load_config", lambda: dagmod.validate_config(ADMIN))
     op = dagmod.NightlyStageOperator(task_id=f"t_{stage}_{len(conn)}", stage=stage)
-    ctx = _context(conf={"as_of": "2026-11-20"}, logical_date=datetime(2026, 11, 23, 2, tzinfo=timezone.utc))
+    ctx = _context(conf={"as_of": "2026-11-20"}, logical_date=datetime(2026, 11, 23, 2, tzinfo=UTC))
     return op.execute(ctx)
 
 
@@ -329,9 +362,20 @@ def test_exit_3_fails_without_retry_other_codes_are_retried(dagmod, monkeypatch,
     joined = " ".join(args[:i])
     assert "--name mentoring-outcomes-quality" in joined and "--class io.mentoringoutcomes.cli.Main" in joined
     assert "--queue analytics" in joined and "--deploy-mode client" in joined
-    assert args[i:] == ["/opt/mo/jobs.jar", "quality", "--input", "s3a://landing/mentoring/current",
-                        "--warehouse", "s3a://wh/mentoring", "--as-of", "2026-11-20", "--master", "yarn",
-                        "--run-id", "manual__x"]
+    assert args[i:] == [
+        "/opt/mo/jobs.jar",
+        "quality",
+        "--input",
+        "s3a://landing/mentoring/current",
+        "--warehouse",
+        "s3a://wh/mentoring",
+        "--as-of",
+        "2026-11-20",
+        "--master",
+        "yarn",
+        "--run-id",
+        "manual__x",
+    ]
     monkeypatch.setenv("FAKE_EXIT", "3")
     with pytest.raises(AirflowFailException) as e:
         _run_stage(dagmod, monkeypatch, conn)
@@ -347,8 +391,11 @@ def test_exit_3_survives_kubernetes_cluster_mode(dagmod, monkeypatch, fake_submi
     pytest.importorskip("airflow.providers.cncf.kubernetes", reason="the hook's K8s mode needs the cncf provider")
     from airflow.sdk.exceptions import AirflowFailException
 
-    conn = {"conn_type": "spark", "host": "k8s://https://127.0.0.1:6443",
-            "extra": {"deploy-mode": "cluster", "namespace": "analytics"}}
+    conn = {
+        "conn_type": "spark",
+        "host": "k8s://https://127.0.0.1:6443",
+        "extra": {"deploy-mode": "cluster", "namespace": "analytics"},
+    }
     monkeypatch.setenv("FAKE_EXIT", "0")
     monkeypatch.setenv("FAKE_STDOUT", "\t container status: terminated\n\t Exit code: 3")
     with pytest.raises(AirflowFailException):
@@ -368,16 +415,26 @@ def test_optional_maintain_task(dagmod, tmp_path, monkeypatch):
     assert dag.get_task("report").downstream_task_ids == {"maintain"}
     assert dag.get_task("maintain").outlets == []
     s = {"warehouse": "s3a://wh/mentoring", "input": "x", "as_of": "2026-11-23", "run_id": "r"}
-    assert dagmod.stage_arguments("maintain", s, "yarn") == ["maintain", "--warehouse", "s3a://wh/mentoring",
-                                                            "--master", "yarn"]
+    assert dagmod.stage_arguments("maintain", s, "yarn") == [
+        "maintain",
+        "--warehouse",
+        "s3a://wh/mentoring",
+        "--master",
+        "yarn",
+    ]
 
 
 def test_settings_file_reaches_every_stage(dagmod):
     base = {"jar": "/opt/mo/mo.jar", "warehouse": "/data/wh", "input": "/data/in/today", "input_root": "/data/in"}
     config = dagmod.validate_config({**base, "config": "/etc/mentoring-outcomes/settings.yaml"})
     assert config["config"] == "/etc/mentoring-outcomes/settings.yaml"
-    s = {"warehouse": "/data/wh", "input": "/data/in/today", "as_of": "2026-11-23", "run_id": "r",
-         "config": config["config"]}
+    s = {
+        "warehouse": "/data/wh",
+        "input": "/data/in/today",
+        "as_of": "2026-11-23",
+        "run_id": "r",
+        "config": config["config"],
+    }
     assert dagmod.stage_arguments("metrics", s, "yarn")[-2:] == ["--config", "/etc/mentoring-outcomes/settings.yaml"]
     assert "--config" not in dagmod.stage_arguments("metrics", {**s, "config": None}, "yarn")
     for bad in ("", "--jars=/tmp/x.jar", "a\nb", 7):

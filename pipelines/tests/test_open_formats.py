@@ -20,7 +20,7 @@ import re
 import struct
 import subprocess
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,7 +28,6 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pytest
 from deltalake import DeltaTable, QueryBuilder
-
 from e2e_support import cli_command
 
 # The tables downstream readers start from: they must have rows on sample-data.
@@ -58,6 +57,7 @@ def gold_tables(nightly_warehouse) -> dict[str, Path]:
 
 # ------------------------------------------------------------------ the protocol
 
+
 def test_gold_tables_are_on_the_minimal_delta_protocol(gold_tables):
     problems = []
     for name, path in gold_tables.items():
@@ -65,11 +65,14 @@ def test_gold_tables_are_on_the_minimal_delta_protocol(gold_tables):
         protocol = dt.protocol()
         config = dt.metadata().configuration
         found = (protocol.min_reader_version, protocol.min_writer_version)
-        print(f"gold.{name}: version {dt.version()}, protocol {found}, reader features {protocol.reader_features}, "
-              f"writer features {protocol.writer_features}, configuration {config}")
+        print(
+            f"gold.{name}: version {dt.version()}, protocol {found}, reader features {protocol.reader_features}, "
+            f"writer features {protocol.writer_features}, configuration {config}"
+        )
         if found != MINIMAL_PROTOCOL:
-            problems.append(f"gold.{name}: protocol (minReaderVersion, minWriterVersion) = {found}, "
-                            f"expected {MINIMAL_PROTOCOL}")
+            problems.append(
+                f"gold.{name}: protocol (minReaderVersion, minWriterVersion) = {found}, expected {MINIMAL_PROTOCOL}"
+            )
         if protocol.reader_features:
             problems.append(f"gold.{name}: reader features {protocol.reader_features}")
         if protocol.writer_features:
@@ -84,15 +87,18 @@ def test_gold_tables_are_on_the_minimal_delta_protocol(gold_tables):
 
 # ------------------------------------------------------------------ Spark's reading, through the CLI
 
+
 def spark_sql_dumping(tables) -> str:
     """One query for every table: a row per table row, `gold_table` and the row as Spark's JSON.
 
     to_json is the generator behind Dataset.toJSON (which the CLI's --format json prints), here with
     nulls kept (ignoreNullFields=false: every row carries every column Spark reads, so a column Spark
     lacks is seen) and timestamps to the microsecond (the default write format stops at ms)."""
-    options = ("map('ignoreNullFields', 'false', "
-               "'timestampFormat', \"yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX\", "
-               "'timestampNTZFormat', \"yyyy-MM-dd'T'HH:mm:ss.SSSSSS\")")
+    options = (
+        "map('ignoreNullFields', 'false', "
+        "'timestampFormat', \"yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX\", "
+        "'timestampNTZFormat', \"yyyy-MM-dd'T'HH:mm:ss.SSSSSS\")"
+    )
     parts = []
     for name in tables:
         assert re.fullmatch(r"[a-z_][a-z0-9_]*", name), f"unexpected gold table name {name!r}"
@@ -103,14 +109,27 @@ def spark_sql_dumping(tables) -> str:
 @pytest.fixture(scope="module")
 def spark_rows(gold_tables, nightly_warehouse, tmp_path_factory) -> dict[str, list[dict]]:
     sql = spark_sql_dumping(gold_tables)
-    cmd = [*cli_command("query"), sql, "--warehouse", str(nightly_warehouse), "--format", "json",
-           "--limit", str(SPARK_LIMIT), "--master", "local[2]"]
+    cmd = [
+        *cli_command("query"),
+        sql,
+        "--warehouse",
+        str(nightly_warehouse),
+        "--format",
+        "json",
+        "--limit",
+        str(SPARK_LIMIT),
+        "--master",
+        "local[2]",
+    ]
     started = time.monotonic()
     # cwd: Spark's local spark-warehouse/ lands there, not in the repository
-    proc = subprocess.run(cmd, cwd=tmp_path_factory.mktemp("spark_query"), capture_output=True, text=True,
-                          timeout=SPARK_TIMEOUT)
-    print(f"Spark (bin/mentoring-outcomes query, one JVM, {len(gold_tables)} tables): "
-          f"{time.monotonic() - started:.1f} s, exit {proc.returncode}")
+    proc = subprocess.run(
+        cmd, cwd=tmp_path_factory.mktemp("spark_query"), capture_output=True, text=True, timeout=SPARK_TIMEOUT
+    )
+    print(
+        f"Spark (bin/mentoring-outcomes query, one JVM, {len(gold_tables)} tables): "
+        f"{time.monotonic() - started:.1f} s, exit {proc.returncode}"
+    )
     assert proc.returncode == 0, f"bin/mentoring-outcomes query failed ({proc.returncode}):\n{proc.stderr[-4000:]}"
     rows: dict[str, list[dict]] = {name: [] for name in gold_tables}
     n = 0
@@ -129,6 +148,7 @@ def spark_rows(gold_tables, nightly_warehouse, tmp_path_factory) -> dict[str, li
 
 
 # ------------------------------------------------------------------ delta-rs's reading
+
 
 def read_with_to_pyarrow_table(path: Path) -> pa.Table:
     # delta-rs replays the log and picks the files; pyarrow reads them through a native local
@@ -150,6 +170,7 @@ DELTA_RS_READERS = {
 
 
 # ------------------------------------------------------------------ normalising both sides
+
 
 class Unsupported(Exception):
     pass
@@ -173,7 +194,7 @@ def _iso_timestamp(value: datetime, tz_aware: bool) -> str:
     if tz_aware:
         if value.tzinfo is None:
             raise ValueError(f"timestamp {value} without an offset")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
     return value.isoformat(timespec="microseconds")
 
 
@@ -206,21 +227,28 @@ def from_spark_json(value, typ: pa.DataType):
     if pa.types.is_integer(typ):
         return value if isinstance(value, int) and not isinstance(value, bool) else WrongJsonKind(value)
     if pa.types.is_floating(typ):
-        if isinstance(value, str) and value in ("NaN", "Infinity", "-Infinity"):   # Spark quotes these
+        if isinstance(value, str) and value in ("NaN", "Infinity", "-Infinity"):  # Spark quotes these
             value = float(value)
         if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
             x = float(value)
             return _float32(x) if pa.types.is_float32(typ) else x
         return WrongJsonKind(value)
     if pa.types.is_decimal(typ):
-        return Decimal(value) if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else WrongJsonKind(value)
+        return (
+            Decimal(value)
+            if isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+            else WrongJsonKind(value)
+        )
     if pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_string_view(typ):
         return value
     if pa.types.is_date(typ):
         return date.fromisoformat(value).isoformat() if isinstance(value, str) else WrongJsonKind(value)
     if pa.types.is_timestamp(typ):
-        return _iso_timestamp(datetime.fromisoformat(value), typ.tz is not None) if isinstance(value, str) \
+        return (
+            _iso_timestamp(datetime.fromisoformat(value), typ.tz is not None)
+            if isinstance(value, str)
             else WrongJsonKind(value)
+        )
     raise Unsupported(f"column type {typ}: extend the comparison in test_open_formats.py")
 
 
@@ -263,11 +291,11 @@ def compare_table(name: str, reader: str, table: pa.Table, spark: list[dict]) ->
             problems.append(f"{where}: Spark row {j} has columns {list(row)}, delta-rs reads {columns}")
             return problems
     try:
-        ours = [tuple(from_arrow(v, t) for v, t in zip(r.values(), types)) for r in table.to_pylist()]
-        theirs = [tuple(from_spark_json(r.get(c), t) for c, t in zip(columns, types)) for r in spark]
+        ours = [tuple(from_arrow(v, t) for v, t in zip(r.values(), types, strict=False)) for r in table.to_pylist()]
+        theirs = [tuple(from_spark_json(r.get(c), t) for c, t in zip(columns, types, strict=False)) for r in spark]
     except Unsupported as e:
         return [f"{where}: {e}"]
-    if problems:   # row counts differ: pairing rows would only add noise
+    if problems:  # row counts differ: pairing rows would only add noise
         return problems
     # Canonical order: the exact-valued columns (ids, cohorts, horizons, dates, counts) first, then
     # floats. Rows equal in every column pair off; each row left (some value differs) is paired with
@@ -292,15 +320,17 @@ def compare_table(name: str, reader: str, table: pa.Table, spark: list[dict]) ->
     pairs = []
     for k, a in unmatched:
         if len(unmatched) <= 2000:
-            j = min(range(len(left)), key=lambda j: sum(not same(x, y) for x, y in zip(a, left[j])))
-        else:   # too many to search: pair in canonical order
+            j = min(range(len(left)), key=lambda j: sum(not same(x, y) for x, y in zip(a, left[j], strict=False)))
+        else:  # too many to search: pair in canonical order
             j = 0
         pairs.append((k, a, left.pop(j)))
     for k, a, b in pairs:
         for i, column in enumerate(columns):
             if not same(a[i], b[i]):
-                problems.append(f"{where}: row {describe_row(k, len(ours), a, columns, exact)} column {column}: "
-                                f"delta-rs {a[i]!r} != Spark {b[i]!r}")
+                problems.append(
+                    f"{where}: row {describe_row(k, len(ours), a, columns, exact)} column {column}: "
+                    f"delta-rs {a[i]!r} != Spark {b[i]!r}"
+                )
     return problems
 
 
@@ -310,15 +340,20 @@ def test_delta_rs_reads_the_figures_spark_reads(gold_tables, spark_rows):
         for reader, read in DELTA_RS_READERS.items():
             try:
                 table = read(path)
-            except Exception as e:   # e.g. DeltaProtocolError: a reader feature delta-rs lacks
+            except Exception as e:  # e.g. DeltaProtocolError: a reader feature delta-rs lacks
                 problems.append(f"gold.{name} [{reader}]: delta-rs cannot read it: {type(e).__name__}: {e}")
                 continue
             counts[name] = table.num_rows
             problems += compare_table(name, reader, table, spark_rows[name])
-    print("rows compared per gold table (each read twice by delta-rs):", counts,
-          f"total {sum(counts.values())} rows in {len(counts)} tables")
+    print(
+        "rows compared per gold table (each read twice by delta-rs):",
+        counts,
+        f"total {sum(counts.values())} rows in {len(counts)} tables",
+    )
     empty = [t for t in MAIN_TABLES if counts.get(t, 0) == 0]
     assert not empty, f"gold tables without rows on sample-data: {empty}"
-    assert not problems, (f"{len(problems)} problem(s) reading gold with delta-rs, or differences from Spark:\n"
-                          + "\n".join(problems[:MAX_REPORTED])
-                          + (f"\n... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""))
+    assert not problems, (
+        f"{len(problems)} problem(s) reading gold with delta-rs, or differences from Spark:\n"
+        + "\n".join(problems[:MAX_REPORTED])
+        + (f"\n... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else "")
+    )

@@ -7,15 +7,15 @@ warehouse that same run published).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from e2e_support import DAG_ID, PASSWORD, USER, creds_env, free_port, run_trigger
 
-
 # ------------------------------------------------------------------ error paths, for real
 
+
 def test_unreachable_server_is_a_clear_error():
-    port = free_port()   # nothing listens there
+    port = free_port()  # nothing listens there
     r = run_trigger("--url", f"http://127.0.0.1:{port}", env_extra=creds_env())
     assert r.returncode == 7
     assert "cannot reach Airflow" in r.stderr and "connection refused" in r.stderr
@@ -73,35 +73,65 @@ def test_dag_with_stand_in_spark_submit(airflow, tmp_path):
     try:
         # no Variable, no Connection: this checkout's repo-local defaults (local[2], <repo>/sample-data).
         # logical_date null: the DAG must still compute an as-of date (the run's run_after, UTC)
-        r = run_trigger("--url", airflow.url, "--unpause", "--wait", "--poll-interval", "1", "--timeout", "300",
-                        "--run-id", "e2e-gate", "--logical-date", "none", env_extra=creds_env())
+        r = run_trigger(
+            "--url",
+            airflow.url,
+            "--unpause",
+            "--wait",
+            "--poll-interval",
+            "1",
+            "--timeout",
+            "300",
+            "--run-id",
+            "e2e-gate",
+            "--logical-date",
+            "none",
+            env_extra=creds_env(),
+        )
         assert r.returncode == 4
         assert "failed task(s): ingest" in r.stderr
         ingest = airflow.task_instances("e2e-gate")["ingest"]
-        assert ingest["state"] == "failed" and ingest["try_number"] == 1, ingest   # exit 3: no retry
+        assert ingest["state"] == "failed" and ingest["try_number"] == 1, ingest  # exit 3: no retry
         log = airflow.task_log("e2e-gate", "ingest")
         assert "QUALITY GATE FAILED: completeness(participants.employee_id)" in log  # the checks reach the log
         assert "quality gate blocked publication at stage ingest (exit 3)" in log
-        today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+        today = datetime.now(UTC).strftime("%Y-%m-%d")
         assert f"--as-of {today}" in log and "--master local[2]" in log
 
         # the same run id again: 409, said plainly, and --wait follows the existing run
-        r = run_trigger("--url", airflow.url, "--run-id", "e2e-gate", "--wait", "--poll-interval", "1",
-                        env_extra=creds_env())
+        r = run_trigger(
+            "--url", airflow.url, "--run-id", "e2e-gate", "--wait", "--poll-interval", "1", env_extra=creds_env()
+        )
         assert "already triggered" in r.stdout and "following it" in r.stdout
         assert r.returncode == 4 and "failed task(s): ingest" in r.stderr
         assert airflow.task_instances("e2e-gate")["ingest"]["try_number"] == 1
 
-        r = run_trigger("--url", airflow.url, "--wait", "--poll-interval", "1", "--timeout", "300",
-                        "--run-id", "e2e-flaky", env_extra=creds_env())
+        r = run_trigger(
+            "--url",
+            airflow.url,
+            "--wait",
+            "--poll-interval",
+            "1",
+            "--timeout",
+            "300",
+            "--run-id",
+            "e2e-flaky",
+            env_extra=creds_env(),
+        )
         assert r.returncode == 4
         ingest = airflow.task_instances("e2e-flaky")["ingest"]
-        assert ingest["state"] == "failed" and ingest["try_number"] == 2, ingest   # exit 1: retried
+        assert ingest["state"] == "failed" and ingest["try_number"] == 2, ingest  # exit 1: retried
 
         # a run conf that tries to choose what runs: refused at once, spark-submit never started
-        status, _ = airflow.request("POST", f"/api/v2/dags/{DAG_ID}/dagRuns", {
-            "dag_run_id": "e2e-hostile", "logical_date": None,
-            "conf": {"spark_args": "--conf spark.driver.extraJavaOptions=-javaagent:/tmp/a.jar"}})
+        status, _ = airflow.request(
+            "POST",
+            f"/api/v2/dags/{DAG_ID}/dagRuns",
+            {
+                "dag_run_id": "e2e-hostile",
+                "logical_date": None,
+                "conf": {"spark_args": "--conf spark.driver.extraJavaOptions=-javaagent:/tmp/a.jar"},
+            },
+        )
         assert status in (200, 201), status
         assert airflow.wait_for_run("e2e-hostile") == "failed"
         ingest = airflow.task_instances("e2e-hostile")["ingest"]
@@ -110,42 +140,83 @@ def test_dag_with_stand_in_spark_submit(airflow, tmp_path):
         assert "run conf key(s) spark_args not allowed" in log and "fake spark-submit" not in log
 
         # deployed configuration: the admin's Variable and Connection; the run chooses as_of and input
-        airflow.set_config({"jar": "/opt/mo/jobs.jar", "warehouse": "/data/wh", "input": "/data/in/current",
-                            "input_root": "/data/in",
-                            "spark_conf": {"spark.ui.enabled": "false",
-                                           "spark.hadoop.fs.s3a.secret.key": "e2e-S3cret-Key-Value"}},
-                           master="local[1]")
-        r = run_trigger("--url", airflow.url, "--wait", "--poll-interval", "1", "--timeout", "300",
-                        "--run-id", "e2e-fake-ok", "--logical-date", "2026-01-15T02:00:00Z",
-                        "--input", "/data/in/2026-01-15", env_extra=creds_env())
+        airflow.set_config(
+            {
+                "jar": "/opt/mo/jobs.jar",
+                "warehouse": "/data/wh",
+                "input": "/data/in/current",
+                "input_root": "/data/in",
+                "spark_conf": {"spark.ui.enabled": "false", "spark.hadoop.fs.s3a.secret.key": "e2e-S3cret-Key-Value"},
+            },
+            master="local[1]",
+        )
+        r = run_trigger(
+            "--url",
+            airflow.url,
+            "--wait",
+            "--poll-interval",
+            "1",
+            "--timeout",
+            "300",
+            "--run-id",
+            "e2e-fake-ok",
+            "--logical-date",
+            "2026-01-15T02:00:00Z",
+            "--input",
+            "/data/in/2026-01-15",
+            env_extra=creds_env(),
+        )
         assert r.returncode == 0, r.stderr
         assert "succeeded" in r.stdout
         tis = airflow.task_instances("e2e-fake-ok")
-        assert {t: ti["state"] for t, ti in tis.items()} == {t: "success" for t in
-                                                             ("ingest", "quality", "metrics", "publish", "report")}
+        assert {t: ti["state"] for t, ti in tis.items()} == {
+            t: "success" for t in ("ingest", "quality", "metrics", "publish", "report")
+        }
         for stage in ("ingest", "quality", "metrics", "publish", "report"):
             log = airflow.task_log("e2e-fake-ok", stage)
             assert "--master local[1]" in log and f"--name mentoring-outcomes-{stage}" in log, stage
             assert "--class io.mentoringoutcomes.cli.Main" in log and "--conf spark.ui.enabled=false" in log, stage
-            assert (f"/opt/mo/jobs.jar {stage} --input /data/in/2026-01-15 --warehouse /data/wh --as-of 2026-01-15 "
-                    f"--master local[1] --run-id e2e-fake-ok") in log, stage
-            assert "e2e-S3cret-Key-Value" not in log, stage   # masked
+            assert (
+                f"/opt/mo/jobs.jar {stage} --input /data/in/2026-01-15 --warehouse /data/wh --as-of 2026-01-15 "
+                f"--master local[1] --run-id e2e-fake-ok"
+            ) in log, stage
+            assert "e2e-S3cret-Key-Value" not in log, stage  # masked
         # publish succeeded: tonight's gold asset event, with the night's as_of
         events = airflow.asset_events("e2e-fake-ok")
-        assert [(e["uri"], e["source_task_id"], e["extra"].get("as_of")) for e in events] == \
-            [("mentoring-outcomes://warehouse/gold", "publish", "2026-01-15")], events
+        assert [(e["uri"], e["source_task_id"], e["extra"].get("as_of")) for e in events] == [
+            ("mentoring-outcomes://warehouse/gold", "publish", "2026-01-15")
+        ], events
 
         # the gate blocks at publish: the task fails without retry and no asset event is emitted
-        r = run_trigger("--url", airflow.url, "--wait", "--poll-interval", "1", "--timeout", "300",
-                        "--run-id", "e2e-blocked", "--logical-date", "2026-01-16T02:00:00Z", env_extra=creds_env())
+        r = run_trigger(
+            "--url",
+            airflow.url,
+            "--wait",
+            "--poll-interval",
+            "1",
+            "--timeout",
+            "300",
+            "--run-id",
+            "e2e-blocked",
+            "--logical-date",
+            "2026-01-16T02:00:00Z",
+            env_extra=creds_env(),
+        )
         assert r.returncode == 4 and "failed task(s): publish" in r.stderr
         publish = airflow.task_instances("e2e-blocked")["publish"]
         assert publish["state"] == "failed" and publish["try_number"] == 1, publish
         assert airflow.asset_events("e2e-blocked") == []
 
         # a new run id on a logical date another run holds: Airflow's 409, reported as such
-        r = run_trigger("--url", airflow.url, "--run-id", "e2e-same-date", "--logical-date", "2026-01-15T02:00:00Z",
-                        env_extra=creds_env())
+        r = run_trigger(
+            "--url",
+            airflow.url,
+            "--run-id",
+            "e2e-same-date",
+            "--logical-date",
+            "2026-01-15T02:00:00Z",
+            env_extra=creds_env(),
+        )
         assert r.returncode == 1
         assert "HTTP 409" in r.stderr and "logical_date 2026-01-15T02:00:00Z" in r.stderr
     finally:
@@ -157,6 +228,7 @@ def test_dag_with_stand_in_spark_submit(airflow, tmp_path):
 
 
 # ------------------------------------------------------------------ the nightly run, for real
+
 
 def test_nightly_run_publishes_gold_tables(airflow, nightly_run):
     r, warehouse = nightly_run.trigger, nightly_run.warehouse
