@@ -9,16 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mentoringoutcomes.SparkTestBase;
+import io.mentoringoutcomes.disclosure.DisclosureAudit;
+import io.mentoringoutcomes.disclosure.ReleaseRules;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** End to end on tiny silver tables in a temporary warehouse. */
+/** End to end on tiny silver tables in a temporary warehouse: every table written, commented and declared. */
 class MetricsJobTest extends SparkTestBase {
 
     @Test
@@ -100,5 +103,19 @@ class MetricsJobTest extends SparkTestBase {
         assertEquals(1.0, (double) balance.getAs("match_rate"), 1e-12);
         // silver.hris_job_events exists: department and level were rebuilt at index from it.
         assertEquals("job_events_at_index", balance.getAs("covariate_source"));
+
+        // Every integer column of every table written is declared in schemas/release.yaml (a key, a
+        // count of people, a kept column, or not people): an undeclared count of people would escape
+        // disclosure control altogether. (GoldPeopleColumnsTest checks the check itself.)
+        List<String> undeclared = new ArrayList<>();
+        for (String table : written) {
+            String noun = table.substring(table.indexOf('.') + 1);
+            ReleaseRules.Table decl = ReleaseRules.standard()
+                    .table(noun)
+                    .orElseThrow(() -> new AssertionError(table + " has no declaration in schemas/release.yaml"));
+            DisclosureAudit.undeclaredCounts(wh.read(table).schema(), decl)
+                    .forEach(u -> undeclared.add(noun + ": " + u));
+        }
+        assertEquals(List.of(), undeclared);
     }
 }
