@@ -22,7 +22,11 @@ public final class NightSettings {
                 .map(recorded -> {
                     int k = recorded.minGroupSize();
                     refuseOther(flagMinGroupSize, k, "the night " + ctx.batchId());
-                    return ctx.settings().withMinGroupSize(k, "recorded by the metrics stage");
+                    // Never below this run's own threshold: a metrics stage run with a smaller k (or an
+                    // edited ops row) is audited at the larger one, so it blocks rather than publishes.
+                    return k >= ctx.settings().minGroupSize()
+                            ? ctx.settings().withMinGroupSize(k, "recorded by the metrics stage")
+                            : ctx.settings();
                 })
                 .orElse(ctx.settings());
     }

@@ -102,8 +102,13 @@ public final class ResultCache {
         // Runs the checked plan exactly as Spark would for the client's collect, in its job group.
         QueryExecution qe =
                 session.sessionState().executePlan(analysed, org.apache.spark.sql.execution.CommandExecutionMode.ALL());
+        // At most one row more than an answer may hold: a larger result (range(1e10), a cross join) is
+        // not remembered and runs as Spark would run it, never collected twice on the driver.
         InternalRow[] rows = SQLExecution.withNewExecutionId(
-                qe, Option.apply("collect"), () -> qe.executedPlan().executeCollect());
+                qe, Option.apply("collect"), () -> qe.executedPlan().executeTake(MAX_ROWS_PER_ANSWER + 1));
+        if (rows.length > MAX_ROWS_PER_ANSWER) {
+            return analysed;
+        }
         for (int i = 0; i < rows.length; i++) {
             rows[i] = rows[i].copy(); // kept beyond this query: no row may share a buffer
         }
@@ -112,13 +117,11 @@ public final class ResultCache {
                 scala.collection.JavaConverters.asScalaBuffer(java.util.Arrays.asList(rows))
                         .toList(),
                 false);
-        if (rows.length <= MAX_ROWS_PER_ANSWER) {
-            long size = key.length() * 2L + 64;
-            for (InternalRow r : rows) {
-                size += r instanceof UnsafeRow u ? u.getSizeInBytes() : 64;
-            }
-            put(key, new Entry(answer, size), generation);
+        long size = key.length() * 2L + 64;
+        for (InternalRow r : rows) {
+            size += r instanceof UnsafeRow u ? u.getSizeInBytes() : 64;
         }
+        put(key, new Entry(answer, size), generation);
         return answer;
     }
 

@@ -48,29 +48,31 @@ public final class SparkSessionProvider {
     /**
      * The settings this product gives every session, minus those spark-submit's {@code --conf} (or
      * spark-defaults.conf) already set, which reach the driver as system properties: on a cluster
-     * the platform team's choices win. The catalog and extension are not optional: without Delta's
-     * they are not this product's session, so they are always set.
+     * the platform team's tuning wins. What the figures depend on is not tuning and is always set:
+     * Delta's extension and catalog, UTC (the contract's dates), non-ANSI parsing with the CORRECTED
+     * time parser (a bad value is quarantined, never a failed job), and Delta's table defaults that
+     * keep gold on the minimal protocol with no silent schema merge.
      */
     static java.util.Map<String, String> sessionSettings(int shufflePartitions, java.util.Properties submitted) {
         java.util.Map<String, String> ours = new java.util.LinkedHashMap<>();
         ours.put("spark.sql.extensions", DELTA_EXTENSION);
         ours.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        // Dates and timestamps without a zone are UTC by contract: another zone moves time zero and index months.
+        ours.put("spark.sql.session.timeZone", "UTC");
+        ours.put("spark.sql.ansi.enabled", "false");
+        // An unparseable date becomes null (and is quarantined), never a job-killing exception.
+        ours.put("spark.sql.legacy.timeParserPolicy", "CORRECTED");
+        // Keep gold on the minimal protocol so non-Spark readers open it.
+        ours.put("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false");
+        ours.put("spark.databricks.delta.schema.autoMerge.enabled", "false");
         java.util.Map<String, String> defaults = new java.util.LinkedHashMap<>();
-        // Dates and timestamps without a zone are UTC by contract.
-        defaults.put("spark.sql.session.timeZone", "UTC");
         defaults.put("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions));
         defaults.put("spark.sql.adaptive.enabled", "true");
         defaults.put("spark.sql.adaptive.coalescePartitions.enabled", "true");
         // Delta's default of 50 snapshot partitions dominates the cost of small tables.
         defaults.put("spark.databricks.delta.snapshotPartitions", "1");
-        // Keep gold on the minimal protocol so non-Spark readers open it.
-        defaults.put("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false");
-        defaults.put("spark.databricks.delta.schema.autoMerge.enabled", "false");
         defaults.put("spark.ui.enabled", System.getProperty("mentoring.spark.ui", "false"));
         defaults.put("spark.ui.showConsoleProgress", "false");
-        defaults.put("spark.sql.ansi.enabled", "false");
-        // An unparseable date becomes null (and is quarantined), never a job-killing exception.
-        defaults.put("spark.sql.legacy.timeParserPolicy", "CORRECTED");
         defaults.forEach((k, v) -> {
             if (!submitted.containsKey(k)) {
                 ours.put(k, v);

@@ -64,6 +64,19 @@ class NightSettingsTest extends SparkTestBase {
                 assertThrows(Settings.ConfigException.class, () -> NightSettings.forAudit(publish, 10));
         assertTrue(e.getMessage().contains("metrics ran with privacy.min_group_size = 15"), e.getMessage());
 
+        // A night whose metrics ran with a smaller k than this run's is audited at this run's k.
+        RunContext loose = new RunContext(
+                wh,
+                "in",
+                LocalDate.parse("2026-09-30"),
+                "run-loose",
+                Settings.resolve(null, Map.of(Setting.MIN_GROUP_SIZE, "3"), Map.of()));
+        PipelineRuns.record(loose, "metrics", "succeeded", PipelineRuns.start(loose, "metrics"), Map.of());
+        assertEquals(
+                10,
+                NightSettings.forAudit(new RunContext(wh, "in", LocalDate.parse("2026-09-30"), "run-p2"), null)
+                        .minGroupSize());
+
         // Another night has no recorded metrics: the run's own settings apply.
         RunContext other = new RunContext(wh, "in", LocalDate.parse("2026-11-30"), "run-o");
         assertEquals(10, NightSettings.forAudit(other, null).minGroupSize());

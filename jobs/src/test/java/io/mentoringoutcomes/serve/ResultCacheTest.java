@@ -104,6 +104,20 @@ class ResultCacheTest extends SparkTestBase {
         assertEquals(hits + 1, ResultCache.hits());
     }
 
+    /** More rows than an answer may hold: returned as it is, not remembered, and not taken whole onto the driver. */
+    @Test
+    void aResultLargerThanAnAnswerMayHoldIsNotRemembered() {
+        SparkSession session = spark.newSession();
+        String sql = "SELECT id FROM range(" + (ResultCache.MAX_ROWS_PER_ANSWER + 5) + ")";
+        long hits = ResultCache.hits();
+        LogicalPlan plan = analysed(session, sql);
+        assertSame(plan, ResultCache.answer(session, sql, plan));
+        assertSame(plan, ResultCache.answer(session, sql, plan), "the second ask is not a hit either");
+        assertEquals(hits, ResultCache.hits());
+        String fits = "SELECT id FROM range(" + ResultCache.MAX_ROWS_PER_ANSWER + ")";
+        assertInstanceOf(LocalRelation.class, ResultCache.answer(session, fits, analysed(session, fits)));
+    }
+
     @Test
     void aPlanThatMayNotBeRememberedIsReturnedAsItIs() {
         String sql = "SELECT roi FROM " + wh.pathIdentifier("gold.program_roi") + " WHERE program_id = 'ALL'";
