@@ -74,7 +74,7 @@ public final class ValidateCommand implements Callable<Integer> {
                 scratch,
                 o -> System.out.printf(
                         Locale.ROOT,
-                        "  seed %d: retention 12m %s [%s, %s] truth %.4f (comparators kept: %s); DiD %s [%s, %s] truth %.2f (%.0f s)%n",
+                        "  seed %d: retention 12m %s [%s, %s] truth %.4f (comparators kept: %s); DiD %s [%s, %s] truth %.4f (%.0f s)%n",
                         o.seed(),
                         o.retentionDifference(),
                         o.retentionLow(),

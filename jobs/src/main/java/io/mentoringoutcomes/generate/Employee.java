@@ -27,6 +27,8 @@ final class Employee {
     String terminationType;
     MenteeSelection mentee;
     boolean hadHeldMeeting;
+    /** Day of the first held meeting as a mentee (any match), the primary design's time zero; MAX_VALUE if none. */
+    int firstHeldMeetingDay = Integer.MAX_VALUE;
 
     Employee(
             int number,

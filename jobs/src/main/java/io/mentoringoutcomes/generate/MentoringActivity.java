@@ -223,6 +223,7 @@ final class MentoringActivity {
                     long r = Math.round(mean + 1.3 * rng.nextGaussian());
                     rating = rng.nextDouble() < 0.05 ? null : (int) Math.max(1, Math.min(10, r));
                     m.mentee().hadHeldMeeting = true;
+                    m.mentee().firstHeldMeetingDay = Math.min(m.mentee().firstHeldMeetingDay, day);
                 }
                 meetings++;
                 String id = Ids.padded("MTG", meetings, 7);

@@ -147,8 +147,12 @@ public final class OrganisationGenerator {
         surveys.writeEngagement(everyone, engagementRng);
         surveys.writeProgramSurveys(activity.matches(), programs, programSurveyRng);
 
-        Map<String, Object> truths =
-                PlantedTruths.compute(settings, programs, everyone, workforce.meanNonMenteeMonthlyHazard());
+        Map<String, Object> truths = PlantedTruths.compute(
+                settings,
+                programs,
+                everyone,
+                workforce.meanNonMenteeMonthlyHazard(),
+                surveys.publishedEffectOnMentees());
         DefectPlanter defects = new DefectPlanter();
         if (settings.withDefects()) {
             defects.plant(writers, activity, everyone.size() + 1, (int)

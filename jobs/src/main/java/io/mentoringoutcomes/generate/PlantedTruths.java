@@ -20,7 +20,8 @@ final class PlantedTruths {
             GeneratorSettings settings,
             List<Program> programs,
             List<Employee> everyone,
-            double meanNonMenteeMonthlyHazard) {
+            double meanNonMenteeMonthlyHazard,
+            double engagementEffectAsPublished) {
         double hr = settings.hazardRatio();
         Map<String, Object> truth = new LinkedHashMap<>();
         truth.put("seed", settings.seed());
@@ -96,12 +97,20 @@ final class PlantedTruths {
         truth.put("selection", selection);
 
         truth.put("engagement_did", settings.engagementEffect());
+        // What the DiD estimates: the effect on the published 1-5 scores, not on the latent scale.
+        truth.put("engagement_did_att", round(engagementEffectAsPublished));
         Map<String, Object> engagement = new LinkedHashMap<>();
         engagement.put("effect", settings.engagementEffect());
         engagement.put(
                 "applies_to",
                 "engagement surveys dated " + SurveyResponses.EFFECT_STARTS_MONTHS_AFTER_MATCH
                         + " months or more after matched_date (so any post window inside that, e.g. 3-15 months, recovers it)");
+        engagement.put(
+                "engagement_did_att",
+                "the effect as the published scores carry it (clamped to 1-5, rounded): over mentees with a held meeting and an "
+                        + "answer " + SurveyResponses.POST_FROM_MONTHS + "-" + SurveyResponses.POST_TO_MONTHS
+                        + " months after their first held meeting, the mean of each one's mean (published score - score without "
+                        + "the effect) over those answers; below the planted effect because the ceiling at 5 absorbs part of it");
         engagement.put("joiner_baseline_level_difference", SurveyResponses.JOINER_LEVEL_DIFFERENCE);
         engagement.put("organisation_trend_per_year", SurveyResponses.ORGANISATION_TREND_PER_YEAR);
         engagement.put("waves", "10 April and 10 October (+0-14 days), response rate " + SurveyResponses.RESPONSE_RATE);

@@ -20,12 +20,18 @@ final class SurveyResponses {
     static final double JOINER_LEVEL_DIFFERENCE = 0.25;
     static final double ORGANISATION_TREND_PER_YEAR = 0.05;
     static final int EFFECT_STARTS_MONTHS_AFTER_MATCH = 3;
+    /** The engagement DiD's post window, months after time zero (SatisfactionSummary: 3-15 months). */
+    static final int POST_FROM_MONTHS = 3;
+
+    static final int POST_TO_MONTHS = 15;
 
     private final GeneratorSettings settings;
     private final CsvDatasetWriter out;
     private final int startDay;
     private final int asOfDay;
     private long responses;
+    private double publishedEffectSum;
+    private long publishedEffectPeople;
 
     SurveyResponses(GeneratorSettings settings, CsvDatasetWriter out) {
         this.settings = settings;
@@ -57,6 +63,15 @@ final class SurveyResponses {
             int effectFrom = e.mentee == null
                     ? Integer.MAX_VALUE
                     : Days.plusMonths(e.mentee.matchedDay(), EFFECT_STARTS_MONTHS_AFTER_MATCH);
+            // The DiD's post window around time zero (the first held meeting), for the truth.
+            int postFrom = e.firstHeldMeetingDay == Integer.MAX_VALUE
+                    ? Integer.MAX_VALUE
+                    : Days.plusMonths(e.firstHeldMeetingDay, POST_FROM_MONTHS);
+            int postTo = e.firstHeldMeetingDay == Integer.MAX_VALUE
+                    ? Integer.MIN_VALUE
+                    : Days.plusMonths(e.firstHeldMeetingDay, POST_TO_MONTHS);
+            double effectSum = 0;
+            int effectAnswers = 0;
             for (int wave : waves) {
                 int day = wave + rng.nextInt(15);
                 double noise = rng.nextGaussian();
@@ -65,15 +80,44 @@ final class SurveyResponses {
                 if (day > asOfDay || !e.employedOn(day) || !responds) {
                     continue;
                 }
-                double score = personLevel
+                double score = published(personLevel
                         + ORGANISATION_TREND_PER_YEAR * (day - startDay) / 365.25
                         + (day >= effectFrom ? settings.engagementEffect() : 0)
-                        + ENGAGEMENT_NOISE_SD * noise;
-                score = Math.round(clamp(score, 1, 5) * 100) / 100.0;
+                        + ENGAGEMENT_NOISE_SD * noise);
+                if (day >= postFrom && day <= postTo) {
+                    // The same expression with the effect left out: what this answer would have been.
+                    double untreated = published(personLevel
+                            + ORGANISATION_TREND_PER_YEAR * (day - startDay) / 365.25
+                            + 0
+                            + ENGAGEMENT_NOISE_SD * noise);
+                    effectSum += score - untreated;
+                    effectAnswers++;
+                }
                 int enps = (int) clamp(Math.round(2.2 * (score - 1) + 1.2 * enpsNoise), 0, 10);
                 out.write(nextId(), e.id, Days.iso(day), "engagement", score, enps, null, null);
             }
+            if (effectAnswers > 0) {
+                publishedEffectSum += effectSum / effectAnswers;
+                publishedEffectPeople++;
+            }
         }
+    }
+
+    /** A latent score as published: clamped to the 1-5 scale and rounded to two decimals. */
+    private static double published(double latent) {
+        return Math.round(clamp(latent, 1, 5) * 100) / 100.0;
+    }
+
+    /**
+     * The planted effect as the published scores carry it, the estimand of the engagement DiD (an
+     * average effect on the treated who answered): over mentees with a held meeting and at least
+     * one answer 3-15 months after their first held meeting, the mean of each one's mean (published
+     * score - the score they would have published without the effect) over those answers. Below
+     * the planted effect because the scale's ceiling at 5 absorbs part of it for the most engaged.
+     * NaN before {@link #writeEngagement} or when no mentee answered then.
+     */
+    double publishedEffectOnMentees() {
+        return publishedEffectSum / publishedEffectPeople;
     }
 
     /** About three months in, and again when a match chain completes. */

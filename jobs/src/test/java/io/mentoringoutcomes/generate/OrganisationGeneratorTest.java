@@ -257,6 +257,63 @@ class OrganisationGeneratorTest {
                                 .asDouble());
     }
 
+    /**
+     * The engagement DiD's truth is the planted effect as the published scores carry it. Recomputed
+     * here from the files alone: the same seed generated without the effect gives every answer's
+     * untreated score (same response ids, same draws), so per mentee the mean of (score - untreated
+     * score) over answers 3-15 months after their first held meeting, then the mean over mentees.
+     * Non-mentees' answers must not move; the ceiling at 5 makes the truth smaller than +0.30.
+     */
+    @Test
+    void engagementTruthIsThePlantedEffectOnThePublishedScores() throws IOException {
+        GeneratorSettings s = GeneratorSettings.of(EMPLOYEES, 42, START, AS_OF, false);
+        Path untreated = temp.resolve("no-effect");
+        new OrganisationGenerator(new GeneratorSettings(
+                        s.employees(), s.seed(), START, AS_OF, false, s.hazardRatio(), s.menteeShare(), 0.0))
+                .generate(untreated);
+        Map<String, String> menteeOfMatch = new HashMap<>();
+        CsvTable.read(clean, "matches").rows.forEach(m -> menteeOfMatch.put(m.get("match_id"), m.get("mentee_id")));
+        Map<String, LocalDate> firstHeld = new HashMap<>();
+        for (Map<String, String> m : CsvTable.read(clean, "meetings").rows) {
+            if (m.get("status").equals("held")) {
+                LocalDate day = LocalDate.parse(m.get("scheduled_at").substring(0, 10));
+                firstHeld.merge(menteeOfMatch.get(m.get("match_id")), day, (a, b) -> a.isBefore(b) ? a : b);
+            }
+        }
+        Map<String, Double> without = new HashMap<>();
+        for (Map<String, String> r : CsvTable.read(untreated, "surveys").rows) {
+            if (r.get("survey_type").equals("engagement")) {
+                without.put(r.get("response_id"), Double.parseDouble(r.get("engagement_score")));
+            }
+        }
+        Map<String, double[]> perMentee = new TreeMap<>(); // sum of effects, answers
+        int moved = 0;
+        for (Map<String, String> r : CsvTable.read(clean, "surveys").rows) {
+            if (!r.get("survey_type").equals("engagement")) {
+                continue;
+            }
+            double effect = Double.parseDouble(r.get("engagement_score")) - without.get(r.get("response_id"));
+            LocalDate first = firstHeld.get(r.get("employee_id"));
+            LocalDate day = LocalDate.parse(r.get("survey_date"));
+            if (first == null) {
+                assertEquals(0.0, effect, 1e-9, "a non-mentee's answer moved: " + r);
+            } else if (!day.isBefore(first.plusMonths(3)) && !day.isAfter(first.plusMonths(15))) {
+                double[] p = perMentee.computeIfAbsent(r.get("employee_id"), k -> new double[2]);
+                p[0] += effect;
+                p[1]++;
+                moved += effect > 0 ? 1 : 0;
+            }
+        }
+        double expected = perMentee.values().stream()
+                .mapToDouble(p -> p[0] / p[1])
+                .average()
+                .orElseThrow();
+        JsonNode truth = JSON.readTree(clean.resolve("_truth.json").toFile());
+        assertEquals(expected, truth.get("engagement_did_att").asDouble(), 1e-6);
+        assertTrue(expected < 0.30 && expected > 0.25, "effect on published scores " + expected);
+        assertTrue(moved > 100, moved + " answers carry the effect");
+    }
+
     @Test
     void defectsAppearExactlyAsListedInTheManifest() throws IOException {
         JsonNode manifest = JSON.readTree(defective.resolve("_manifest.json").toFile());
