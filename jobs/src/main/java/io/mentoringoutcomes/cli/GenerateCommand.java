@@ -65,10 +65,11 @@ public final class GenerateCommand implements Callable<Integer> {
                 .forEach((name, path) -> System.out.printf(
                         "  %-16s %-22s %,12d rows%n", name, path, result.rows().get(name)));
         System.out.printf(
-                "  planted: voluntary hazard ratio %s, retention difference 12m (ATT) %s, engagement DiD %s, mentees %s%n",
+                "  planted: voluntary hazard ratio %s, retention difference 12m (ATT) %s, engagement DiD %s (on the published 1-5 scores %s), mentees %s%n",
                 result.truths().get("voluntary_hazard_ratio"),
                 result.truths().get("retention_difference_12m_att"),
                 result.truths().get("engagement_did"),
+                result.truths().get("engagement_did_att"),
                 result.truths().get("mentees"));
         System.out.printf(
                 "  defects: %d rows; took %.1f s%n",
