@@ -17,14 +17,14 @@ from e2e_support import DAG_ID, PASSWORD, USER, creds_env, free_port, run_trigge
 def test_unreachable_server_is_a_clear_error():
     port = free_port()  # nothing listens there
     r = run_trigger("--url", f"http://127.0.0.1:{port}", env_extra=creds_env())
-    assert r.returncode == 7
+    assert r.returncode == 8
     assert "cannot reach Airflow" in r.stderr and "connection refused" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
 
 
 def test_wrong_password_is_a_clear_error(airflow):
     r = run_trigger("--url", airflow.url, env_extra=creds_env("not-the-password"))
-    assert r.returncode == 8
+    assert r.returncode == 9
     assert "authentication failed" in r.stderr
     assert "not-the-password" not in r.stdout + r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
@@ -32,7 +32,7 @@ def test_wrong_password_is_a_clear_error(airflow):
 
 def test_unknown_dag_is_a_clear_error(airflow):
     r = run_trigger("--url", airflow.url, "--dag", "no_such_dag", env_extra=creds_env())
-    assert r.returncode == 9
+    assert r.returncode == 10
     assert "DAG 'no_such_dag' not found" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
 
@@ -45,7 +45,7 @@ def test_paused_dag_is_reported_not_queued(airflow, tmp_path):
     status, _ = airflow.request("PATCH", f"/api/v2/dags/{DAG_ID}", {"is_paused": True})
     assert status == 200, status
     r = run_trigger("--url", airflow.url, "--credentials-file", str(creds), "--run-id", "e2e-paused")
-    assert r.returncode == 6
+    assert r.returncode == 7
     assert "is paused" in r.stderr and "--unpause" in r.stderr
     status, _ = airflow.request("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/e2e-paused")
     assert status == 404, "a paused DAG must not get a queued run"
@@ -88,7 +88,7 @@ def test_dag_with_stand_in_spark_submit(airflow, tmp_path):
             "none",
             env_extra=creds_env(),
         )
-        assert r.returncode == 4
+        assert r.returncode == 5
         assert "failed task(s): ingest" in r.stderr
         ingest = airflow.task_instances("e2e-gate")["ingest"]
         assert ingest["state"] == "failed" and ingest["try_number"] == 1, ingest  # exit 3: no retry
@@ -103,7 +103,7 @@ def test_dag_with_stand_in_spark_submit(airflow, tmp_path):
             "--url", airflow.url, "--run-id", "e2e-gate", "--wait", "--poll-interval", "1", env_extra=creds_env()
         )
         assert "already triggered" in r.stdout and "following it" in r.stdout
-        assert r.returncode == 4 and "failed task(s): ingest" in r.stderr
+        assert r.returncode == 5 and "failed task(s): ingest" in r.stderr
         assert airflow.task_instances("e2e-gate")["ingest"]["try_number"] == 1
 
         r = run_trigger(
@@ -118,7 +118,7 @@ def test_dag_with_stand_in_spark_submit(airflow, tmp_path):
             "e2e-flaky",
             env_extra=creds_env(),
         )
-        assert r.returncode == 4
+        assert r.returncode == 5
         ingest = airflow.task_instances("e2e-flaky")["ingest"]
         assert ingest["state"] == "failed" and ingest["try_number"] == 2, ingest  # exit 1: retried
 
@@ -202,7 +202,7 @@ def test_dag_with_stand_in_spark_submit(airflow, tmp_path):
             "2026-01-16T02:00:00Z",
             env_extra=creds_env(),
         )
-        assert r.returncode == 4 and "failed task(s): publish" in r.stderr
+        assert r.returncode == 5 and "failed task(s): publish" in r.stderr
         publish = airflow.task_instances("e2e-blocked")["publish"]
         assert publish["state"] == "failed" and publish["try_number"] == 1, publish
         assert airflow.asset_events("e2e-blocked") == []

@@ -29,13 +29,13 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     /** Exit code of a bad command line or bad configuration (picocli's usage error code), before any Spark job. */
-    public static final int EXIT_BAD_CONFIG = 2;
+    public static final int EXIT_BAD_CONFIG = ExitCode.BAD_CONFIG;
 
     /** Exit code when the input is rejected: a quality gate blocks publication, or a delivery breaks the contract. */
-    public static final int EXIT_QUALITY_BLOCKED = 3;
+    public static final int EXIT_QUALITY_BLOCKED = ExitCode.QUALITY_BLOCKED;
 
-    /** Exit code when another run holds the warehouse lease (0 ok, 1 error, 3 blocked, 4 busy). */
-    public static final int EXIT_LEASE_HELD = 4;
+    /** Exit code when another run holds the warehouse lease. */
+    public static final int EXIT_LEASE_HELD = ExitCode.LEASE_HELD;
 
     public static void main(String[] args) {
         System.exit(execute(args));

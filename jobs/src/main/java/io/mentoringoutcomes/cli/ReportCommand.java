@@ -51,7 +51,8 @@ public final class ReportCommand implements Callable<Integer> {
         GoldSource gold = latest ? GoldSource.latestPublished(wh) : GoldSource.of(wh, night);
         System.out.printf("[report] gold: %s (%.1f s)%n", gold.describe(), (System.nanoTime() - started) / 1e9);
         int k = gold.night()
-                .map(n -> NightSettings.minGroupSize(wh, n.runId(), n.asOf().toString(), settings, minGroupSize))
+                .map(n -> NightSettings.minGroupSize(
+                        wh, n.runId(), n.asOf().toString(), n.finishedAt(), settings, minGroupSize))
                 .orElse(minGroupSize != null ? minGroupSize : settings.minGroupSize());
         String written = ReportWriter.write(gold, k, latest, out == null ? null : Warehouse.toUri(out));
         System.out.printf(

@@ -37,20 +37,20 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Exit codes: 0 triggered (or, with --wait, succeeded); 1 other error; 2 usage or missing credentials;",
-            "4 the run failed; 5 --timeout passed; 6 the DAG is paused (use --unpause); 7 Airflow unreachable;",
-            "8 authentication failed; 9 DAG (or run) not found."
+            "5 the run failed; 6 --timeout passed; 7 the DAG is paused (use --unpause); 8 Airflow unreachable;",
+            "9 authentication failed; 10 DAG (or run) not found."
         })
 public final class TriggerCommand implements Callable<Integer> {
 
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_ERROR = 1;
-    public static final int EXIT_USAGE = 2;
-    public static final int EXIT_RUN_FAILED = 4;
-    public static final int EXIT_TIMEOUT = 5;
-    public static final int EXIT_PAUSED = 6;
-    public static final int EXIT_UNREACHABLE = 7;
-    public static final int EXIT_AUTH = 8;
-    public static final int EXIT_NOT_FOUND = 9;
+    public static final int EXIT_OK = ExitCode.OK;
+    public static final int EXIT_ERROR = ExitCode.ERROR;
+    public static final int EXIT_USAGE = ExitCode.BAD_CONFIG;
+    public static final int EXIT_RUN_FAILED = ExitCode.RUN_FAILED;
+    public static final int EXIT_TIMEOUT = ExitCode.TIMEOUT;
+    public static final int EXIT_PAUSED = ExitCode.PAUSED;
+    public static final int EXIT_UNREACHABLE = ExitCode.UNREACHABLE;
+    public static final int EXIT_AUTH = ExitCode.AUTH_FAILED;
+    public static final int EXIT_NOT_FOUND = ExitCode.NOT_FOUND;
 
     @Spec
     CommandSpec spec;

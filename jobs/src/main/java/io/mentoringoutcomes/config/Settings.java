@@ -44,7 +44,7 @@ public final class Settings {
     public static final String ENV = "MENTORING_OUTCOMES_CONFIG";
 
     /** Largest configuration file read: a settings file is a few hundred bytes. */
-    static final long MAX_FILE_BYTES = 64 * 1024;
+    static final int MAX_FILE_BYTES = 64 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -123,14 +123,20 @@ public final class Settings {
             if (!Files.isRegularFile(path)) {
                 throw new ConfigException(where + ": no such file");
             }
-            if (Files.size(path) > MAX_FILE_BYTES) {
+            // The limit is enforced by the read itself (at most one byte more), not by a size looked up
+            // before it: a file that grows in between cannot get past.
+            byte[] bytes;
+            try (var in = Files.newInputStream(path)) {
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            }
+            if (bytes.length > MAX_FILE_BYTES) {
                 throw new ConfigException(where + ": larger than " + MAX_FILE_BYTES + " bytes; not a settings file");
             }
             text = StandardCharsets.UTF_8
                     .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(path)))
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
                     .toString();
         } catch (CharacterCodingException e) {
             throw new ConfigException(where + ": not UTF-8 text");

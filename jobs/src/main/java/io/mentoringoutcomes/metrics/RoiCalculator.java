@@ -39,8 +39,9 @@ import org.apache.spark.sql.types.StructType;
  * <p><b>Cost</b> = the cohort's held meeting hours in [time zero, time zero + horizon) x (mentor +
  * mentee loaded hourly cost, annual_salary x (1 + overhead) / hours_per_year; a missing salary is
  * the organisation's mean) + each program's annual_fixed_cost prorated to the days its run overlaps
- * the window (a fixed cost spanning several years pays only for the window's share). ALL: the ALL
- * cohort (time zero = first over programs, meetings of every program) and every program's fixed cost.
+ * the window (a fixed cost spanning several years pays only for the window's share), times the
+ * cohort's share of the window's mentees ({@link #cohortShareOfFixedCost}). ALL: the ALL cohort
+ * (time zero = first over programs, meetings of every program) and every program's fixed cost.
  *
  * <p><b>Benefit</b> = retention_difference x n_cohort_mentees x replacement cost (ratio x the cohort's
  * mean salary). retention_difference is voluntary departures avoided per matched mentee by the
@@ -107,6 +108,7 @@ public final class RoiCalculator {
                 .agg(ExactSums.sum("fixed_cost").as("fixed_cost"))
                 .withColumn("program_id", lit(CohortBuilder.ALL))
                 .select("program_id", "fixed_cost"));
+        fixed = cohortShareOfFixedCost(fixed, cohort, cfg, asOf);
         Dataset<Row> time = meetingCosts(roiCohort, matches, meetings, employees, cfg);
         Dataset<Row> people = roiCohort
                 .groupBy("program_id")
@@ -180,6 +182,7 @@ public final class RoiCalculator {
                 "held_meeting_hours",
                 "participant_time_cost",
                 "fixed_cost",
+                "fixed_cost_share",
                 "total_cost",
                 "retention_difference",
                 "retention_difference_ci_low",
@@ -207,6 +210,7 @@ public final class RoiCalculator {
                 "held_meeting_hours",
                 "participant_time_cost",
                 "fixed_cost",
+                "fixed_cost_share",
                 "total_cost",
                 "retention_difference",
                 "retention_difference_ci_low",
@@ -230,6 +234,47 @@ public final class RoiCalculator {
     private static Column roiOf(Column difference, Column totalCost) {
         Column benefit = difference.multiply(col("n_cohort_mentees")).multiply(col("replacement_cost_per_departure"));
         return when(totalCost.gt(0), benefit.minus(totalCost).divide(totalCost));
+    }
+
+    /**
+     * The ROI cohort's share of each program's fixed cost for the window. The fixed cost pays for
+     * every mentee whose time zero lies in the window, but the benefit counts only the matched ones
+     * (the people the retention difference is about), so charging the cohort the whole fixed cost
+     * biased ROI low. The cohort pays fixed_cost_share = cohort mentees / all mentees in the window
+     * (the cohort frame's naive mentee rows, same time zero).
+     *
+     * <p>The share reveals the number of window mentees without a comparator (n / share − n). Under k
+     * of them would be a count of fewer than k people, so then the share is 1 (the whole fixed cost,
+     * as before: conservative by at most (k − 1) / all); 0 unmatched gives 1 anyway. Output:
+     * program_id, fixed_cost (the cohort's share), fixed_cost_share.
+     */
+    static Dataset<Row> cohortShareOfFixedCost(
+            Dataset<Row> fixed, Dataset<Row> cohort, MetricsConfig cfg, LocalDate asOf) {
+        Column start = lit(Date.valueOf(windowStart(asOf, cfg.roiHorizonMonths(), cfg.roiWindowMonths())));
+        Column end = lit(Date.valueOf(windowEnd(asOf, cfg.roiHorizonMonths())));
+        Column inWindow = col("cohort")
+                .equalTo("mentee")
+                .and(col("index_date").geq(start))
+                .and(col("index_date").lt(end));
+        Dataset<Row> counts = cohort.filter(
+                        inWindow.and(col("method").isin(CohortMatcher.NAIVE, CohortMatcher.MATCHED)))
+                .groupBy("program_id")
+                .agg(
+                        countDistinct(when(col("method").equalTo(CohortMatcher.MATCHED), col("employee_id")))
+                                .as("n_matched"),
+                        countDistinct(when(col("method").equalTo(CohortMatcher.NAIVE), col("employee_id")))
+                                .as("n_window"));
+        Column unmatched = col("n_window").minus(col("n_matched"));
+        Column share = when(
+                        col("n_window").gt(0).and(unmatched.geq(cfg.minGroupSize())),
+                        col("n_matched").divide(col("n_window")))
+                .otherwise(lit(1.0));
+        return fixed.join(counts, CohortMatcher.seq("program_id"), "left")
+                .withColumn("fixed_cost_share", share)
+                .select(
+                        col("program_id"),
+                        col("fixed_cost").multiply(col("fixed_cost_share")).as("fixed_cost"),
+                        col("fixed_cost_share"));
     }
 
     /**

@@ -31,9 +31,18 @@ public final class NightSettings {
                 .orElse(ctx.settings());
     }
 
-    /** The threshold a published night was computed with; the settings' own for a night that recorded none. */
-    public static int minGroupSize(Warehouse wh, String runId, String batchId, Settings settings, Integer flag) {
-        return PipelineRuns.recordedSettings(wh, runId, batchId)
+    /**
+     * The threshold a published night was computed with (by a metrics stage finished before it was
+     * published); the settings' own for a night that recorded none.
+     */
+    public static int minGroupSize(
+            Warehouse wh,
+            String runId,
+            String batchId,
+            java.sql.Timestamp publishedAt,
+            Settings settings,
+            Integer flag) {
+        return PipelineRuns.recordedSettings(wh, runId, batchId, publishedAt)
                 .map(recorded -> {
                     refuseOther(flag, recorded.minGroupSize(), "the night " + batchId);
                     return recorded.minGroupSize();

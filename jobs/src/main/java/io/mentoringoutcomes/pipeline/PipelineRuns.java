@@ -1,6 +1,7 @@
 package io.mentoringoutcomes.pipeline;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
 
@@ -164,6 +165,16 @@ public final class PipelineRuns {
      * settings were (or with no metrics stage).
      */
     public static Optional<Settings> recordedSettings(Warehouse wh, String runId, String batchId) {
+        return recordedSettings(wh, runId, batchId, null);
+    }
+
+    /**
+     * As {@link #recordedSettings(Warehouse, String, String)}, counting only metrics stages finished
+     * by {@code notAfter} (when given): a night published at that time was computed by one of them,
+     * and a later metrics re-run of the same batch that was never published must not change it.
+     */
+    public static Optional<Settings> recordedSettings(
+            Warehouse wh, String runId, String batchId, java.sql.Timestamp notAfter) {
         if (!wh.exists(TABLE)
                 || !java.util.Arrays.asList(wh.read(TABLE).columns()).contains("config_json")) {
             return Optional.empty();
@@ -173,6 +184,7 @@ public final class PipelineRuns {
                         .equalTo("metrics")
                         .and(col("status").equalTo("succeeded"))
                         .and(col("config_json").isNotNull())
+                        .and(notAfter == null ? lit(true) : col("finished_at").leq(lit(notAfter)))
                         .and(col("run_id")
                                 .equalTo(runId == null ? "" : runId)
                                 .or(col("batch_id").equalTo(batchId))))

@@ -140,8 +140,49 @@ public final class ServedNight implements AutoCloseable {
         return ReadOnlyGuard.asServer(this::swapToLatest);
     }
 
+    /** The publication pointer's log version at the last full check; a refresh that sees it unchanged does nothing. */
+    private long checkedPointer = Long.MIN_VALUE;
+
     private boolean swapToLatest() {
-        GoldSource latest = GoldSource.latestPublished(wh);
+        // Every few seconds for as long as serve runs: one listing of the pointer's Delta log, no
+        // Spark job. The night is read only when a publication has been committed since the last look.
+        long pointer = pointerVersion(wh);
+        if (pointer == checkedPointer) {
+            return false;
+        }
+        boolean swapped = swapTo(GoldSource.latestPublished(wh));
+        checkedPointer = pointer; // not on failure: the next refresh tries again
+        return swapped;
+    }
+
+    /**
+     * The latest commit of {@code ops.publications}, from its {@code _delta_log} listing (the
+     * newest commit file is never cleaned up); −1 before the first publication. A commit after the
+     * listing is found by the next refresh.
+     */
+    static long pointerVersion(Warehouse wh) {
+        org.apache.hadoop.fs.Path log =
+                new org.apache.hadoop.fs.Path(wh.path(io.mentoringoutcomes.publish.Publications.TABLE), "_delta_log");
+        try {
+            org.apache.hadoop.fs.FileSystem fs =
+                    log.getFileSystem(wh.spark().sessionState().newHadoopConf());
+            if (!fs.exists(log)) {
+                return -1L;
+            }
+            long latest = -1L;
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(log)) {
+                String name = f.getPath().getName();
+                if (name.matches("\\d{20}\\.json")) {
+                    latest = Math.max(latest, Long.parseLong(name.substring(0, 20)));
+                }
+            }
+            return latest;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + log, e);
+        }
+    }
+
+    private boolean swapTo(GoldSource latest) {
         if (!latest.isPinned() || (gold.isPinned() && versions(latest).equals(versions(gold)))) {
             return false;
         }
@@ -150,10 +191,17 @@ public final class ServedNight implements AutoCloseable {
         Held fresh = hold(spark, latest);
         // A night that changed a table's columns needs new view definitions: a restart, not a swap.
         for (String table : latest.tables()) {
-            CatalogTable view = metadata(spark, table);
-            if (!sameColumns(view.schema(), fresh.schemas().get(table))) {
+            // The columns clients see now: the analysed view (the catalog's stored schema is empty
+            // for views in Spark's in-memory catalog).
+            StructType served = spark.table(table).schema();
+            if (!sameColumns(served, fresh.schemas().get(table))) {
                 fresh.release();
-                LOG.warn("the night {} changed the columns of {}: restart serve to serve it", latest.describe(), table);
+                LOG.warn(
+                        "the night {} changed the columns of {}: restart serve to serve it ({} -> {})",
+                        latest.describe(),
+                        table,
+                        served.simpleString(),
+                        fresh.schemas().get(table).simpleString());
                 return false;
             }
         }

@@ -2,6 +2,7 @@ package io.mentoringoutcomes.cli;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,9 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * One sample night, then the same night's publish again as its own process
  * ({@code bin/mentoring-outcomes publish}, as the DAG runs it) sent SIGTERM between two gold
  * commits, then the night's metrics and publish re-run on silver rewritten into a
- * different number of files with another shuffle partitioning. Readers must see the first night
- * whole throughout; the ops tables must say what happened; and the re-run's gold must be
- * bit-identical to the first night's.
+ * different number of files with another shuffle partitioning; then a whole run killed with SIGKILL
+ * during metrics (after ingest and refine) and the night run again. Readers must see a whole night
+ * throughout; the ops tables must say what happened; and each re-run's gold must be bit-identical
+ * to the first night's.
  */
 class InterruptedNightTest extends SparkTestBase {
 
@@ -165,6 +167,87 @@ class InterruptedNightTest extends SparkTestBase {
         assertEquals(gold1.keySet(), gold3.keySet());
         for (String table : gold1.keySet()) {
             assertEquals(gold1.get(table), gold3.get(table), table + " is bit-identical");
+        }
+
+        // A whole run of the night killed outright (SIGKILL: no shutdown hook, no lease release, no
+        // final row) after ingest and refine, during metrics; then the night run again.
+        ProcessBuilder killer = new ProcessBuilder(
+                        projectRoot().resolve("bin/mentoring-outcomes").toString(),
+                        "run",
+                        "--input",
+                        sample,
+                        "--warehouse",
+                        whArg,
+                        "--run-id",
+                        "night-4",
+                        "--master",
+                        "local[2]",
+                        "--shuffle-partitions",
+                        "2")
+                .redirectErrorStream(true);
+        killer.environment().put("MENTORING_JAVA_OPTS", "-Xmx1g");
+        Process killed = killer.start();
+        List<String> killedOutput = new CopyOnWriteArrayList<>();
+        boolean sentKill = false;
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(killed.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                killedOutput.add(line);
+                if (!sentKill && line.startsWith("[metrics] cohort frame")) {
+                    assertEquals(
+                            0,
+                            new ProcessBuilder("kill", "-KILL", String.valueOf(killed.pid()))
+                                    .start()
+                                    .waitFor());
+                    sentKill = true;
+                }
+            }
+        }
+        assertTrue(killed.waitFor(2, TimeUnit.MINUTES), "the killed run is gone");
+        String killedSaid = String.join("\n", killedOutput);
+        assertTrue(sentKill, "the run reached metrics:\n" + killedSaid);
+        assertEquals(137, killed.exitValue(), killedSaid);
+        assertFalse(WarehouseLease.holder(wh).isEmpty(), "a killed holder cannot release its lease");
+        assertEquals(
+                List.of("metrics"),
+                PipelineRuns.unfinished(wh).stream()
+                        .filter(u -> u.runId().equals("night-4"))
+                        .map(PipelineRuns.Unfinished::stage)
+                        .toList(),
+                "ops shows night-4 still in metrics");
+        assertEquals("night-3", GoldSource.of(wh, null).night().orElseThrow().runId(), "gold untouched");
+
+        // The next run takes the dead holder's lease at once (same host, process gone), records the
+        // killed stage as interrupted and publishes gold identical to the uninterrupted night's.
+        assertEquals(
+                0,
+                Main.execute(
+                        "run",
+                        "--input",
+                        sample,
+                        "--warehouse",
+                        whArg,
+                        "--run-id",
+                        "night-5",
+                        "--master",
+                        "local[2]",
+                        "--shuffle-partitions",
+                        "2"));
+        Map<String, String> night4 = new LinkedHashMap<>();
+        wh.read(PipelineRuns.TABLE)
+                .filter(col("run_id").equalTo("night-4").and(col("status").notEqual("started")))
+                .orderBy("finished_at")
+                .collectAsList()
+                .forEach(r -> night4.put(r.getAs("stage"), r.getAs("status")));
+        assertEquals("interrupted", night4.get("metrics"), night4.toString());
+        assertEquals("succeeded", night4.get("ingest"), night4.toString());
+        assertTrue(PipelineRuns.unfinished(wh).isEmpty());
+        GoldSource night5 = GoldSource.of(wh, null);
+        assertEquals("night-5", night5.night().orElseThrow().runId());
+        Map<String, List<Row>> gold5 = snapshot(night5);
+        assertEquals(gold1.keySet(), gold5.keySet());
+        for (String table : gold1.keySet()) {
+            assertEquals(gold1.get(table), gold5.get(table), table + " after a killed run is bit-identical");
         }
     }
 

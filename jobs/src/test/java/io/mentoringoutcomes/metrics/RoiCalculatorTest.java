@@ -58,11 +58,16 @@ class RoiCalculatorTest extends SparkTestBase {
      * (2023-10-05). Excluded: c, matched in P on 2024-06-10 (less than 12 months before as-of), from
      * cost and benefit; u, a P mentee in the window without a comparator cell (naive rows only).
      *
+     * <p>The fixed cost pays for every window mentee, the benefit counts the cohort only, so the cohort
+     * pays its share (k = 1 here, so one unmatched mentee is enough to prorate): P's window mentees are
+     * a and u, 1 of 2 in the cohort -> 12 000 x 1/2 = 6 000; Q's only b -> 18 200 x 1; ALL's a, b, u
+     * -> 30 200 x 2/3 = 20 133.33.
+     *
      * <p>Loaded hourly cost = salary x 1.25 / 2080. P: mentor r 104 000 + mentee a 52 000 = 156 000
      * -> 93.75 an hour; a's held meetings within 12 months of 2023-06-10: 60 + 90 minutes = 2.5 h
      * (the cancelled one is not held, the one on 2024-06-20 is after 365.25 days) -> 234.375.
      * Q: mentor s 62 400 + mentee b 41 600 = 104 000 -> 62.5 an hour; 120 + 30 minutes = 2.5 h -> 156.25.
-     * Totals: P 12 234.375, Q 18 356.25, ALL 30 590.625 (5 hours, 390.625 + 30 200).
+     * Totals: P 6 234.375, Q 18 356.25, ALL 20 523.958 (5 hours, 390.625 + 20 133.33).
      *
      * <p>Benefit at ratio 0.5: P: 0.10 avoided per mentee x 1 cohort mentee = 0.1 departures x
      * (0.5 x 52 000 = 26 000) = 2 600; ALL: 0.12 x 2 = 0.24 x (0.5 x mean(52 000, 41 600) = 23 400) = 5 616.
@@ -117,7 +122,12 @@ class RoiCalculatorTest extends SparkTestBase {
                         cohortRow("ALL", "matched", "b", "2023-10-05", 41600),
                         cohortRow("ALL", "matched", "c", "2024-06-10", 99999),
                         cohortRow("P", "naive", "a", "2023-06-10", 52000),
+                        cohortRow("P", "naive", "c", "2024-06-10", 99999),
                         cohortRow("P", "naive", "u", "2023-07-01", 77777),
+                        cohortRow("Q", "naive", "b", "2023-10-05", 41600),
+                        cohortRow("ALL", "naive", "a", "2023-06-10", 52000),
+                        cohortRow("ALL", "naive", "b", "2023-10-05", 41600),
+                        cohortRow("ALL", "naive", "c", "2024-06-10", 99999),
                         cohortRow("ALL", "naive", "u", "2023-07-01", 77777)));
         StructType rs = new StructType()
                 .add("program_id", DataTypes.StringType)
@@ -151,8 +161,9 @@ class RoiCalculatorTest extends SparkTestBase {
         assertEquals(1L, (long) p.getAs("n_cohort_mentors"));
         assertEquals(2.5, (double) p.getAs("held_meeting_hours"), 1e-12);
         assertEquals(234.375, (double) p.getAs("participant_time_cost"), 1e-9);
-        assertEquals(12000.0, (double) p.getAs("fixed_cost"), 1e-9);
-        double costP = 12234.375;
+        assertEquals(0.5, (double) p.getAs("fixed_cost_share"), 1e-12);
+        assertEquals(6000.0, (double) p.getAs("fixed_cost"), 1e-9);
+        double costP = 6234.375;
         assertEquals(costP, (double) p.getAs("total_cost"), 1e-9);
         assertEquals(52000.0, (double) p.getAs("mean_mentee_salary"), 1e-9);
         assertEquals(26000.0, (double) p.getAs("replacement_cost_per_departure"), 1e-9);
@@ -170,6 +181,7 @@ class RoiCalculatorTest extends SparkTestBase {
         assertFalse((boolean) p.getAs("suppressed"));
 
         Row q = out.get("Q/0.5");
+        assertEquals(1.0, (double) q.getAs("fixed_cost_share"), 1e-12);
         assertEquals(18200.0, (double) q.getAs("fixed_cost"), 1e-9);
         assertEquals(156.25, (double) q.getAs("participant_time_cost"), 1e-9);
         assertEquals(18356.25, (double) q.getAs("total_cost"), 1e-9);
@@ -181,14 +193,59 @@ class RoiCalculatorTest extends SparkTestBase {
         assertEquals(2L, (long) all.getAs("n_cohort_mentors"));
         assertEquals(5.0, (double) all.getAs("held_meeting_hours"), 1e-12);
         assertEquals(390.625, (double) all.getAs("participant_time_cost"), 1e-9);
-        assertEquals(30200.0, (double) all.getAs("fixed_cost"), 1e-9);
-        double costAll = 30590.625;
+        assertEquals(30200.0 * 2 / 3, (double) all.getAs("fixed_cost"), 1e-9);
+        double costAll = 390.625 + 30200.0 * 2 / 3;
         assertEquals(costAll, (double) all.getAs("total_cost"), 1e-9);
         assertEquals(46800.0, (double) all.getAs("mean_mentee_salary"), 1e-9);
         assertEquals(0.24, (double) all.getAs("avoided_departures"), 1e-12);
         assertEquals(5616.0, (double) all.getAs("benefit"), 1e-9);
         assertEquals((5616 - costAll) / costAll, (double) all.getAs("roi"), 1e-12);
         assertEquals((0.04 * 2 * 23400 - costAll) / costAll, (double) all.getAs("roi_ci_low"), 1e-12);
+    }
+
+    /**
+     * The share reveals how many window mentees found no comparator (n / share − n), so it prorates
+     * only when that number is at least k. k = 3, as-of 2025-03-15 (window 2023-03-01 to 2024-03-01),
+     * fixed cost 12 000 for each program:
+     * P: 4 matched of 6 in the window (2 unmatched, under 3) -> share 1, fixed 12 000;
+     * Q: 2 matched of 5 (3 unmatched) -> 2/5, fixed 4 800; a Q mentee matched after the window
+     * (2024-06-01) counts in neither; R: no mentee at all -> share 1.
+     */
+    @Test
+    void theShareProratesOnlyWhenAtLeastKMenteesAreUnmatched() {
+        LocalDate asOf = LocalDate.of(2025, 3, 15);
+        java.util.List<Row> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            rows.add(cohortRow("P", "naive", "p" + i, "2023-05-01", 1));
+            if (i < 4) {
+                rows.add(cohortRow("P", "matched", "p" + i, "2023-05-01", 1));
+            }
+        }
+        for (int i = 0; i < 5; i++) {
+            rows.add(cohortRow("Q", "naive", "q" + i, "2023-11-30", 1));
+            if (i < 2) {
+                rows.add(cohortRow("Q", "matched", "q" + i, "2023-11-30", 1));
+            }
+        }
+        rows.add(cohortRow("Q", "naive", "late", "2024-06-01", 1));
+        Dataset<Row> fixed = spark.createDataFrame(
+                List.of(
+                        RowFactory.create("P", 12000.0),
+                        RowFactory.create("Q", 12000.0),
+                        RowFactory.create("R", 12000.0)),
+                new StructType().add("program_id", DataTypes.StringType).add("fixed_cost", DataTypes.DoubleType));
+        MetricsConfig cfg = MetricsConfig.defaults().withMinGroupSize(3);
+        Map<String, Row> out = new HashMap<>();
+        for (Row r : RoiCalculator.cohortShareOfFixedCost(fixed, CohortFixtures.frame(spark, rows), cfg, asOf)
+                .collectAsList()) {
+            out.put(r.getAs("program_id"), r);
+        }
+        assertEquals(1.0, (double) out.get("P").getAs("fixed_cost_share"), 1e-12);
+        assertEquals(12000.0, (double) out.get("P").getAs("fixed_cost"), 1e-9);
+        assertEquals(0.4, (double) out.get("Q").getAs("fixed_cost_share"), 1e-12);
+        assertEquals(4800.0, (double) out.get("Q").getAs("fixed_cost"), 1e-9);
+        assertEquals(1.0, (double) out.get("R").getAs("fixed_cost_share"), 1e-12);
+        assertEquals(12000.0, (double) out.get("R").getAs("fixed_cost"), 1e-9);
     }
 
     /** The cost is a sum of salaries: with fewer than k cohort mentees (or mentors) no cost, salary or ROI is shown. */

@@ -80,7 +80,31 @@ class NightSettingsTest extends SparkTestBase {
         // Another night has no recorded metrics: the run's own settings apply.
         RunContext other = new RunContext(wh, "in", LocalDate.parse("2026-11-30"), "run-o");
         assertEquals(10, NightSettings.forAudit(other, null).minGroupSize());
-        assertEquals(15, NightSettings.minGroupSize(wh, "run-m", "2026-10-31", Settings.defaults(), null));
+        assertEquals(15, NightSettings.minGroupSize(wh, "run-m", "2026-10-31", null, Settings.defaults(), null));
+    }
+
+    /**
+     * The report names the k of the metrics that the published night was computed by: a metrics
+     * re-run of the same batch after publication (k = 20, never published) does not change it.
+     */
+    @Test
+    void aMetricsReRunAfterPublicationDoesNotChangeThePublishedNightsThreshold() throws Exception {
+        Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
+        LocalDate night = LocalDate.parse("2026-10-31");
+        RunContext metrics = new RunContext(
+                wh, "in", night, "run-m", Settings.resolve(null, Map.of(Setting.MIN_GROUP_SIZE, "15"), Map.of()));
+        PipelineRuns.record(metrics, "metrics", "succeeded", PipelineRuns.start(metrics, "metrics"), Map.of());
+        Thread.sleep(20); // finished_at has millisecond resolution
+        java.sql.Timestamp publishedAt = java.sql.Timestamp.from(Instant.now());
+        Thread.sleep(20);
+        RunContext rerun = new RunContext(
+                wh, "in", night, "run-r", Settings.resolve(null, Map.of(Setting.MIN_GROUP_SIZE, "20"), Map.of()));
+        PipelineRuns.record(rerun, "metrics", "succeeded", PipelineRuns.start(rerun, "metrics"), Map.of());
+
+        // Published by a separate publish run ("run-p"): its own run id recorded no metrics.
+        assertEquals(15, NightSettings.minGroupSize(wh, "run-p", "2026-10-31", publishedAt, Settings.defaults(), null));
+        // Without the bound the later re-run would be taken.
+        assertEquals(20, NightSettings.minGroupSize(wh, "run-p", "2026-10-31", null, Settings.defaults(), null));
     }
 
     @Test
