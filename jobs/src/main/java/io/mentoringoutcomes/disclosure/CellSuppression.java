@@ -50,9 +50,16 @@ public final class CellSuppression {
      * rows (the declared count hidden, one figure shown rounded; see {@link ReleaseRules.Coarsen}).
      */
     public record Decision(
-            Map<Integer, Hidden> rows, Map<Integer, Set<String>> columns, Map<Integer, Hidden> coarsened) {
+            Map<Integer, Hidden> rows,
+            Map<Integer, Set<String>> columns,
+            Map<Integer, Hidden> coarsened,
+            Map<Integer, Double> steps) {
         Decision() {
-            this(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+            this(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+        }
+
+        public Decision(Map<Integer, Hidden> rows, Map<Integer, Set<String>> columns, Map<Integer, Hidden> coarsened) {
+            this(rows, columns, coarsened, new LinkedHashMap<>());
         }
 
         /** Hides a whole row (a coarsened row that must go altogether stops being coarsened). */
@@ -69,10 +76,28 @@ public final class CellSuppression {
      */
     public static Map<String, Decision> protect(
             Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, int k) {
+        return protect(tables, tables, rules, k);
+    }
+
+    /**
+     * Decides a release whose rows may already be protected (a second pass, the audit's re-check),
+     * reading what only the unprotected release knows from {@code source}, rows matched by keys: the
+     * people at risk a rounding step is sized on, and the true figures behind rounded rows, which fix
+     * where each rounding window lies around the truth (the sum rule's window check).
+     */
+    public static Map<String, Decision> protect(
+            Map<String, List<Map<String, Object>>> tables,
+            Map<String, List<Map<String, Object>>> source,
+            ReleaseRules rules,
+            int k) {
         Map<String, Decision> out = new LinkedHashMap<>();
+        Map<String, List<Map<String, Object>>> truths = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
             Table decl = declaration(rules, t.getKey());
             Decision d = new Decision();
+            List<Map<String, Object>> truth = aligned(t.getValue(), source.get(t.getKey()), decl);
+            truths.put(t.getKey(), truth);
+            d.steps().putAll(steps(t.getValue(), truth, decl, source, rules, k));
             decl.curveColumn().ifPresent(time -> curve(t.getValue(), decl, time, anchors(tables, rules, decl), k, d));
             primary(t.getValue(), decl, k, d);
             out.put(t.getKey(), d);
@@ -81,7 +106,8 @@ public final class CellSuppression {
         while (changed) {
             changed = links(tables, rules, out, k);
             for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
-                changed |= complementary(t.getValue(), declaration(rules, t.getKey()), k, out.get(t.getKey()));
+                changed |= complementary(
+                        t.getValue(), truths.get(t.getKey()), declaration(rules, t.getKey()), k, out.get(t.getKey()));
             }
         }
         return out;
@@ -120,7 +146,7 @@ public final class CellSuppression {
                 continue;
             }
             String count = decl.coarsening().map(ReleaseRules.Coarsen::count).orElse(null);
-            boolean coarsenable = coarsenable(row, decl, k);
+            boolean coarsenable = coarsenable(rows, i, decl, k, d);
             Hidden fail = null;
             boolean onlyTheCount = true; // every failure is the coarsened count (alone or in a difference)
             boolean released = false; // a row already published coarsened: its count is null
@@ -148,6 +174,10 @@ public final class CellSuppression {
             }
             if (fail != null && onlyTheCount && coarsenable) {
                 d.coarsened().put(i, new Hidden(fail.rule() + ", coarsened", fail.column()));
+            } else if (fail != null && onlyTheCount && coarsenable(row, decl, k)) {
+                // Would be rounded, but the people its figure rests on by the horizon are unknown or
+                // under k: no step hides a count among them.
+                d.rows().put(i, new Hidden(fail.rule() + ", fewer than k at risk by the horizon", fail.column()));
             } else if (fail != null) {
                 d.rows().put(i, fail);
             } else if (released) {
@@ -163,6 +193,121 @@ public final class CellSuppression {
     static boolean coarsenable(Map<String, Object> row, Table decl, int k) {
         Double size = number(row.get(decl.people().get(0)));
         return decl.coarsening().isPresent() && size != null && size >= k - 1e-9;
+    }
+
+    /** {@link #coarsenable(Map, Table, int)}, and a rounded figure, if shown, has a step (enough people at risk). */
+    static boolean coarsenable(List<Map<String, Object>> rows, int i, Table decl, int k, Decision d) {
+        Map<String, Object> row = rows.get(i);
+        return coarsenable(row, decl, k)
+                && (row.get(decl.coarsening().orElseThrow().rounded()) == null
+                        || d.steps().containsKey(i));
+    }
+
+    /**
+     * The rounding step of each row of a coarsening table whose step is defined: the smallest of
+     * {@link #STEPS} with step · n ≥ k, n the group size or, when the table declares {@code at_risk},
+     * the fewest people at risk by the row's horizon over every group its figure rests on. Rows
+     * without a step (at-risk unknown or under k) are hidden rather than rounded.
+     */
+    static Map<Integer, Double> steps(
+            List<Map<String, Object>> rows,
+            List<Map<String, Object>> truth,
+            Table decl,
+            Map<String, List<Map<String, Object>>> source,
+            ReleaseRules rules,
+            int k) {
+        Map<Integer, Double> out = new LinkedHashMap<>();
+        if (decl.coarsening().isEmpty()) {
+            return out;
+        }
+        ReleaseRules.Coarsen co = decl.coarsening().get();
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, Object> row = truth.get(i) == null ? rows.get(i) : truth.get(i);
+            Double size = number(row.get(decl.people().get(0)));
+            Double n = co.sizedOnAtRisk().isEmpty() ? size : minAtRisk(row, decl, co.atRisk(), source, rules);
+            if (n != null && size != null && Math.min(n, size) >= k - 1e-9) {
+                out.put(i, step(Math.min(n, size), k));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The fewest people at risk at any time up to a row's horizon, over the row's own group and every
+     * group its rounded figure links to (both arms of a difference), read from the declared curve.
+     * Null when unknown: the curve is missing, a month up to the horizon has no at-risk figure, or the
+     * curve stops before the horizon (nobody was followed that long).
+     */
+    static Double minAtRisk(
+            Map<String, Object> row,
+            Table decl,
+            ReleaseRules.AtRisk at,
+            Map<String, List<Map<String, Object>>> source,
+            ReleaseRules rules) {
+        List<Map<String, Object>> curve = source.get(at.table());
+        Double horizon = number(row.get(at.upTo()));
+        if (curve == null || horizon == null) {
+            return null;
+        }
+        Table curveDecl = declaration(rules, at.table());
+        Link curveLink = curveDecl.atRiskLink(at.column()).orElseThrow();
+        String rounded = decl.coarsening().orElseThrow().rounded();
+        Set<List<String>> arms = new java.util.LinkedHashSet<>();
+        for (Link link : decl.links()) {
+            if (link.column().equals(decl.people().get(0)) || link.column().equals(rounded)) {
+                arms.add(withoutHorizon(group(link, row)));
+            }
+        }
+        if (arms.isEmpty()) {
+            return null;
+        }
+        Double min = null;
+        for (List<String> arm : arms) {
+            boolean atHorizon = false;
+            for (Map<String, Object> r : curve) {
+                Double t = number(r.get(curveDecl.curve()));
+                if (t == null || t > horizon + 1e-9 || !arm.equals(withoutHorizon(group(curveLink, r)))) {
+                    continue;
+                }
+                Double n = number(r.get(at.column()));
+                if (n == null) {
+                    return null;
+                }
+                atHorizon |= Math.abs(t - horizon) < 1e-9;
+                min = min == null ? n : Math.min(min, n);
+            }
+            if (!atHorizon) {
+                return null;
+            }
+        }
+        return min;
+    }
+
+    private static List<String> withoutHorizon(Map<String, String> group) {
+        List<String> out = new ArrayList<>();
+        group.forEach((dim, v) -> {
+            if (!dim.equals("horizon_months")) {
+                out.add(v);
+            }
+        });
+        return out;
+    }
+
+    /** The source row of each row, matched by keys (null where the source has none). */
+    static List<Map<String, Object>> aligned(
+            List<Map<String, Object>> rows, List<Map<String, Object>> source, Table decl) {
+        if (source == rows) {
+            return rows;
+        }
+        Map<List<Object>, Map<String, Object>> byKey = new LinkedHashMap<>();
+        for (Map<String, Object> r : source == null ? List.<Map<String, Object>>of() : source) {
+            byKey.put(keyWithout(r, decl.keys(), null), r);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> r : rows) {
+            out.add(byKey.get(keyWithout(r, decl.keys(), null)));
+        }
+        return out;
     }
 
     /** The rounding steps a coarsened figure may use; the smallest with step · size ≥ k is taken. */
@@ -203,7 +348,7 @@ public final class CellSuppression {
     private static void hideCell(
             List<Map<String, Object>> rows, Table decl, int row, String column, int k, Decision d, Hidden why) {
         boolean isCount = decl.coarsening().map(c -> c.count().equals(column)).orElse(false);
-        if (isCount && coarsenable(rows.get(row), decl, k) && !d.rows().containsKey(row)) {
+        if (isCount && coarsenable(rows, row, decl, k, d) && !d.rows().containsKey(row)) {
             d.coarsened().put(row, why);
         } else {
             d.hide(row, why);
@@ -405,7 +550,7 @@ public final class CellSuppression {
                         Hidden why = new Hidden(
                                 "linked: " + link.column() + " depends on " + g + ", coarsened in " + coarsenedIn,
                                 null);
-                        if (dependency && coarsenable(t.getValue().get(i), decl, k)) {
+                        if (dependency && coarsenable(t.getValue(), i, decl, k, d)) {
                             d.coarsened().put(i, why);
                         } else {
                             d.hide(i, why);
@@ -419,7 +564,8 @@ public final class CellSuppression {
         return changed;
     }
 
-    private static boolean complementary(List<Map<String, Object>> rows, Table decl, int k, Decision d) {
+    private static boolean complementary(
+            List<Map<String, Object>> rows, List<Map<String, Object>> truth, Table decl, int k, Decision d) {
         boolean changed = false;
         for (Relation r : decl.relations()) {
             for (List<Integer> instance : instances(rows, decl, r)) {
@@ -438,7 +584,7 @@ public final class CellSuppression {
                 }
                 changed |= r.kind().equals("contains")
                         ? containsRule(rows, decl, r, whole, parts.get(0), k, d)
-                        : sumRule(rows, decl, r, whole, parts, k, d);
+                        : sumRule(rows, truth, decl, r, whole, parts, k, d);
             }
         }
         return changed;
@@ -479,7 +625,14 @@ public final class CellSuppression {
      * parts when the whole is shown (the hidden cells together would be a group under k).
      */
     private static boolean sumRule(
-            List<Map<String, Object>> rows, Table decl, Relation r, int whole, List<Integer> parts, int k, Decision d) {
+            List<Map<String, Object>> rows,
+            List<Map<String, Object>> truth,
+            Table decl,
+            Relation r,
+            int whole,
+            List<Integer> parts,
+            int k,
+            Decision d) {
         List<Integer> all = new ArrayList<>(parts);
         all.add(whole);
         String size = decl.people().get(0);
@@ -510,6 +663,32 @@ public final class CellSuppression {
                             : "complementary: the hidden " + r.column() + " cells add up to under k in " + c;
                 }
             }
+            if (reason == null && hidden.stream().anyMatch(i -> window(rows, truth, decl, i, c, d) != null)) {
+                Integer narrowed = narrowedBelowK(rows, truth, decl, whole, parts, c, k, d);
+                if (narrowed != null) {
+                    // The narrowed figure is withdrawn (rounded to nothing: its row keeps its size), or, when
+                    // the whole is the one narrowed, the smallest rounded part's: a count the reader then
+                    // knows only within [0, n] widens every other cell's range by its n.
+                    int withdraw = narrowed != whole
+                            ? narrowed
+                            : parts.stream()
+                                    .filter(p -> window(rows, truth, decl, p, c, d) != null)
+                                    .min(Comparator.comparingDouble(
+                                            p -> orMax(number(rows.get(p).get(size)))))
+                                    .orElse(whole);
+                    d.steps().remove(withdraw);
+                    d.coarsened()
+                            .put(
+                                    withdraw,
+                                    new Hidden(
+                                            "complementary: " + r.whole() + " − Σ " + r.column()
+                                                    + " narrows the rounded " + c + " of "
+                                                    + rows.get(narrowed).get(r.column())
+                                                    + " to under k people, figure withdrawn",
+                                            c));
+                    return true;
+                }
+            }
             if (reason == null) {
                 continue;
             }
@@ -526,6 +705,95 @@ public final class CellSuppression {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Where a hidden count may lie around its true value, in people: {below, above}. A rounded row's
+     * figure stands for a window of step · n people (retention = 1 − exits / n, the worst case: no
+     * censoring, the comparison known), placed around the truth by where the true figure fell in its
+     * rounding window: the window [v − s/2, v + s/2) of the figure is {n · (v + s/2 − x), n · (x − v + s/2)}
+     * people either side of the true count (a higher difference is fewer exits). A hidden row's count
+     * is only known to lie in [0, n]. Null for a shown cell; a rounded row without its figure is hidden.
+     */
+    static double[] window(
+            List<Map<String, Object>> rows, List<Map<String, Object>> truth, Table decl, int i, String c, Decision d) {
+        if (!hiddenCell(d, decl, i, c)
+                || !d.coarsened().containsKey(i)
+                || d.rows().containsKey(i)) {
+            return null;
+        }
+        Map<String, Object> t = truth.get(i) == null ? rows.get(i) : truth.get(i);
+        String rounded = decl.coarsening().orElseThrow().rounded();
+        Double x = number(t.get(rounded));
+        Double n = number(t.get(decl.people().get(0)));
+        Double step = d.steps().get(i);
+        // A figure withdrawn (no step), or not shown in the rows decided on, leaves no window.
+        if (x == null || n == null || step == null || rows.get(i).get(rounded) == null) {
+            return null;
+        }
+        double v = roundToStep(x, step);
+        return new double[] {n * (v + step / 2 - x), n * (x - v + step / 2)};
+    }
+
+    /** {below, above} for any cell: 0 for a shown one, its window when rounded, [0, n] when hidden. */
+    private static double[] slack(
+            List<Map<String, Object>> rows, List<Map<String, Object>> truth, Table decl, int i, String c, Decision d) {
+        if (!hiddenCell(d, decl, i, c)) {
+            return new double[] {0, 0};
+        }
+        double[] w = window(rows, truth, decl, i, c, d);
+        if (w != null) {
+            return w;
+        }
+        Map<String, Object> t = truth.get(i) == null ? rows.get(i) : truth.get(i);
+        Double v = number(t.get(c));
+        Double n = number(t.get(decl.people().get(0)));
+        double below = v == null ? Double.POSITIVE_INFINITY : v;
+        double above = v == null || n == null || c.equals(decl.people().get(0)) ? Double.POSITIVE_INFINITY : n - v;
+        return new double[] {below, above};
+    }
+
+    /**
+     * The sum rule's window check: a reader subtracting the shown parts from the shown whole learns that
+     * a rounded part p lies in its own window and in whole − Σ other parts, each taken at its window
+     * (exact when shown, [0, n] when hidden). Around the truth that is
+     * [−min(below_p, U), +min(above_p, D)] with U = Σ above of the other parts + below of the whole and
+     * D = Σ below of the other parts + above of the whole (the whole likewise against its parts). The
+     * first rounded cell whose range is under k people wide, or null.
+     */
+    static Integer narrowedBelowK(
+            List<Map<String, Object>> rows,
+            List<Map<String, Object>> truth,
+            Table decl,
+            int whole,
+            List<Integer> parts,
+            String c,
+            int k,
+            Decision d) {
+        double[] w = slack(rows, truth, decl, whole, c, d);
+        Map<Integer, double[]> s = new LinkedHashMap<>();
+        double below = 0;
+        double above = 0;
+        for (int p : parts) {
+            s.put(p, slack(rows, truth, decl, p, c, d));
+            below += s.get(p)[0];
+            above += s.get(p)[1];
+        }
+        for (int p : parts) {
+            double[] own = window(rows, truth, decl, p, c, d);
+            if (own != null) {
+                double u = above - s.get(p)[1] + w[0];
+                double dn = below - s.get(p)[0] + w[1];
+                if (Math.min(own[0], u) + Math.min(own[1], dn) < k - 1e-9) {
+                    return p;
+                }
+            }
+        }
+        double[] ownWhole = window(rows, truth, decl, whole, c, d);
+        if (ownWhole != null && Math.min(ownWhole[0], below) + Math.min(ownWhole[1], above) < k - 1e-9) {
+            return whole;
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------ helpers

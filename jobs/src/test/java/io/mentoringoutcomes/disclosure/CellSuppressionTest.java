@@ -221,7 +221,8 @@ class CellSuppressionTest {
                     Map<String, Object> r = retention("P1", "mentee", "matched", 12, n, e);
                     r.put("difference", 1.0 - (double) e / n - s0);
                     Map<String, Object> row = new LinkedHashMap<>(r);
-                    DisclosureControl.coarsen(row, decl, K); // the form a row with exits under k is published in
+                    DisclosureControl.coarsen(
+                            row, decl, CellSuppression.step(n, K)); // the form a row with exits under k is published in
                     bySameFigure
                             .computeIfAbsent(row.get("difference"), x -> new ArrayList<>())
                             .add(e);
