@@ -666,16 +666,19 @@ public final class CellSuppression {
             if (reason == null && hidden.stream().anyMatch(i -> window(rows, truth, decl, i, c, d) != null)) {
                 Integer narrowed = narrowedBelowK(rows, truth, decl, whole, parts, c, k, d);
                 if (narrowed != null) {
-                    // The narrowed figure is withdrawn (rounded to nothing: its row keeps its size), or, when
-                    // the whole is the one narrowed, the smallest rounded part's: a count the reader then
-                    // knows only within [0, n] widens every other cell's range by its n.
-                    int withdraw = narrowed != whole
+                    // The narrowed cell's rounded figure is withdrawn (rounded to nothing: its row keeps its
+                    // size), or, when it has none, the smallest rounded part's (then the whole's): a count the
+                    // reader knows only within [0, n] no longer narrows the others.
+                    List<Integer> inInstance = new ArrayList<>(parts);
+                    inInstance.add(whole);
+                    int withdraw = window(rows, truth, decl, narrowed, c, d) != null
                             ? narrowed
-                            : parts.stream()
+                            : inInstance.stream()
                                     .filter(p -> window(rows, truth, decl, p, c, d) != null)
-                                    .min(Comparator.comparingDouble(
-                                            p -> orMax(number(rows.get(p).get(size)))))
-                                    .orElse(whole);
+                                    .min(Comparator.<Integer, Boolean>comparing(p -> p == whole)
+                                            .thenComparingDouble(p ->
+                                                    orMax(number(rows.get(p).get(size)))))
+                                    .orElseThrow();
                     d.steps().remove(withdraw);
                     d.coarsened()
                             .put(
@@ -710,10 +713,10 @@ public final class CellSuppression {
     /**
      * Where a hidden count may lie around its true value, in people: {below, above}. A rounded row's
      * figure stands for a window of step · n people (retention = 1 − exits / n, the worst case: no
-     * censoring, the comparison known), placed around the truth by where the true figure fell in its
-     * rounding window: the window [v − s/2, v + s/2) of the figure is {n · (v + s/2 − x), n · (x − v + s/2)}
-     * people either side of the true count (a higher difference is fewer exits). A hidden row's count
-     * is only known to lie in [0, n]. Null for a shown cell; a rounded row without its figure is hidden.
+     * censoring, the comparison known), placed around the truth by where the true figure x fell in its
+     * rounding window [v − s/2, v + s/2): n · (v + s/2 − x) people below the true count and n · (x − v + s/2)
+     * above (a higher difference is fewer exits). Null for a cell without a window (shown, hidden, or a
+     * rounded row whose figure was withdrawn).
      */
     static double[] window(
             List<Map<String, Object>> rows, List<Map<String, Object>> truth, Table decl, int i, String c, Decision d) {
@@ -735,31 +738,33 @@ public final class CellSuppression {
         return new double[] {n * (v + step / 2 - x), n * (x - v + step / 2)};
     }
 
-    /** {below, above} for any cell: 0 for a shown one, its window when rounded, [0, n] when hidden. */
-    private static double[] slack(
+    /**
+     * What a reader knows of cell i's count on its own, {lo, hi, true count, size}: exact when shown, its
+     * window within [0, n] when rounded, [0, n] when hidden (n its true size, unbounded when unknown).
+     */
+    private static double[] bounds(
             List<Map<String, Object>> rows, List<Map<String, Object>> truth, Table decl, int i, String c, Decision d) {
+        Map<String, Object> t = truth.get(i) == null ? rows.get(i) : truth.get(i);
+        Double e = number(t.get(c));
+        Double n = number(t.get(decl.people().get(0)));
+        double size = n == null ? Double.POSITIVE_INFINITY : n;
+        double count = e == null ? Double.NaN : e;
         if (!hiddenCell(d, decl, i, c)) {
-            return new double[] {0, 0};
+            return new double[] {count, count, count, size};
         }
         double[] w = window(rows, truth, decl, i, c, d);
-        if (w != null) {
-            return w;
-        }
-        Map<String, Object> t = truth.get(i) == null ? rows.get(i) : truth.get(i);
-        Double v = number(t.get(c));
-        Double n = number(t.get(decl.people().get(0)));
-        double below = v == null ? Double.POSITIVE_INFINITY : v;
-        double above = v == null || n == null || c.equals(decl.people().get(0)) ? Double.POSITIVE_INFINITY : n - v;
-        return new double[] {below, above};
+        return w == null || e == null
+                ? new double[] {0, size, count, size}
+                : new double[] {Math.max(0, e - w[0]), Math.min(size, e + w[1]), count, size};
     }
 
     /**
-     * The sum rule's window check: a reader subtracting the shown parts from the shown whole learns that
-     * a rounded part p lies in its own window and in whole − Σ other parts, each taken at its window
-     * (exact when shown, [0, n] when hidden). Around the truth that is
-     * [−min(below_p, U), +min(above_p, D)] with U = Σ above of the other parts + below of the whole and
-     * D = Σ below of the other parts + above of the whole (the whole likewise against its parts). The
-     * first rounded cell whose range is under k people wide, or null.
+     * The sum rule's window check, exact interval arithmetic in counts of people. A reader knows each cell
+     * within {@link #bounds}; subtracting, a part lies in [whole_lo − Σ other parts' hi, whole_hi − Σ other
+     * parts' lo], the whole in [Σ parts' lo, Σ parts' hi] (for one linear relation over bounded cells these
+     * are exactly the feasible ranges). A hidden or rounded cell whose count (or group minus count) is in
+     * 1..k−1 must keep a feasible range at least k people wide, or one that still admits 0 (nobody left, as
+     * for a rounded row alone) or n (nobody stayed). The first cell narrowed below that, or null.
      */
     static Integer narrowedBelowK(
             List<Map<String, Object>> rows,
@@ -770,28 +775,35 @@ public final class CellSuppression {
             String c,
             int k,
             Decision d) {
-        double[] w = slack(rows, truth, decl, whole, c, d);
-        Map<Integer, double[]> s = new LinkedHashMap<>();
-        double below = 0;
-        double above = 0;
+        Map<Integer, double[]> b = new LinkedHashMap<>();
+        double lo = 0;
+        double hi = 0;
         for (int p : parts) {
-            s.put(p, slack(rows, truth, decl, p, c, d));
-            below += s.get(p)[0];
-            above += s.get(p)[1];
+            b.put(p, bounds(rows, truth, decl, p, c, d));
+            lo += b.get(p)[0];
+            hi += b.get(p)[1];
         }
-        for (int p : parts) {
-            double[] own = window(rows, truth, decl, p, c, d);
-            if (own != null) {
-                double u = above - s.get(p)[1] + w[0];
-                double dn = below - s.get(p)[0] + w[1];
-                if (Math.min(own[0], u) + Math.min(own[1], dn) < k - 1e-9) {
-                    return p;
-                }
+        double[] w = bounds(rows, truth, decl, whole, c, d);
+        List<Integer> cells = new ArrayList<>(parts);
+        cells.add(whole);
+        for (int x : cells) {
+            double[] own = x == whole ? w : b.get(x);
+            if (!hiddenCell(d, decl, x, c) || Double.isNaN(own[2])) {
+                continue;
             }
-        }
-        double[] ownWhole = window(rows, truth, decl, whole, c, d);
-        if (ownWhole != null && Math.min(ownWhole[0], below) + Math.min(ownWhole[1], above) < k - 1e-9) {
-            return whole;
+            boolean fewLeft = sensitive(own[2], k);
+            boolean fewStayed = sensitive(own[3] - own[2], k);
+            if (!fewLeft && !fewStayed) {
+                continue;
+            }
+            double from = x == whole ? lo : w[0] - (hi - own[1]);
+            double to = x == whole ? hi : w[1] - (lo - own[0]);
+            double low = Math.max(own[0], from);
+            double high = Math.min(own[1], to);
+            boolean safe = high - low >= k - 1e-9 || (!fewLeft || low <= 1e-9) && (!fewStayed || high >= own[3] - 1e-9);
+            if (!safe) {
+                return x;
+            }
         }
         return null;
     }

@@ -348,11 +348,12 @@ public final class DisclosureAudit {
     }
 
     /**
-     * The reader's arithmetic on each declared sum with rounded cells, in counts of people: a rounded
-     * cell lies in [e − n · (v + s/2 − x), e + n · (x − v + s/2)] (e its true count, x its true figure, v the
-     * shown one, s the smallest safe step: a window of s · n people), a shown cell is exact, a hidden one in
-     * [0, n]. Subtracting, a part lies in [whole_lo − Σ other hi, whole_hi − Σ other lo], the whole in
-     * [Σ lo, Σ hi]; intersected with its own window, what is left must be at least k people wide.
+     * The reader's arithmetic on each declared sum with rounded cells, in counts of people. A rounded cell
+     * lies in [e − n · (v + s/2 − x), e + n · (x − v + s/2)] within [0, n] (e its true count, x its true figure,
+     * v the shown one, s the smallest safe step: a window of s · n people), a shown cell is exact, a hidden
+     * one in [0, n]. Subtracting, a part lies in [whole_lo − Σ other hi, whole_hi − Σ other lo], the whole in
+     * [Σ lo, Σ hi]. A hidden or rounded cell with a count (or group minus count) in 1..k−1 must be left a
+     * range at least k people wide, or one that admits 0 (or n).
      */
     static List<String> roundedSums(
             List<Map<String, Object>> rows,
@@ -393,30 +394,33 @@ public final class DisclosureAudit {
                 if (whole == null) {
                     continue;
                 }
+                // {lo, hi, true count, true size, 1 if hidden or rounded}
                 Map<Map<String, Object>, double[]> range = new java.util.IdentityHashMap<>();
                 boolean anyRounded = false;
-                boolean known = true;
                 for (Map<String, Object> r : cells) {
                     Map<String, Object> tr = truth.getOrDefault(keys(r, t), r);
                     Double e = CellSuppression.number(tr.get(co.count()));
-                    Double n = CellSuppression.number(tr.get(t.people().get(0)));
+                    Double size = CellSuppression.number(tr.get(t.people().get(0)));
+                    double n = size == null ? Double.POSITIVE_INFINITY : size;
+                    double count = e == null ? Double.NaN : e;
                     Double shown = CellSuppression.number(r.get(co.count()));
                     Double v = CellSuppression.number(r.get(co.rounded()));
                     Double x = CellSuppression.number(tr.get(co.rounded()));
-                    if (Boolean.TRUE.equals(r.get("suppressed")) || shown == null && v == null) {
-                        range.put(r, new double[] {0, n == null ? Double.POSITIVE_INFINITY : n, 0});
-                    } else if (shown != null) {
-                        range.put(r, new double[] {shown, shown, 0});
-                    } else if (e == null || n == null || x == null) {
-                        known = false; // a rounded cell whose truth is unknown: nothing to check it against
+                    boolean suppressed = Boolean.TRUE.equals(r.get("suppressed"));
+                    if (!suppressed && shown != null) {
+                        range.put(r, new double[] {shown, shown, count, n, 0});
+                    } else if (suppressed || v == null || e == null || x == null) {
+                        range.put(r, new double[] {0, n, count, n, 1});
                     } else {
                         double behind = peopleBehind(r, t, source, rules, k);
                         double s = behind >= k - 1e-9 ? CellSuppression.step(behind, k) : 1.0;
-                        range.put(r, new double[] {e - n * (v + s / 2 - x), e + n * (x - v + s / 2), 1});
+                        range.put(r, new double[] {
+                            Math.max(0, e - n * (v + s / 2 - x)), Math.min(n, e + n * (x - v + s / 2)), count, n, 1
+                        });
                         anyRounded = true;
                     }
                 }
-                if (!known || !anyRounded) {
+                if (!anyRounded) {
                     continue;
                 }
                 double[] w = range.get(whole);
@@ -430,16 +434,19 @@ public final class DisclosureAudit {
                 }
                 for (Map<String, Object> r : cells) {
                     double[] own = range.get(r);
-                    if (own[2] == 0) {
+                    boolean fewLeft = CellSuppression.sensitive(own[2], k);
+                    boolean fewStayed = CellSuppression.sensitive(own[3] - own[2], k);
+                    if (own[4] == 0 || !fewLeft && !fewStayed) {
                         continue;
                     }
-                    double from = r == whole ? lo : w[0] - (hi - own[1]);
-                    double to = r == whole ? hi : w[1] - (lo - own[0]);
-                    double width = Math.min(own[1], to) - Math.max(own[0], from);
-                    if (width < k - 1e-9) {
-                        out.add(keys(r, t) + ": " + co.count() + " narrowed to "
-                                + String.format(java.util.Locale.ROOT, "%.1f", Math.max(0, width))
-                                + " people by " + rel.whole() + " − Σ " + rel.column());
+                    double from = Math.max(own[0], r == whole ? lo : w[0] - (hi - own[1]));
+                    double to = Math.min(own[1], r == whole ? hi : w[1] - (lo - own[0]));
+                    boolean safe =
+                            to - from >= k - 1e-9 || (!fewLeft || from <= 1e-9) && (!fewStayed || to >= own[3] - 1e-9);
+                    if (!safe) {
+                        out.add(keys(r, t) + ": " + co.count() + " narrowed to ["
+                                + String.format(java.util.Locale.ROOT, "%.1f, %.1f", from, to) + "] by "
+                                + rel.whole() + " − Σ " + rel.column());
                     }
                 }
             }
