@@ -30,7 +30,11 @@ import java.util.Set;
  *   <li><b>Complementary</b>: in each instance of a relation, a single hidden cell would be
  *       recovered by subtraction, so the smallest visible part (declared sacrifices first) is hidden
  *       too; with nothing hidden, a difference in 1..k−1 between a whole and its parts is itself a
- *       count of fewer than k people, so the smaller side is hidden.</li>
+ *       count of fewer than k people, so the smaller side is hidden; a rounded cell's window, intersected
+ *       with what the whole minus the other parts allows, must leave a count under k at least k people
+ *       wide (or admitting 0), else a rounded figure is withdrawn ({@link #narrowedBelowK}).</li>
+ *   <li><b>Rounding steps</b> are sized on the fewest people at risk by the row's horizon in every
+ *       group the figure rests on ({@link #minAtRisk}); unknown or under k, the figure is withheld.</li>
  * </ol>
  * A hidden row publishes only its keys and the declared {@code keep} columns.
  */
@@ -173,11 +177,17 @@ public final class CellSuppression {
                 }
             }
             if (fail != null && onlyTheCount && coarsenable) {
-                d.coarsened().put(i, new Hidden(fail.rule() + ", coarsened", fail.column()));
-            } else if (fail != null && onlyTheCount && coarsenable(row, decl, k)) {
-                // Would be rounded, but the people its figure rests on by the horizon are unknown or
-                // under k: no step hides a count among them.
-                d.rows().put(i, new Hidden(fail.rule() + ", fewer than k at risk by the horizon", fail.column()));
+                // Without a step (the people its figure rests on by the horizon are unknown or under k, so
+                // no step hides a count among them) the figure is withheld: the row shows its size only.
+                d.coarsened()
+                        .put(
+                                i,
+                                new Hidden(
+                                        fail.rule()
+                                                + (hasStep(rows, i, decl, d)
+                                                        ? ", coarsened"
+                                                        : ", coarsened, figure withheld: fewer than k at risk by the horizon"),
+                                        fail.column()));
             } else if (fail != null) {
                 d.rows().put(i, fail);
             } else if (released) {
@@ -195,12 +205,18 @@ public final class CellSuppression {
         return decl.coarsening().isPresent() && size != null && size >= k - 1e-9;
     }
 
-    /** {@link #coarsenable(Map, Table, int)}, and a rounded figure, if shown, has a step (enough people at risk). */
+    /**
+     * Whether row i may be coarsened: {@link #coarsenable(Map, Table, int)}. Its rounded figure is shown only
+     * with a step (enough people at risk, {@link #steps}); without one the row shows its size alone.
+     */
     static boolean coarsenable(List<Map<String, Object>> rows, int i, Table decl, int k, Decision d) {
-        Map<String, Object> row = rows.get(i);
-        return coarsenable(row, decl, k)
-                && (row.get(decl.coarsening().orElseThrow().rounded()) == null
-                        || d.steps().containsKey(i));
+        return coarsenable(rows.get(i), decl, k);
+    }
+
+    /** Whether a coarsened row's figure can be shown rounded: it has none, or it has a step. */
+    static boolean hasStep(List<Map<String, Object>> rows, int i, Table decl, Decision d) {
+        return rows.get(i).get(decl.coarsening().orElseThrow().rounded()) == null
+                || d.steps().containsKey(i);
     }
 
     /**

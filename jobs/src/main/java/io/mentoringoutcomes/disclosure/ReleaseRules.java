@@ -207,7 +207,7 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
      * sized on the fewest {@code column} of {@code table} (a curve of the release, before disclosure
      * control) at its time ≤ the row's {@code up_to}, over every group the figure rests on (the row's
      * own, and those its {@code rounded} column links to: both arms of a difference). Where that is
-     * unknown or under k, the row is hidden instead.
+     * unknown or under k, the figure is withheld (the row shows its size only).
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record AtRisk(

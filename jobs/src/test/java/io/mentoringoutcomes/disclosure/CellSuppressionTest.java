@@ -280,9 +280,9 @@ class CellSuppressionTest {
         //     pins it down. Fewest at risk 12: 0.5 · 12 = 6 < 10 ≤ 1 · 12, step 1: 0.047 → 0.0.
         // P2: mentees stay at 200, the comparison arm drops to 25: 0.2 · 25 = 5 < 10 ≤ 0.5 · 25, step 0.5:
         //     0.3 → 0.5 (0.3 / 0.5 = 0.6, halves up to 1).
-        // P3: the mentees drop to 8 at risk: no step has step · 8 ≥ 10, hidden.
-        // P4: no curve for its groups: at-risk unknown, hidden.
-        // P5: the mentee curve stops at month 9 (nobody followed to 12): hidden.
+        // P3: the mentees drop to 8 at risk: no step has step · 8 ≥ 10, the figure is withheld (size only).
+        // P4: no curve for its groups: at-risk unknown, withheld.
+        // P5: the mentee curve stops at month 9 (nobody followed to 12): withheld.
         List<Map<String, Object>> rows = List.of(
                 withEstimates(retention("P1", "mentee", "matched", 12, 200, 5), 0.047),
                 withEstimates(retention("P2", "mentee", "matched", 12, 200, 5), 0.3),
@@ -302,18 +302,23 @@ class CellSuppressionTest {
                         atRisk("P5", "comparison", "matched", flat(1000))));
         var decl = RULES.table("retention_summary").orElseThrow();
         Decision d = CellSuppression.protect(source, RULES, K).get("retention_summary");
-        assertEquals(Set.of("P1", "P2"), coarsened(d, rows, "program_id"));
-        assertEquals(Set.of("P3", "P4", "P5"), hidden(d, rows, "program_id"));
-        assertTrue(d.rows().get(2).rule().contains("at risk"), d.rows().get(2).rule());
-        assertEquals(1.0, d.steps().get(0));
-        assertEquals(0.5, d.steps().get(1));
+        assertEquals(Set.of("P1", "P2", "P3", "P4", "P5"), coarsened(d, rows, "program_id"));
+        assertEquals(Set.of(), hidden(d, rows, "program_id"));
+        assertTrue(
+                d.coarsened().get(2).rule().contains("at risk"),
+                d.coarsened().get(2).rule());
+        assertEquals(Map.of(0, 1.0, 1, 0.5), d.steps());
         List<Map<String, Object>> shown = DisclosureControl.hide(rows, decl, d, K);
         assertEquals(0.0, (double) shown.get(0).get("difference"), 1e-15);
         assertEquals(0.5, (double) shown.get(1).get("difference"), 1e-15);
-        assertEquals(200L, shown.get(0).get("n_employees"));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200L, shown.get(i).get("n_employees"));
+            assertEquals(false, shown.get(i).get("suppressed"));
+            assertEquals(null, shown.get(i).get("n_events"));
+            assertEquals(null, shown.get(i).get("difference_ci_low"));
+        }
         for (int i = 2; i < 5; i++) {
-            assertEquals(true, shown.get(i).get("suppressed"));
-            assertEquals(null, shown.get(i).get("difference"));
+            assertEquals(null, shown.get(i).get("difference"), "withheld, not rounded");
         }
         // The audit recomputes the people behind each figure from the unprotected curve: the controlled release
         // passes; the release rounded on n_employees (P1 0.05, P2 0.3, P3..P5 0.05) is refused, P1 and P2 for a
