@@ -750,7 +750,9 @@ public final class CellSuppression {
         if (x == null || n == null || step == null || rows.get(i).get(rounded) == null) {
             return null;
         }
-        double v = roundToStep(x, step);
+        // What is published: the figure of the rows decided on, rounded (the truth in a first pass; a
+        // released, perhaps held, figure in a second pass or the audit's, as the reader sees it).
+        double v = roundToStep(number(rows.get(i).get(rounded)), step);
         return new double[] {n * (v + step / 2 - x), n * (x - v + step / 2)};
     }
 
