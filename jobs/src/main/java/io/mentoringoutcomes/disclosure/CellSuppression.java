@@ -150,7 +150,7 @@ public final class CellSuppression {
                 continue;
             }
             String count = decl.coarsening().map(ReleaseRules.Coarsen::count).orElse(null);
-            boolean coarsenable = coarsenable(rows, i, decl, k, d);
+            boolean coarsenable = coarsenable(row, decl, k);
             Hidden fail = null;
             boolean onlyTheCount = true; // every failure is the coarsened count (alone or in a difference)
             boolean released = false; // a row already published coarsened: its count is null
@@ -205,14 +205,6 @@ public final class CellSuppression {
         return decl.coarsening().isPresent() && size != null && size >= k - 1e-9;
     }
 
-    /**
-     * Whether row i may be coarsened: {@link #coarsenable(Map, Table, int)}. Its rounded figure is shown only
-     * with a step (enough people at risk, {@link #steps}); without one the row shows its size alone.
-     */
-    static boolean coarsenable(List<Map<String, Object>> rows, int i, Table decl, int k, Decision d) {
-        return coarsenable(rows.get(i), decl, k);
-    }
-
     /** Whether a coarsened row's figure can be shown rounded: it has none, or it has a step. */
     static boolean hasStep(List<Map<String, Object>> rows, int i, Table decl, Decision d) {
         return rows.get(i).get(decl.coarsening().orElseThrow().rounded()) == null
@@ -222,8 +214,8 @@ public final class CellSuppression {
     /**
      * The rounding step of each row of a coarsening table whose step is defined: the smallest of
      * {@link #STEPS} with step · n ≥ k, n the group size or, when the table declares {@code at_risk},
-     * the fewest people at risk by the row's horizon over every group its figure rests on. Rows
-     * without a step (at-risk unknown or under k) are hidden rather than rounded.
+     * the fewest people at risk by the row's horizon over every group its figure rests on. A row
+     * without a step (at-risk unknown or under k) may still be coarsened, its figure withheld.
      */
     static Map<Integer, Double> steps(
             List<Map<String, Object>> rows,
@@ -364,7 +356,7 @@ public final class CellSuppression {
     private static void hideCell(
             List<Map<String, Object>> rows, Table decl, int row, String column, int k, Decision d, Hidden why) {
         boolean isCount = decl.coarsening().map(c -> c.count().equals(column)).orElse(false);
-        if (isCount && coarsenable(rows, row, decl, k, d) && !d.rows().containsKey(row)) {
+        if (isCount && coarsenable(rows.get(row), decl, k) && !d.rows().containsKey(row)) {
             d.coarsened().put(row, why);
         } else {
             d.hide(row, why);
@@ -566,7 +558,7 @@ public final class CellSuppression {
                         Hidden why = new Hidden(
                                 "linked: " + link.column() + " depends on " + g + ", coarsened in " + coarsenedIn,
                                 null);
-                        if (dependency && coarsenable(t.getValue(), i, decl, k, d)) {
+                        if (dependency && coarsenable(t.getValue().get(i), decl, k)) {
                             d.coarsened().put(i, why);
                         } else {
                             d.hide(i, why);
