@@ -75,7 +75,8 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
      * @param curve      for a survival curve: its time column (coarsened until every published step holds 0 or ≥ k people)
      * @param sacrifice  values a complementary pass hides first, per key column (lower priority rows)
      * @param coarsen    a numerator that may be under k while its group is not: such a row publishes its size
-     *                   and one figure rounded to a step of at least k / size, instead of being hidden
+     *                   and one figure rounded to a step of at least k / size (or k / the fewest people at
+     *                   risk by its horizon, with {@code at_risk}), instead of being hidden
      * @param notPeople  integer columns that are not counts of people (days, minutes, meetings): every other
      *                   integer column of a gold table must be a key or a people column
      */

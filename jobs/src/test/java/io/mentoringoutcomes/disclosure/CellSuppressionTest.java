@@ -700,7 +700,7 @@ class CellSuppressionTest {
     }
 
     @Test
-    void declarationsAreStrict() {
+    void declarationsAreStrict() throws Exception {
         String unknownKey = "tables:\n  t:\n    audience: gold\n    keys: [a]\n    people: [n]\n    colour: red\n";
         assertThrows(Exception.class, () -> parse(unknownKey));
         String badAudience = "tables:\n  t:\n    audience: everyone\n    keys: [a]\n";
@@ -716,6 +716,14 @@ class CellSuppressionTest {
         String unknownKind = "tables:\n  t:\n    audience: gold\n    keys: [a]\n    relations:\n"
                 + "      - {kind: product, column: a, whole: ALL}\n";
         assertThrows(Exception.class, () -> parse(unknownKind));
+        String atRisk = "tables:\n  t:\n    audience: gold\n    keys: [a, h]\n    people: [n, e]\n"
+                + "    coarsen: {count: e, rounded: d, at_risk: {table: u, column: n, up_to: h}}\n"
+                + "  u:\n    audience: gold\n    keys: [a, m]\n    people: [n]\n    curve: m\n"
+                + "    links: [{column: n, program_id: a}]\n";
+        parse(atRisk);
+        assertThrows(Exception.class, () -> parse(atRisk.replace("    curve: m\n", "")), "at risk comes from a curve");
+        assertThrows(Exception.class, () -> parse(atRisk.replace("up_to: h", "up_to: x")), "up_to is a key");
+        assertThrows(Exception.class, () -> parse(atRisk.replace("column: n, up_to", "column: z, up_to")));
         assertThrows(
                 IllegalStateException.class,
                 () -> CellSuppression.protect(Map.of("undeclared_table", List.of()), RULES, K),
