@@ -30,7 +30,11 @@ import java.util.Set;
  *   <li><b>Complementary</b>: in each instance of a relation, a single hidden cell would be
  *       recovered by subtraction, so the smallest visible part (declared sacrifices first) is hidden
  *       too; with nothing hidden, a difference in 1..k−1 between a whole and its parts is itself a
- *       count of fewer than k people, so the smaller side is hidden.</li>
+ *       count of fewer than k people, so the smaller side is hidden; a rounded cell's window, intersected
+ *       with what the whole minus the other parts allows, must leave a count under k at least k people
+ *       wide (or admitting 0), else a rounded figure is withdrawn ({@link #narrowedBelowK}).</li>
+ *   <li><b>Rounding steps</b> are sized on the fewest people at risk by the row's horizon in every
+ *       group the figure rests on ({@link #minAtRisk}); unknown or under k, the figure is withheld.</li>
  * </ol>
  * A hidden row publishes only its keys and the declared {@code keep} columns.
  */
@@ -50,9 +54,16 @@ public final class CellSuppression {
      * rows (the declared count hidden, one figure shown rounded; see {@link ReleaseRules.Coarsen}).
      */
     public record Decision(
-            Map<Integer, Hidden> rows, Map<Integer, Set<String>> columns, Map<Integer, Hidden> coarsened) {
+            Map<Integer, Hidden> rows,
+            Map<Integer, Set<String>> columns,
+            Map<Integer, Hidden> coarsened,
+            Map<Integer, Double> steps) {
         Decision() {
-            this(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+            this(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+        }
+
+        public Decision(Map<Integer, Hidden> rows, Map<Integer, Set<String>> columns, Map<Integer, Hidden> coarsened) {
+            this(rows, columns, coarsened, new LinkedHashMap<>());
         }
 
         /** Hides a whole row (a coarsened row that must go altogether stops being coarsened). */
@@ -69,10 +80,28 @@ public final class CellSuppression {
      */
     public static Map<String, Decision> protect(
             Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, int k) {
+        return protect(tables, tables, rules, k);
+    }
+
+    /**
+     * Decides a release whose rows may already be protected (a second pass, the audit's re-check),
+     * reading what only the unprotected release knows from {@code source}, rows matched by keys: the
+     * people at risk a rounding step is sized on, and the true figures behind rounded rows, which fix
+     * where each rounding window lies around the truth (the sum rule's window check).
+     */
+    public static Map<String, Decision> protect(
+            Map<String, List<Map<String, Object>>> tables,
+            Map<String, List<Map<String, Object>>> source,
+            ReleaseRules rules,
+            int k) {
         Map<String, Decision> out = new LinkedHashMap<>();
+        Map<String, List<Map<String, Object>>> truths = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
             Table decl = declaration(rules, t.getKey());
             Decision d = new Decision();
+            List<Map<String, Object>> truth = aligned(t.getValue(), source.get(t.getKey()), decl);
+            truths.put(t.getKey(), truth);
+            d.steps().putAll(steps(t.getValue(), truth, decl, source, rules, k));
             decl.curveColumn().ifPresent(time -> curve(t.getValue(), decl, time, anchors(tables, rules, decl), k, d));
             primary(t.getValue(), decl, k, d);
             out.put(t.getKey(), d);
@@ -81,7 +110,8 @@ public final class CellSuppression {
         while (changed) {
             changed = links(tables, rules, out, k);
             for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
-                changed |= complementary(t.getValue(), declaration(rules, t.getKey()), k, out.get(t.getKey()));
+                changed |= complementary(
+                        t.getValue(), truths.get(t.getKey()), declaration(rules, t.getKey()), k, out.get(t.getKey()));
             }
         }
         return out;
@@ -147,7 +177,17 @@ public final class CellSuppression {
                 }
             }
             if (fail != null && onlyTheCount && coarsenable) {
-                d.coarsened().put(i, new Hidden(fail.rule() + ", coarsened", fail.column()));
+                // Without a step (the people its figure rests on by the horizon are unknown or under k, so
+                // no step hides a count among them) the figure is withheld: the row shows its size only.
+                d.coarsened()
+                        .put(
+                                i,
+                                new Hidden(
+                                        fail.rule()
+                                                + (hasStep(rows, i, decl, d)
+                                                        ? ", coarsened"
+                                                        : ", coarsened, figure withheld: fewer than k at risk by the horizon"),
+                                        fail.column()));
             } else if (fail != null) {
                 d.rows().put(i, fail);
             } else if (released) {
@@ -163,6 +203,119 @@ public final class CellSuppression {
     static boolean coarsenable(Map<String, Object> row, Table decl, int k) {
         Double size = number(row.get(decl.people().get(0)));
         return decl.coarsening().isPresent() && size != null && size >= k - 1e-9;
+    }
+
+    /** Whether a coarsened row's figure can be shown rounded: it has none, or it has a step. */
+    static boolean hasStep(List<Map<String, Object>> rows, int i, Table decl, Decision d) {
+        return rows.get(i).get(decl.coarsening().orElseThrow().rounded()) == null
+                || d.steps().containsKey(i);
+    }
+
+    /**
+     * The rounding step of each row of a coarsening table whose step is defined: the smallest of
+     * {@link #STEPS} with step · n ≥ k, n the group size or, when the table declares {@code at_risk},
+     * the fewest people at risk by the row's horizon over every group its figure rests on. A row
+     * without a step (at-risk unknown or under k) may still be coarsened, its figure withheld.
+     */
+    static Map<Integer, Double> steps(
+            List<Map<String, Object>> rows,
+            List<Map<String, Object>> truth,
+            Table decl,
+            Map<String, List<Map<String, Object>>> source,
+            ReleaseRules rules,
+            int k) {
+        Map<Integer, Double> out = new LinkedHashMap<>();
+        if (decl.coarsening().isEmpty()) {
+            return out;
+        }
+        ReleaseRules.Coarsen co = decl.coarsening().get();
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, Object> row = truth.get(i) == null ? rows.get(i) : truth.get(i);
+            Double size = number(row.get(decl.people().get(0)));
+            Double n = co.sizedOnAtRisk().isEmpty() ? size : minAtRisk(row, decl, co.atRisk(), source, rules);
+            if (n != null && size != null && Math.min(n, size) >= k - 1e-9) {
+                out.put(i, step(Math.min(n, size), k));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The fewest people at risk at any time up to a row's horizon, over the row's own group and every
+     * group its rounded figure links to (both arms of a difference), read from the declared curve.
+     * Null when unknown: the curve is missing, a month up to the horizon has no at-risk figure, or the
+     * curve stops before the horizon (nobody was followed that long).
+     */
+    static Double minAtRisk(
+            Map<String, Object> row,
+            Table decl,
+            ReleaseRules.AtRisk at,
+            Map<String, List<Map<String, Object>>> source,
+            ReleaseRules rules) {
+        List<Map<String, Object>> curve = source.get(at.table());
+        Double horizon = number(row.get(at.upTo()));
+        if (curve == null || horizon == null) {
+            return null;
+        }
+        Table curveDecl = declaration(rules, at.table());
+        Link curveLink = curveDecl.atRiskLink(at.column()).orElseThrow();
+        String rounded = decl.coarsening().orElseThrow().rounded();
+        Set<List<String>> arms = new java.util.LinkedHashSet<>();
+        for (Link link : decl.links()) {
+            if (link.column().equals(decl.people().get(0)) || link.column().equals(rounded)) {
+                arms.add(withoutHorizon(group(link, row)));
+            }
+        }
+        if (arms.isEmpty()) {
+            return null;
+        }
+        Double min = null;
+        for (List<String> arm : arms) {
+            boolean atHorizon = false;
+            for (Map<String, Object> r : curve) {
+                Double t = number(r.get(curveDecl.curve()));
+                if (t == null || t > horizon + 1e-9 || !arm.equals(withoutHorizon(group(curveLink, r)))) {
+                    continue;
+                }
+                Double n = number(r.get(at.column()));
+                if (n == null) {
+                    return null;
+                }
+                atHorizon |= Math.abs(t - horizon) < 1e-9;
+                min = min == null ? n : Math.min(min, n);
+            }
+            if (!atHorizon) {
+                return null;
+            }
+        }
+        return min;
+    }
+
+    private static List<String> withoutHorizon(Map<String, String> group) {
+        List<String> out = new ArrayList<>();
+        group.forEach((dim, v) -> {
+            if (!dim.equals("horizon_months")) {
+                out.add(v);
+            }
+        });
+        return out;
+    }
+
+    /** The source row of each row, matched by keys (null where the source has none). */
+    static List<Map<String, Object>> aligned(
+            List<Map<String, Object>> rows, List<Map<String, Object>> source, Table decl) {
+        if (source == rows) {
+            return rows;
+        }
+        Map<List<Object>, Map<String, Object>> byKey = new LinkedHashMap<>();
+        for (Map<String, Object> r : source == null ? List.<Map<String, Object>>of() : source) {
+            byKey.put(keyWithout(r, decl.keys(), null), r);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> r : rows) {
+            out.add(byKey.get(keyWithout(r, decl.keys(), null)));
+        }
+        return out;
     }
 
     /** The rounding steps a coarsened figure may use; the smallest with step · size ≥ k is taken. */
@@ -419,7 +572,8 @@ public final class CellSuppression {
         return changed;
     }
 
-    private static boolean complementary(List<Map<String, Object>> rows, Table decl, int k, Decision d) {
+    private static boolean complementary(
+            List<Map<String, Object>> rows, List<Map<String, Object>> truth, Table decl, int k, Decision d) {
         boolean changed = false;
         for (Relation r : decl.relations()) {
             for (List<Integer> instance : instances(rows, decl, r)) {
@@ -438,7 +592,7 @@ public final class CellSuppression {
                 }
                 changed |= r.kind().equals("contains")
                         ? containsRule(rows, decl, r, whole, parts.get(0), k, d)
-                        : sumRule(rows, decl, r, whole, parts, k, d);
+                        : sumRule(rows, truth, decl, r, whole, parts, k, d);
             }
         }
         return changed;
@@ -479,7 +633,14 @@ public final class CellSuppression {
      * parts when the whole is shown (the hidden cells together would be a group under k).
      */
     private static boolean sumRule(
-            List<Map<String, Object>> rows, Table decl, Relation r, int whole, List<Integer> parts, int k, Decision d) {
+            List<Map<String, Object>> rows,
+            List<Map<String, Object>> truth,
+            Table decl,
+            Relation r,
+            int whole,
+            List<Integer> parts,
+            int k,
+            Decision d) {
         List<Integer> all = new ArrayList<>(parts);
         all.add(whole);
         String size = decl.people().get(0);
@@ -510,6 +671,35 @@ public final class CellSuppression {
                             : "complementary: the hidden " + r.column() + " cells add up to under k in " + c;
                 }
             }
+            if (reason == null && hidden.stream().anyMatch(i -> window(rows, truth, decl, i, c, d) != null)) {
+                Integer narrowed = narrowedBelowK(rows, truth, decl, whole, parts, c, k, d);
+                if (narrowed != null) {
+                    // The narrowed cell's rounded figure is withdrawn (rounded to nothing: its row keeps its
+                    // size), or, when it has none, the smallest rounded part's (then the whole's): a count the
+                    // reader knows only within [0, n] no longer narrows the others.
+                    List<Integer> inInstance = new ArrayList<>(parts);
+                    inInstance.add(whole);
+                    int withdraw = window(rows, truth, decl, narrowed, c, d) != null
+                            ? narrowed
+                            : inInstance.stream()
+                                    .filter(p -> window(rows, truth, decl, p, c, d) != null)
+                                    .min(Comparator.<Integer, Boolean>comparing(p -> p == whole)
+                                            .thenComparingDouble(p ->
+                                                    orMax(number(rows.get(p).get(size)))))
+                                    .orElseThrow();
+                    d.steps().remove(withdraw);
+                    d.coarsened()
+                            .put(
+                                    withdraw,
+                                    new Hidden(
+                                            "complementary: " + r.whole() + " − Σ " + r.column()
+                                                    + " narrows the rounded " + c + " of "
+                                                    + rows.get(narrowed).get(r.column())
+                                                    + " to under k people, figure withdrawn",
+                                            c));
+                    return true;
+                }
+            }
             if (reason == null) {
                 continue;
             }
@@ -526,6 +716,106 @@ public final class CellSuppression {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Where a hidden count may lie around its true value, in people: {below, above}. A rounded row's
+     * figure stands for a window of step · n people (retention = 1 − exits / n, the worst case: no
+     * censoring, the comparison known), placed around the truth by where the true figure x fell in its
+     * rounding window [v − s/2, v + s/2): n · (v + s/2 − x) people below the true count and n · (x − v + s/2)
+     * above (a higher difference is fewer exits). Null for a cell without a window (shown, hidden, or a
+     * rounded row whose figure was withdrawn).
+     */
+    static double[] window(
+            List<Map<String, Object>> rows, List<Map<String, Object>> truth, Table decl, int i, String c, Decision d) {
+        if (!hiddenCell(d, decl, i, c)
+                || !d.coarsened().containsKey(i)
+                || d.rows().containsKey(i)) {
+            return null;
+        }
+        Map<String, Object> t = truth.get(i) == null ? rows.get(i) : truth.get(i);
+        String rounded = decl.coarsening().orElseThrow().rounded();
+        Double x = number(t.get(rounded));
+        Double n = number(t.get(decl.people().get(0)));
+        Double step = d.steps().get(i);
+        // A figure withdrawn (no step), or not shown in the rows decided on, leaves no window.
+        if (x == null || n == null || step == null || rows.get(i).get(rounded) == null) {
+            return null;
+        }
+        // What is published: the figure of the rows decided on, rounded (the truth in a first pass; a
+        // released, perhaps held, figure in a second pass or the audit's, as the reader sees it).
+        double v = roundToStep(number(rows.get(i).get(rounded)), step);
+        return new double[] {n * (v + step / 2 - x), n * (x - v + step / 2)};
+    }
+
+    /**
+     * What a reader knows of cell i's count on its own, {lo, hi, true count, size}: exact when shown, its
+     * window within [0, n] when rounded, [0, n] when hidden (n its true size, unbounded when unknown).
+     */
+    private static double[] bounds(
+            List<Map<String, Object>> rows, List<Map<String, Object>> truth, Table decl, int i, String c, Decision d) {
+        Map<String, Object> t = truth.get(i) == null ? rows.get(i) : truth.get(i);
+        Double e = number(t.get(c));
+        Double n = number(t.get(decl.people().get(0)));
+        double size = n == null ? Double.POSITIVE_INFINITY : n;
+        double count = e == null ? Double.NaN : e;
+        if (!hiddenCell(d, decl, i, c)) {
+            return new double[] {count, count, count, size};
+        }
+        double[] w = window(rows, truth, decl, i, c, d);
+        return w == null || e == null
+                ? new double[] {0, size, count, size}
+                : new double[] {Math.max(0, e - w[0]), Math.min(size, e + w[1]), count, size};
+    }
+
+    /**
+     * The sum rule's window check, exact interval arithmetic in counts of people. A reader knows each cell
+     * within {@link #bounds}; subtracting, a part lies in [whole_lo − Σ other parts' hi, whole_hi − Σ other
+     * parts' lo], the whole in [Σ parts' lo, Σ parts' hi] (for one linear relation over bounded cells these
+     * are exactly the feasible ranges). A hidden or rounded cell whose count (or group minus count) is in
+     * 1..k−1 must keep a feasible range at least k people wide, or one that still admits 0 (nobody left, as
+     * for a rounded row alone) or n (nobody stayed). The first cell narrowed below that, or null.
+     */
+    static Integer narrowedBelowK(
+            List<Map<String, Object>> rows,
+            List<Map<String, Object>> truth,
+            Table decl,
+            int whole,
+            List<Integer> parts,
+            String c,
+            int k,
+            Decision d) {
+        Map<Integer, double[]> b = new LinkedHashMap<>();
+        double lo = 0;
+        double hi = 0;
+        for (int p : parts) {
+            b.put(p, bounds(rows, truth, decl, p, c, d));
+            lo += b.get(p)[0];
+            hi += b.get(p)[1];
+        }
+        double[] w = bounds(rows, truth, decl, whole, c, d);
+        List<Integer> cells = new ArrayList<>(parts);
+        cells.add(whole);
+        for (int x : cells) {
+            double[] own = x == whole ? w : b.get(x);
+            if (!hiddenCell(d, decl, x, c) || Double.isNaN(own[2])) {
+                continue;
+            }
+            boolean fewLeft = sensitive(own[2], k);
+            boolean fewStayed = sensitive(own[3] - own[2], k);
+            if (!fewLeft && !fewStayed) {
+                continue;
+            }
+            double from = x == whole ? lo : w[0] - (hi - own[1]);
+            double to = x == whole ? hi : w[1] - (lo - own[0]);
+            double low = Math.max(own[0], from);
+            double high = Math.min(own[1], to);
+            boolean safe = high - low >= k - 1e-9 || (!fewLeft || low <= 1e-9) && (!fewStayed || high >= own[3] - 1e-9);
+            if (!safe) {
+                return x;
+            }
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------ helpers

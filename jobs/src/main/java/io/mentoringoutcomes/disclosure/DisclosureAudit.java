@@ -23,7 +23,14 @@ import java.util.stream.Collectors;
  *   <li>{@code disclosure:curve_monthly_counts}: a curve shows no month's own event or censoring count;</li>
  *   <li>{@code disclosure:suppressed_row_blank}: a suppressed row shows only keys and kept columns;</li>
  *   <li>{@code disclosure:coarsened}: a row published without its coarsened count shows only its keys, kept
- *       columns, size and declared rounded figure, a multiple of a step ≥ k / size;</li>
+ *       columns, size and declared rounded figure, a multiple of a step s with s · n ≥ k, n the size or,
+ *       where {@code at_risk} is declared, the fewest people at risk by the row's horizon in every group
+ *       the figure rests on;</li>
+ *   <li>{@code disclosure:coarsened_at_risk}: a rounded figure whose people at risk by the horizon are
+ *       unknown or under k (no step hides a count among them);</li>
+ *   <li>{@code disclosure:rounded_sum}: in a declared sum (ALL = Σ programs), what a reader subtracting
+ *       the shown cells learns of each rounded cell (its window intersected with the whole minus the
+ *       other cells' windows) is at least k people wide;</li>
  *   <li>{@code disclosure:undeclared_count}: every integer column is a key, a people column, a kept column
  *       or declared {@code not_people}: an undeclared count of people would escape every other rule;</li>
  *   <li>{@code disclosure:complementary}: no shown row would be hidden by a complementary (or
@@ -39,20 +46,26 @@ public final class DisclosureAudit {
     /** One broken rule on one table, with the keys of the offending rows. */
     public record Violation(String table, String rule, List<String> rows) {}
 
-    /** Audits staging tables ({@code staging.x}) as one release. */
+    /**
+     * Audits staging tables ({@code staging.x}) as one release. What only the unprotected release knows
+     * (people at risk, the true figure behind a rounded one) is read from the version a controlled commit
+     * names ({@link DisclosureControl#CONTROLLED_FROM}); a table not controlled is its own source.
+     */
     public static List<CheckOutcome> audit(Warehouse wh, List<String> stagingTables, int k) {
         Map<String, List<Map<String, Object>>> release = new LinkedHashMap<>();
+        Map<String, List<Map<String, Object>>> source = new LinkedHashMap<>();
         List<Violation> found = new ArrayList<>();
         for (String t : stagingTables) {
             org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = wh.read(t);
             String noun = DisclosureControl.noun(t);
             release.put(noun, DisclosureControl.maps(df));
+            source.put(noun, unprotected(wh, t).map(DisclosureControl::maps).orElse(release.get(noun)));
             ReleaseRules.standard()
                     .table(noun)
                     .ifPresent(decl ->
                             add(found, noun, "disclosure:undeclared_count", undeclaredCounts(df.schema(), decl)));
         }
-        found.addAll(violations(release, ReleaseRules.standard(), k));
+        found.addAll(violations(release, source, ReleaseRules.standard(), k));
         List<CheckOutcome> out = new ArrayList<>();
         for (String t : stagingTables) {
             String noun = DisclosureControl.noun(t);
@@ -107,9 +120,33 @@ public final class DisclosureAudit {
         return out;
     }
 
-    /** Every broken rule of a release (tables by noun, rows as column → value). */
+    /** The staging table as the metrics stage wrote it, when its latest commit is a controlled one. */
+    static Optional<org.apache.spark.sql.Dataset<org.apache.spark.sql.Row>> unprotected(Warehouse wh, String table) {
+        org.apache.spark.sql.Row last =
+                wh.deltaTable(table).history(1).select("userMetadata").head();
+        String meta = last.isNullAt(0) ? "" : last.getString(0);
+        if (!meta.startsWith(DisclosureControl.CONTROLLED_FROM)) {
+            return Optional.empty();
+        }
+        long version = Long.parseLong(meta.substring(DisclosureControl.CONTROLLED_FROM.length()));
+        return version < 0 ? Optional.empty() : Optional.of(wh.readVersion(table, version));
+    }
+
+    /** Every broken rule of a release that is its own source (tables by noun, rows as column → value). */
     public static List<Violation> violations(
             Map<String, List<Map<String, Object>>> release, ReleaseRules rules, int k) {
+        return violations(release, release, rules, k);
+    }
+
+    /**
+     * Every broken rule of a release; {@code source} is the release before disclosure control (rows
+     * matched by keys), for the people at risk and the true figures behind rounded ones.
+     */
+    public static List<Violation> violations(
+            Map<String, List<Map<String, Object>>> release,
+            Map<String, List<Map<String, Object>>> source,
+            ReleaseRules rules,
+            int k) {
         List<Violation> out = new ArrayList<>();
         Map<String, List<Map<String, Object>>> declared = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : release.entrySet()) {
@@ -172,23 +209,26 @@ public final class DisclosureAudit {
         for (Map.Entry<String, List<Map<String, Object>>> e : declared.entrySet()) {
             Table t = rules.table(e.getKey()).orElseThrow();
             t.coarsening()
+                    .ifPresent(co -> add(out, e.getKey(), "disclosure:coarsened_at_risk", rows(e.getValue(), t, r -> {
+                        Double x = CellSuppression.number(r.get(co.rounded()));
+                        return rounded(r, co) && x != null && peopleBehind(r, t, source, rules, k) < k - 1e-9;
+                    })));
+            t.coarsening()
                     .ifPresent(co -> add(out, e.getKey(), "disclosure:coarsened", rows(e.getValue(), t, r -> {
-                        if (Boolean.TRUE.equals(r.get("suppressed"))
-                                || !r.containsKey(co.count())
-                                || r.get(co.count()) != null) {
+                        if (!rounded(r, co)) {
                             return false; // not a coarsened row
                         }
                         Double size = CellSuppression.number(r.get(t.people().get(0)));
                         if (size == null || CellSuppression.sensitive(size, k)) {
                             return true;
                         }
-                        double step = CellSuppression.step(size, k);
+                        double behind = peopleBehind(r, t, source, rules, k);
                         for (Map.Entry<String, Object> v : r.entrySet()) {
                             String c = v.getKey();
                             if (co.rounded().equals(c)) {
                                 Double x = CellSuppression.number(v.getValue());
-                                if (x != null && Math.abs(x / step - Math.rint(x / step)) > 1e-6) {
-                                    return true; // a figure finer than the step gives the count back
+                                if (x != null && behind >= k - 1e-9 && !onAStep(x, behind, k)) {
+                                    return true; // a figure finer than every safe step narrows the count
                                 }
                             } else if (v.getValue() != null
                                     && !t.keys().contains(c)
@@ -202,7 +242,15 @@ public final class DisclosureAudit {
                         return false;
                     })));
         }
-        Map<String, Decision> again = CellSuppression.protect(declared, rules, k);
+        for (Map.Entry<String, List<Map<String, Object>>> e : declared.entrySet()) {
+            Table t = rules.table(e.getKey()).orElseThrow();
+            add(
+                    out,
+                    e.getKey(),
+                    "disclosure:rounded_sum",
+                    roundedSums(e.getValue(), source.get(e.getKey()), t, source, rules, k));
+        }
+        Map<String, Decision> again = CellSuppression.protect(declared, source, rules, k);
         for (Map.Entry<String, Decision> e : again.entrySet()) {
             List<Map<String, Object>> rows = declared.get(e.getKey());
             Table t = rules.table(e.getKey()).orElseThrow();
@@ -221,6 +269,187 @@ public final class DisclosureAudit {
                         }
                     }));
             add(out, e.getKey(), "disclosure:complementary", named);
+        }
+        return out;
+    }
+
+    /** A row published rounded: shown (not suppressed) without its coarsened count. */
+    private static boolean rounded(Map<String, Object> r, ReleaseRules.Coarsen co) {
+        return !Boolean.TRUE.equals(r.get("suppressed")) && r.containsKey(co.count()) && r.get(co.count()) == null;
+    }
+
+    /** Whether x is a multiple of a step s of {@link CellSuppression#STEPS} with s · n ≥ k. */
+    static boolean onAStep(double x, double n, int k) {
+        for (double s : CellSuppression.STEPS) {
+            if (s * n >= k - 1e-9 && Math.abs(x / s - Math.rint(x / s)) <= 1e-6) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The people a rounded row's figure rests on, recomputed here from the declarations: its size, or,
+     * with {@code at_risk}, the fewest at risk in the source curve at any time up to the row's horizon
+     * over its own group and the groups its rounded column links to; 0 when anything is missing.
+     */
+    static double peopleBehind(
+            Map<String, Object> r, Table t, Map<String, List<Map<String, Object>>> source, ReleaseRules rules, int k) {
+        ReleaseRules.Coarsen co = t.coarsening().orElseThrow();
+        Double size = CellSuppression.number(r.get(t.people().get(0)));
+        if (size == null) {
+            return 0;
+        }
+        if (co.sizedOnAtRisk().isEmpty()) {
+            return size;
+        }
+        ReleaseRules.AtRisk at = co.atRisk();
+        Table curve = rules.table(at.table()).orElse(null);
+        List<Map<String, Object>> curveRows = source.get(at.table());
+        Double horizon = CellSuppression.number(r.get(at.upTo()));
+        if (curve == null || curveRows == null || horizon == null) {
+            return 0;
+        }
+        ReleaseRules.Link curveGroup = curve.atRiskLink(at.column()).orElseThrow();
+        double fewest = size;
+        int arms = 0;
+        for (ReleaseRules.Link link : t.links()) {
+            if (!link.column().equals(t.people().get(0)) && !link.column().equals(co.rounded())) {
+                continue;
+            }
+            Map<String, String> arm = CellSuppression.group(link, r);
+            arms++;
+            // Every month 0..horizon of the arm's curve must be there with its people at risk.
+            java.util.Set<Long> months = new java.util.HashSet<>();
+            for (Map<String, Object> c : curveRows) {
+                Map<String, String> g = CellSuppression.group(curveGroup, c);
+                boolean same = true;
+                for (String dim : List.of("program_id", "cohort", "method")) {
+                    same &= java.util.Objects.equals(g.get(dim), arm.get(dim));
+                }
+                Double m = CellSuppression.number(c.get(curve.curve()));
+                if (!same || m == null || m > horizon) {
+                    continue;
+                }
+                Double n = CellSuppression.number(c.get(at.column()));
+                if (n == null) {
+                    return 0;
+                }
+                months.add(Math.round(m));
+                fewest = Math.min(fewest, n);
+            }
+            for (long m = 0; m <= Math.round(horizon); m++) {
+                if (!months.contains(m)) {
+                    return 0;
+                }
+            }
+        }
+        return arms == 0 ? 0 : fewest;
+    }
+
+    /**
+     * The reader's arithmetic on each declared sum with rounded cells, in counts of people. A rounded cell
+     * lies in [e − n · (v + s/2 − x), e + n · (x − v + s/2)] within [0, n] (e its true count, x its true figure,
+     * v the shown one, s the smallest safe step: a window of s · n people), a shown cell is exact, a hidden
+     * one in [0, n]. Subtracting, a part lies in [whole_lo − Σ other hi, whole_hi − Σ other lo], the whole in
+     * [Σ lo, Σ hi]. A hidden or rounded cell with a count (or group minus count) in 1..k−1 must be left a
+     * range at least k people wide, or one that admits 0 (or n).
+     */
+    static List<String> roundedSums(
+            List<Map<String, Object>> rows,
+            List<Map<String, Object>> truthRows,
+            Table t,
+            Map<String, List<Map<String, Object>>> source,
+            ReleaseRules rules,
+            int k) {
+        List<String> out = new ArrayList<>();
+        if (t.coarsening().isEmpty()) {
+            return out;
+        }
+        ReleaseRules.Coarsen co = t.coarsening().get();
+        Map<String, Map<String, Object>> truth = new LinkedHashMap<>();
+        for (Map<String, Object> r : truthRows == null ? rows : truthRows) {
+            truth.put(keys(r, t), r);
+        }
+        for (ReleaseRules.Relation rel : t.relations()) {
+            if (!rel.kind().equals("sum")) {
+                continue;
+            }
+            Map<List<String>, List<Map<String, Object>>> instances = new LinkedHashMap<>();
+            for (Map<String, Object> r : rows) {
+                if (rel.where().entrySet().stream()
+                        .allMatch(w -> w.getValue().equals(String.valueOf(r.get(w.getKey()))))) {
+                    List<String> rest = new ArrayList<>();
+                    t.keys().stream()
+                            .filter(c -> !c.equals(rel.column()))
+                            .forEach(c -> rest.add(String.valueOf(r.get(c))));
+                    instances.computeIfAbsent(rest, x -> new ArrayList<>()).add(r);
+                }
+            }
+            for (List<Map<String, Object>> cells : instances.values()) {
+                Map<String, Object> whole = cells.stream()
+                        .filter(r -> rel.whole().equals(String.valueOf(r.get(rel.column()))))
+                        .findFirst()
+                        .orElse(null);
+                if (whole == null) {
+                    continue;
+                }
+                // {lo, hi, true count, true size, 1 if hidden or rounded}
+                Map<Map<String, Object>, double[]> range = new java.util.IdentityHashMap<>();
+                boolean anyRounded = false;
+                for (Map<String, Object> r : cells) {
+                    Map<String, Object> tr = truth.getOrDefault(keys(r, t), r);
+                    Double e = CellSuppression.number(tr.get(co.count()));
+                    Double size = CellSuppression.number(tr.get(t.people().get(0)));
+                    double n = size == null ? Double.POSITIVE_INFINITY : size;
+                    double count = e == null ? Double.NaN : e;
+                    Double shown = CellSuppression.number(r.get(co.count()));
+                    Double v = CellSuppression.number(r.get(co.rounded()));
+                    Double x = CellSuppression.number(tr.get(co.rounded()));
+                    boolean suppressed = Boolean.TRUE.equals(r.get("suppressed"));
+                    if (!suppressed && shown != null) {
+                        range.put(r, new double[] {shown, shown, count, n, 0});
+                    } else if (suppressed || v == null || e == null || x == null) {
+                        range.put(r, new double[] {0, n, count, n, 1});
+                    } else {
+                        double behind = peopleBehind(r, t, source, rules, k);
+                        double s = behind >= k - 1e-9 ? CellSuppression.step(behind, k) : 1.0;
+                        range.put(r, new double[] {
+                            Math.max(0, e - n * (v + s / 2 - x)), Math.min(n, e + n * (x - v + s / 2)), count, n, 1
+                        });
+                        anyRounded = true;
+                    }
+                }
+                if (!anyRounded) {
+                    continue;
+                }
+                double[] w = range.get(whole);
+                double lo = 0;
+                double hi = 0;
+                for (Map<String, Object> r : cells) {
+                    if (r != whole) {
+                        lo += range.get(r)[0];
+                        hi += range.get(r)[1];
+                    }
+                }
+                for (Map<String, Object> r : cells) {
+                    double[] own = range.get(r);
+                    boolean fewLeft = CellSuppression.sensitive(own[2], k);
+                    boolean fewStayed = CellSuppression.sensitive(own[3] - own[2], k);
+                    if (own[4] == 0 || !fewLeft && !fewStayed) {
+                        continue;
+                    }
+                    double from = Math.max(own[0], r == whole ? lo : w[0] - (hi - own[1]));
+                    double to = Math.min(own[1], r == whole ? hi : w[1] - (lo - own[0]));
+                    boolean safe =
+                            to - from >= k - 1e-9 || (!fewLeft || from <= 1e-9) && (!fewStayed || to >= own[3] - 1e-9);
+                    if (!safe) {
+                        out.add(keys(r, t) + ": " + co.count() + " narrowed to ["
+                                + String.format(java.util.Locale.ROOT, "%.1f, %.1f", from, to) + "] by "
+                                + rel.whole() + " − Σ " + rel.column());
+                    }
+                }
+            }
         }
         return out;
     }

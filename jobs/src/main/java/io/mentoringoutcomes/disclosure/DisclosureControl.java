@@ -33,6 +33,12 @@ public final class DisclosureControl {
 
     private DisclosureControl() {}
 
+    /** Delta's session setting for a commit's userMetadata. */
+    static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+
+    /** The userMetadata of a controlled staging commit: this prefix and the version it protected. */
+    public static final String CONTROLLED_FROM = "disclosure control of version ";
+
     /** What the step did, for the stage log. */
     public record Outcome(Map<String, Integer> hiddenRows, Map<String, Integer> heldRows, List<String> admin) {}
 
@@ -64,12 +70,21 @@ public final class DisclosureControl {
             remaining.add(table);
         }
         Map<String, Dataset<Row>> out = protect(tonight, lastNight, rules, k, log);
+        org.apache.spark.sql.RuntimeConfig conf = wh.spark().conf();
         for (Map.Entry<String, Dataset<Row>> e : out.entrySet()) {
             // Materialize before overwriting the table the frame was read from.
             Dataset<Row> data = e.getValue()
                     .sparkSession()
                     .createDataFrame(e.getValue().collectAsList(), e.getValue().schema());
-            wh.overwrite("staging." + e.getKey(), data);
+            String table = "staging." + e.getKey();
+            // The commit names the version it protected, so the audit can read what only the unprotected
+            // release knows (people at risk, the truth behind a rounded figure) from Delta's history.
+            conf.set(USER_METADATA, CONTROLLED_FROM + wh.version(table));
+            try {
+                wh.overwrite(table, data);
+            } finally {
+                conf.unset(USER_METADATA);
+            }
         }
         return remaining;
     }
@@ -107,7 +122,7 @@ public final class DisclosureControl {
         Map<String, Integer> held = holdSmallChanges(released, previous, rules, k);
         if (held.values().stream().anyMatch(n -> n > 0)) {
             // Held rows mix two nights' figures: decide again on what will actually be shown.
-            Map<String, Decision> again = CellSuppression.protect(released, rules, k);
+            Map<String, Decision> again = CellSuppression.protect(released, rows, rules, k);
             for (Map.Entry<String, Decision> e : again.entrySet()) {
                 released.put(
                         e.getKey(),
@@ -284,10 +299,9 @@ public final class DisclosureControl {
      * group size stay; the declared figure is rounded to the nearest multiple of a step s with s · size ≥ k;
      * every other figure, the count, the other estimates and every interval, is nulled. Idempotent.
      */
-    static void coarsen(Map<String, Object> row, Table decl, int k) {
+    static void coarsen(Map<String, Object> row, Table decl, Double step) {
         ReleaseRules.Coarsen c = decl.coarsening().orElseThrow();
         String size = decl.people().get(0);
-        double step = CellSuppression.step(CellSuppression.number(row.get(size)), k);
         for (String col : row.keySet()) {
             boolean stays = decl.keys().contains(col)
                     || decl.keep().contains(col)
@@ -301,7 +315,8 @@ public final class DisclosureControl {
         }
         Double v = CellSuppression.number(row.get(c.rounded()));
         if (v != null) {
-            row.put(c.rounded(), CellSuppression.roundToStep(v, step));
+            // No step (the decision found no safe one): the figure goes too.
+            row.put(c.rounded(), step == null ? null : CellSuppression.roundToStep(v, step));
         }
     }
 
@@ -324,7 +339,7 @@ public final class DisclosureControl {
                     row.put("suppressed", true);
                 }
             } else if (d.coarsened().containsKey(i)) {
-                coarsen(row, decl, k);
+                coarsen(row, decl, d.steps().get(i));
             } else {
                 for (String c : d.columns().getOrDefault(i, Set.of())) {
                     row.put(c, null);

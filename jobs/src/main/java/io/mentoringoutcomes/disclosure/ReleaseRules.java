@@ -37,6 +37,20 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
         }
         tables.keySet().forEach(t -> name(t, "table"));
         tables = Map.copyOf(new LinkedHashMap<>(tables));
+        for (Map.Entry<String, Table> t : tables.entrySet()) {
+            AtRisk a = t.getValue().coarsening().flatMap(Coarsen::sizedOnAtRisk).orElse(null);
+            if (a != null) {
+                Table curve = tables.get(a.table());
+                if (curve == null
+                        || curve.curveColumn().isEmpty()
+                        || !curve.people().contains(a.column())
+                        || curve.atRiskLink(a.column()).isEmpty()) {
+                    throw new IllegalArgumentException(t.getKey() + ": coarsen.at_risk names " + a.table() + "."
+                            + a.column() + ", which must be a people column of a declared curve with a link"
+                            + " naming its group without horizon_months");
+                }
+            }
+        }
     }
 
     /** Where a table goes: {@code gold} (BI-facing, disclosure-controlled) or {@code admin} (restricted, never served). */
@@ -61,7 +75,8 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
      * @param curve      for a survival curve: its time column (coarsened until every published step holds 0 or ≥ k people)
      * @param sacrifice  values a complementary pass hides first, per key column (lower priority rows)
      * @param coarsen    a numerator that may be under k while its group is not: such a row publishes its size
-     *                   and one figure rounded to a step of at least k / size, instead of being hidden
+     *                   and one figure rounded to a step of at least k / size (or k / the fewest people at
+     *                   risk by its horizon, with {@code at_risk}), instead of being hidden
      * @param notPeople  integer columns that are not counts of people (days, minutes, meetings): every other
      *                   integer column of a gold table must be a key or a people column
      */
@@ -130,6 +145,12 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
                 throw new IllegalArgumentException(
                         "coarsen.count must be a people column other than the size: " + coarsen.count());
             }
+            if (coarsen != null
+                    && coarsen.atRisk() != null
+                    && !keys.contains(coarsen.atRisk().upTo())) {
+                throw new IllegalArgumentException("coarsen.at_risk.up_to must be a key: "
+                        + coarsen.atRisk().upTo());
+            }
             notPeople = names(notPeople, "not-people column");
             for (String c : notPeople) {
                 if (people.contains(c) || keys.contains(c)) {
@@ -145,6 +166,13 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
         public Optional<String> curveColumn() {
             return Optional.ofNullable(curve);
         }
+
+        /** The link of a curve's people column that names its group (program, cohort, method) without the month. */
+        public Optional<Link> atRiskLink(String column) {
+            return links.stream()
+                    .filter(l -> l.column().equals(column) && l.horizonMonths() == null)
+                    .findFirst();
+        }
     }
 
     /**
@@ -157,11 +185,41 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Coarsen(
             @JsonProperty("count") String count,
-            @JsonProperty("rounded") String rounded) {
+            @JsonProperty("rounded") String rounded,
+            @JsonProperty("at_risk") AtRisk atRisk) {
+
+        public Coarsen(String count, String rounded) {
+            this(count, rounded, null);
+        }
 
         public Coarsen {
             name(count, "coarsened count");
             name(rounded, "rounded column");
+        }
+
+        public Optional<AtRisk> sizedOnAtRisk() {
+            return Optional.ofNullable(atRisk);
+        }
+    }
+
+    /**
+     * Where the people a rounded figure rests on are counted: a figure at a horizon of m months is a
+     * function of those still at risk near m, not of everyone at month 0. The step of a rounded row is
+     * sized on the fewest {@code column} of {@code table} (a curve of the release, before disclosure
+     * control) at its time ≤ the row's {@code up_to}, over every group the figure rests on (the row's
+     * own, and those its {@code rounded} column links to: both arms of a difference). Where that is
+     * unknown or under k, the figure is withheld (the row shows its size only).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record AtRisk(
+            @JsonProperty("table") String table,
+            @JsonProperty("column") String column,
+            @JsonProperty("up_to") String upTo) {
+
+        public AtRisk {
+            name(table, "at-risk table");
+            name(column, "at-risk column");
+            name(upTo, "at-risk horizon column");
         }
     }
 

@@ -147,17 +147,63 @@ class CellSuppressionTest {
         return r;
     }
 
+    /** A curve of one group with the given people at risk at months 0, 1, 2, ... (no month's counts). */
+    static List<Map<String, Object>> atRisk(String program, String cohort, String method, long... atRisk) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int m = 0; m < atRisk.length; m++) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("program_id", program);
+            r.put("cohort", cohort);
+            r.put("method", method);
+            r.put("month", m);
+            r.put("n_at_risk", atRisk[m]);
+            r.put("n_events", 0L);
+            r.put("n_censored", 0L);
+            r.put("survival", 0.9);
+            r.put("suppressed", false);
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** n people at risk at every month 0..12. */
+    static long[] flat(long n) {
+        long[] out = new long[13];
+        java.util.Arrays.fill(out, n);
+        return out;
+    }
+
+    /** A release of a summary and a curve. */
+    static Map<String, List<Map<String, Object>>> release(
+            List<Map<String, Object>> summary, List<List<Map<String, Object>>> curves) {
+        List<Map<String, Object>> curve = new ArrayList<>();
+        curves.forEach(curve::addAll);
+        Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
+        out.put("retention_summary", summary);
+        out.put("retention_curve", curve);
+        return out;
+    }
+
     @Test
     void aCoarsenedRowShowsItsSizeAndItsDifferenceRoundedToAStepOfAtLeastKOverN() {
-        // 300 mentees, 4 exits: step 0.05 (0.02 · 300 = 6 < 10 ≤ 0.05 · 300 = 15), 0.047 → 0.05.
-        // 150 mentees, 4 exits: step 0.1 (0.05 · 150 = 7.5 < 10), 0.047 → 0.0. 120 mentees, −0.07 → −0.1.
+        // Nobody censored, everyone followed past 12 months: the fewest at risk by 12 months are the group
+        // itself (and 1,000 comparators). 300 mentees, 4 exits: step 0.05 (0.02 · 300 = 6 < 10 ≤ 0.05 · 300 = 15),
+        // 0.047 → 0.05. 150 mentees, 4 exits: step 0.1 (0.05 · 150 = 7.5 < 10), 0.047 → 0.0. 120 mentees, −0.07 → −0.1.
         List<Map<String, Object>> rows = List.of(
                 withEstimates(retention("P1", "mentee", "matched", 12, 300, 4), 0.047),
                 withEstimates(retention("P2", "mentee", "matched", 12, 150, 4), 0.047),
                 withEstimates(retention("P3", "mentee", "matched", 12, 120, 3), -0.07));
+        Map<String, List<Map<String, Object>>> source = release(
+                rows,
+                List.of(
+                        atRisk("P1", "mentee", "matched", flat(300)),
+                        atRisk("P2", "mentee", "matched", flat(150)),
+                        atRisk("P3", "mentee", "matched", flat(120)),
+                        atRisk("P1", "comparison", "matched", flat(1000)),
+                        atRisk("P2", "comparison", "matched", flat(1000)),
+                        atRisk("P3", "comparison", "matched", flat(1000))));
         var decl = RULES.table("retention_summary").orElseThrow();
-        Decision d = CellSuppression.protect(Map.of("retention_summary", rows), RULES, K)
-                .get("retention_summary");
+        Decision d = CellSuppression.protect(source, RULES, K).get("retention_summary");
         List<Map<String, Object>> shown = DisclosureControl.hide(rows, decl, d, K);
         double[] expected = {0.05, 0.0, -0.1};
         long[] sizes = {300, 150, 120};
@@ -177,13 +223,13 @@ class CellSuppressionTest {
             }
         }
         // Released, it is accepted by the audit and left as it is by a second pass.
-        assertEquals(List.of(), DisclosureAudit.violations(Map.of("retention_summary", shown), RULES, K));
+        assertEquals(List.of(), DisclosureAudit.violations(Map.of("retention_summary", shown), source, RULES, K));
         assertEquals(
                 shown,
                 DisclosureControl.hide(
                         shown,
                         decl,
-                        CellSuppression.protect(Map.of("retention_summary", shown), RULES, K)
+                        CellSuppression.protect(Map.of("retention_summary", shown), source, RULES, K)
                                 .get("retention_summary"),
                         K));
         // A coarsened row that shows more is refused: an unrounded difference, or its retention.
@@ -194,7 +240,7 @@ class CellSuppressionTest {
         careless.get(0).put("difference", 0.047);
         careless.get(1).put("retention", 0.973);
         List<DisclosureAudit.Violation> found =
-                DisclosureAudit.violations(Map.of("retention_summary", careless), RULES, K);
+                DisclosureAudit.violations(Map.of("retention_summary", careless), source, RULES, K);
         assertEquals(1, found.size(), found.toString());
         assertEquals("disclosure:coarsened", found.get(0).rule());
         assertEquals(
@@ -202,6 +248,202 @@ class CellSuppressionTest {
                         "(program_id=P1, cohort=mentee, method=matched, horizon_months=12)",
                         "(program_id=P2, cohort=mentee, method=matched, horizon_months=12)"),
                 found.get(0).rows());
+    }
+
+    /** People at risk: n at months 0..6, then {@code after} at months 7..12 (the rest censored in month 6). */
+    static long[] dropsTo(long n, long after) {
+        long[] out = flat(n);
+        java.util.Arrays.fill(out, 7, 13, after);
+        return out;
+    }
+
+    /** The rows of a release that a row-by-row copy published as the size-sized rounding did (step on n). */
+    private static List<Map<String, Object>> roundedOnSize(List<Map<String, Object>> rows) {
+        var decl = RULES.table("retention_summary").orElseThrow();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> r : rows) {
+            Map<String, Object> row = new LinkedHashMap<>(r);
+            DisclosureControl.coarsen(
+                    row, decl, CellSuppression.step(((Number) r.get("n_employees")).doubleValue(), K));
+            out.add(row);
+        }
+        return out;
+    }
+
+    @Test
+    void aRoundedFigureIsSizedOnTheFewestPeopleAtRiskByItsHorizonInBothArms() {
+        // Every row: 200 matched mentees, 5 exits by 12 months (under k, in a group of 200: rounded). On
+        // n_employees the step would be 0.05 (0.05 · 200 = 10). But retention at 12 months rests on who is
+        // still followed near month 12:
+        // P1: the mentees drop to 12 at risk after month 6 (188 censored), comparators stay at 1,000. One exit
+        //     among those 12 moves the retention by about S/12 ≈ 0.08, more than a 0.05 window: a 0.05 step
+        //     pins it down. Fewest at risk 12: 0.5 · 12 = 6 < 10 ≤ 1 · 12, step 1: 0.047 → 0.0.
+        // P2: mentees stay at 200, the comparison arm drops to 25: 0.2 · 25 = 5 < 10 ≤ 0.5 · 25, step 0.5:
+        //     0.3 → 0.5 (0.3 / 0.5 = 0.6, halves up to 1).
+        // P3: the mentees drop to 8 at risk: no step has step · 8 ≥ 10, the figure is withheld (size only).
+        // P4: no curve for its groups: at-risk unknown, withheld.
+        // P5: the mentee curve stops at month 9 (nobody followed to 12): withheld.
+        List<Map<String, Object>> rows = List.of(
+                withEstimates(retention("P1", "mentee", "matched", 12, 200, 5), 0.047),
+                withEstimates(retention("P2", "mentee", "matched", 12, 200, 5), 0.3),
+                withEstimates(retention("P3", "mentee", "matched", 12, 200, 5), 0.047),
+                withEstimates(retention("P4", "mentee", "matched", 12, 200, 5), 0.047),
+                withEstimates(retention("P5", "mentee", "matched", 12, 200, 5), 0.047));
+        Map<String, List<Map<String, Object>>> source = release(
+                rows,
+                List.of(
+                        atRisk("P1", "mentee", "matched", dropsTo(200, 12)),
+                        atRisk("P1", "comparison", "matched", flat(1000)),
+                        atRisk("P2", "mentee", "matched", flat(200)),
+                        atRisk("P2", "comparison", "matched", dropsTo(1000, 25)),
+                        atRisk("P3", "mentee", "matched", dropsTo(200, 8)),
+                        atRisk("P3", "comparison", "matched", flat(1000)),
+                        atRisk("P5", "mentee", "matched", java.util.Arrays.copyOf(flat(200), 10)),
+                        atRisk("P5", "comparison", "matched", flat(1000))));
+        var decl = RULES.table("retention_summary").orElseThrow();
+        Decision d = CellSuppression.protect(source, RULES, K).get("retention_summary");
+        assertEquals(Set.of("P1", "P2", "P3", "P4", "P5"), coarsened(d, rows, "program_id"));
+        assertEquals(Set.of(), hidden(d, rows, "program_id"));
+        assertTrue(
+                d.coarsened().get(2).rule().contains("at risk"),
+                d.coarsened().get(2).rule());
+        assertEquals(Map.of(0, 1.0, 1, 0.5), d.steps());
+        List<Map<String, Object>> shown = DisclosureControl.hide(rows, decl, d, K);
+        assertEquals(0.0, (double) shown.get(0).get("difference"), 1e-15);
+        assertEquals(0.5, (double) shown.get(1).get("difference"), 1e-15);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200L, shown.get(i).get("n_employees"));
+            assertEquals(false, shown.get(i).get("suppressed"));
+            assertEquals(null, shown.get(i).get("n_events"));
+            assertEquals(null, shown.get(i).get("difference_ci_low"));
+        }
+        for (int i = 2; i < 5; i++) {
+            assertEquals(null, shown.get(i).get("difference"), "withheld, not rounded");
+        }
+        // The audit recomputes the people behind each figure from the unprotected curve: the controlled release
+        // passes; the release rounded on n_employees (P1 0.05, P2 0.3, P3..P5 0.05) is refused, P1 and P2 for a
+        // figure on no safe step, P3..P5 for rounding at all.
+        assertEquals(List.of(), DisclosureAudit.violations(Map.of("retention_summary", shown), source, RULES, K));
+        List<Map<String, Object>> onSize = roundedOnSize(rows);
+        assertEquals(0.05, (double) onSize.get(0).get("difference"), 1e-15);
+        Map<String, List<String>> found = new LinkedHashMap<>();
+        DisclosureAudit.violations(Map.of("retention_summary", onSize), source, RULES, K)
+                .forEach(v -> found.put(v.rule(), v.rows()));
+        assertEquals(
+                List.of(
+                        "(program_id=P1, cohort=mentee, method=matched, horizon_months=12)",
+                        "(program_id=P2, cohort=mentee, method=matched, horizon_months=12)"),
+                found.get("disclosure:coarsened"),
+                found.toString());
+        assertEquals(
+                List.of(
+                        "(program_id=P3, cohort=mentee, method=matched, horizon_months=12)",
+                        "(program_id=P4, cohort=mentee, method=matched, horizon_months=12)",
+                        "(program_id=P5, cohort=mentee, method=matched, horizon_months=12)"),
+                found.get("disclosure:coarsened_at_risk"),
+                found.toString());
+    }
+
+    static Map<String, Object> withDifference(Map<String, Object> r, double difference) {
+        r.put("difference", difference);
+        return r;
+    }
+
+    @Test
+    void roundedPartsOfASumCannotBeNarrowedBelowKBySubtraction() {
+        // ALL = P1 + P2 + P3 matched mentees at 12 months, everyone followed past 12 months, comparators 1,000.
+        //   ALL 500 people, 40 exits (shown), P3 100 people, 29 exits (shown): ALL − P3 = 11 = e1 + e2.
+        //   P1 200 people, e1 = 5, true difference 0.0255; P2 200 people, e2 = 6, true difference 0.0255.
+        // Both are rounded on step 0.05 (0.05 · 200 = 10 people): 0.0255 → 0.05, window [0.025, 0.075).
+        // A reader inverting retention = 1 − e / n (comparison retention S0 = 0.975 − 0.0255 = 0.9495 for P1,
+        // 0.97 − 0.0255 = 0.9445 for P2) learns e1 ∈ (200 · (0.0505 − 0.075), 200 · (0.0505 − 0.025)] = (−4.9, 5.1],
+        // so 0..5, and e2 ∈ (−3.9, 6.1], so 0..6: each alone admits 0, as a rounded row must. In people around the
+        // truth each window is 9.9 below and 0.1 above. Today's rules publish this (the two hidden counts add up
+        // to 11 ≥ k). But e1 + e2 = 11 with e1 ≤ 5.1 and e2 ≤ 6.1 forces e1 ≥ 4.9 and e2 ≥ 5.9: e1 = 5, e2 = 6.
+        // The check: P1's feasible range is [max(0, 5 − 9.9), 5 + 0.1] ∩ [40 − 29 − 6.1, 40 − 29 − 0] = [4.9, 5.1],
+        // 0.2 people wide, not admitting 0: P1's figure is withdrawn (P1 ∈ [0, 200]). Then P1 ∈ [0, 200] ∩
+        // [11 − 6.1, 11 − 0] = [4.9, 11]: 6.1 wide, still no 0, so P2's figure goes too. Now e1 + e2 = 11 with
+        // both in [0, 200]: each in [0, 11]. ALL and P3 stay exact; P1 and P2 show their sizes only.
+        List<Map<String, Object>> rows = List.of(
+                withDifference(retention("ALL", "mentee", "matched", 12, 500, 40), 0.02),
+                withDifference(retention("P1", "mentee", "matched", 12, 200, 5), 0.0255),
+                withDifference(retention("P2", "mentee", "matched", 12, 200, 6), 0.0255),
+                withDifference(retention("P3", "mentee", "matched", 12, 100, 29), -0.04));
+        List<List<Map<String, Object>>> curves = new ArrayList<>();
+        for (String p : List.of("ALL", "P1", "P2", "P3")) {
+            curves.add(atRisk(
+                    p,
+                    "mentee",
+                    "matched",
+                    flat(((Number) rows.stream()
+                                    .filter(r -> r.get("program_id").equals(p))
+                                    .findFirst()
+                                    .orElseThrow()
+                                    .get("n_employees"))
+                            .longValue())));
+            curves.add(atRisk(p, "comparison", "matched", flat(1000)));
+        }
+        Map<String, List<Map<String, Object>>> source = release(rows, curves);
+        var decl = RULES.table("retention_summary").orElseThrow();
+        // What the rules published before the window check: P1 and P2 rounded to 0.05, ALL and P3 exact.
+        List<Map<String, Object>> before = new ArrayList<>(rows);
+        before.set(1, roundedOnSize(List.of(rows.get(1))).get(0));
+        before.set(2, roundedOnSize(List.of(rows.get(2))).get(0));
+        assertEquals(0.05, (double) before.get(1).get("difference"), 1e-15);
+        assertEquals(0.05, (double) before.get(2).get("difference"), 1e-15);
+        // The audit finds it: P1 narrowed to [4.9, 5.1], P2 to [5.9, 6.1].
+        List<DisclosureAudit.Violation> found =
+                DisclosureAudit.violations(Map.of("retention_summary", before), source, RULES, K);
+        assertEquals(1, found.size(), found.toString());
+        assertEquals("disclosure:rounded_sum", found.get(0).rule());
+        assertEquals(
+                List.of(
+                        "(program_id=P1, cohort=mentee, method=matched, horizon_months=12): n_events narrowed to"
+                                + " [4.9, 5.1] by ALL − Σ program_id",
+                        "(program_id=P2, cohort=mentee, method=matched, horizon_months=12): n_events narrowed to"
+                                + " [5.9, 6.1] by ALL − Σ program_id"),
+                found.get(0).rows());
+        // The control withholds both figures, keeps the sizes, ALL and P3; the audit accepts the result.
+        Decision d = CellSuppression.protect(source, RULES, K).get("retention_summary");
+        assertEquals(Set.of(), hidden(d, rows, "program_id"));
+        assertEquals(Set.of("P1", "P2"), coarsened(d, rows, "program_id"));
+        List<Map<String, Object>> shown = DisclosureControl.hide(rows, decl, d, K);
+        assertEquals(null, shown.get(1).get("difference"));
+        assertEquals(null, shown.get(2).get("difference"));
+        assertEquals(200L, shown.get(1).get("n_employees"));
+        assertEquals(40L, shown.get(0).get("n_events"));
+        assertEquals(29L, shown.get(3).get("n_events"));
+        assertTrue(
+                d.coarsened().get(1).rule().contains("narrows"),
+                d.coarsened().get(1).rule());
+        assertEquals(List.of(), DisclosureAudit.violations(Map.of("retention_summary", shown), source, RULES, K));
+        // The adversary, by brute force: every (e1, e2) with e1 + e2 = ALL − P3 whose figures would publish
+        // what is shown (retention = 1 − e / 200 against the known S0 of each, rounded on 0.05).
+        assertEquals(Set.of(5), exitsOfP1ConsistentWith(before));
+        Set<Integer> after = exitsOfP1ConsistentWith(shown);
+        assertTrue(after.contains(0) && after.size() >= K, after.toString());
+    }
+
+    private static Set<Integer> exitsOfP1ConsistentWith(List<Map<String, Object>> published) {
+        long total = (long) published.get(0).get("n_events")
+                - (long) published.get(3).get("n_events");
+        double[] s0 = {0.9495, 0.9445};
+        Set<Integer> out = new TreeSet<>();
+        for (int e1 = 0; e1 <= total; e1++) {
+            int[] e = {e1, (int) total - e1};
+            boolean consistent = true;
+            for (int j = 0; j < 2; j++) {
+                Object shownFigure = published.get(1 + j).get("difference");
+                if (shownFigure != null) {
+                    double figure = CellSuppression.roundToStep(1.0 - e[j] / 200.0 - s0[j], 0.05);
+                    consistent &= Math.abs(figure - (double) shownFigure) < 1e-9;
+                }
+            }
+            if (consistent) {
+                out.add(e1);
+            }
+        }
+        return out;
     }
 
     /**
@@ -221,7 +463,8 @@ class CellSuppressionTest {
                     Map<String, Object> r = retention("P1", "mentee", "matched", 12, n, e);
                     r.put("difference", 1.0 - (double) e / n - s0);
                     Map<String, Object> row = new LinkedHashMap<>(r);
-                    DisclosureControl.coarsen(row, decl, K); // the form a row with exits under k is published in
+                    DisclosureControl.coarsen(
+                            row, decl, CellSuppression.step(n, K)); // the form a row with exits under k is published in
                     bySameFigure
                             .computeIfAbsent(row.get("difference"), x -> new ArrayList<>())
                             .add(e);
@@ -457,7 +700,7 @@ class CellSuppressionTest {
     }
 
     @Test
-    void declarationsAreStrict() {
+    void declarationsAreStrict() throws Exception {
         String unknownKey = "tables:\n  t:\n    audience: gold\n    keys: [a]\n    people: [n]\n    colour: red\n";
         assertThrows(Exception.class, () -> parse(unknownKey));
         String badAudience = "tables:\n  t:\n    audience: everyone\n    keys: [a]\n";
@@ -473,6 +716,14 @@ class CellSuppressionTest {
         String unknownKind = "tables:\n  t:\n    audience: gold\n    keys: [a]\n    relations:\n"
                 + "      - {kind: product, column: a, whole: ALL}\n";
         assertThrows(Exception.class, () -> parse(unknownKind));
+        String atRisk = "tables:\n  t:\n    audience: gold\n    keys: [a, h]\n    people: [n, e]\n"
+                + "    coarsen: {count: e, rounded: d, at_risk: {table: u, column: n, up_to: h}}\n"
+                + "  u:\n    audience: gold\n    keys: [a, m]\n    people: [n]\n    curve: m\n"
+                + "    links: [{column: n, program_id: a}]\n";
+        parse(atRisk);
+        assertThrows(Exception.class, () -> parse(atRisk.replace("    curve: m\n", "")), "at risk comes from a curve");
+        assertThrows(Exception.class, () -> parse(atRisk.replace("up_to: h", "up_to: x")), "up_to is a key");
+        assertThrows(Exception.class, () -> parse(atRisk.replace("column: n, up_to", "column: z, up_to")));
         assertThrows(
                 IllegalStateException.class,
                 () -> CellSuppression.protect(Map.of("undeclared_table", List.of()), RULES, K),

@@ -113,6 +113,75 @@ class DisclosureControlTest extends SparkTestBase {
         assertEquals(33L, (long) g3.filter("program_id = 'ALL'").first().<Long>getAs("n_events"));
     }
 
+    private static final StructType SUMMARY = new StructType()
+            .add("program_id", DataTypes.StringType)
+            .add("cohort", DataTypes.StringType)
+            .add("method", DataTypes.StringType)
+            .add("horizon_months", DataTypes.IntegerType)
+            .add("n_employees", DataTypes.LongType)
+            .add("n_events", DataTypes.LongType)
+            .add("retention", DataTypes.DoubleType)
+            .add("difference", DataTypes.DoubleType)
+            .add("suppressed", DataTypes.BooleanType)
+            .add("as_of", DataTypes.DateType);
+    private static final StructType CURVE = new StructType()
+            .add("program_id", DataTypes.StringType)
+            .add("cohort", DataTypes.StringType)
+            .add("method", DataTypes.StringType)
+            .add("month", DataTypes.IntegerType)
+            .add("n_at_risk", DataTypes.LongType)
+            .add("n_events", DataTypes.LongType)
+            .add("n_censored", DataTypes.LongType)
+            .add("survival", DataTypes.DoubleType)
+            .add("suppressed", DataTypes.BooleanType)
+            .add("as_of", DataTypes.DateType);
+
+    @Test
+    void theAuditReadsThePeopleAtRiskFromTheVersionTheControlProtected(@TempDir Path dir) {
+        // 200 matched mentees, 5 exits by 12 months, 12 of them still at risk after month 6; 1,000 comparators.
+        // Step on the 12 at risk: 1 (0.5 · 12 = 6 < 10), so 0.047 is published as 0.0. The controlled curve hides
+        // month 12 (the summary rounds it), so the audit must read the curve as the metrics stage wrote it.
+        Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
+        Date asOf = Date.valueOf("2026-10-31");
+        wh.overwrite(
+                "staging.retention_summary",
+                spark.createDataFrame(
+                        List.of(RowFactory.create("P1", "mentee", "matched", 12, 200L, 5L, 0.975, 0.047, false, asOf)),
+                        SUMMARY));
+        List<Row> curve = new ArrayList<>();
+        for (int m = 0; m <= 12; m++) {
+            curve.add(RowFactory.create("P1", "mentee", "matched", m, m <= 6 ? 200L : 12L, 0L, 0L, 0.98, false, asOf));
+            curve.add(RowFactory.create("P1", "comparison", "matched", m, 1000L, 0L, 0L, 0.95, false, asOf));
+        }
+        wh.overwrite("staging.retention_curve", spark.createDataFrame(curve, CURVE));
+        List<String> tables = List.of("staging.retention_summary", "staging.retention_curve");
+        DisclosureControl.apply(wh, tables, K, s -> {});
+        Row p1 = wh.read("staging.retention_summary").first();
+        assertEquals(0.0, p1.<Double>getAs("difference"), 1e-15);
+        assertTrue(p1.isNullAt(p1.fieldIndex("n_events")));
+        assertTrue(wh.read("staging.retention_curve")
+                .filter("cohort = 'mentee' AND month = 12")
+                .first()
+                .isNullAt(4));
+        List<io.mentoringoutcomes.quality.CheckOutcome> failed = DisclosureAudit.audit(wh, tables, K).stream()
+                .filter(o -> !o.passed())
+                .toList();
+        assertEquals(List.of(), failed);
+        // Rewritten by hand with the figure rounded on n_employees (0.05 · 200 = 10): refused, the curve's
+        // people at risk still read from the version the control protected.
+        wh.overwrite(
+                "staging.retention_summary",
+                spark.createDataFrame(
+                        List.of(RowFactory.create("P1", "mentee", "matched", 12, 200L, null, null, 0.05, false, asOf)),
+                        SUMMARY));
+        failed = DisclosureAudit.audit(wh, tables, K).stream()
+                .filter(o -> !o.passed())
+                .toList();
+        assertEquals(1, failed.size(), failed.toString());
+        assertEquals("disclosure:coarsened", failed.get(0).check());
+        assertEquals("staging.retention_summary", failed.get(0).dataset());
+    }
+
     @Test
     void adminTablesLeaveStagingAndGold(@TempDir Path dir) {
         Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
