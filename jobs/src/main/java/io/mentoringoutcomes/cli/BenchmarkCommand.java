@@ -87,6 +87,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         LocalFolders.deleteRecursively(warehouse);
 
         Map<String, Double> stages = new LinkedHashMap<>();
+        Map<String, Integer> stageJobs = new LinkedHashMap<>();
         String m = master != null ? master : "local[*]";
         Settings pipelineSettings = Settings.resolve(null, metrics.flags(), System.getenv());
         Warehouse wh = new Warehouse(
@@ -97,6 +98,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
                                 .orElseGet(() -> SparkSessionProvider.defaultShufflePartitions(m))),
                 warehouse.toString());
         LocalDate asOf = GeneratorSettings.DEFAULT_AS_OF;
+        // Spark jobs per stage: the fixed cost of a small night is mostly the number of jobs.
+        JobCounter jobs = new JobCounter();
+        wh.spark().sparkContext().addSparkListener(jobs);
         RunContext ctx = new RunContext(
                 wh, Warehouse.toUri(landing.toString()), asOf, "benchmark-" + employees, pipelineSettings);
         Contract contract = Contract.standard();
@@ -105,8 +109,19 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 contract,
                 pipelineSettings.qualityConfig(),
                 pipelineSettings.metricsConfig(),
-                (stage, exit, seconds) -> stages.put(stage, seconds));
+                (stage, exit, seconds) -> {
+                    stages.put(stage, seconds);
+                    // Deliver the stage's pending listener events first (the bus is asynchronous).
+                    try {
+                        wh.spark().sparkContext().listenerBus().waitUntilEmpty(10_000L);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        // a late event counts in the next stage; the figure stays an honest lower bound
+                    }
+                    stageJobs.put(stage, jobs.takeCount());
+                });
+        wh.spark().sparkContext().removeSparkListener(jobs);
         figures.put("stage_seconds", stages);
+        figures.put("stage_spark_jobs", stageJobs);
         figures.put(
                 "pipeline_seconds",
                 stages.values().stream().mapToDouble(Double::doubleValue).sum());
@@ -122,9 +137,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         System.out.println("[benchmark] "
                 + String.format(
                         Locale.ROOT,
-                        "%,d employees: %s under -Xmx %d MB; figures in %s",
+                        "%,d employees: %s, Spark jobs %s under -Xmx %d MB; figures in %s",
                         employees,
                         stages,
+                        stageJobs,
                         figures.get("max_heap_mb"),
                         out));
         return code;
@@ -168,6 +184,22 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         System.out.println("[benchmark] in-house SQL baseline (DuckDB): " + out);
         return out;
+    }
+
+    /** Counts the Spark jobs started since it was last asked (listener events arrive asynchronously). */
+    static final class JobCounter extends org.apache.spark.scheduler.SparkListener {
+        private final java.util.concurrent.atomic.AtomicInteger started =
+                new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart jobStart) {
+            started.incrementAndGet();
+        }
+
+        /** Jobs started since the last call. */
+        int takeCount() {
+            return started.getAndSet(0);
+        }
     }
 
     private static double seconds(long startNanos) {

@@ -1,10 +1,13 @@
 package io.mentoringoutcomes.ingest;
 
 import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.mentoringoutcomes.contract.Contract;
@@ -117,7 +120,13 @@ public final class IngestJob {
             Dataset<Row> typed = RowTyper.withTypedColumns(raw, dataset).persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(typed);
             Column parsed = size(col(RowTyper.PARSE_ERRORS)).equalTo(0);
-            long rowsRead = typed.count(); // fills the cache
+            // One pass fills the cache and counts both the rows and those that failed typing, so a
+            // clean delivery (the usual night) skips the per-column failure query altogether.
+            Row tally = typed.agg(
+                            count(lit(1)), coalesce(sum(when(parsed, lit(0L)).otherwise(lit(1L))), lit(0L)))
+                    .head();
+            long rowsRead = tally.getLong(0);
+            long rowsFailed = tally.getLong(1);
             if (rowsRead == 0) {
                 String where = String.join(", ", emptyFiles) + ": delivered with no rows (empty or header only)";
                 if (dataset.required()) {
@@ -126,7 +135,7 @@ public final class IngestJob {
                 } else {
                     log.warn(where + "; optional, the night goes on");
                 }
-            } else {
+            } else if (rowsFailed > 0) {
                 for (ColumnFailures.Failure f : ColumnFailures.describe(typed, rowsRead)) {
                     log.warn(f.cause());
                     if (f.everyRow(rowsRead)) {

@@ -15,6 +15,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.CommitInfo;
 
 /**
  * The one place that reads and writes Delta. A table {@code layer.noun} lives at
@@ -81,18 +85,35 @@ public final class Warehouse {
         if (!exists(table)) {
             return -1L;
         }
-        Row last = deltaTable(table).history(1).select("version").head();
-        return last.getLong(0);
+        // From the log listing on the driver: DESCRIBE HISTORY would run a Spark job per call.
+        return latestSnapshot(table).version();
     }
 
     /** Delta's operation metrics of the table's latest commit (numOutputRows, numTargetRowsInserted, ...). */
     public Map<String, Long> lastCommitMetrics(String table) {
-        Row last = deltaTable(table).history(1).select("operationMetrics").head();
+        // The commit's own file, read on the driver (DESCRIBE HISTORY would run a Spark job).
+        DeltaLog log = DeltaLog.forTable(spark, path(table));
+        long version = latestSnapshot(table).version();
         Map<String, Long> metrics = new java.util.TreeMap<>();
-        if (!last.isNullAt(0)) {
-            last.<String, String>getJavaMap(0).forEach((k, v) -> metrics.put(k, Long.parseLong(v)));
+        scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes =
+                log.getChanges(version, log.getChanges$default$2());
+        if (changes.hasNext()) {
+            scala.collection.Iterator<Action> actions = changes.next()._2().iterator();
+            while (actions.hasNext()) {
+                if (actions.next() instanceof CommitInfo info
+                        && info.operationMetrics().isDefined()) {
+                    scala.collection.JavaConverters.mapAsJavaMap(
+                                    info.operationMetrics().get())
+                            .forEach((k, v) -> metrics.put(k, Long.parseLong(v)));
+                }
+            }
         }
         return metrics;
+    }
+
+    private Snapshot latestSnapshot(String table) {
+        DeltaLog log = DeltaLog.forTable(spark, path(table));
+        return log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
     }
 
     /** Replaces the table's contents (schema included) in one Delta commit. */
