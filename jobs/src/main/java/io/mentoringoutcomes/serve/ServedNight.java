@@ -140,14 +140,14 @@ public final class ServedNight implements AutoCloseable {
         return ReadOnlyGuard.asServer(this::swapToLatest);
     }
 
-    /** The publication pointer's log version at the last full check; a refresh that sees it unchanged does nothing. */
-    private long checkedPointer = Long.MIN_VALUE;
+    /** What the published nights were read from at the last full check; a refresh that sees it unchanged does nothing. */
+    private String checkedPointer = null;
 
     private boolean swapToLatest() {
-        // Every few seconds for as long as serve runs: one listing of the pointer's Delta log, no
-        // Spark job. The night is read only when a publication has been committed since the last look.
-        long pointer = pointerVersion(wh);
-        if (pointer == checkedPointer) {
+        // Every few seconds for as long as serve runs: one listing of a Delta log, no Spark job.
+        // The night is read only when a commit has appeared there since the last look.
+        String pointer = pointer(wh);
+        if (pointer.equals(checkedPointer)) {
             return false;
         }
         boolean swapped = swapTo(GoldSource.latestPublished(wh));
@@ -156,13 +156,24 @@ public final class ServedNight implements AutoCloseable {
     }
 
     /**
-     * The latest commit of {@code ops.publications}, from its {@code _delta_log} listing (the
-     * newest commit file is never cleaned up); −1 before the first publication. A commit after the
-     * listing is found by the next refresh.
+     * Where the latest published night is recorded, with that log's latest commit: the publication
+     * pointer, or, in a warehouse published before the pointer existed, ops.pipeline_runs (as
+     * {@link io.mentoringoutcomes.publish.PublishedNights} reads them).
      */
-    static long pointerVersion(Warehouse wh) {
-        org.apache.hadoop.fs.Path log =
-                new org.apache.hadoop.fs.Path(wh.path(io.mentoringoutcomes.publish.Publications.TABLE), "_delta_log");
+    static String pointer(Warehouse wh) {
+        long publications = logVersion(wh, io.mentoringoutcomes.publish.Publications.TABLE);
+        return publications >= 0
+                ? "publications@" + publications
+                : "pipeline_runs@" + logVersion(wh, io.mentoringoutcomes.pipeline.PipelineRuns.TABLE);
+    }
+
+    /**
+     * The latest commit of a Delta table, from its {@code _delta_log} listing (the newest commit
+     * file is never cleaned up); −1 when the table does not exist. A commit after the listing is
+     * found by the next refresh.
+     */
+    static long logVersion(Warehouse wh, String table) {
+        org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(wh.path(table), "_delta_log");
         try {
             org.apache.hadoop.fs.FileSystem fs =
                     log.getFileSystem(wh.spark().sessionState().newHadoopConf());

@@ -110,7 +110,7 @@ class AirflowClientTest {
         PrintStream oldErr = System.err;
         try {
             assertEquals(
-                    7,
+                    8, // "Airflow unreachable" in the one exit-code table (cli/ExitCode)
                     Main.execute(
                             "trigger", "--url", "http://127.0.0.1:" + port, "--credentials-file", creds.toString()));
         } finally {
