@@ -144,7 +144,8 @@ public final class ServedNight implements AutoCloseable {
     private String checkedPointer = null;
 
     private boolean swapToLatest() {
-        // Every few seconds for as long as serve runs: one listing of a Delta log, no Spark job.
+        // Every few seconds for as long as serve runs: one listing of a Delta log on the driver
+        // (Warehouse.version), no Spark job.
         // The night is read only when a commit has appeared there since the last look.
         String pointer = pointer(wh);
         if (pointer.equals(checkedPointer)) {
@@ -161,36 +162,10 @@ public final class ServedNight implements AutoCloseable {
      * {@link io.mentoringoutcomes.publish.PublishedNights} reads them).
      */
     static String pointer(Warehouse wh) {
-        long publications = logVersion(wh, io.mentoringoutcomes.publish.Publications.TABLE);
+        long publications = wh.version(io.mentoringoutcomes.publish.Publications.TABLE);
         return publications >= 0
                 ? "publications@" + publications
-                : "pipeline_runs@" + logVersion(wh, io.mentoringoutcomes.pipeline.PipelineRuns.TABLE);
-    }
-
-    /**
-     * The latest commit of a Delta table, from its {@code _delta_log} listing (the newest commit
-     * file is never cleaned up); −1 when the table does not exist. A commit after the listing is
-     * found by the next refresh.
-     */
-    static long logVersion(Warehouse wh, String table) {
-        org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(wh.path(table), "_delta_log");
-        try {
-            org.apache.hadoop.fs.FileSystem fs =
-                    log.getFileSystem(wh.spark().sessionState().newHadoopConf());
-            if (!fs.exists(log)) {
-                return -1L;
-            }
-            long latest = -1L;
-            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(log)) {
-                String name = f.getPath().getName();
-                if (name.matches("\\d{20}\\.json")) {
-                    latest = Math.max(latest, Long.parseLong(name.substring(0, 20)));
-                }
-            }
-            return latest;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot list " + log, e);
-        }
+                : "pipeline_runs@" + wh.version(io.mentoringoutcomes.pipeline.PipelineRuns.TABLE);
     }
 
     private boolean swapTo(GoldSource latest) {
