@@ -106,7 +106,11 @@ public final class DisclosureControl {
             rows.put(e.getKey(), maps(e.getValue()));
             schemas.put(e.getKey(), e.getValue().schema());
         }
-        Map<String, Decision> decisions = CellSuppression.protect(rows, rules, k);
+        CellSuppression.Protection first = CellSuppression.protection(rows, rows, rules, k, true);
+        Map<String, Decision> decisions = first.decisions();
+        log.accept(String.format(
+                "joint ranges: %d linear programs in %d ms, %d cells withheld beyond the per-relation rules",
+                first.linearPrograms(), first.jointNanos() / 1_000_000, first.jointSteps()));
         Map<String, List<Map<String, Object>>> released = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : rows.entrySet()) {
             released.put(
@@ -224,7 +228,9 @@ public final class DisclosureControl {
         // Curves: the deltas of a month are not additive across months, so no curve rule here;
         // a curve whose count moved by under k anywhere holds as a whole (see below).
         ReleaseRules deltaRules = new ReleaseRules(withoutCurves(rules));
-        Map<String, Decision> held = CellSuppression.protect(deltas, deltaRules, k);
+        // Changes are absolute (|tonight − last night|), not additive, so no joint linear ranges here.
+        Map<String, Decision> held =
+                CellSuppression.protection(deltas, deltas, deltaRules, k, false).decisions();
         Map<String, Integer> count = new LinkedHashMap<>();
         for (Map.Entry<String, Decision> e : held.entrySet()) {
             Table decl = CellSuppression.declaration(rules, e.getKey());

@@ -395,13 +395,13 @@ class CellSuppressionTest {
         List<DisclosureAudit.Violation> found =
                 DisclosureAudit.violations(Map.of("retention_summary", before), source, RULES, K);
         assertEquals(1, found.size(), found.toString());
-        assertEquals("disclosure:rounded_sum", found.get(0).rule());
+        assertEquals("disclosure:joint_range", found.get(0).rule());
         assertEquals(
                 List.of(
                         "(program_id=P1, cohort=mentee, method=matched, horizon_months=12): n_events narrowed to"
-                                + " [4.9, 5.1] by ALL − Σ program_id",
+                                + " [4.9, 5.1] by the table's relations jointly",
                         "(program_id=P2, cohort=mentee, method=matched, horizon_months=12): n_events narrowed to"
-                                + " [5.9, 6.1] by ALL − Σ program_id"),
+                                + " [5.9, 6.1] by the table's relations jointly"),
                 found.get(0).rows());
         // The control withholds both figures, keeps the sizes, ALL and P3; the audit accepts the result.
         Decision d = CellSuppression.protect(source, RULES, K).get("retention_summary");
@@ -414,7 +414,7 @@ class CellSuppressionTest {
         assertEquals(40L, shown.get(0).get("n_events"));
         assertEquals(29L, shown.get(3).get("n_events"));
         assertTrue(
-                d.coarsened().get(1).rule().contains("narrows"),
+                d.coarsened().get(1).rule().contains("narrowed"),
                 d.coarsened().get(1).rule());
         assertEquals(List.of(), DisclosureAudit.violations(Map.of("retention_summary", shown), source, RULES, K));
         // The adversary, by brute force: every (e1, e2) with e1 + e2 = ALL − P3 whose figures would publish
