@@ -38,8 +38,10 @@ import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
  * in a row, and on a curve people at risk never grow from one month to the next. What a reader knows
  * of a hidden cell is its range only: the rule is public but which rule hid a cell is not (a hidden
  * count is primary, 1..k−1, or complementary, any size), so no hidden count is assumed to be in
- * 1..k−1. A relation the true figures break (a mentee in two programs: ALL is a union, not a sum)
- * is left out: it would give the reader a range that need not hold the truth.
+ * 1..k−1. The declared relations are the reader's model even where the true figures break one (a
+ * mentee in two programs: ALL is a union, not a sum), since a reader who believes it may still narrow
+ * a count correctly; only when they contradict each other (no feasible point) are the relations the
+ * truth breaks left out and the ranges found from the rest.
  *
  * <p>For every hidden or rounded count in 1..k−1 (and every row's {@code within} difference in 1..k−1)
  * the minimum and maximum over the constraints are found with commons-math's simplex. It is exposed
@@ -204,8 +206,7 @@ final class JointRanges {
                 cons.add(new Con(Map.of(v.getValue(), -1.0), kn.hi(), false, Set.of(v.getKey())));
             }
         }
-        // Only what holds of the true figures, and only what involves an unknown cell.
-        cons.removeIf(c -> c.coef().isEmpty() || !holds(c, cellOf, cells));
+        cons.removeIf(c -> c.coef().isEmpty()); // only what involves an unknown cell
         // Connected components of the unknown cells.
         int[] parent = new int[cellOf.size()];
         for (int v = 0; v < parent.length; v++) {
@@ -277,14 +278,25 @@ final class JointRanges {
                 }
             }
             List<LinearConstraint> lcs = new ArrayList<>();
+            List<LinearConstraint> holding = new ArrayList<>();
             for (Con c : mine) {
                 double[] a = new double[local.size()];
                 c.coef().forEach((v, x) -> a[local.get(v)] += x);
-                lcs.add(new LinearConstraint(a, c.equality() ? Relationship.EQ : Relationship.GEQ, -c.constant()));
+                LinearConstraint lc =
+                        new LinearConstraint(a, c.equality() ? Relationship.EQ : Relationship.GEQ, -c.constant());
+                lcs.add(lc);
+                if (holds(c, cellOf, cells)) {
+                    holding.add(lc);
+                }
             }
             double min = solve(objective, constant, lcs, GoalType.MINIMIZE);
             double max = solve(objective, constant, lcs, GoalType.MAXIMIZE);
             programs += 2;
+            if ((Double.isNaN(min) || Double.isNaN(max)) && holding.size() < lcs.size()) {
+                min = solve(objective, constant, holding, GoalType.MINIMIZE);
+                max = solve(objective, constant, holding, GoalType.MAXIMIZE);
+                programs += 2;
+            }
             if (Double.isNaN(min) || Double.isNaN(max)) {
                 continue; // no feasible point: the reader's constraints contradict each other, nothing follows
             }
