@@ -128,6 +128,7 @@ public final class DisclosureControl {
             // Held rows mix two nights' figures: decide again on what will actually be shown.
             Map<String, Decision> again = CellSuppression.protect(released, rows, rules, k);
             for (Map.Entry<String, Decision> e : again.entrySet()) {
+                withdrawOffStep(released.get(e.getKey()), CellSuppression.declaration(rules, e.getKey()), e.getValue());
                 released.put(
                         e.getKey(),
                         hide(
@@ -324,6 +325,23 @@ public final class DisclosureControl {
             // No step (the decision found no safe one): the figure goes too.
             row.put(c.rounded(), step == null ? null : CellSuppression.roundToStep(v, step));
         }
+    }
+
+    /**
+     * A held rounded figure is last night's, on last night's step. Re-rounded on tonight's step it would
+     * show a third value, neither night's (0.05 on a step of 0.1 is 0.1): it is withdrawn instead (the row
+     * keeps its size; a figure shown one night and withdrawn the next shows no change). A figure already on
+     * tonight's step is left as it is, so control applied to its own output changes nothing.
+     */
+    static void withdrawOffStep(List<Map<String, Object>> rows, Table decl, Decision d) {
+        decl.coarsening()
+                .ifPresent(co -> d.coarsened().keySet().forEach(i -> {
+                    Double v = CellSuppression.number(rows.get(i).get(co.rounded()));
+                    Double step = d.steps().get(i);
+                    if (v != null && step != null && CellSuppression.roundToStep(v, step) != v.doubleValue()) {
+                        d.steps().remove(i);
+                    }
+                }));
     }
 
     /** Nulls every column of a hidden row but its keys, as_of, suppressed and kept columns; sets suppressed. */
