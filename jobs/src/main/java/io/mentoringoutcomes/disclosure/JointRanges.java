@@ -35,7 +35,8 @@ import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
  * <p>Every people count of the table is a variable: a shown count is fixed, a rounded one lies in its
  * rounding window (in people), a withheld one in [0, ∞). Each declared relation adds a linear
  * constraint: {@code sum} whole = Σ parts, {@code contains} whole ≥ part, {@code within} whole ≥ part
- * in a row, and on a curve people at risk never grow from one month to the next. What a reader knows
+ * in a row, and on a curve people at risk never grow from one month to the next (as bounds from the
+ * nearest shown months, see below). What a reader knows
  * of a hidden cell is its range only: the rule is public but which rule hid a cell is not (a hidden
  * count is primary, 1..k−1, or complementary, any size), so no hidden count is assumed to be in
  * 1..k−1. The declared relations are the reader's model even where the true figures break one (a
@@ -189,10 +190,35 @@ final class JointRanges {
                 }
                 series.computeIfAbsent(key, x -> new ArrayList<>()).add(i);
             }
+            // The chain of a month to the next would join every hidden month of every curve into one linear
+            // program of hundreds of variables (commons-math's dense simplex takes minutes); a hidden month is
+            // bounded instead by the nearest shown months before (above) and after (below) it, which the chain
+            // implies. A relaxation: what hidden months of different groups give away through each other
+            // across months is not found; everything within a month (sums, naive ⊇ matched) is.
             for (List<Integer> s : series.values()) {
                 s.sort(Comparator.comparingDouble(i -> orNaN(rows.get(i).get(time))));
-                for (int x = 0; x + 1 < s.size(); x++) {
-                    cons.add(build.apply(new double[][] {{s.get(x), 0, 1}, {s.get(x + 1), 0, -1}}));
+                Integer above = null;
+                for (int i : s) {
+                    long c = cell(i, 0, cols.size());
+                    Integer v = var.get(c);
+                    if (v == null) {
+                        above = i;
+                    } else if (above != null) {
+                        long a = cell(above, 0, cols.size());
+                        cons.add(new Con(Map.of(v, -1.0), cells.get(a).lo(), false, Set.of(c, a)));
+                    }
+                }
+                Integer below = null;
+                for (int x = s.size() - 1; x >= 0; x--) {
+                    int i = s.get(x);
+                    long c = cell(i, 0, cols.size());
+                    Integer v = var.get(c);
+                    if (v == null) {
+                        below = i;
+                    } else if (below != null) {
+                        long b = cell(below, 0, cols.size());
+                        cons.add(new Con(Map.of(v, 1.0), -cells.get(b).lo(), false, Set.of(c, b)));
+                    }
                 }
             }
         }
