@@ -30,9 +30,11 @@ import java.util.Set;
  *   <li><b>Complementary</b>: in each instance of a relation, a single hidden cell would be
  *       recovered by subtraction, so the smallest visible part (declared sacrifices first) is hidden
  *       too; with nothing hidden, a difference in 1..k−1 between a whole and its parts is itself a
- *       count of fewer than k people, so the smaller side is hidden; a rounded cell's window, intersected
- *       with what the whole minus the other parts allows, must leave a count under k at least k people
- *       wide (or admitting 0), else a rounded figure is withdrawn ({@link #narrowedBelowK}).</li>
+ *       count of fewer than k people, so the smaller side is hidden. Single relations are cheap and
+ *       decide most cells; what is left is found jointly.</li>
+ *   <li><b>Joint ranges</b> ({@link JointRanges}): at the fixed point, every relation of a table is
+ *       intersected at once by linear programming; while a hidden or rounded count under k is narrowed
+ *       below k people, one more cell is withheld ({@link #protection}) and the fixed point is run again.</li>
  *   <li><b>Rounding steps</b> are sized on the fewest people at risk by the row's horizon in every
  *       group the figure rests on ({@link #minAtRisk}); unknown or under k, the figure is withheld.</li>
  * </ol>
