@@ -30,9 +30,11 @@ import java.util.Set;
  *   <li><b>Complementary</b>: in each instance of a relation, a single hidden cell would be
  *       recovered by subtraction, so the smallest visible part (declared sacrifices first) is hidden
  *       too; with nothing hidden, a difference in 1..k−1 between a whole and its parts is itself a
- *       count of fewer than k people, so the smaller side is hidden; a rounded cell's window, intersected
- *       with what the whole minus the other parts allows, must leave a count under k at least k people
- *       wide (or admitting 0), else a rounded figure is withdrawn ({@link #narrowedBelowK}).</li>
+ *       count of fewer than k people, so the smaller side is hidden. Single relations are cheap and
+ *       decide most cells; what is left is found jointly.</li>
+ *   <li><b>Joint ranges</b> ({@link JointRanges}): at the fixed point, every relation of a table is
+ *       intersected at once by linear programming; while a hidden or rounded count under k is narrowed
+ *       below k people, one more cell is withheld ({@link #protection}) and the fixed point is run again.</li>
  *   <li><b>Rounding steps</b> are sized on the fewest people at risk by the row's horizon in every
  *       group the figure rests on ({@link #minAtRisk}); unknown or under k, the figure is withheld.</li>
  * </ol>
@@ -87,13 +89,35 @@ public final class CellSuppression {
      * Decides a release whose rows may already be protected (a second pass, the audit's re-check),
      * reading what only the unprotected release knows from {@code source}, rows matched by keys: the
      * people at risk a rounding step is sized on, and the true figures behind rounded rows, which fix
-     * where each rounding window lies around the truth (the sum rule's window check).
+     * where each rounding window lies around the truth (the joint range check).
      */
     public static Map<String, Decision> protect(
             Map<String, List<Map<String, Object>>> tables,
             Map<String, List<Map<String, Object>>> source,
             ReleaseRules rules,
             int k) {
+        return protection(tables, source, rules, k, true).decisions();
+    }
+
+    /**
+     * The decisions of a release, and what the joint range check cost: linear programs solved, time
+     * taken, and cells it withheld beyond the per-relation rules.
+     */
+    record Protection(Map<String, Decision> decisions, int linearPrograms, long jointNanos, int jointSteps) {}
+
+    /**
+     * {@link #protect}, with the joint range check ({@link JointRanges}) as the complementary pass's
+     * stopping rule when {@code joint}: after the per-relation fixed point, while some table has a
+     * hidden or rounded count a reader intersecting all its relations narrows below k, one more cell
+     * of the constraints that narrowed it is withheld (a rounded figure first, the smallest; else the
+     * smallest shown cell) and the fixed point is run again.
+     */
+    static Protection protection(
+            Map<String, List<Map<String, Object>>> tables,
+            Map<String, List<Map<String, Object>>> source,
+            ReleaseRules rules,
+            int k,
+            boolean joint) {
         Map<String, Decision> out = new LinkedHashMap<>();
         Map<String, List<Map<String, Object>>> truths = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
@@ -106,15 +130,106 @@ public final class CellSuppression {
             primary(t.getValue(), decl, k, d);
             out.put(t.getKey(), d);
         }
+        int[] programs = {0};
+        long[] nanos = {0};
+        int steps = 0;
         boolean changed = true;
         while (changed) {
             changed = links(tables, rules, out, k);
             for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
-                changed |= complementary(
-                        t.getValue(), truths.get(t.getKey()), declaration(rules, t.getKey()), k, out.get(t.getKey()));
+                changed |= complementary(t.getValue(), declaration(rules, t.getKey()), k, out.get(t.getKey()));
+            }
+            if (changed || !joint) {
+                continue;
+            }
+            for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
+                Table decl = declaration(rules, t.getKey());
+                Decision d = out.get(t.getKey());
+                List<Map<String, Object>> rows = t.getValue();
+                List<Map<String, Object>> truth = truths.get(t.getKey());
+                List<JointRanges.Exposure> found =
+                        JointRanges.exposed(decl, rows, (i, c) -> known(rows, truth, decl, i, c, d), k, w -> {
+                            programs[0] += w.linearPrograms();
+                            nanos[0] += w.nanos();
+                        });
+                if (!found.isEmpty() && withholdOneMore(rows, truth, decl, found.get(0), k, d)) {
+                    changed = true;
+                    steps++;
+                }
             }
         }
-        return out;
+        return new Protection(out, programs[0], nanos[0], steps);
+    }
+
+    /**
+     * What a reader knows of cell (i, c) on its own, in people: exact when shown, its rounding window
+     * within [0, n] when rounded ({@link #window}), anything from 0 when hidden.
+     */
+    static JointRanges.Known known(
+            List<Map<String, Object>> rows, List<Map<String, Object>> truth, Table decl, int i, String c, Decision d) {
+        Map<String, Object> t = truth.get(i) == null ? rows.get(i) : truth.get(i);
+        Double e = number(t.get(c));
+        double count = e == null ? Double.NaN : e;
+        if (!hiddenCell(d, decl, i, c)) {
+            Double shown = number(rows.get(i).get(c));
+            return shown == null ? JointRanges.Known.unknown(count) : JointRanges.Known.shown(shown);
+        }
+        double[] w = window(rows, truth, decl, i, c, d);
+        Double n = number(t.get(decl.people().get(0)));
+        if (w == null || e == null || n == null) {
+            return JointRanges.Known.unknown(count);
+        }
+        return new JointRanges.Known(Math.max(0, e - w[0]), Math.min(n, e + w[1]), e);
+    }
+
+    /**
+     * The joint check's next step for one exposed count: its own rounded figure is withdrawn (its row
+     * keeps its size), else the smallest rounded figure among the constraints that narrowed it, else the
+     * smallest shown cell there is hidden (declared sacrifices first). False when nothing is left to withhold.
+     */
+    private static boolean withholdOneMore(
+            List<Map<String, Object>> rows,
+            List<Map<String, Object>> truth,
+            Table decl,
+            JointRanges.Exposure e,
+            int k,
+            Decision d) {
+        String size = decl.people().get(0);
+        String count = decl.coarsening().map(ReleaseRules.Coarsen::count).orElse(null);
+        String what = "joint: " + e.describe() + " in " + keyWithout(rows.get(e.row()), decl.keys(), null);
+        java.util.function.IntPredicate rounded = i -> count != null && window(rows, truth, decl, i, count, d) != null;
+        Integer withdraw = rounded.test(e.row())
+                ? Integer.valueOf(e.row())
+                : e.roundedRows().stream()
+                        .filter(rounded::test)
+                        .min(Comparator.comparingDouble(
+                                i -> orMax(number(rows.get(i).get(size)))))
+                        .orElse(null);
+        if (withdraw != null) {
+            d.steps().remove(withdraw);
+            d.coarsened().put(withdraw, new Hidden(what + ", figure withdrawn", count));
+            return true;
+        }
+        int[] pick = null;
+        for (Map.Entry<Integer, Set<String>> cells : e.shownCells().entrySet()) {
+            for (String c : cells.getValue()) {
+                int i = cells.getKey();
+                if (hiddenCell(d, decl, i, c)) {
+                    continue;
+                }
+                Comparator<Integer> order = Comparator.<Integer, Boolean>comparing(x -> !sacrificed(decl, rows.get(x)))
+                        .thenComparingDouble(x -> orMax(number(rows.get(x).get(size))));
+                if (pick == null || order.compare(i, pick[0]) < 0) {
+                    pick = new int[] {i, decl.people().indexOf(c)};
+                }
+            }
+        }
+        if (pick == null) {
+            return false;
+        }
+        String column = decl.people().get(pick[1]);
+        hideCell(rows, decl, pick[0], column, k, d, new Hidden(what, column));
+        return true;
     }
 
     static Table declaration(ReleaseRules rules, String noun) {
@@ -572,8 +687,7 @@ public final class CellSuppression {
         return changed;
     }
 
-    private static boolean complementary(
-            List<Map<String, Object>> rows, List<Map<String, Object>> truth, Table decl, int k, Decision d) {
+    private static boolean complementary(List<Map<String, Object>> rows, Table decl, int k, Decision d) {
         boolean changed = false;
         for (Relation r : decl.relations()) {
             for (List<Integer> instance : instances(rows, decl, r)) {
@@ -592,7 +706,7 @@ public final class CellSuppression {
                 }
                 changed |= r.kind().equals("contains")
                         ? containsRule(rows, decl, r, whole, parts.get(0), k, d)
-                        : sumRule(rows, truth, decl, r, whole, parts, k, d);
+                        : sumRule(rows, decl, r, whole, parts, k, d);
             }
         }
         return changed;
@@ -633,14 +747,7 @@ public final class CellSuppression {
      * parts when the whole is shown (the hidden cells together would be a group under k).
      */
     private static boolean sumRule(
-            List<Map<String, Object>> rows,
-            List<Map<String, Object>> truth,
-            Table decl,
-            Relation r,
-            int whole,
-            List<Integer> parts,
-            int k,
-            Decision d) {
+            List<Map<String, Object>> rows, Table decl, Relation r, int whole, List<Integer> parts, int k, Decision d) {
         List<Integer> all = new ArrayList<>(parts);
         all.add(whole);
         String size = decl.people().get(0);
@@ -669,35 +776,6 @@ public final class CellSuppression {
                     reason = hidden.isEmpty()
                             ? "complementary: " + r.whole() + " − Σ " + r.column() + " differs by under k in " + c
                             : "complementary: the hidden " + r.column() + " cells add up to under k in " + c;
-                }
-            }
-            if (reason == null && hidden.stream().anyMatch(i -> window(rows, truth, decl, i, c, d) != null)) {
-                Integer narrowed = narrowedBelowK(rows, truth, decl, whole, parts, c, k, d);
-                if (narrowed != null) {
-                    // The narrowed cell's rounded figure is withdrawn (rounded to nothing: its row keeps its
-                    // size), or, when it has none, the smallest rounded part's (then the whole's): a count the
-                    // reader knows only within [0, n] no longer narrows the others.
-                    List<Integer> inInstance = new ArrayList<>(parts);
-                    inInstance.add(whole);
-                    int withdraw = window(rows, truth, decl, narrowed, c, d) != null
-                            ? narrowed
-                            : inInstance.stream()
-                                    .filter(p -> window(rows, truth, decl, p, c, d) != null)
-                                    .min(Comparator.<Integer, Boolean>comparing(p -> p == whole)
-                                            .thenComparingDouble(p ->
-                                                    orMax(number(rows.get(p).get(size)))))
-                                    .orElseThrow();
-                    d.steps().remove(withdraw);
-                    d.coarsened()
-                            .put(
-                                    withdraw,
-                                    new Hidden(
-                                            "complementary: " + r.whole() + " − Σ " + r.column()
-                                                    + " narrows the rounded " + c + " of "
-                                                    + rows.get(narrowed).get(r.column())
-                                                    + " to under k people, figure withdrawn",
-                                            c));
-                    return true;
                 }
             }
             if (reason == null) {
@@ -748,76 +826,6 @@ public final class CellSuppression {
         return new double[] {n * (v + step / 2 - x), n * (x - v + step / 2)};
     }
 
-    /**
-     * What a reader knows of cell i's count on its own, {lo, hi, true count, size}: exact when shown, its
-     * window within [0, n] when rounded, [0, n] when hidden (n its true size, unbounded when unknown).
-     */
-    private static double[] bounds(
-            List<Map<String, Object>> rows, List<Map<String, Object>> truth, Table decl, int i, String c, Decision d) {
-        Map<String, Object> t = truth.get(i) == null ? rows.get(i) : truth.get(i);
-        Double e = number(t.get(c));
-        Double n = number(t.get(decl.people().get(0)));
-        double size = n == null ? Double.POSITIVE_INFINITY : n;
-        double count = e == null ? Double.NaN : e;
-        if (!hiddenCell(d, decl, i, c)) {
-            return new double[] {count, count, count, size};
-        }
-        double[] w = window(rows, truth, decl, i, c, d);
-        return w == null || e == null
-                ? new double[] {0, size, count, size}
-                : new double[] {Math.max(0, e - w[0]), Math.min(size, e + w[1]), count, size};
-    }
-
-    /**
-     * The sum rule's window check, exact interval arithmetic in counts of people. A reader knows each cell
-     * within {@link #bounds}; subtracting, a part lies in [whole_lo − Σ other parts' hi, whole_hi − Σ other
-     * parts' lo], the whole in [Σ parts' lo, Σ parts' hi] (for one linear relation over bounded cells these
-     * are exactly the feasible ranges). A hidden or rounded cell whose count (or group minus count) is in
-     * 1..k−1 must keep a feasible range at least k people wide, or one that still admits 0 (nobody left, as
-     * for a rounded row alone) or n (nobody stayed). The first cell narrowed below that, or null.
-     */
-    static Integer narrowedBelowK(
-            List<Map<String, Object>> rows,
-            List<Map<String, Object>> truth,
-            Table decl,
-            int whole,
-            List<Integer> parts,
-            String c,
-            int k,
-            Decision d) {
-        Map<Integer, double[]> b = new LinkedHashMap<>();
-        double lo = 0;
-        double hi = 0;
-        for (int p : parts) {
-            b.put(p, bounds(rows, truth, decl, p, c, d));
-            lo += b.get(p)[0];
-            hi += b.get(p)[1];
-        }
-        double[] w = bounds(rows, truth, decl, whole, c, d);
-        List<Integer> cells = new ArrayList<>(parts);
-        cells.add(whole);
-        for (int x : cells) {
-            double[] own = x == whole ? w : b.get(x);
-            if (!hiddenCell(d, decl, x, c) || Double.isNaN(own[2])) {
-                continue;
-            }
-            boolean fewLeft = sensitive(own[2], k);
-            boolean fewStayed = sensitive(own[3] - own[2], k);
-            if (!fewLeft && !fewStayed) {
-                continue;
-            }
-            double from = x == whole ? lo : w[0] - (hi - own[1]);
-            double to = x == whole ? hi : w[1] - (lo - own[0]);
-            double low = Math.max(own[0], from);
-            double high = Math.min(own[1], to);
-            boolean safe = high - low >= k - 1e-9 || (!fewLeft || low <= 1e-9) && (!fewStayed || high >= own[3] - 1e-9);
-            if (!safe) {
-                return x;
-            }
-        }
-        return null;
-    }
-
     // ------------------------------------------------------------------ helpers
 
     /** A count that singles out fewer than k people. */
@@ -826,7 +834,7 @@ public final class CellSuppression {
     }
 
     /** The people columns relations add up: a curve's monthly counts are never shown, so only its people at risk. */
-    private static List<String> relationColumns(Table decl) {
+    static List<String> relationColumns(Table decl) {
         return decl.curveColumn().isPresent() ? decl.people().subList(0, 1) : decl.people();
     }
 
@@ -839,7 +847,7 @@ public final class CellSuppression {
                 .anyMatch(e -> e.getValue().contains(String.valueOf(row.get(e.getKey()))));
     }
 
-    private static List<List<Integer>> instances(List<Map<String, Object>> rows, Table decl, Relation r) {
+    static List<List<Integer>> instances(List<Map<String, Object>> rows, Table decl, Relation r) {
         Map<List<Object>, List<Integer>> byRest = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> row = rows.get(i);

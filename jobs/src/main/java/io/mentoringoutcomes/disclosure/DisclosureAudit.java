@@ -28,9 +28,9 @@ import java.util.stream.Collectors;
  *       the figure rests on;</li>
  *   <li>{@code disclosure:coarsened_at_risk}: a rounded figure whose people at risk by the horizon are
  *       unknown or under k (no step hides a count among them);</li>
- *   <li>{@code disclosure:rounded_sum}: in a declared sum (ALL = Σ programs), what a reader subtracting
- *       the shown cells learns of each rounded cell (its window intersected with the whole minus the
- *       other cells' windows) is at least k people wide;</li>
+ *   <li>{@code disclosure:joint_range}: what a reader intersecting every declared relation of a table at
+ *       once learns of each hidden or rounded count under k (its feasible range, by linear programming,
+ *       {@link JointRanges}) is at least k people wide or admits 0;</li>
  *   <li>{@code disclosure:undeclared_count}: every integer column is a key, a people column, a kept column
  *       or declared {@code not_people}: an undeclared count of people would escape every other rule;</li>
  *   <li>{@code disclosure:complementary}: no shown row would be hidden by a complementary (or
@@ -65,7 +65,8 @@ public final class DisclosureAudit {
                     .ifPresent(decl ->
                             add(found, noun, "disclosure:undeclared_count", undeclaredCounts(df.schema(), decl)));
         }
-        found.addAll(violations(release, source, ReleaseRules.standard(), k));
+        Map<String, JointRanges.Work> work = new LinkedHashMap<>();
+        found.addAll(violations(release, source, ReleaseRules.standard(), k, work));
         List<CheckOutcome> out = new ArrayList<>();
         for (String t : stagingTables) {
             String noun = DisclosureControl.noun(t);
@@ -80,7 +81,10 @@ public final class DisclosureAudit {
                         true,
                         0.0,
                         "0 rows",
-                        null));
+                        Optional.ofNullable(work.get(noun))
+                                .map(w -> "joint ranges: " + w.linearPrograms() + " linear programs in "
+                                        + w.nanos() / 1_000_000 + " ms")
+                                .orElse(null)));
             }
             for (Violation v : mine) {
                 String named = v.rows().stream().limit(ROWS_NAMED).collect(Collectors.joining("; "))
@@ -147,6 +151,16 @@ public final class DisclosureAudit {
             Map<String, List<Map<String, Object>>> source,
             ReleaseRules rules,
             int k) {
+        return violations(release, source, rules, k, new LinkedHashMap<>());
+    }
+
+    /** {@link #violations}, recording per table what the joint range check cost. */
+    static List<Violation> violations(
+            Map<String, List<Map<String, Object>>> release,
+            Map<String, List<Map<String, Object>>> source,
+            ReleaseRules rules,
+            int k,
+            Map<String, JointRanges.Work> work) {
         List<Violation> out = new ArrayList<>();
         Map<String, List<Map<String, Object>>> declared = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : release.entrySet()) {
@@ -247,8 +261,9 @@ public final class DisclosureAudit {
             add(
                     out,
                     e.getKey(),
-                    "disclosure:rounded_sum",
-                    roundedSums(e.getValue(), source.get(e.getKey()), t, source, rules, k));
+                    "disclosure:joint_range",
+                    jointRanges(
+                            e.getValue(), source.get(e.getKey()), t, source, rules, k, w -> work.put(e.getKey(), w)));
         }
         Map<String, Decision> again = CellSuppression.protect(declared, source, rules, k);
         for (Map.Entry<String, Decision> e : again.entrySet()) {
@@ -348,110 +363,62 @@ public final class DisclosureAudit {
     }
 
     /**
-     * The reader's arithmetic on each declared sum with rounded cells, in counts of people. A rounded cell
-     * lies in [e − n · (v + s/2 − x), e + n · (x − v + s/2)] within [0, n] (e its true count, x its true figure,
-     * v the shown one, s the smallest safe step: a window of s · n people), a shown cell is exact, a hidden
-     * one in [0, n]. Subtracting, a part lies in [whole_lo − Σ other hi, whole_hi − Σ other lo], the whole in
-     * [Σ lo, Σ hi]. A hidden or rounded cell with a count (or group minus count) in 1..k−1 must be left a
-     * range at least k people wide, or one that admits 0 (or n).
+     * The reader's arithmetic over every relation of a table at once ({@link JointRanges}), in counts of
+     * people, from the release as published: a shown count is exact; a rounded row's count lies in
+     * [e − n · (v + s/2 − x), e + n · (x − v + s/2)] within [0, n] (e its true count, x its true figure, v the
+     * shown one, s the smallest safe step: a window of s · n people); a suppressed or withheld one anywhere
+     * from 0. A hidden or rounded count (or a row's within difference) in 1..k−1 must keep a feasible range
+     * at least k people wide, or one that admits 0.
      */
-    static List<String> roundedSums(
+    static List<String> jointRanges(
             List<Map<String, Object>> rows,
             List<Map<String, Object>> truthRows,
             Table t,
             Map<String, List<Map<String, Object>>> source,
             ReleaseRules rules,
-            int k) {
-        List<String> out = new ArrayList<>();
-        if (t.coarsening().isEmpty()) {
-            return out;
-        }
-        ReleaseRules.Coarsen co = t.coarsening().get();
+            int k,
+            java.util.function.Consumer<JointRanges.Work> work) {
         Map<String, Map<String, Object>> truth = new LinkedHashMap<>();
         for (Map<String, Object> r : truthRows == null ? rows : truthRows) {
             truth.put(keys(r, t), r);
         }
-        for (ReleaseRules.Relation rel : t.relations()) {
-            if (!rel.kind().equals("sum")) {
-                continue;
-            }
-            Map<List<String>, List<Map<String, Object>>> instances = new LinkedHashMap<>();
-            for (Map<String, Object> r : rows) {
-                if (rel.where().entrySet().stream()
-                        .allMatch(w -> w.getValue().equals(String.valueOf(r.get(w.getKey()))))) {
-                    List<String> rest = new ArrayList<>();
-                    t.keys().stream()
-                            .filter(c -> !c.equals(rel.column()))
-                            .forEach(c -> rest.add(String.valueOf(r.get(c))));
-                    instances.computeIfAbsent(rest, x -> new ArrayList<>()).add(r);
-                }
-            }
-            for (List<Map<String, Object>> cells : instances.values()) {
-                Map<String, Object> whole = cells.stream()
-                        .filter(r -> rel.whole().equals(String.valueOf(r.get(rel.column()))))
-                        .findFirst()
-                        .orElse(null);
-                if (whole == null) {
-                    continue;
-                }
-                // {lo, hi, true count, true size, 1 if hidden or rounded}
-                Map<Map<String, Object>, double[]> range = new java.util.IdentityHashMap<>();
-                boolean anyRounded = false;
-                for (Map<String, Object> r : cells) {
+        ReleaseRules.Coarsen co = t.coarsening().orElse(null);
+        List<JointRanges.Exposure> found = JointRanges.exposed(
+                t,
+                rows,
+                (i, c) -> {
+                    Map<String, Object> r = rows.get(i);
                     Map<String, Object> tr = truth.getOrDefault(keys(r, t), r);
-                    Double e = CellSuppression.number(tr.get(co.count()));
-                    Double size = CellSuppression.number(tr.get(t.people().get(0)));
-                    double n = size == null ? Double.POSITIVE_INFINITY : size;
+                    Double e = CellSuppression.number(tr.get(c));
                     double count = e == null ? Double.NaN : e;
-                    Double shown = CellSuppression.number(r.get(co.count()));
-                    Double v = CellSuppression.number(r.get(co.rounded()));
-                    Double x = CellSuppression.number(tr.get(co.rounded()));
-                    boolean suppressed = Boolean.TRUE.equals(r.get("suppressed"));
-                    if (!suppressed && shown != null) {
-                        range.put(r, new double[] {shown, shown, count, n, 0});
-                    } else if (suppressed || v == null || e == null || x == null) {
-                        range.put(r, new double[] {0, n, count, n, 1});
-                    } else {
-                        double behind = peopleBehind(r, t, source, rules, k);
-                        double s = behind >= k - 1e-9 ? CellSuppression.step(behind, k) : 1.0;
-                        range.put(r, new double[] {
-                            Math.max(0, e - n * (v + s / 2 - x)), Math.min(n, e + n * (x - v + s / 2)), count, n, 1
-                        });
-                        anyRounded = true;
+                    Double shown = CellSuppression.number(r.get(c));
+                    if (Boolean.TRUE.equals(r.get("suppressed"))) {
+                        return JointRanges.Known.unknown(count);
                     }
-                }
-                if (!anyRounded) {
-                    continue;
-                }
-                double[] w = range.get(whole);
-                double lo = 0;
-                double hi = 0;
-                for (Map<String, Object> r : cells) {
-                    if (r != whole) {
-                        lo += range.get(r)[0];
-                        hi += range.get(r)[1];
+                    if (shown != null) {
+                        return JointRanges.Known.shown(shown);
                     }
-                }
-                for (Map<String, Object> r : cells) {
-                    double[] own = range.get(r);
-                    boolean fewLeft = CellSuppression.sensitive(own[2], k);
-                    boolean fewStayed = CellSuppression.sensitive(own[3] - own[2], k);
-                    if (own[4] == 0 || !fewLeft && !fewStayed) {
-                        continue;
+                    Double n = CellSuppression.number(tr.get(t.people().get(0)));
+                    Double v = co == null ? null : CellSuppression.number(r.get(co.rounded()));
+                    Double x = co == null ? null : CellSuppression.number(tr.get(co.rounded()));
+                    if (!c.equals(co == null ? null : co.count())
+                            || !rounded(r, co)
+                            || e == null
+                            || n == null
+                            || v == null
+                            || x == null) {
+                        return JointRanges.Known.unknown(count);
                     }
-                    double from = Math.max(own[0], r == whole ? lo : w[0] - (hi - own[1]));
-                    double to = Math.min(own[1], r == whole ? hi : w[1] - (lo - own[0]));
-                    boolean safe =
-                            to - from >= k - 1e-9 || (!fewLeft || from <= 1e-9) && (!fewStayed || to >= own[3] - 1e-9);
-                    if (!safe) {
-                        out.add(keys(r, t) + ": " + co.count() + " narrowed to ["
-                                + String.format(java.util.Locale.ROOT, "%.1f, %.1f", from, to) + "] by "
-                                + rel.whole() + " − Σ " + rel.column());
-                    }
-                }
-            }
-        }
-        return out;
+                    double behind = peopleBehind(r, t, source, rules, k);
+                    double s = behind >= k - 1e-9 ? CellSuppression.step(behind, k) : 1.0;
+                    return new JointRanges.Known(
+                            Math.max(0, e - n * (v + s / 2 - x)), Math.min(n, e + n * (x - v + s / 2)), e);
+                },
+                k,
+                work);
+        return found.stream()
+                .map(x -> keys(rows.get(x.row()), t) + ": " + x.describe())
+                .toList();
     }
 
     private static void add(List<Violation> out, String table, String rule, List<String> rows) {

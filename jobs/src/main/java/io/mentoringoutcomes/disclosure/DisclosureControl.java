@@ -106,7 +106,11 @@ public final class DisclosureControl {
             rows.put(e.getKey(), maps(e.getValue()));
             schemas.put(e.getKey(), e.getValue().schema());
         }
-        Map<String, Decision> decisions = CellSuppression.protect(rows, rules, k);
+        CellSuppression.Protection first = CellSuppression.protection(rows, rows, rules, k, true);
+        Map<String, Decision> decisions = first.decisions();
+        log.accept(String.format(
+                "joint ranges: %d linear programs in %d ms, %d cells withheld beyond the per-relation rules",
+                first.linearPrograms(), first.jointNanos() / 1_000_000, first.jointSteps()));
         Map<String, List<Map<String, Object>>> released = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : rows.entrySet()) {
             released.put(
@@ -124,6 +128,7 @@ public final class DisclosureControl {
             // Held rows mix two nights' figures: decide again on what will actually be shown.
             Map<String, Decision> again = CellSuppression.protect(released, rows, rules, k);
             for (Map.Entry<String, Decision> e : again.entrySet()) {
+                withdrawOffStep(released.get(e.getKey()), CellSuppression.declaration(rules, e.getKey()), e.getValue());
                 released.put(
                         e.getKey(),
                         hide(
@@ -224,7 +229,9 @@ public final class DisclosureControl {
         // Curves: the deltas of a month are not additive across months, so no curve rule here;
         // a curve whose count moved by under k anywhere holds as a whole (see below).
         ReleaseRules deltaRules = new ReleaseRules(withoutCurves(rules));
-        Map<String, Decision> held = CellSuppression.protect(deltas, deltaRules, k);
+        // Changes are absolute (|tonight − last night|), not additive, so no joint linear ranges here.
+        Map<String, Decision> held =
+                CellSuppression.protection(deltas, deltas, deltaRules, k, false).decisions();
         Map<String, Integer> count = new LinkedHashMap<>();
         for (Map.Entry<String, Decision> e : held.entrySet()) {
             Table decl = CellSuppression.declaration(rules, e.getKey());
@@ -318,6 +325,23 @@ public final class DisclosureControl {
             // No step (the decision found no safe one): the figure goes too.
             row.put(c.rounded(), step == null ? null : CellSuppression.roundToStep(v, step));
         }
+    }
+
+    /**
+     * A held rounded figure is last night's, on last night's step. Re-rounded on tonight's step it would
+     * show a third value, neither night's (0.05 on a step of 0.1 is 0.1): it is withdrawn instead (the row
+     * keeps its size; a figure shown one night and withdrawn the next shows no change). A figure already on
+     * tonight's step is left as it is, so control applied to its own output changes nothing.
+     */
+    static void withdrawOffStep(List<Map<String, Object>> rows, Table decl, Decision d) {
+        decl.coarsening()
+                .ifPresent(co -> d.coarsened().keySet().forEach(i -> {
+                    Double v = CellSuppression.number(rows.get(i).get(co.rounded()));
+                    Double step = d.steps().get(i);
+                    if (v != null && step != null && CellSuppression.roundToStep(v, step) != v.doubleValue()) {
+                        d.steps().remove(i);
+                    }
+                }));
     }
 
     /** Nulls every column of a hidden row but its keys, as_of, suppressed and kept columns; sets suppressed. */

@@ -395,13 +395,13 @@ class CellSuppressionTest {
         List<DisclosureAudit.Violation> found =
                 DisclosureAudit.violations(Map.of("retention_summary", before), source, RULES, K);
         assertEquals(1, found.size(), found.toString());
-        assertEquals("disclosure:rounded_sum", found.get(0).rule());
+        assertEquals("disclosure:joint_range", found.get(0).rule());
         assertEquals(
                 List.of(
                         "(program_id=P1, cohort=mentee, method=matched, horizon_months=12): n_events narrowed to"
-                                + " [4.9, 5.1] by ALL − Σ program_id",
+                                + " [4.9, 5.1] by the table's relations jointly",
                         "(program_id=P2, cohort=mentee, method=matched, horizon_months=12): n_events narrowed to"
-                                + " [5.9, 6.1] by ALL − Σ program_id"),
+                                + " [5.9, 6.1] by the table's relations jointly"),
                 found.get(0).rows());
         // The control withholds both figures, keeps the sizes, ALL and P3; the audit accepts the result.
         Decision d = CellSuppression.protect(source, RULES, K).get("retention_summary");
@@ -414,7 +414,7 @@ class CellSuppressionTest {
         assertEquals(40L, shown.get(0).get("n_events"));
         assertEquals(29L, shown.get(3).get("n_events"));
         assertTrue(
-                d.coarsened().get(1).rule().contains("narrows"),
+                d.coarsened().get(1).rule().contains("narrowed"),
                 d.coarsened().get(1).rule());
         assertEquals(List.of(), DisclosureAudit.violations(Map.of("retention_summary", shown), source, RULES, K));
         // The adversary, by brute force: every (e1, e2) with e1 + e2 = ALL − P3 whose figures would publish
@@ -422,6 +422,160 @@ class CellSuppressionTest {
         assertEquals(Set.of(5), exitsOfP1ConsistentWith(before));
         Set<Integer> after = exitsOfP1ConsistentWith(shown);
         assertTrue(after.contains(0) && after.size() >= K, after.toString());
+    }
+
+    /** n people at risk at every month 0..24. */
+    static long[] flat24(long n) {
+        long[] out = new long[25];
+        java.util.Arrays.fill(out, n);
+        return out;
+    }
+
+    /** The matched mentees of ALL, P1, P2, P3 at 12 and 24 months, with every program's curves flat to 24 months. */
+    private static Map<String, List<Map<String, Object>>> twoHorizons(List<Map<String, Object>> rows) {
+        List<List<Map<String, Object>>> curves = new ArrayList<>();
+        for (String p : List.of("ALL", "P1", "P2", "P3")) {
+            long n = ((Number) rows.stream()
+                            .filter(r -> r.get("program_id").equals(p))
+                            .findFirst()
+                            .orElseThrow()
+                            .get("n_employees"))
+                    .longValue();
+            curves.add(atRisk(p, "mentee", "matched", flat24(n)));
+            curves.add(atRisk(p, "comparison", "matched", flat24(1000)));
+        }
+        return release(rows, curves);
+    }
+
+    /** A row as published rounded on {@code step} (null: its figure withdrawn, size only). */
+    private static Map<String, Object> published(Map<String, Object> truth, Double step) {
+        Map<String, Object> row = new LinkedHashMap<>(truth);
+        DisclosureControl.coarsen(row, RULES.table("retention_summary").orElseThrow(), step);
+        return row;
+    }
+
+    @Test
+    void aCountNarrowedBelowKOnlyByTwoRelationsTogetherIsFoundAndWithheld() {
+        // Matched mentees at 12 and 24 months; nobody leaves between 12 and 24. ALL 500 people, 50 exits, and P3
+        // 100 people, 29 exits, are shown at both horizons, so P1 + P2 = 21 exits at 12 and at 24 months.
+        //   P1 (200 people, 5 exits): at 12 months rounded, true difference 0.0255 → 0.05 on a step of 0.05
+        //     (0.05 · 200 = 10 people); that window holds 9.9 people below the truth and 0.1 above: e1@12 ∈ [0, 5.1].
+        //     At 24 months its figure is withheld (size only): e1@24 ∈ [0, 200].
+        //   P2 (200 people, 16 exits): at 12 months withheld, e2@12 ∈ [0, 200]; at 24 months rounded, true difference
+        //     −0.0245 → 0.0 (9.9 below, 0.1 above): e2@24 ∈ [6.1, 16.1].
+        // One relation at a time, everything passes: ALL − P3 at 12 gives e1 ∈ [21 − 200, 21] ∩ [0, 5.1] = [0, 5.1]
+        // (admits 0); at 24, e1 ∈ [21 − 16.1, 21 − 6.1] = [4.9, 14.9], 10 people wide; 24 ⊇ 12 compares shown
+        // counts only (ALL 50 − 50, P3 29 − 29). Jointly, exits are cumulative: e2@12 ≤ e2@24 ≤ 16.1, so
+        // e1@12 = 21 − e2@12 ≥ 4.9: e1@12 ∈ [4.9, 5.1], P1's 5 exits by 12 months are pinned; and since the totals
+        // are equal, e1@24 ≥ e1@12 and e2@24 ≥ e2@12 force e1@24 = e1@12: P1's 5 exits by 24 months too.
+        List<Map<String, Object>> rows = List.of(
+                retention("ALL", "mentee", "matched", 12, 500, 50),
+                withDifference(retention("P1", "mentee", "matched", 12, 200, 5), 0.0255),
+                withDifference(retention("P2", "mentee", "matched", 12, 200, 16), 0.0),
+                retention("P3", "mentee", "matched", 12, 100, 29),
+                retention("ALL", "mentee", "matched", 24, 500, 50),
+                withDifference(retention("P1", "mentee", "matched", 24, 200, 5), 0.02),
+                withDifference(retention("P2", "mentee", "matched", 24, 200, 16), -0.0245),
+                retention("P3", "mentee", "matched", 24, 100, 29));
+        Map<String, List<Map<String, Object>>> source = twoHorizons(rows);
+        List<Map<String, Object>> before = new ArrayList<>(rows);
+        before.set(1, published(rows.get(1), 0.05));
+        before.set(2, published(rows.get(2), null));
+        before.set(5, published(rows.get(5), null));
+        before.set(6, published(rows.get(6), 0.05));
+        assertEquals(0.05, (double) before.get(1).get("difference"), 1e-15);
+        assertEquals(0.0, (double) before.get(6).get("difference"), 1e-15);
+        // The audit blocks it, naming the row and the range; no other rule fires.
+        List<DisclosureAudit.Violation> found =
+                DisclosureAudit.violations(Map.of("retention_summary", before), source, RULES, K);
+        assertEquals(1, found.size(), found.toString());
+        assertEquals("disclosure:joint_range", found.get(0).rule());
+        assertEquals(
+                List.of(
+                        "(program_id=P1, cohort=mentee, method=matched, horizon_months=12): n_events narrowed to"
+                                + " [4.9, 5.1] by the table's relations jointly",
+                        "(program_id=P1, cohort=mentee, method=matched, horizon_months=24): n_events narrowed to"
+                                + " [4.9, 5.1] by the table's relations jointly"),
+                found.get(0).rows());
+        // The control withholds one more cell: P1's figure at 12 months. Then e1@12 = e1@24 = 21 − e2@24 ∈ [4.9, 14.9]:
+        // 10 people wide. Nothing else changes, and the audit accepts the result.
+        var decl = RULES.table("retention_summary").orElseThrow();
+        Decision d = CellSuppression.protect(Map.of("retention_summary", before), source, RULES, K)
+                .get("retention_summary");
+        List<Map<String, Object>> shown = DisclosureControl.hide(before, decl, d, K);
+        assertTrue(
+                d.coarsened().get(1).rule().startsWith("joint"),
+                d.coarsened().get(1).rule());
+        assertEquals(Set.of(), hidden(d, rows, "program_id", "horizon_months"));
+        assertEquals(null, shown.get(1).get("difference"));
+        assertEquals(200L, shown.get(1).get("n_employees"));
+        for (int i : new int[] {0, 2, 3, 4, 5, 6, 7}) {
+            assertEquals(before.get(i), shown.get(i), "row " + i + " unchanged");
+        }
+        assertEquals(List.of(), DisclosureAudit.violations(Map.of("retention_summary", shown), source, RULES, K));
+        // The adversary, by brute force over whole exits: e1@12 + e2@12 = e1@24 + e2@24 = 21, exits cumulative,
+        // each shown figure reproduced (retention 1 − e / 200 against the comparison's S0: 0.9495 for P1, 0.9445 for
+        // P2).
+        assertEquals(Set.of(5), exitsOfP1At12ConsistentWith(before));
+        Set<Integer> after = exitsOfP1At12ConsistentWith(shown);
+        assertTrue(after.size() >= K, after.toString());
+    }
+
+    private static Set<Integer> exitsOfP1At12ConsistentWith(List<Map<String, Object>> published) {
+        Set<Integer> out = new TreeSet<>();
+        for (int e1 = 0; e1 <= 21; e1++) {
+            for (int f1 = e1; f1 <= 21; f1++) { // P1 by 24 months
+                int e2 = 21 - e1;
+                int f2 = 21 - f1;
+                if (f2 < e2) {
+                    continue;
+                }
+                boolean consistent = figureMatches(published.get(1), e1, 0.9495)
+                        && figureMatches(published.get(2), e2, 0.9445)
+                        && figureMatches(published.get(5), f1, 0.9495)
+                        && figureMatches(published.get(6), f2, 0.9445);
+                if (consistent) {
+                    out.add(e1);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean figureMatches(Map<String, Object> row, int exits, double s0) {
+        Object shown = row.get("difference");
+        return shown == null
+                || Math.abs(CellSuppression.roundToStep(1.0 - exits / 200.0 - s0, 0.05) - (double) shown) < 1e-9;
+    }
+
+    @Test
+    void hiddenCountsTheRelationsLeaveWideAreNotFlagged() {
+        // The same two horizons, but P1 and P2 withheld at both (sizes only) and P1 rounded at 12 months only:
+        // e1@12 + e2@12 = 21, e1@24 + e2@24 = 31 (10 more exits by 24 months, P1 5 → 7, P2 16 → 24), exits
+        // cumulative. A reader can put every exit in P2: e1@12 = 0, e1@24 = 0, e2@12 = 21, e2@24 = 31 satisfies
+        // everything, so each P1 count admits 0 (and e1@24 ∈ [0, 31] is 31 wide). Nothing is narrowed.
+        List<Map<String, Object>> rows = List.of(
+                retention("ALL", "mentee", "matched", 12, 500, 50),
+                withDifference(retention("P1", "mentee", "matched", 12, 200, 5), 0.0255),
+                withDifference(retention("P2", "mentee", "matched", 12, 200, 16), 0.0),
+                retention("P3", "mentee", "matched", 12, 100, 29),
+                retention("ALL", "mentee", "matched", 24, 500, 60),
+                withDifference(retention("P1", "mentee", "matched", 24, 200, 7), 0.02),
+                withDifference(retention("P2", "mentee", "matched", 24, 200, 24), -0.0245),
+                retention("P3", "mentee", "matched", 24, 100, 29));
+        Map<String, List<Map<String, Object>>> source = twoHorizons(rows);
+        List<Map<String, Object>> release = new ArrayList<>(rows);
+        release.set(1, published(rows.get(1), 0.05));
+        release.set(2, published(rows.get(2), null));
+        release.set(5, published(rows.get(5), null));
+        release.set(6, published(rows.get(6), null));
+        assertEquals(List.of(), DisclosureAudit.violations(Map.of("retention_summary", release), source, RULES, K));
+        Decision d = CellSuppression.protect(Map.of("retention_summary", release), source, RULES, K)
+                .get("retention_summary");
+        assertEquals(
+                release,
+                DisclosureControl.hide(release, RULES.table("retention_summary").orElseThrow(), d, K),
+                "a release the joint check accepts is left as it is");
     }
 
     private static Set<Integer> exitsOfP1ConsistentWith(List<Map<String, Object>> published) {

@@ -182,6 +182,72 @@ class DisclosureControlTest extends SparkTestBase {
         assertEquals("staging.retention_summary", failed.get(0).dataset());
     }
 
+    /** A night of P1's matched mentees at 12 months (200 people) and its curves: mentees at risk drop to
+     * {@code after} from month 7; 1,000 comparators throughout. */
+    private static Map<String, Dataset<Row>> roundedNight(String asOf, long exits, double difference, long after) {
+        Date d = Date.valueOf(asOf);
+        List<Row> curve = new ArrayList<>();
+        for (int m = 0; m <= 12; m++) {
+            curve.add(RowFactory.create("P1", "mentee", "matched", m, m <= 6 ? 200L : after, 0L, 0L, 0.98, false, d));
+            curve.add(RowFactory.create("P1", "comparison", "matched", m, 1000L, 0L, 0L, 0.95, false, d));
+        }
+        Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+        out.put(
+                "retention_summary",
+                spark.createDataFrame(
+                        List.of(RowFactory.create(
+                                "P1", "mentee", "matched", 12, 200L, exits, 1.0 - exits / 200.0, difference, false, d)),
+                        SUMMARY));
+        out.put("retention_curve", spark.createDataFrame(curve, CURVE));
+        return out;
+    }
+
+    private static Map<String, Dataset<Row>> control(
+            Map<String, Dataset<Row>> tonight, Map<String, Dataset<Row>> last) {
+        return DisclosureControl.protect(tonight, last, ReleaseRules.standard(), K, s -> {});
+    }
+
+    private static Object difference(Map<String, Dataset<Row>> release) {
+        return release.get("retention_summary").first().getAs("difference");
+    }
+
+    @Test
+    void aHeldRoundedFigureIsStableUnderControlAppliedToItsOwnOutput() {
+        // Night 1: 200 matched mentees, 5 exits, everyone at risk to month 12: step 0.05 (0.05 · 200 = 10), 0.047 →
+        // 0.05.
+        Map<String, Dataset<Row>> g1 = control(roundedNight("2026-10-30", 5, 0.047, 200), Map.of());
+        assertEquals(0.05, (double) difference(g1), 1e-15);
+        // Night 2a: one more exit, 0.02 → 0.0 on the same step. The figure moved with one person, so last night's
+        // 0.05 is held; re-rounded on 0.05 it stays 0.05. The control run again over its own output (night 2a
+        // again, with 2a's release as last night's) publishes exactly the same rows.
+        Map<String, Dataset<Row>> n2a = roundedNight("2026-10-31", 6, 0.02, 200);
+        Map<String, Dataset<Row>> g2a = control(n2a, g1);
+        assertEquals(0.05, (double) difference(g2a), 1e-15);
+        assertEquals(
+                g2a.get("retention_summary").collectAsList(),
+                control(n2a, g2a).get("retention_summary").collectAsList());
+        // Night 2b: one more exit, and 50 mentees censored at month 6, so 150 at risk by month 12: tonight's step is
+        // 0.1 (0.05 · 150 = 7.5 < 10). The held 0.05 is not on it; re-rounded it would become 0.1, a value neither
+        // night's truth rounds to (0.042 → 0.0). It is withdrawn: the row shows its size only, and stays so when
+        // the control is applied to its own output.
+        Map<String, Dataset<Row>> n2b = roundedNight("2026-10-31", 6, 0.042, 150);
+        Map<String, Dataset<Row>> g2b = control(n2b, g1);
+        assertEquals(null, difference(g2b));
+        assertEquals(200L, (long) g2b.get("retention_summary").first().<Long>getAs("n_employees"));
+        assertEquals(
+                g2b.get("retention_summary").collectAsList(),
+                control(n2b, g2b).get("retention_summary").collectAsList());
+        Map<String, List<Map<String, Object>>> source = new LinkedHashMap<>();
+        n2b.forEach((noun, df) -> source.put(noun, DisclosureControl.maps(df)));
+        assertEquals(
+                List.of(),
+                DisclosureAudit.violations(
+                        Map.of("retention_summary", DisclosureControl.maps(g2b.get("retention_summary"))),
+                        source,
+                        ReleaseRules.standard(),
+                        K));
+    }
+
     @Test
     void adminTablesLeaveStagingAndGold(@TempDir Path dir) {
         Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
