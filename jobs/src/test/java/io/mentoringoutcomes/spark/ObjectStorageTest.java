@@ -3,16 +3,12 @@ package io.mentoringoutcomes.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mentoringoutcomes.QueryOutput;
+import io.mentoringoutcomes.ServeProcess;
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.cli.Main;
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,11 +16,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
@@ -60,7 +54,7 @@ class ObjectStorageTest extends SparkTestBase {
         Path jar = projectRoot().resolve("jobs/target/s3proxy/s3proxy.jar");
         assertTrue(Files.isRegularFile(jar), "no " + jar + ": the build copies it (process-test-classes)");
         Files.createDirectories(dir.resolve("blobs").resolve(BUCKET)); // the filesystem backend's bucket
-        port = freePort();
+        port = ServeProcess.freePort();
         Path props = dir.resolve("s3proxy.properties");
         Files.writeString(
                 props,
@@ -146,14 +140,13 @@ class ObjectStorageTest extends SparkTestBase {
         assertTrue(direct.size() > 2, direct.toString());
 
         String warehouse = "s3a://" + BUCKET + "/wh";
-        List<String> viaQuery = List.of(query("--warehouse", warehouse, ROI).split("\n"));
+        List<String> viaQuery = List.of(QueryOutput.csv(warehouse, ROI).split("\n"));
         assertEquals("program_id,horizon_months,replacement_cost_ratio,roi", viaQuery.get(0));
         assertEquals(direct, viaQuery.subList(1, viaQuery.size()));
         // The night is recorded in the warehouse on S3 too.
         assertEquals(
                 "status\nsucceeded\n",
-                query(
-                        "--warehouse",
+                QueryOutput.csv(
                         warehouse,
                         "SELECT status FROM ops.pipeline_runs WHERE run_id = 's3-night' AND stage = 'publish'"
                                 + " AND status <> 'started'"));
@@ -163,50 +156,26 @@ class ObjectStorageTest extends SparkTestBase {
 
     /** gold.program_roi as a JDBC client of a {@code serve} process on the s3a:// warehouse reads it. */
     private static List<String> servedRoi(String warehouse) throws Exception {
-        int servePort = freePort();
-        ProcessBuilder pb = new ProcessBuilder(
-                        projectRoot().resolve("bin/mentoring-outcomes").toString(),
-                        "serve",
-                        "--warehouse",
-                        warehouse,
-                        "--port",
-                        String.valueOf(servePort),
-                        "--master",
-                        "local[1]",
-                        "--metastore-dir",
-                        dir.resolve("metastore").toString())
-                .redirectErrorStream(true);
-        pb.environment()
-                .put(
-                        "MENTORING_JAVA_OPTS",
-                        "-Xmx1g "
-                                + s3a.entrySet().stream()
-                                        .map(e -> "-Dspark.hadoop." + e.getKey() + "=" + e.getValue())
-                                        .collect(Collectors.joining(" ")));
-        Process server = pb.start();
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread reader = new Thread(
-                () -> {
-                    try (BufferedReader out = new BufferedReader(
-                            new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                        for (String line; (line = out.readLine()) != null; ) {
-                            output.add(line);
-                            if (line.startsWith("[serve] ready")) {
-                                ready.complete(line);
-                            }
-                        }
-                    } catch (IOException ignored) {
-                        // the process ended
-                    }
-                    ready.completeExceptionally(new IllegalStateException(
-                            "serve ended before it was ready:\n" + String.join("\n", output)));
-                },
-                "serve-output");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            ready.get(300, TimeUnit.SECONDS);
+        int servePort = ServeProcess.freePort();
+        String javaOpts = "-Xmx1g "
+                + s3a.entrySet().stream()
+                        .map(e -> "-Dspark.hadoop." + e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining(" "));
+        try (ServeProcess server = ServeProcess.start(
+                        projectRoot(),
+                        "s3",
+                        servePort,
+                        Map.of("MENTORING_JAVA_OPTS", javaOpts),
+                        List.of(
+                                "--warehouse",
+                                warehouse,
+                                "--port",
+                                String.valueOf(servePort),
+                                "--master",
+                                "local[1]",
+                                "--metastore-dir",
+                                dir.resolve("metastore").toString()))
+                .get(300, TimeUnit.SECONDS)) {
             Class.forName("org.apache.hive.jdbc.HiveDriver");
             List<String> rows = new ArrayList<>();
             try (Connection c = DriverManager.getConnection("jdbc:hive2://127.0.0.1:" + servePort + "/gold", "bi", "");
@@ -217,11 +186,6 @@ class ObjectStorageTest extends SparkTestBase {
                 }
             }
             return rows;
-        } finally {
-            server.destroy();
-            if (!server.waitFor(60, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
         }
     }
 
@@ -231,12 +195,6 @@ class ObjectStorageTest extends SparkTestBase {
             out.add(v == null ? "" : v.toString());
         }
         return String.join(",", out);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static void waitForPort(int port, int seconds) throws InterruptedException {
@@ -250,19 +208,5 @@ class ObjectStorageTest extends SparkTestBase {
             }
         }
         throw new AssertionError("S3Proxy not listening on 127.0.0.1:" + port + " after " + seconds + " s");
-    }
-
-    private static String query(String... args) {
-        List<String> all = new ArrayList<>(List.of("query", "--format", "csv"));
-        all.addAll(List.of(args));
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.execute(all.toArray(new String[0])));
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
     }
 }
