@@ -43,15 +43,17 @@ import org.slf4j.LoggerFactory;
  *   responses 3-15 months after index_date minus the last response in the 12 months before it
  *   (employees without both are left out). value = mentees' mean change, comparison_value = the
  *   comparison cohort's weighted mean change (cohort-frame weights), difference = the
- *   difference-in-differences. Weighted variance with Kish's effective n = (sum w)^2 / sum w^2,
- *   se = sqrt(var / n_eff), normal approximation. Per program (and ALL) and method.
+ *   difference-in-differences. Standard errors are the weighted mean's linearisation variance
+ *   clustered on the employee ({@link #weightedStats}), normal approximation; the two arms' are
+ *   added as independent (an employee in both arms of ALL, a comparator who later became a
+ *   mentee, only makes that conservative). Per program (and ALL) and method.
  *   Dropping non-responders changes the weights' balance; the DiD is only as good as response.</dd>
  *   <dt>enps</dt><dd>Per cohort (mentee, mentor, comparison) and method: each employee's latest
  *   eNPS answer 3-15 months after index_date (the same window as the engagement post period),
  *   scored +1 for 9-10, -1 for 0-6, 0 otherwise; eNPS = 100 x weighted mean score, i.e.
- *   % promoters - % detractors. The CI is the normal approximation of that mean (its variance is
- *   the multinomial p+ + p- - (p+ - p-)^2), clamped to [-100, 100]. Mentee rows carry the
- *   comparison cohort's eNPS and the difference (Welch-style se).</dd>
+ *   % promoters - % detractors. The CI is the normal approximation of that mean, with the same
+ *   employee-clustered standard error as engagement_did, clamped to [-100, 100]. Mentee rows carry
+ *   the comparison cohort's eNPS and the difference (the arms' errors added).</dd>
  *   <dt>relationship_satisfaction</dt><dd>Program surveys (survey_type = 'program'): each
  *   respondent's mean relationship_satisfaction per program, then the mean over respondents with
  *   a normal CI. cohort 'respondents' (mentors and mentees), method 'observed'.</dd>
@@ -256,7 +258,7 @@ public final class SatisfactionSummary {
                 "engagement_did",
                 "change in engagement_score (1-5), pre = last response in 12 months before index, post = mean 3-15 months after "
                         + "(a comparator's answers after becoming a mentee left out); matched: ATT weights re-balanced within cells "
-                        + "among respondents, cells without both left out; weighted, Kish effective n, normal approx",
+                        + "among respondents, cells without both left out; weighted, se clustered on the employee, normal approx",
                 1.0,
                 null);
     }
@@ -275,37 +277,50 @@ public final class SatisfactionSummary {
                 weightedStats(latest),
                 "enps",
                 "eNPS = % answering 9-10 minus % answering 0-6 (-100..100), latest answer 3-15 months after index "
-                        + "(not a comparator's as a mentee); weighted, normal approx of the +1/0/-1 score",
+                        + "(not a comparator's as a mentee); weighted, se clustered on the employee, normal approx of the +1/0/-1 score",
                 100.0,
                 new double[] {-100, 100});
     }
 
-    /** Weighted mean, sd and Kish effective n of column x, per program, cohort and method. */
+    /**
+     * Weighted mean of column x and its standard error, per program, cohort and method. The error is
+     * the linearisation (sandwich) variance clustered on the employee, as R's
+     * {@code svymean(~x, svydesign(ids = ~employee_id, weights = ~weight))}: a comparator matched
+     * into several cells is one person whose rows move together, and ATT weights are not
+     * frequencies. With mean m = sum(w x) / W, each employee g contributes
+     * u_g = sum over g's rows of w (x - m) / W, and var(m) = G / (G - 1) x sum of u_g^2 over the G
+     * employees; with unit weights and one row each this is the textbook s^2 / n. Computed from
+     * per-employee sums A = sum(w x), B = sum(w): sum u_g^2 = (sum A^2 - 2 m sum AB + m^2 sum B^2) / W^2.
+     */
     static Dataset<Row> weightedStats(Dataset<Row> perEmployee) {
         Column w = col("weight");
-        Column x = col("x");
+        Column m = col("mean");
+        Column g = col("n").cast("double");
+        Column sumU2 = col("saa")
+                .minus(lit(2.0).multiply(m).multiply(col("sab")))
+                .plus(m.multiply(m).multiply(col("sbb")))
+                .divide(col("sw").multiply(col("sw")));
         return perEmployee
+                .groupBy("program_id", "cohort", "method", "employee_id")
+                .agg(
+                        ExactSums.sum(w.multiply(col("x"))).as("a"),
+                        ExactSums.sum(w).as("b"))
                 .groupBy("program_id", "cohort", "method")
                 .agg(
-                        countDistinct("employee_id").as("n"),
-                        ExactSums.sum(w).as("sw"),
-                        ExactSums.sum(w.multiply(w)).as("sw2"),
-                        ExactSums.sum(w.multiply(x)).as("swx"),
-                        ExactSums.sum(w.multiply(x).multiply(x)).as("swx2"))
+                        count(lit(1)).as("n"),
+                        ExactSums.sum(col("b")).as("sw"),
+                        ExactSums.sum(col("a")).as("swx"),
+                        ExactSums.sum(col("a").multiply(col("a"))).as("saa"),
+                        ExactSums.sum(col("a").multiply(col("b"))).as("sab"),
+                        ExactSums.sum(col("b").multiply(col("b"))).as("sbb"))
                 .withColumn("mean", col("swx").divide(col("sw")))
-                .withColumn("n_eff", col("sw").multiply(col("sw")).divide(col("sw2")))
-                // Population weighted variance, times n_eff / (n_eff - 1): with unit weights this is the sample
-                // variance.
+                // Rounding can leave a tiny negative sum of squares where every u_g is 0.
                 .withColumn(
-                        "sd",
-                        sqrt(greatest(
-                                        lit(0.0),
-                                        col("swx2")
-                                                .divide(col("sw"))
-                                                .minus(col("mean").multiply(col("mean"))))
-                                .multiply(col("n_eff"))
-                                .divide(col("n_eff").minus(1))))
-                .select("program_id", "cohort", "method", "n", "mean", "sd", "n_eff");
+                        "se",
+                        when(
+                                col("n").geq(2),
+                                sqrt(greatest(lit(0.0), sumU2.multiply(g).divide(g.minus(1))))))
+                .select("program_id", "cohort", "method", "n", "mean", "se");
     }
 
     /** Rows per cohort; mentee rows also carry the comparison cohort of the same program and method. */
@@ -322,13 +337,10 @@ public final class SatisfactionSummary {
                         "c_mean",
                         when(isMentee, max(when(isComparison, col("mean"))).over(same)))
                 .withColumn(
-                        "c_sd",
-                        when(isMentee, max(when(isComparison, col("sd"))).over(same)))
-                .withColumn(
-                        "c_n_eff",
-                        when(isMentee, max(when(isComparison, col("n_eff"))).over(same)));
-        Column se = Intervals.meanSe(col("sd"), col("n_eff"));
-        Column seC = Intervals.meanSe(col("c_sd"), col("c_n_eff"));
+                        "c_se",
+                        when(isMentee, max(when(isComparison, col("se"))).over(same)));
+        Column se = col("se");
+        Column seC = col("c_se");
         Column seD = sqrt(se.multiply(se).plus(seC.multiply(seC)));
         Column diff = col("mean").minus(col("c_mean"));
         return j.select(

@@ -73,6 +73,10 @@ public final class SparkSessionProvider {
         defaults.put("spark.databricks.delta.snapshotPartitions", "1");
         defaults.put("spark.ui.enabled", System.getProperty("mentoring.spark.ui", "false"));
         defaults.put("spark.ui.showConsoleProgress", "false");
+        // s3a:// warehouses: keep directory markers instead of deleting every parent's marker after
+        // each file written (a bulk DELETE per file; on S3Proxy's filesystem backend each one stalled
+        // a commit for minutes). Safe with Hadoop 3.2.2+/3.3.1+ clients; Spark 3.5 brings 3.3.4.
+        defaults.put("spark.hadoop.fs.s3a.directory.marker.retention", "keep");
         defaults.forEach((k, v) -> {
             if (!submitted.containsKey(k)) {
                 ours.put(k, v);

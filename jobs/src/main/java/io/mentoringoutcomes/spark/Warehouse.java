@@ -218,10 +218,15 @@ public final class Warehouse {
         throw last;
     }
 
-    private static boolean isRetryable(Throwable e) {
+    /**
+     * Every Delta write conflict (concurrent append, delete, transaction, and also a concurrent
+     * metadata or protocol change) extends {@link java.util.ConcurrentModificationException}; a
+     * retry re-plans the write against the new snapshot, so each of them is worth another attempt.
+     * Matching the type, not names, keeps MetadataChangedException and ProtocolChangedException in.
+     */
+    static boolean isRetryable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getClass().getName().startsWith("io.delta.exceptions.Concurrent")
-                    || t.getClass().getName().contains("ConcurrentModification")) {
+            if (t instanceof java.util.ConcurrentModificationException) {
                 return true;
             }
         }

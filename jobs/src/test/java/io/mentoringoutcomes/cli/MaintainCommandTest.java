@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mentoringoutcomes.QueryOutput;
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.pipeline.PipelineRuns;
 import io.mentoringoutcomes.pipeline.RunContext;
 import io.mentoringoutcomes.spark.Retention;
 import io.mentoringoutcomes.spark.Warehouse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -20,7 +18,6 @@ import java.sql.Date;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -161,16 +158,6 @@ class MaintainCommandTest extends SparkTestBase {
     }
 
     private static String query(String whArg, String... args) {
-        List<String> all = new ArrayList<>(List.of("query", "--warehouse", whArg, "--format", "csv"));
-        all.addAll(List.of(args));
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.execute(all.toArray(new String[0])));
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+        return QueryOutput.csv(whArg, args);
     }
 }

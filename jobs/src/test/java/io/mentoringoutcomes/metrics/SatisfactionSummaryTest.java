@@ -99,14 +99,14 @@ class SatisfactionSummaryTest extends SparkTestBase {
         assertEquals(1.0, d(r, "value"), 1e-9);
         assertArrayEquals(new double[] {0.434208, 1.565792}, new double[] {d(r, "ci_low"), d(r, "ci_high")}, 1e-6);
         // Comparators (w, change): (0.75, 0.5), (0.75, -0.5), (1.5, 0.5); c4 has no post response.
-        // Weighted mean 0.75/3 = 0.25; population variance 0.5625/3 = 0.1875; n_eff = 9/3.375 = 2.6667;
-        // variance 0.1875 * 2.6667/1.6667 = 0.3; se^2 = 0.3/2.6667 = 0.1125.
+        // Weighted mean 0.75/3 = 0.25. Each comparator's u = w (x - 0.25) / 3: 0.0625, -0.1875, 0.125;
+        // sum of squares 0.0546875, times G/(G-1) = 3/2: se^2 = 0.08203125.
         assertEquals(3L, r.<Long>getAs("comparison_n_employees"));
         assertEquals(0.25, d(r, "comparison_value"), 1e-9);
-        // DiD 0.75, se sqrt(0.083333 + 0.1125) = 0.442531, half-width 0.867345.
+        // DiD 0.75, se sqrt(0.083333 + 0.082031) = 0.406650, half-width 0.797020.
         assertEquals(0.75, d(r, "difference"), 1e-9);
         assertArrayEquals(
-                new double[] {-0.117345, 1.617345},
+                new double[] {-0.047020, 1.547020},
                 new double[] {d(r, "difference_ci_low"), d(r, "difference_ci_high")},
                 1e-6);
         assertFalse(r.<Boolean>getAs("suppressed"));
@@ -257,5 +257,52 @@ class SatisfactionSummaryTest extends SparkTestBase {
                 new double[] {0.155542, 2.511125},
                 new double[] {d(r, "difference_ci_low"), d(r, "difference_ci_high")},
                 1e-6);
+    }
+
+    /**
+     * The weighted mean's standard error equals R's survey package on data the test writes: 30
+     * employees per arm, a third of them in two or three matching cells (rows) with different ATT
+     * weights, as comparators are. {@code svymean(~x, svydesign(ids = ~employee_id, weights =
+     * ~weight))} is the reference; a row-level (unclustered) or Kish-style error would differ.
+     */
+    @Test
+    void weightedMeanErrorIsClusteredOnTheEmployeeAsRsSurveyComputesIt(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.util.Random random = new java.util.Random(20261129);
+        List<List<Object>> rows = new java.util.ArrayList<>();
+        for (String cohort : List.of("mentee", "comparison")) {
+            for (int e = 0; e < 30; e++) {
+                int cells = e % 3 == 0 ? 1 + random.nextInt(3) : 1;
+                double level = random.nextGaussian();
+                for (int c = 0; c < cells; c++) {
+                    double weight = cohort.equals("mentee") ? 1.0 : 0.2 + 2.8 * random.nextDouble();
+                    rows.add(List.of(
+                            "P1", cohort, "matched", cohort + "-" + e, weight, level + 0.5 * random.nextGaussian()));
+                }
+            }
+        }
+        io.mentoringoutcomes.reference.RReference.writeCsv(
+                dir, "rows.csv", List.of("program_id", "cohort", "method", "employee_id", "weight", "x"), rows);
+        java.util.Map<String, Double> r = io.mentoringoutcomes.reference.RReference.run(
+                dir,
+                "suppressMessages(library(survey))\n"
+                        + "d <- read.csv('rows.csv')\n"
+                        + "for (arm in c('mentee', 'comparison')) {\n"
+                        + "  s <- svymean(~x, svydesign(ids = ~employee_id, weights = ~weight, data = d[d$cohort == arm, ]))\n"
+                        + "  cat(paste0('mean:', arm, ',', format(coef(s)[[1]], digits = 15), '\\n'))\n"
+                        + "  cat(paste0('se:', arm, ',', format(SE(s)[[1]], digits = 15), '\\n'))\n"
+                        + "}\n");
+        Dataset<Row> frame = spark.createDataFrame(
+                rows.stream()
+                        .map(l -> org.apache.spark.sql.RowFactory.create(l.toArray()))
+                        .toList(),
+                org.apache.spark.sql.types.StructType.fromDDL(
+                        "program_id STRING, cohort STRING, method STRING, employee_id STRING, weight DOUBLE, x DOUBLE"));
+        for (Row s : SatisfactionSummary.weightedStats(frame).collectAsList()) {
+            String arm = s.getAs("cohort");
+            assertEquals(30L, s.<Long>getAs("n"), arm);
+            assertEquals(r.get("mean:" + arm), d(s, "mean"), 1e-12, arm);
+            assertEquals(r.get("se:" + arm), d(s, "se"), 1e-12, arm);
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mentoringoutcomes.QueryOutput;
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.cli.Main;
 import io.mentoringoutcomes.pipeline.PipelineRuns;
@@ -12,9 +13,6 @@ import io.mentoringoutcomes.pipeline.RunContext;
 import io.mentoringoutcomes.publish.PublishedNights;
 import io.mentoringoutcomes.quality.OpsTables;
 import io.mentoringoutcomes.spark.Warehouse;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -362,16 +360,6 @@ class PublishedNightsTest extends SparkTestBase {
     }
 
     private static String query(String... args) {
-        List<String> all = new ArrayList<>(List.of("query", "--warehouse", whArg, "--format", "csv"));
-        all.addAll(List.of(args));
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.execute(all.toArray(new String[0])));
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+        return QueryOutput.csv(whArg, args);
     }
 }

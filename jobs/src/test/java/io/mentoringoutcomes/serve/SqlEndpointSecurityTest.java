@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mentoringoutcomes.ServeProcess;
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.spark.Warehouse;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +20,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -68,16 +65,8 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     static Warehouse wh;
     static Path users;
     static Path trustStore;
-    static Server tls;
-    static Server http;
-
-    record Server(Process process, List<String> output, int port) {
-        boolean logged(String text) {
-            synchronized (output) {
-                return output.stream().anyMatch(l -> l.contains(text));
-            }
-        }
-    }
+    static ServeProcess tls;
+    static ServeProcess http;
 
     @BeforeAll
     static void start() throws Exception {
@@ -167,7 +156,7 @@ class SqlEndpointSecurityTest extends SparkTestBase {
                 TRUST_PASSWORD);
 
         // Both start at once: most of a start is waiting on Spark and the metastore.
-        CompletableFuture<Server> tlsStart = startServer(
+        CompletableFuture<ServeProcess> tlsStart = startServer(
                 "tls",
                 Map.of(EndpointSecurity.KEYSTORE_PASSWORD_ENV, STORE_PASSWORD),
                 "--auth",
@@ -178,7 +167,7 @@ class SqlEndpointSecurityTest extends SparkTestBase {
                 keystore.toString(),
                 "--port",
                 "%PORT%");
-        CompletableFuture<Server> httpStart = startServer(
+        CompletableFuture<ServeProcess> httpStart = startServer(
                 "http",
                 Map.of(),
                 "--auth",
@@ -201,12 +190,9 @@ class SqlEndpointSecurityTest extends SparkTestBase {
 
     @AfterAll
     static void stop() throws InterruptedException {
-        for (Server s : new Server[] {tls, http}) {
+        for (ServeProcess s : new ServeProcess[] {tls, http}) {
             if (s != null) {
-                s.process().destroy();
-                if (!s.process().waitFor(60, TimeUnit.SECONDS)) {
-                    s.process().destroyForcibly();
-                }
+                s.close();
             }
         }
     }
@@ -226,17 +212,13 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
-        }
+        return ServeProcess.freePort();
     }
 
-    static CompletableFuture<Server> startServer(String name, Map<String, String> env, String... options)
+    static CompletableFuture<ServeProcess> startServer(String name, Map<String, String> env, String... options)
             throws IOException {
         int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of(
-                launcher(),
-                "serve",
+        List<String> args = new ArrayList<>(List.of(
                 "--warehouse",
                 wh.root(),
                 "--master",
@@ -244,34 +226,9 @@ class SqlEndpointSecurityTest extends SparkTestBase {
                 "--metastore-dir",
                 dir.resolve("metastore-" + name).toString()));
         for (String o : options) {
-            cmd.add(o.equals("%PORT%") ? String.valueOf(port) : o);
+            args.add(o.equals("%PORT%") ? String.valueOf(port) : o);
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("MENTORING_JAVA_OPTS", "-Xmx1g");
-        pb.environment().putAll(env);
-        Process process = pb.start();
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Server> ready = new CompletableFuture<>();
-        Thread reader = new Thread(
-                () -> {
-                    try (BufferedReader out = new BufferedReader(
-                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                        for (String line; (line = out.readLine()) != null; ) {
-                            output.add(line);
-                            if (line.startsWith("[serve] ready")) {
-                                ready.complete(new Server(process, output, port));
-                            }
-                        }
-                    } catch (IOException ignored) {
-                        // the process ended
-                    }
-                    ready.completeExceptionally(new IllegalStateException(
-                            "serve (" + name + ") ended before it was ready:\n" + String.join("\n", output)));
-                },
-                "serve-" + name);
-        reader.setDaemon(true);
-        reader.start();
-        return ready;
+        return ServeProcess.start(projectRoot(), name, port, env, args);
     }
 
     String tlsUrl() {
@@ -283,7 +240,7 @@ class SqlEndpointSecurityTest extends SparkTestBase {
         return "jdbc:hive2://127.0.0.1:" + http.port() + "/gold;transportMode=http;httpPath=cliservice";
     }
 
-    static void awaitLogged(Server s, String text) throws InterruptedException {
+    static void awaitLogged(ServeProcess s, String text) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!s.logged(text) && System.nanoTime() < deadline) {
             Thread.sleep(100);

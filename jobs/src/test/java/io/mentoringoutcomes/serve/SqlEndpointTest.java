@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mentoringoutcomes.ServeProcess;
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.spark.Warehouse;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,7 +22,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -58,8 +53,7 @@ class SqlEndpointTest extends SparkTestBase {
     static Path dir;
 
     static Warehouse wh;
-    static Process server;
-    static final List<String> serverOutput = Collections.synchronizedList(new ArrayList<>());
+    static ServeProcess server;
     static String url;
 
     static Dataset<Row> roi(double allRoi) {
@@ -82,45 +76,26 @@ class SqlEndpointTest extends SparkTestBase {
                         List.of(RowFactory.create("ALL", 1000.0), RowFactory.create("P-LEAD", 400.0)), COSTS));
         wh.overwrite("silver.employees", spark.createDataFrame(List.of(RowFactory.create("E1", 81000.0)), EMPLOYEES));
 
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        ProcessBuilder pb = new ProcessBuilder(
-                        projectRoot().resolve("bin/mentoring-outcomes").toString(),
-                        "serve",
-                        "--warehouse",
-                        wh.root(),
-                        "--port",
-                        String.valueOf(port),
-                        "--master",
-                        "local[1]",
-                        "--metastore-dir",
-                        dir.resolve("metastore").toString())
-                .redirectErrorStream(true);
-        pb.environment().put("MENTORING_JAVA_OPTS", "-Xmx1g");
-        server = pb.start();
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread reader = new Thread(
-                () -> {
-                    try (BufferedReader out = new BufferedReader(
-                            new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                        for (String line; (line = out.readLine()) != null; ) {
-                            serverOutput.add(line);
-                            if (line.startsWith("[serve] ready")) {
-                                ready.complete(line);
-                            }
-                        }
-                    } catch (IOException ignored) {
-                        // the process ended
-                    }
-                    ready.completeExceptionally(new IllegalStateException(
-                            "serve ended before it was ready:\n" + String.join("\n", serverOutput)));
-                },
-                "serve-output");
-        reader.setDaemon(true);
-        reader.start();
-        String line = ready.get(300, TimeUnit.SECONDS);
+        int port = ServeProcess.freePort();
+        server = ServeProcess.start(
+                        projectRoot(),
+                        "endpoint",
+                        port,
+                        Map.of(),
+                        List.of(
+                                "--warehouse",
+                                wh.root(),
+                                "--port",
+                                String.valueOf(port),
+                                "--master",
+                                "local[1]",
+                                "--metastore-dir",
+                                dir.resolve("metastore").toString()))
+                .get(300, TimeUnit.SECONDS);
+        String line = server.output().stream()
+                .filter(l -> l.startsWith("[serve] ready"))
+                .findFirst()
+                .orElseThrow();
         url = "jdbc:hive2://127.0.0.1:" + port + "/gold";
         assertTrue(line.contains(url), line);
         Class.forName("org.apache.hive.jdbc.HiveDriver");
@@ -129,10 +104,7 @@ class SqlEndpointTest extends SparkTestBase {
     @AfterAll
     static void stopServer() throws InterruptedException {
         if (server != null) {
-            server.destroy(); // SIGTERM: serve's shutdown hook stops the Thrift Server and Spark
-            if (!server.waitFor(60, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
+            server.close();
         }
     }
 
