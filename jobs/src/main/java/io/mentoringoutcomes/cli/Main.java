@@ -59,15 +59,15 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof io.mentoringoutcomes.pipeline.WarehouseLease.HeldException held) {
-                cmd.getErr().println("error: " + held.getMessage());
+                reportError(cmd, held.getMessage(), ex);
                 return EXIT_LEASE_HELD;
             }
             if (ex instanceof io.mentoringoutcomes.config.Settings.ConfigException bad) {
-                cmd.getErr().println("error: " + bad.getMessage());
+                reportError(cmd, bad.getMessage(), ex);
                 return EXIT_BAD_CONFIG;
             }
-            cmd.getErr().println("error: " + ex.getMessage());
-            if (System.getenv("MENTORING_DEBUG") != null) {
+            reportError(cmd, ex.getMessage(), ex);
+            if (System.getenv("MENTORING_DEBUG") != null && !jsonLogs()) {
                 ex.printStackTrace(cmd.getErr());
             }
             // One code for "input rejected", whether a gate or a reader found it.
@@ -78,6 +78,22 @@ public final class Main {
             return new CommandLine.RunLast().execute(parsed);
         });
         return cli.execute(args);
+    }
+
+    /**
+     * "error: ..." on stderr as a person reads it; with JSON logs, one JSON line (with the exception's
+     * class, message and stack trace) so that a log shipper parses a failed night too.
+     */
+    private static void reportError(CommandLine cmd, String message, Exception ex) {
+        if (jsonLogs()) {
+            org.slf4j.LoggerFactory.getLogger(Main.class).error("error: {}", message, ex);
+        } else {
+            cmd.getErr().println("error: " + message);
+        }
+    }
+
+    private static boolean jsonLogs() {
+        return "json".equals(System.getProperty(LogSetup.FORMAT_PROPERTY));
     }
 
     /**

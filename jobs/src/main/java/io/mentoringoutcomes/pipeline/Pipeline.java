@@ -165,7 +165,8 @@ public final class Pipeline {
         GateResult gate = QualityGate.evaluate(ctx.warehouse(), contract, ctx.asOf(), ctx.runId(), ctx.batchId(), cfg);
         try {
             List<CheckOutcome> blocking = gate.blockingFailures(cfg);
-            LOG.info("{}", QualityReport.render(ctx.warehouse(), ctx.runId()).stripTrailing());
+            // The quality report is the stage's printed result (as quality --report-only prints it), not a log line.
+            System.out.print(QualityReport.render(ctx.warehouse(), ctx.runId()));
             Map<String, Object> details = new LinkedHashMap<>();
             details.put(
                     "failed_checks",
