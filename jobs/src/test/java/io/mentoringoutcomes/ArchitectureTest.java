@@ -36,7 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layering the README states (Tests: "The layering"), checked on the compiled main classes.
+ * The layering the README states (Tests, "The layering"), checked on the compiled main classes.
  * Where today's code breaks a rule, the exception is named here with the reason, so that it cannot
  * grow unnoticed; every other class is held to the rule.
  */
