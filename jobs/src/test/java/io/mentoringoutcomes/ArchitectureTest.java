@@ -14,6 +14,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.GeneralCodingRules;
 import io.delta.tables.DeltaTable;
 import io.mentoringoutcomes.disclosure.DisclosureAudit;
 import io.mentoringoutcomes.ingest.LandingReader;
@@ -21,6 +22,7 @@ import io.mentoringoutcomes.metrics.Calibration;
 import io.mentoringoutcomes.metrics.HealthMetrics;
 import io.mentoringoutcomes.metrics.MetricsJob;
 import io.mentoringoutcomes.metrics.Pseudonymizer;
+import io.mentoringoutcomes.pipeline.Pipeline;
 import io.mentoringoutcomes.pipeline.PipelineRuns;
 import io.mentoringoutcomes.pipeline.RunContext;
 import io.mentoringoutcomes.pipeline.StageLog;
@@ -66,6 +68,21 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage(pkg("cli"));
+        rule.check(main);
+    }
+
+    /**
+     * Below the command line, progress goes through SLF4J (log format, MDC) rather than the standard
+     * streams. The one exception prints a result, not progress: the quality stage's report.
+     */
+    @Test
+    void onlyTheCommandLinePrintsToTheStandardStreams() {
+        ArchRule rule = noClasses()
+                .that()
+                .resideOutsideOfPackage(pkg("cli"))
+                .and()
+                .doNotBelongToAnyOf(Pipeline.class)
+                .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS);
         rule.check(main);
     }
 
