@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,6 +38,8 @@ import picocli.CommandLine.Option;
         subcommands = ServeLoadBenchmark.class,
         description = "Generate an organisation and time every stage of the pipeline on it; writes the figures down.")
 public final class BenchmarkCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BenchmarkCommand.class);
 
     @Option(
             names = "--employees",
@@ -182,7 +186,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                                     : Math.round(r.<Double>getAs("retention") * 10000) / 10000.0));
             out.put("pipeline_all_programs_12m", published);
         }
-        System.out.println("[benchmark] in-house SQL baseline (DuckDB): " + out);
+        LOG.info("[benchmark] in-house SQL baseline (DuckDB): {}", out);
         return out;
     }
 

@@ -5,6 +5,8 @@ import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,6 +17,8 @@ import picocli.CommandLine.Option;
         description =
                 "Write every gold table as one CSV (with header) or Parquet file, for BI tools that cannot read Delta.")
 public final class ExportCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExportCommand.class);
 
     @Mixin
     SparkOptions spark;
@@ -38,10 +42,12 @@ public final class ExportCommand implements Callable<Integer> {
         Warehouse wh = spark.open();
         GoldSource gold = asReportedOn.source(wh);
         Map<String, Long> written = GoldExport.export(gold, format, Warehouse.toUri(out));
-        written.forEach((file, rows) -> System.out.printf("[export] %s (%d rows)%n", file, rows));
-        System.out.printf(
-                "[export] %d tables, %s, in %.1f s%n",
-                written.size(), gold.describe(), (System.nanoTime() - started) / 1e9);
+        written.forEach((file, rows) -> LOG.info("[export] {} ({} rows)", file, rows));
+        LOG.info(
+                "[export] {} tables, {}, in {} s",
+                written.size(),
+                gold.describe(),
+                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
         return 0;
     }
 }

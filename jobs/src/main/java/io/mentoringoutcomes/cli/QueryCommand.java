@@ -5,6 +5,8 @@ import io.mentoringoutcomes.spark.Warehouse;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,6 +17,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Run Spark SQL on the warehouse's tables (bronze.*, silver.*, gold.*, ops.*).")
 public final class QueryCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueryCommand.class);
 
     public enum Format {
         table,
@@ -43,7 +47,7 @@ public final class QueryCommand implements Callable<Integer> {
         GoldSource gold = asReportedOn.source(wh);
         gold.register();
         if (gold.isPinned()) {
-            System.err.println("[query] gold.* " + gold.describe());
+            LOG.info("[query] gold.* {}", gold.describe());
         }
         Dataset<Row> result = wh.spark().sql(sql);
         System.out.print(TablePrinter.render(result, format, limit));

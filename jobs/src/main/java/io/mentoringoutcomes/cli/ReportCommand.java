@@ -5,6 +5,8 @@ import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.report.ReportWriter;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,6 +21,8 @@ import picocli.CommandLine.Option;
                     + "tables exactly as published for that night."
         })
 public final class ReportCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReportCommand.class);
 
     /** --input, --warehouse, --as-of, --run-id, --master: the options every DAG stage is called with. */
     @Mixin
@@ -45,18 +49,21 @@ public final class ReportCommand implements Callable<Integer> {
         long started = System.nanoTime();
         var settings = pipeline.settings(java.util.Map.of());
         Warehouse wh = pipeline.spark.open(settings);
-        System.out.printf("[report] Spark ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
+        LOG.info("[report] Spark ready in {} s", seconds(started));
         String night = asReportedOn.date != null ? asReportedOn.date : pipeline.asOf;
         boolean latest = night == null || night.isBlank();
         GoldSource gold = latest ? GoldSource.latestPublished(wh) : GoldSource.of(wh, night);
-        System.out.printf("[report] gold: %s (%.1f s)%n", gold.describe(), (System.nanoTime() - started) / 1e9);
+        LOG.info("[report] gold: {} ({} s)", gold.describe(), seconds(started));
         int k = gold.night()
                 .map(n -> NightSettings.minGroupSize(
                         wh, n.runId(), n.asOf().toString(), n.finishedAt(), settings, minGroupSize))
                 .orElse(minGroupSize != null ? minGroupSize : settings.minGroupSize());
         String written = ReportWriter.write(gold, k, latest, out == null ? null : Warehouse.toUri(out));
-        System.out.printf(
-                "[report] %s (%s) in %.1f s%n", written, gold.describe(), (System.nanoTime() - started) / 1e9);
+        LOG.info("[report] {} ({}) in {} s", written, gold.describe(), seconds(started));
         return 0;
+    }
+
+    private static String seconds(long startedNanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - startedNanos) / 1e9);
     }
 }

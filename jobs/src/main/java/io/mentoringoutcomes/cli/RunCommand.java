@@ -3,6 +3,8 @@ package io.mentoringoutcomes.cli;
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.pipeline.Pipeline;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -12,6 +14,8 @@ import picocli.CommandLine.Mixin;
         description = "Run the whole nightly pipeline: ingest, quality, metrics, publish. "
                 + "With no options: sample-data/ into ./warehouse on local Spark.")
 public final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
     @Mixin
     PipelineOptions options;
@@ -30,10 +34,10 @@ public final class RunCommand implements Callable<Integer> {
                     ctx.settings().qualityConfig(),
                     ctx.settings().metricsConfig(),
                     (stage, exit, seconds) -> {});
-            System.out.printf(
-                    "[run] %s in %.1f s (run %s, as of %s)%n",
+            LOG.info(
+                    "[run] {} in {} s (run {}, as of {})",
                     code == Pipeline.OK ? "published" : "BLOCKED",
-                    (System.nanoTime() - started) / 1e9,
+                    String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9),
                     ctx.runId(),
                     ctx.asOf());
             return code;

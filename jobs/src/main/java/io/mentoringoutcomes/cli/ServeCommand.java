@@ -22,6 +22,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,6 +38,8 @@ import picocli.CommandLine.Option;
             "Without --auth it listens on 127.0.0.1 only; any other --host needs --auth password or --auth ldap."
         })
 public final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Mixin
     SparkOptions spark;
@@ -191,7 +195,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (refreshSeconds < 1 || refreshSeconds > 86_400) {
             throw new IllegalArgumentException("--refresh-seconds: " + refreshSeconds + " is not between 1 and 86400");
         }
-        security.warnings().forEach(w -> System.err.println("[serve] warning: " + w));
+        security.warnings().forEach(w -> LOG.warn("[serve] warning: {}", w));
         listenHost = host;
         listenPort = security.listenPort();
         Set<String> layers = new LinkedHashSet<>();
@@ -226,7 +230,7 @@ public final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
-                            System.err.println("[serve] stopping");
+                            LOG.info("[serve] stopping");
                             try {
                                 if (server.get() != null) {
                                     server.get().stop();
@@ -260,17 +264,16 @@ public final class ServeCommand implements Callable<Integer> {
             night.watch(refreshSeconds);
         }
         if (views.stream().noneMatch(v -> v.startsWith("gold."))) {
-            System.err.println("[serve] warning: no gold tables under " + wh.root() + " yet; run the pipeline first");
+            LOG.warn("[serve] warning: no gold tables under {} yet; run the pipeline first", wh.root());
         }
         server.set(SqlEndpoint.start(wh, views, settings));
         awaitListening();
-        System.out.printf(
-                "[serve] %d read-only views (%s), gold %s%n", views.size(), String.join(", ", views), gold.describe());
-        System.out.printf("[serve] %s%n", security.describe());
-        System.out.printf(
-                "[serve] ready in %.1f s: %s (stop with Ctrl-C)%n",
-                (System.nanoTime() - started) / 1e9, SqlEndpoint.jdbcUrl(settings));
-        System.out.flush();
+        LOG.info("[serve] {} read-only views ({}), gold {}", views.size(), String.join(", ", views), gold.describe());
+        LOG.info("[serve] {}", security.describe());
+        LOG.info(
+                "[serve] ready in {} s: {} (stop with Ctrl-C)",
+                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9),
+                SqlEndpoint.jdbcUrl(settings));
         stopped.await();
         return 0;
     }

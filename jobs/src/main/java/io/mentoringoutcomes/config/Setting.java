@@ -113,13 +113,22 @@ public enum Setting {
             null,
             1,
             100_000,
-            "spark.sql.shuffle.partitions when spark-submit's --conf did not set it (default: 4 on local masters, 200 on clusters).");
+            "spark.sql.shuffle.partitions when spark-submit's --conf did not set it (default: 4 on local masters, 200 on clusters)."),
+    LOG_FORMAT(
+            "logging.format",
+            "--log-format",
+            "MENTORING_LOG_FORMAT",
+            List.of("human", "json"),
+            "human",
+            "Log lines on stderr: human (the progress lines as they read, others with time and level) or json (one object a line, for log shippers).");
 
     /** What a value is: checked when read, so a bad one is refused before any Spark job starts. */
     public enum Kind {
         INTEGER,
         DECIMAL,
-        DECIMAL_LIST
+        DECIMAL_LIST,
+        /** One word of a fixed list. */
+        CHOICE
     }
 
     private final String key;
@@ -129,6 +138,8 @@ public enum Setting {
     private final double min;
     private final double max;
     private final String description;
+    private final String env;
+    private final List<String> choices;
 
     Setting(String key, String flag, Kind kind, String defaultValue, double min, double max, String description) {
         this.key = key;
@@ -138,6 +149,26 @@ public enum Setting {
         this.min = min;
         this.max = max;
         this.description = description;
+        this.env = null;
+        this.choices = List.of();
+    }
+
+    /** A choice among words; the environment variable, if any, sits between the flag and the file. */
+    Setting(String key, String flag, String env, List<String> choices, String defaultValue, String description) {
+        this.key = key;
+        this.flag = flag;
+        this.kind = Kind.CHOICE;
+        this.defaultValue = defaultValue;
+        this.min = 0;
+        this.max = 0;
+        this.description = description;
+        this.env = env;
+        this.choices = choices;
+    }
+
+    /** The environment variable that overrides the file (but not the flag), if the setting has one. */
+    public Optional<String> env() {
+        return Optional.ofNullable(env);
     }
 
     public String key() {
@@ -164,6 +195,9 @@ public enum Setting {
 
     /** The allowed range, as the README and error messages state it. */
     public String range() {
+        if (kind == Kind.CHOICE) {
+            return String.join(" or ", choices);
+        }
         String lo = number(min);
         String hi = number(max);
         return kind == Kind.DECIMAL_LIST ? "1 to 10 values, each from " + lo + " to " + hi : "from " + lo + " to " + hi;
@@ -175,7 +209,7 @@ public enum Setting {
 
     /**
      * Parses and checks a value given as text (a file scalar, a flag, a list's items joined by
-     * commas). Returns Integer, Double or List&lt;Double&gt;; throws IllegalArgumentException with
+     * commas). Returns Integer, Double, List&lt;Double&gt; or String (a choice); throws IllegalArgumentException with
      * the reason, which the caller places (file and line, or flag).
      */
     public Object parse(String text) {
@@ -191,6 +225,13 @@ public enum Setting {
                 yield (Integer) (int) inRange(v, t);
             }
             case DECIMAL -> inRange(decimal(t), t);
+            case CHOICE -> {
+                if (!choices.contains(t)) {
+                    throw new IllegalArgumentException(
+                            "'" + t + "' is not allowed; allowed: " + String.join(", ", choices));
+                }
+                yield t;
+            }
             case DECIMAL_LIST -> {
                 List<String> items =
                         Arrays.stream(t.split(",", -1)).map(String::strip).toList();

@@ -65,7 +65,8 @@ public final class Settings {
      * The effective configuration.
      *
      * @param configFile the {@code --config} value, or null to use {@code $MENTORING_OUTCOMES_CONFIG} (from {@code env})
-     * @param flags settings given on the command line, as text
+     * @param flags settings given on the command line, as text (a setting with an environment variable,
+     *     {@link Setting#env()}, takes it from {@code env} when no flag gives it, over the file)
      * @throws ConfigException naming the setting and where it was read, before any Spark job starts
      */
     public static Settings resolve(String configFile, Map<Setting, String> flags, Map<String, String> env) {
@@ -81,6 +82,18 @@ public final class Settings {
         if (file != null && !file.isBlank()) {
             String from = configFile != null && !configFile.isBlank() ? "--config" : "$" + ENV;
             readFile(Path.of(file), from, values, sources);
+        }
+        for (Setting s : Setting.values()) {
+            String name = s.env().orElse(null);
+            String text = name == null || flags.containsKey(s) ? null : env.get(name);
+            if (text != null && !text.isBlank()) {
+                try {
+                    values.put(s, s.parse(text));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("$" + name + " (environment): " + s.key() + ": " + e.getMessage());
+                }
+                sources.put(s, "environment $" + name);
+            }
         }
         flags.forEach((s, text) -> {
             try {
@@ -160,7 +173,7 @@ public final class Settings {
             return; // an empty file: the defaults
         }
         MappingNode sections =
-                mapping(root, where, "the file must be a mapping of sections (privacy, roi, quality, spark)");
+                mapping(root, where, "the file must be a mapping of sections (privacy, roi, quality, spark, logging)");
         Set<Setting> seen = EnumSet.noneOf(Setting.class);
         for (NodeTuple section : sections.getValue()) {
             String sectionName = scalarKey(section.getKeyNode(), where);
@@ -209,7 +222,11 @@ public final class Settings {
             return String.join(",", items);
         }
         throw new ConfigException(at(where, node.getStartMark()) + ": " + s.key() + ": expected "
-                + (s.kind() == Setting.Kind.DECIMAL_LIST ? "a list of numbers" : "a number"));
+                + switch (s.kind()) {
+                    case DECIMAL_LIST -> "a list of numbers";
+                    case CHOICE -> "one of " + s.range();
+                    default -> "a number";
+                });
     }
 
     /** Only the standard scalar tags: a {@code !!java...} or custom tag is refused, never constructed. */
@@ -267,6 +284,11 @@ public final class Settings {
     /** spark.sql.shuffle.partitions when set here or on the command line; otherwise the master decides. */
     public Optional<Integer> shufflePartitions() {
         return value(Setting.SHUFFLE_PARTITIONS).map(Integer.class::cast);
+    }
+
+    /** human or json: how log lines are written (cli/LogSetup). */
+    public String logFormat() {
+        return (String) values.get(Setting.LOG_FORMAT);
     }
 
     /** Where each setting came from: default, the file and its line, or the command line. */

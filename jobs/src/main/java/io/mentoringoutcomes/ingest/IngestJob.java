@@ -71,7 +71,9 @@ public final class IngestJob {
     public static Result run(RunContext ctx, Contract contract) {
         Warehouse wh = ctx.warehouse();
         StageLog log = StageLog.start(
-                "ingest", "landing " + ctx.input() + " -> bronze, batch " + ctx.batchId() + ", run " + ctx.runId());
+                IngestJob.class,
+                "ingest",
+                "landing " + ctx.input() + " -> bronze, batch " + ctx.batchId() + ", run " + ctx.runId());
         List<String> names =
                 contract.datasets().stream().map(DatasetContract::dataset).toList();
         for (String unknown : LandingFile.unknownFiles(wh.hadoopConf(), ctx.input(), names)) {

@@ -120,7 +120,10 @@ public final class Pseudonymizer implements java.io.Serializable {
                 writeOwnerOnly(user, old);
                 fs.delete(inWarehouse, false);
                 org.slf4j.LoggerFactory.getLogger(Pseudonymizer.class)
-                        .warn("moved the pseudonym key out of the warehouse: {} -> {}", inWarehouse, user);
+                        .warn(
+                                "[metrics] WARNING moved the pseudonym key out of the warehouse: {} -> {}",
+                                inWarehouse,
+                                user);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot check the warehouse for a pseudonym key file " + inWarehouse, e);

@@ -117,7 +117,7 @@ public final class SatisfactionSummary {
         Dataset<Row> out =
                 Suppression.apply(rows, "group_size", minGroupSize, FIGURES).drop("group_size");
         if (surveys.isEmpty()) {
-            LOG.warn("satisfaction_summary: {}", SURVEYS_ABSENT);
+            LOG.warn("[metrics] WARNING satisfaction_summary: {}", SURVEYS_ABSENT);
             out = out.unionByName(surveysAbsentRows(spark));
         }
         out = out.withColumn("as_of", lit(Date.valueOf(asOf)))

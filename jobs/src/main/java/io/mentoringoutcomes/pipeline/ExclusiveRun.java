@@ -5,12 +5,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.apache.hadoop.util.ShutdownHookManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How every writing command runs: holding the warehouse lease, with the runs that died before it
  * reported and closed, and a shutdown hook that records {@code interrupted} on SIGTERM.
  */
 public final class ExclusiveRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExclusiveRun.class);
 
     /**
      * Above Spark's own hook (Hadoop's ShutdownHookManager runs higher priorities first, one at a
@@ -47,20 +51,19 @@ public final class ExclusiveRun {
             List<String> recorded = PipelineRuns.recordInterrupted(
                     "the JVM was asked to stop (SIGTERM or exit) " + "while the stage ran");
             if (!recorded.isEmpty()) {
-                System.err.println(
-                        "[run] interrupted: recorded " + String.join(", ", recorded) + " in " + PipelineRuns.TABLE);
+                LOG.warn("[run] interrupted: recorded {} in {}", String.join(", ", recorded), PipelineRuns.TABLE);
             }
             try {
                 lease.close();
             } catch (RuntimeException e) {
-                System.err.println("[run] lease not released (it expires by itself): " + e.getMessage());
+                LOG.warn("[run] lease not released (it expires by itself): {}", e.getMessage());
             }
         };
         ShutdownHookManager.get().addShutdownHook(hook, SHUTDOWN_PRIORITY, 60, TimeUnit.SECONDS);
         held = lease;
         try {
             for (PipelineRuns.Unfinished u : PipelineRuns.unfinished(ctx.warehouse())) {
-                System.err.println("[run] " + u.describe() + "; continuing (recorded as interrupted)");
+                LOG.warn("[run] {}; continuing (recorded as interrupted)", u.describe());
                 PipelineRuns.recordInterrupted(ctx.warehouse(), u, ctx.runId());
             }
             return body.getAsInt();

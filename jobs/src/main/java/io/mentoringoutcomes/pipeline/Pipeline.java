@@ -24,6 +24,9 @@ import java.util.Map;
 import java.util.function.IntSupplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The nightly flow, stage by stage: landing → bronze → (quality gate) → silver → gold staging →
@@ -34,6 +37,14 @@ public final class Pipeline {
 
     public static final int OK = 0;
     public static final int BLOCKED = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    /** MDC keys of every log line a stage emits: the night as ops.pipeline_runs records it. */
+    public static final String MDC_RUN_ID = "run_id";
+
+    public static final String MDC_STAGE = "stage";
+    public static final String MDC_AS_OF = "as_of";
 
     private Pipeline() {}
 
@@ -72,6 +83,23 @@ public final class Pipeline {
      * {@code failed} with its error before the exception goes on, so every run's row is there.
      */
     private static int recorded(RunContext ctx, String stage, IntSupplier body) {
+        // Every line logged during the stage carries the night; a stage inside the run restores the run's.
+        Map<String, String> outer = MDC.getCopyOfContextMap();
+        MDC.put(MDC_RUN_ID, ctx.runId());
+        MDC.put(MDC_STAGE, stage);
+        MDC.put(MDC_AS_OF, ctx.asOf().toString());
+        try {
+            return recordedStage(ctx, stage, body);
+        } finally {
+            if (outer == null) {
+                MDC.clear();
+            } else {
+                MDC.setContextMap(outer);
+            }
+        }
+    }
+
+    private static int recordedStage(RunContext ctx, String stage, IntSupplier body) {
         Instant started = PipelineRuns.start(ctx, stage);
         try {
             return body.getAsInt();
@@ -122,8 +150,7 @@ public final class Pipeline {
         details.put("blocking_problems", blocking);
         PipelineRuns.record(ctx, "ingest", blocking.isEmpty() ? "succeeded" : "blocked", started, details);
         if (!blocking.isEmpty()) {
-            System.err.println("ingest blocked publication:");
-            blocking.forEach(p -> System.err.println("  - " + p));
+            LOG.error("ingest blocked publication:\n  - {}", String.join("\n  - ", blocking));
             return BLOCKED;
         }
         return OK;
@@ -138,6 +165,7 @@ public final class Pipeline {
         GateResult gate = QualityGate.evaluate(ctx.warehouse(), contract, ctx.asOf(), ctx.runId(), ctx.batchId(), cfg);
         try {
             List<CheckOutcome> blocking = gate.blockingFailures(cfg);
+            // The quality report is the stage's printed result (as quality --report-only prints it), not a log line.
             System.out.print(QualityReport.render(ctx.warehouse(), ctx.runId()));
             Map<String, Object> details = new LinkedHashMap<>();
             details.put(
@@ -170,7 +198,9 @@ public final class Pipeline {
     private static int metricsStage(RunContext ctx, MetricsConfig cfg) {
         Instant started = Instant.now();
         StageLog log = StageLog.start(
-                "metrics", "silver -> staging, as of " + ctx.asOf() + ", min group size " + cfg.minGroupSize());
+                Pipeline.class,
+                "metrics",
+                "silver -> staging, as of " + ctx.asOf() + ", min group size " + cfg.minGroupSize());
         List<String> written = MetricsJob.run(ctx.warehouse(), ctx.asOf(), cfg, log::info);
         log.done("wrote " + String.join(", ", written));
         PipelineRuns.record(ctx, "metrics", "succeeded", started, Map.of("staging_tables", written));
@@ -186,7 +216,7 @@ public final class Pipeline {
             throw new IllegalStateException(
                     "nothing to publish: no staging tables in " + wh.root() + " (run metrics first)");
         }
-        StageLog log = StageLog.start("audit", "auditing " + staging.size() + " staging tables");
+        StageLog log = StageLog.start(Pipeline.class, "audit", "auditing " + staging.size() + " staging tables");
         OutputAudit.AuditResult audit = OutputAudit.audit(wh, staging, ctx.runId(), ctx.batchId(), cfg);
         List<String> blocking = audit.outcomes().stream()
                 .filter(cfg::blocks)
@@ -208,8 +238,11 @@ public final class Pipeline {
     }
 
     private static void reportBlocked(String what, List<String> failures) {
-        System.err.println(what + " BLOCKED publication; gold is unchanged. Failed checks (" + failures.size() + "):");
-        failures.forEach(f -> System.err.println("  - " + f));
+        LOG.error(
+                "{} BLOCKED publication; gold is unchanged. Failed checks ({}):\n  - {}",
+                what,
+                failures.size(),
+                String.join("\n  - ", failures));
     }
 
     /** Tonight's bronze rows of a dataset (empty when it was not delivered). */
@@ -224,7 +257,7 @@ public final class Pipeline {
     /** Bronze batch → silver for every delivered dataset, given the rows the gate let through. */
     public static Map<String, SilverRefiner.Outcome> refine(
             RunContext ctx, Contract contract, Map<String, Dataset<Row>> cleanBatches) {
-        StageLog log = StageLog.start("refine", "bronze -> silver");
+        StageLog log = StageLog.start(Pipeline.class, "refine", "bronze -> silver");
         Map<String, SilverRefiner.Outcome> outcomes = new LinkedHashMap<>();
         for (DatasetContract dataset : contract.datasets()) {
             Dataset<Row> clean = cleanBatches.get(dataset.dataset());

@@ -22,6 +22,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code ops.pipeline_runs}: rows per stage of each run: inputs, outcome, timings, table versions.
@@ -30,6 +32,8 @@ import org.apache.spark.sql.types.StructType;
  * JVM was killed. The next writer reports it and records it as {@code interrupted}.
  */
 public final class PipelineRuns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRuns.class);
 
     public static final String TABLE = "ops.pipeline_runs";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,7 +100,7 @@ public final class PipelineRuns {
                 record(o.ctx(), o.stage(), INTERRUPTED, o.started(), Map.of("reason", why));
                 done.add(o.ctx().runId() + "/" + o.stage());
             } catch (RuntimeException e) {
-                System.err.println("[run] could not record " + o.stage() + " as interrupted: " + e.getMessage());
+                LOG.warn("[run] could not record {} as interrupted: {}", o.stage(), e.getMessage());
             }
         }
         return done;

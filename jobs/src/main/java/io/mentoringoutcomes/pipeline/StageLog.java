@@ -1,38 +1,38 @@
 package io.mentoringoutcomes.pipeline;
 
-import java.io.PrintStream;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** What a stage is doing, with counts and timings, one line at a time. */
+/**
+ * What a stage is doing, with counts and timings, one line at a time, through the calling class's
+ * SLF4J logger. Each line starts with "[stage] " so it reads as it did on a terminal (the human log
+ * format prints our own lines bare); a warning's text says WARNING after the prefix.
+ */
 public final class StageLog {
 
-    private static PrintStream out = System.out;
-
+    private final Logger log;
     private final String stage;
     private final long startNanos = System.nanoTime();
 
-    private StageLog(String stage) {
+    private StageLog(Class<?> owner, String stage) {
+        this.log = LoggerFactory.getLogger(owner);
         this.stage = stage;
     }
 
-    public static StageLog start(String stage, String what) {
-        StageLog log = new StageLog(stage);
+    /** A stage's log under {@code owner}'s logger, its first line {@code what}. */
+    public static StageLog start(Class<?> owner, String stage, String what) {
+        StageLog log = new StageLog(owner, stage);
         log.info(what);
         return log;
     }
 
-    public static void redirect(PrintStream stream) {
-        out = stream;
-    }
-
     public void info(String message) {
-        out.println("[" + stage + "] " + message);
-        out.flush();
+        log.info("[{}] {}", stage, message);
     }
 
     public void warn(String message) {
-        out.println("[" + stage + "] WARNING " + message);
-        out.flush();
+        log.warn("[{}] WARNING {}", stage, message);
     }
 
     public double elapsedSeconds() {

@@ -22,6 +22,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One writer per warehouse: a lease row in the Delta table {@code ops.leases}.
@@ -38,6 +40,8 @@ import org.apache.spark.sql.types.StructType;
  * the lease is free once {@code expires_at} has passed, sooner when it died on this host.
  */
 public final class WarehouseLease implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WarehouseLease.class);
 
     public static final String TABLE = "ops.leases";
     static final String LEASE_ID = "warehouse";
@@ -233,12 +237,14 @@ public final class WarehouseLease implements AutoCloseable {
             Optional<Holder> now = holder(wh);
             if (now.isEmpty() || !now.get().token().equals(mine.token())) {
                 lost = true;
-                System.err.println("[lease] WARNING the warehouse lease of run " + mine.runId() + " was taken by "
-                        + now.map(Holder::describe).orElse("nobody (released)"));
+                LOG.warn(
+                        "[lease] WARNING the warehouse lease of run {} was taken by {}",
+                        mine.runId(),
+                        now.map(Holder::describe).orElse("nobody (released)"));
             }
         } catch (RuntimeException e) {
             // A missed renewal is retried at the next beat; the lease lasts several beats.
-            System.err.println("[lease] WARNING renewal failed: " + e.getMessage());
+            LOG.warn("[lease] WARNING renewal failed: {}", e.getMessage());
         }
     }
 

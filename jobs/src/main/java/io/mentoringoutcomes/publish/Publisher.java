@@ -33,7 +33,8 @@ public final class Publisher {
     }
 
     public static Map<String, Long> publish(Warehouse wh, List<String> stagingTables) {
-        StageLog log = StageLog.start("publish", "staging -> gold: " + stagingTables.size() + " tables");
+        StageLog log =
+                StageLog.start(Publisher.class, "publish", "staging -> gold: " + stagingTables.size() + " tables");
         Map<String, Long> versions = new LinkedHashMap<>();
         Map<String, Long> lastNight = new LinkedHashMap<>();
         for (String staging : stagingTables) {

@@ -66,7 +66,7 @@ public record ReportData(
     /** Collects the report's inputs; see {@link ReportWriter#write} for {@code latestRequested}. */
     public static ReportData load(GoldSource source, int minGroupSize, boolean latestRequested) {
         Warehouse wh = source.warehouse();
-        StageLog log = StageLog.start("report", "reading gold (" + source.describe() + ")");
+        StageLog log = StageLog.start(ReportData.class, "report", "reading gold (" + source.describe() + ")");
         Optional<PublishedNights.PublishedNight> night = source.night().or(() -> PublishedNights.latest(wh));
         String runId = night.map(PublishedNights.PublishedNight::runId).orElse(null);
         LocalDate nightAsOf = night.map(PublishedNights.PublishedNight::asOf).orElse(null);

@@ -124,7 +124,7 @@ public final class ServedNight implements AutoCloseable {
                         refresh();
                     } catch (RuntimeException e) {
                         LOG.warn(
-                                "cannot check for a newly published night (still serving {}): {}",
+                                "[serve] WARNING cannot check for a newly published night (still serving {}): {}",
                                 gold.describe(),
                                 e.getMessage());
                     }
@@ -183,7 +183,7 @@ public final class ServedNight implements AutoCloseable {
             if (!sameColumns(served, fresh.schemas().get(table))) {
                 fresh.release();
                 LOG.warn(
-                        "the night {} changed the columns of {}: restart serve to serve it ({} -> {})",
+                        "[serve] WARNING the night {} changed the columns of {}: restart serve to serve it ({} -> {})",
                         latest.describe(),
                         table,
                         served.simpleString(),
@@ -206,9 +206,11 @@ public final class ServedNight implements AutoCloseable {
         cached.forEach(Dataset::unpersist);
         cached.clear();
         cached.addAll(fresh.sparkCached());
-        LOG.warn("now serving gold {} (was {})", latest.describe(), gold.describe());
-        System.out.println("[serve] now serving gold " + latest.describe() + " (" + ResultCache.hits()
-                + " remembered answers given so far)");
+        LOG.info(
+                "[serve] now serving gold {} (was {}; {} remembered answers given so far)",
+                latest.describe(),
+                gold.describe(),
+                ResultCache.hits());
         gold = latest;
         return true;
     }

@@ -138,6 +138,39 @@ class SettingsTest {
         assertTrue(e.getMessage().contains("'NaN' is not a plain decimal number"), e.getMessage());
     }
 
+    /** The log format: flag over $MENTORING_LOG_FORMAT over the file over human; a bad value names where it was. */
+    @Test
+    void theLogFormatIsLayeredFlagEnvironmentFileDefault() throws IOException {
+        Path file = write("log.yaml", "logging:\n  format: json\n");
+        Map<String, String> env = Map.of("MENTORING_LOG_FORMAT", "human");
+        assertEquals("human", Settings.defaults().logFormat());
+        assertEquals(
+                "json", Settings.resolve(file.toString(), Map.of(), Map.of()).logFormat());
+        assertEquals(
+                file + " line 2",
+                Settings.resolve(file.toString(), Map.of(), Map.of()).source(Setting.LOG_FORMAT));
+        Settings fromEnv = Settings.resolve(file.toString(), Map.of(), env);
+        assertEquals("human", fromEnv.logFormat(), "the environment overrides the file");
+        assertEquals("environment $MENTORING_LOG_FORMAT", fromEnv.source(Setting.LOG_FORMAT));
+        Settings fromFlag = Settings.resolve(file.toString(), Map.of(Setting.LOG_FORMAT, "json"), env);
+        assertEquals("json", fromFlag.logFormat(), "the flag overrides the environment");
+        assertEquals("command line --log-format", fromFlag.source(Setting.LOG_FORMAT));
+
+        Settings.ConfigException e = assertThrows(
+                Settings.ConfigException.class,
+                () -> Settings.resolve(null, Map.of(), Map.of("MENTORING_LOG_FORMAT", "JSON")));
+        assertEquals(
+                "bad configuration: $MENTORING_LOG_FORMAT (environment): logging.format: 'JSON' is not allowed; "
+                        + "allowed: human, json",
+                e.getMessage());
+        e = assertThrows(
+                Settings.ConfigException.class,
+                () -> Settings.resolve(null, Map.of(Setting.LOG_FORMAT, "logfmt"), Map.of()));
+        assertEquals(
+                "bad configuration: --log-format (command line): 'logfmt' is not allowed; allowed: human, json",
+                e.getMessage());
+    }
+
     @Test
     void aFileTooLargeToBeSettingsIsNotParsed() throws IOException {
         Path big = write("big.yaml", "# " + "x".repeat((int) Settings.MAX_FILE_BYTES) + "\n");

@@ -116,7 +116,6 @@ class BadInputCorpusTest extends SparkTestBase {
             PrintStream tee = new PrintStream(new Tee(out, captured), true, StandardCharsets.UTF_8);
             System.setOut(tee);
             System.setErr(new PrintStream(new Tee(err, captured), true, StandardCharsets.UTF_8));
-            io.mentoringoutcomes.pipeline.StageLog.redirect(tee);
             exit = Pipeline.ingest(ctx, CONTRACT);
             if (exit == Pipeline.OK && expected.getProperty("stages", "ingest").contains("quality")) {
                 exit = Pipeline.quality(ctx, CONTRACT, QualityConfig.defaults());
@@ -125,7 +124,6 @@ class BadInputCorpusTest extends SparkTestBase {
             exit = Pipeline.BLOCKED; // what Main answers for it
             captured.writeBytes(e.getMessage().getBytes(StandardCharsets.UTF_8));
         } finally {
-            io.mentoringoutcomes.pipeline.StageLog.redirect(out);
             System.setOut(out);
             System.setErr(err);
         }
