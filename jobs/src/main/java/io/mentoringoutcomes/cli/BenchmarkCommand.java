@@ -8,7 +8,7 @@ import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.generate.GeneratorSettings;
 import io.mentoringoutcomes.generate.OrganisationGenerator;
 import io.mentoringoutcomes.pipeline.Pipeline;
-import io.mentoringoutcomes.pipeline.RunContext;
+import io.mentoringoutcomes.runs.RunContext;
 import io.mentoringoutcomes.spark.SparkSessionProvider;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.lang.management.ManagementFactory;

@@ -1,14 +1,14 @@
 package io.mentoringoutcomes.cli;
 
+import io.mentoringoutcomes.config.QualityConfig;
 import io.mentoringoutcomes.config.Setting;
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.pipeline.NightSettings;
 import io.mentoringoutcomes.pipeline.Pipeline;
-import io.mentoringoutcomes.pipeline.RunContext;
 import io.mentoringoutcomes.quality.CheckOutcome;
 import io.mentoringoutcomes.quality.OutputAudit;
-import io.mentoringoutcomes.quality.QualityConfig;
 import io.mentoringoutcomes.quality.QualityReport;
+import io.mentoringoutcomes.runs.RunContext;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -74,7 +74,8 @@ public final class QualityCommand implements Callable<Integer> {
             return Pipeline.quality(ctx, Contract.standard(), cfg);
         }
         OutputAudit.AuditResult r = OutputAudit.audit(ctx.warehouse(), ctx.runId(), ctx.batchId(), cfg);
-        List<CheckOutcome> blocking = r.outcomes().stream().filter(cfg::blocks).toList();
+        List<CheckOutcome> blocking =
+                r.outcomes().stream().filter(o -> o.blocks(cfg)).toList();
         commandSpec.commandLine().getOut().print(QualityReport.render(ctx.warehouse(), ctx.runId()));
         if (!blocking.isEmpty()) {
             var err = commandSpec.commandLine().getErr();

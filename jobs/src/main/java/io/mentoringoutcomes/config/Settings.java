@@ -1,9 +1,6 @@
 package io.mentoringoutcomes.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mentoringoutcomes.metrics.MetricsConfig;
-import io.mentoringoutcomes.quality.Level;
-import io.mentoringoutcomes.quality.QualityConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;

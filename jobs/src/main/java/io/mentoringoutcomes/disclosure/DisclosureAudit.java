@@ -1,9 +1,9 @@
 package io.mentoringoutcomes.disclosure;
 
+import io.mentoringoutcomes.config.Level;
 import io.mentoringoutcomes.disclosure.CellSuppression.Decision;
 import io.mentoringoutcomes.disclosure.ReleaseRules.Table;
 import io.mentoringoutcomes.quality.CheckOutcome;
-import io.mentoringoutcomes.quality.Level;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -8,7 +8,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.struct;
 
-import io.mentoringoutcomes.pipeline.StageLog;
+import io.mentoringoutcomes.runs.StageLog;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;

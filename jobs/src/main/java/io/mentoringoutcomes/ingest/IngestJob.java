@@ -12,8 +12,8 @@ import static org.apache.spark.sql.functions.when;
 
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.contract.DatasetContract;
-import io.mentoringoutcomes.pipeline.RunContext;
-import io.mentoringoutcomes.pipeline.StageLog;
+import io.mentoringoutcomes.runs.RunContext;
+import io.mentoringoutcomes.runs.StageLog;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

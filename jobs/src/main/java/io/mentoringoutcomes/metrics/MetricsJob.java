@@ -1,5 +1,6 @@
 package io.mentoringoutcomes.metrics;
 
+import io.mentoringoutcomes.config.MetricsConfig;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
+import io.mentoringoutcomes.config.MetricsConfig;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.time.YearMonth;

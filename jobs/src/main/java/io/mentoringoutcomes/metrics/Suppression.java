@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.mentoringoutcomes.config.MetricsConfig;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -15,7 +16,7 @@ import org.apache.spark.sql.Row;
  */
 public final class Suppression {
 
-    public static final int DEFAULT_MIN_GROUP_SIZE = 10;
+    public static final int DEFAULT_MIN_GROUP_SIZE = MetricsConfig.DEFAULT_MIN_GROUP_SIZE;
 
     private Suppression() {}
 

@@ -1,5 +1,7 @@
 package io.mentoringoutcomes.pipeline;
 
+import io.mentoringoutcomes.runs.PipelineRuns;
+import io.mentoringoutcomes.runs.RunContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,8 @@
 package io.mentoringoutcomes.pipeline;
 
 import io.mentoringoutcomes.config.Settings;
+import io.mentoringoutcomes.runs.PipelineRuns;
+import io.mentoringoutcomes.runs.RunContext;
 import io.mentoringoutcomes.spark.Warehouse;
 
 /**

@@ -2,20 +2,23 @@ package io.mentoringoutcomes.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.mentoringoutcomes.config.MetricsConfig;
+import io.mentoringoutcomes.config.QualityConfig;
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.contract.DatasetContract;
 import io.mentoringoutcomes.ingest.IngestJob;
 import io.mentoringoutcomes.ingest.SilverRefiner;
-import io.mentoringoutcomes.metrics.MetricsConfig;
 import io.mentoringoutcomes.metrics.MetricsJob;
 import io.mentoringoutcomes.publish.Publications;
 import io.mentoringoutcomes.publish.Publisher;
 import io.mentoringoutcomes.quality.CheckOutcome;
 import io.mentoringoutcomes.quality.GateResult;
 import io.mentoringoutcomes.quality.OutputAudit;
-import io.mentoringoutcomes.quality.QualityConfig;
 import io.mentoringoutcomes.quality.QualityGate;
 import io.mentoringoutcomes.quality.QualityReport;
+import io.mentoringoutcomes.runs.PipelineRuns;
+import io.mentoringoutcomes.runs.RunContext;
+import io.mentoringoutcomes.runs.StageLog;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -219,7 +222,7 @@ public final class Pipeline {
         StageLog log = StageLog.start(Pipeline.class, "audit", "auditing " + staging.size() + " staging tables");
         OutputAudit.AuditResult audit = OutputAudit.audit(wh, staging, ctx.runId(), ctx.batchId(), cfg);
         List<String> blocking = audit.outcomes().stream()
-                .filter(cfg::blocks)
+                .filter(o -> o.blocks(cfg))
                 .map(CheckOutcome::describe)
                 .toList();
         log.done(audit.outcomes().size() + " checks, " + blocking.size() + " blocking failures");

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mentoringoutcomes.pipeline.PipelineRuns;
+import io.mentoringoutcomes.runs.PipelineRuns;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;

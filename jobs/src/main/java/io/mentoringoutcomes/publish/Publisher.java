@@ -1,7 +1,7 @@
 package io.mentoringoutcomes.publish;
 
-import io.mentoringoutcomes.pipeline.PipelineRuns;
-import io.mentoringoutcomes.pipeline.StageLog;
+import io.mentoringoutcomes.runs.PipelineRuns;
+import io.mentoringoutcomes.runs.StageLog;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,8 @@
 package io.mentoringoutcomes.quality;
 
+import io.mentoringoutcomes.config.Level;
+import io.mentoringoutcomes.config.QualityConfig;
+
 /**
  * One evaluated constraint: a row of {@code ops.dq_results}.
  *
@@ -21,6 +24,11 @@ public record CheckOutcome(
 
     public String status() {
         return passed ? "success" : "failure";
+    }
+
+    /** Whether this outcome blocks publication under {@code cfg}: it failed, at a blocking level. */
+    public boolean blocks(QualityConfig cfg) {
+        return !passed && cfg.blocks(level);
     }
 
     /** One line for stderr or a report: {@code [error] meetings range:action_rating: 0.5 (needs >= 0.99)}. */

@@ -1,5 +1,7 @@
 package io.mentoringoutcomes.quality;
 
+import io.mentoringoutcomes.config.Level;
+import io.mentoringoutcomes.config.QualityConfig;
 import io.mentoringoutcomes.contract.ColumnSpec;
 import io.mentoringoutcomes.contract.DatasetContract;
 import io.mentoringoutcomes.contract.RowRule;

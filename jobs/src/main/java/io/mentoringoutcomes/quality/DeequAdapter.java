@@ -22,6 +22,7 @@ import com.amazon.deequ.repository.AnalysisResult;
 import com.amazon.deequ.repository.AnalysisResultSerde$;
 import com.amazon.deequ.repository.ResultKey;
 import com.amazon.deequ.repository.memory.InMemoryMetricsRepository;
+import io.mentoringoutcomes.config.Level;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

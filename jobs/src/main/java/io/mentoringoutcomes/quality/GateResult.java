@@ -1,5 +1,6 @@
 package io.mentoringoutcomes.quality;
 
+import io.mentoringoutcomes.config.QualityConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -28,7 +29,7 @@ public record GateResult(
 
     /** The failed checks whose level blocks publication. */
     public List<CheckOutcome> blockingFailures(QualityConfig cfg) {
-        return outcomes.stream().filter(cfg::blocks).toList();
+        return outcomes.stream().filter(o -> o.blocks(cfg)).toList();
     }
 
     public List<CheckOutcome> failures() {

@@ -1,5 +1,7 @@
 package io.mentoringoutcomes.quality;
 
+import io.mentoringoutcomes.config.Level;
+import io.mentoringoutcomes.config.QualityConfig;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -70,7 +72,7 @@ public final class OutputAudit {
 
         /** Whether one staging table ({@code staging.x}) passed its blocking checks. */
         public boolean publishable(String table, QualityConfig cfg) {
-            return outcomes.stream().noneMatch(o -> o.dataset().equals(table) && cfg.blocks(o));
+            return outcomes.stream().noneMatch(o -> o.dataset().equals(table) && o.blocks(cfg));
         }
     }
 
@@ -90,7 +92,7 @@ public final class OutputAudit {
         // Disclosure control: schemas/release.yaml's rules over the release as a whole.
         outcomes.addAll(io.mentoringoutcomes.disclosure.DisclosureAudit.audit(wh, tables, cfg.minGroupSize()));
         QualityGate.writeResults(wh, runId, batchId, outcomes, Timestamp.from(Instant.now()));
-        boolean ok = outcomes.stream().noneMatch(cfg::blocks);
+        boolean ok = outcomes.stream().noneMatch(o -> o.blocks(cfg));
         return new AuditResult(runId, outcomes, ok);
     }
 

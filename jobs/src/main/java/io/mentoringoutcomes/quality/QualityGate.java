@@ -9,6 +9,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
+import io.mentoringoutcomes.config.Level;
+import io.mentoringoutcomes.config.QualityConfig;
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.contract.DatasetContract;
 import io.mentoringoutcomes.spark.Warehouse;
@@ -161,7 +163,7 @@ public final class QualityGate {
                     spark.createDataFrame(metricRows, OpsTables.DQ_METRICS_SCHEMA),
                     "batch_id = " + ContractChecks.sqlString(batchId));
         }
-        boolean blocked = outcomes.stream().anyMatch(cfg::blocks);
+        boolean blocked = outcomes.stream().anyMatch(o -> o.blocks(cfg));
         return new GateResult(runId, batchId, clean, outcomes, counts, blocked, cached);
     }
 

@@ -1,5 +1,6 @@
 package io.mentoringoutcomes.quality;
 
+import io.mentoringoutcomes.config.Level;
 import java.util.List;
 
 /**

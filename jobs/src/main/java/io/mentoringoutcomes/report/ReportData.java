@@ -4,11 +4,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
-import io.mentoringoutcomes.pipeline.PipelineRuns;
-import io.mentoringoutcomes.pipeline.StageLog;
 import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.publish.PublishedNights;
 import io.mentoringoutcomes.quality.OpsTables;
+import io.mentoringoutcomes.runs.PipelineRuns;
+import io.mentoringoutcomes.runs.StageLog;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -165,7 +165,7 @@ public final class ServedNight implements AutoCloseable {
         long publications = wh.version(io.mentoringoutcomes.publish.Publications.TABLE);
         return publications >= 0
                 ? "publications@" + publications
-                : "pipeline_runs@" + wh.version(io.mentoringoutcomes.pipeline.PipelineRuns.TABLE);
+                : "pipeline_runs@" + wh.version(io.mentoringoutcomes.runs.PipelineRuns.TABLE);
     }
 
     private boolean swapTo(GoldSource latest) {

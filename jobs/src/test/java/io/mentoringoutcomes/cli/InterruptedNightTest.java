@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mentoringoutcomes.SparkTestBase;
-import io.mentoringoutcomes.pipeline.PipelineRuns;
 import io.mentoringoutcomes.pipeline.WarehouseLease;
 import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.publish.Publications;
+import io.mentoringoutcomes.runs.PipelineRuns;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mentoringoutcomes.SparkTestBase;
-import io.mentoringoutcomes.pipeline.PipelineRuns;
+import io.mentoringoutcomes.runs.PipelineRuns;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mentoringoutcomes.QueryOutput;
 import io.mentoringoutcomes.SparkTestBase;
-import io.mentoringoutcomes.pipeline.PipelineRuns;
-import io.mentoringoutcomes.pipeline.RunContext;
+import io.mentoringoutcomes.runs.PipelineRuns;
+import io.mentoringoutcomes.runs.RunContext;
 import io.mentoringoutcomes.spark.Retention;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.io.IOException;

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mentoringoutcomes.metrics.MetricsConfig;
-import io.mentoringoutcomes.quality.QualityConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mentoringoutcomes.SparkTestBase;
+import io.mentoringoutcomes.config.QualityConfig;
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.pipeline.Pipeline;
-import io.mentoringoutcomes.pipeline.RunContext;
-import io.mentoringoutcomes.quality.QualityConfig;
+import io.mentoringoutcomes.runs.RunContext;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.contract.DatasetContract;
 import io.mentoringoutcomes.pipeline.Pipeline;
-import io.mentoringoutcomes.pipeline.RunContext;
+import io.mentoringoutcomes.runs.RunContext;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mentoringoutcomes.SparkTestBase;
+import io.mentoringoutcomes.config.MetricsConfig;
 import io.mentoringoutcomes.disclosure.DisclosureAudit;
 import io.mentoringoutcomes.disclosure.ReleaseRules;
 import io.mentoringoutcomes.spark.Warehouse;

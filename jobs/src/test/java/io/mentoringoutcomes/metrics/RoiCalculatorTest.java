@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mentoringoutcomes.SparkTestBase;
+import io.mentoringoutcomes.config.MetricsConfig;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.HashMap;

@@ -9,6 +9,8 @@ import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.cli.Main;
 import io.mentoringoutcomes.config.Setting;
 import io.mentoringoutcomes.config.Settings;
+import io.mentoringoutcomes.runs.PipelineRuns;
+import io.mentoringoutcomes.runs.RunContext;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mentoringoutcomes.SparkTestBase;
+import io.mentoringoutcomes.config.Level;
+import io.mentoringoutcomes.config.QualityConfig;
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.nio.file.Path;

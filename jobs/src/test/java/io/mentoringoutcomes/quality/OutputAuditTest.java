@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mentoringoutcomes.SparkTestBase;
+import io.mentoringoutcomes.config.QualityConfig;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.nio.file.Path;
 import java.util.List;

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.cli.Main;
+import io.mentoringoutcomes.config.Level;
+import io.mentoringoutcomes.config.QualityConfig;
 import io.mentoringoutcomes.contract.Contract;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.io.ByteArrayOutputStream;

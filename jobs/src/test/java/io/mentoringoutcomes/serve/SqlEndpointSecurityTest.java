@@ -396,8 +396,8 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     }
 
     static void publish(String runId, java.time.LocalDate asOf, long roiVersion) {
-        io.mentoringoutcomes.pipeline.PipelineRuns.record(
-                new io.mentoringoutcomes.pipeline.RunContext(wh, "test", asOf, runId),
+        io.mentoringoutcomes.runs.PipelineRuns.record(
+                new io.mentoringoutcomes.runs.RunContext(wh, "test", asOf, runId),
                 "publish",
                 "succeeded",
                 java.time.Instant.now(),

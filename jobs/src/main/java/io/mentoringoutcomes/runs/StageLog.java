@@ -1,4 +1,4 @@
-package io.mentoringoutcomes.pipeline;
+package io.mentoringoutcomes.runs;
 
 import java.util.Locale;
 import org.slf4j.Logger;

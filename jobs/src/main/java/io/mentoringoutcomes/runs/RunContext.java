@@ -1,4 +1,4 @@
-package io.mentoringoutcomes.pipeline;
+package io.mentoringoutcomes.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

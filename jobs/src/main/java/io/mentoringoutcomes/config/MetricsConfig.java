@@ -1,4 +1,4 @@
-package io.mentoringoutcomes.metrics;
+package io.mentoringoutcomes.config;
 
 import java.util.List;
 
@@ -29,9 +29,12 @@ public record MetricsConfig(
         List<Integer> retentionHorizonsMonths,
         List<Integer> promotionHorizonsMonths) {
 
+    /** The default k: no published figure about fewer people. */
+    public static final int DEFAULT_MIN_GROUP_SIZE = 10;
+
     public static MetricsConfig defaults() {
         return new MetricsConfig(
-                Suppression.DEFAULT_MIN_GROUP_SIZE,
+                DEFAULT_MIN_GROUP_SIZE,
                 0.25,
                 2080,
                 0.21,

@@ -1,11 +1,14 @@
-package io.mentoringoutcomes.pipeline;
+package io.mentoringoutcomes.runs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mentoringoutcomes.SparkTestBase;
-import io.mentoringoutcomes.metrics.MetricsConfig;
+import io.mentoringoutcomes.config.MetricsConfig;
+import io.mentoringoutcomes.pipeline.ExclusiveRun;
+import io.mentoringoutcomes.pipeline.Pipeline;
+import io.mentoringoutcomes.pipeline.WarehouseLease;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.nio.file.Path;
 import java.time.LocalDate;

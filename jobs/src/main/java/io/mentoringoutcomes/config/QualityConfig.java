@@ -1,4 +1,4 @@
-package io.mentoringoutcomes.quality;
+package io.mentoringoutcomes.config;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -111,11 +111,6 @@ public record QualityConfig(
                 maxQuarantineRateIncrease,
                 anomalyHistoryNights,
                 size);
-    }
-
-    /** Whether this outcome blocks publication: it failed, at a blocking level. */
-    public boolean blocks(CheckOutcome outcome) {
-        return !outcome.passed() && blocks(outcome.level());
     }
 
     public boolean blocks(Level level) {

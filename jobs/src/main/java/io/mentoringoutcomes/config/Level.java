@@ -1,4 +1,4 @@
-package io.mentoringoutcomes.quality;
+package io.mentoringoutcomes.config;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.mentoringoutcomes.pipeline;
+package io.mentoringoutcomes.runs;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
