@@ -690,23 +690,10 @@ public final class CellSuppression {
     private static boolean complementary(List<Map<String, Object>> rows, Table decl, int k, Decision d) {
         boolean changed = false;
         for (Relation r : decl.relations()) {
-            for (List<Integer> instance : instances(rows, decl, r)) {
-                Integer whole = null;
-                List<Integer> parts = new ArrayList<>();
-                for (int i : instance) {
-                    String v = String.valueOf(rows.get(i).get(r.column()));
-                    if (v.equals(r.whole())) {
-                        whole = i;
-                    } else if (r.kind().equals("sum") || v.equals(r.part())) {
-                        parts.add(i);
-                    }
-                }
-                if (whole == null || parts.isEmpty()) {
-                    continue;
-                }
+            for (Instance in : instances(rows, decl, r)) {
                 changed |= r.kind().equals("contains")
-                        ? containsRule(rows, decl, r, whole, parts.get(0), k, d)
-                        : sumRule(rows, decl, r, whole, parts, k, d);
+                        ? containsRule(rows, decl, r, in.whole(), in.parts().get(0), k, d)
+                        : sumRule(rows, decl, r, in.whole(), in.parts(), k, d);
             }
         }
         return changed;
@@ -847,7 +834,14 @@ public final class CellSuppression {
                 .anyMatch(e -> e.getValue().contains(String.valueOf(row.get(e.getKey()))));
     }
 
-    static List<List<Integer>> instances(List<Map<String, Object>> rows, Table decl, Relation r) {
+    /** One instance of a relation: the row holding the whole and the rows of its parts. */
+    record Instance(int whole, List<Integer> parts) {}
+
+    /**
+     * The instances of {@code r} in {@code rows}: rows equal on every key but the relation's column
+     * (and matching its {@code where}), with a whole and at least one part present.
+     */
+    static List<Instance> instances(List<Map<String, Object>> rows, Table decl, Relation r) {
         Map<List<Object>, List<Integer>> byRest = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> row = rows.get(i);
@@ -858,7 +852,23 @@ public final class CellSuppression {
                         .add(i);
             }
         }
-        return new ArrayList<>(byRest.values());
+        List<Instance> out = new ArrayList<>();
+        for (List<Integer> group : byRest.values()) {
+            Integer whole = null;
+            List<Integer> parts = new ArrayList<>();
+            for (int i : group) {
+                String v = String.valueOf(rows.get(i).get(r.column()));
+                if (v.equals(r.whole())) {
+                    whole = i;
+                } else if (r.kind().equals("sum") || v.equals(r.part())) {
+                    parts.add(i);
+                }
+            }
+            if (whole != null && !parts.isEmpty()) {
+                out.add(new Instance(whole, parts));
+            }
+        }
+        return out;
     }
 
     private static List<Object> keyWithout(Map<String, Object> row, List<String> keys, String without) {

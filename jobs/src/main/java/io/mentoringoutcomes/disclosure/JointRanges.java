@@ -144,20 +144,9 @@ final class JointRanges {
             return new Con(coef, constant, false, used);
         };
         for (Relation r : decl.relations()) {
-            for (List<Integer> instance : CellSuppression.instances(rows, decl, r)) {
-                Integer whole = null;
-                List<Integer> parts = new ArrayList<>();
-                for (int i : instance) {
-                    String v = String.valueOf(rows.get(i).get(r.column()));
-                    if (v.equals(r.whole())) {
-                        whole = i;
-                    } else if (r.kind().equals("sum") || v.equals(r.part())) {
-                        parts.add(i);
-                    }
-                }
-                if (whole == null || parts.isEmpty()) {
-                    continue;
-                }
+            for (CellSuppression.Instance in : CellSuppression.instances(rows, decl, r)) {
+                int whole = in.whole();
+                List<Integer> parts = in.parts();
                 for (int j = 0; j < cols.size(); j++) {
                     List<double[]> terms = new ArrayList<>();
                     terms.add(new double[] {whole, j, 1});
