@@ -112,6 +112,18 @@ class ObjectStorageTest extends SparkTestBase {
 
     @AfterAll
     static void stop() throws Exception {
+        // The shared session's catalog names the night's tables at s3a:// locations; once S3Proxy is
+        // gone, the next test class to register one of those names would wait out S3A's retries on
+        // each. Drop the names (only the catalog's entries: the tables are external) while it listens.
+        for (String layer : Warehouse.LAYERS) {
+            if (spark.catalog().databaseExists(layer)) {
+                for (org.apache.spark.sql.catalog.Table t :
+                        spark.catalog().listTables(layer).collectAsList()) {
+                    spark.sql("DROP " + ("VIEW".equals(t.tableType()) ? "VIEW" : "TABLE") + " IF EXISTS `" + layer
+                            + "`.`" + t.name() + "`");
+                }
+            }
+        }
         if (s3proxy != null) {
             s3proxy.destroy();
             if (!s3proxy.waitFor(20, TimeUnit.SECONDS)) {
