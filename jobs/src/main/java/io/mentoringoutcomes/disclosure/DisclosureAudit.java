@@ -1,9 +1,7 @@
 package io.mentoringoutcomes.disclosure;
 
-import io.mentoringoutcomes.config.Level;
 import io.mentoringoutcomes.disclosure.CellSuppression.Decision;
 import io.mentoringoutcomes.disclosure.ReleaseRules.Table;
-import io.mentoringoutcomes.quality.CheckOutcome;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,11 +45,25 @@ public final class DisclosureAudit {
     public record Violation(String table, String rule, List<String> rows) {}
 
     /**
+     * What the audit found on one staging table: its violations (none when it passes) and the joint
+     * range work done on it, if any. The quality stage turns these into its check outcomes, so this
+     * package does not depend on quality's.
+     */
+    public record TableAudit(String stagingTable, List<Violation> violations, Optional<String> work) {
+
+        /** The offending rows of a violation, the first few by key, for a one-line message. */
+        public static String rowsNamed(Violation v) {
+            return v.rows().stream().limit(ROWS_NAMED).collect(Collectors.joining("; "))
+                    + (v.rows().size() > ROWS_NAMED ? "; ... " + (v.rows().size() - ROWS_NAMED) + " more" : "");
+        }
+    }
+
+    /**
      * Audits staging tables ({@code staging.x}) as one release. What only the unprotected release knows
      * (people at risk, the true figure behind a rounded one) is read from the version a controlled commit
      * names ({@link DisclosureControl#CONTROLLED_FROM}); a table not controlled is its own source.
      */
-    public static List<CheckOutcome> audit(Warehouse wh, List<String> stagingTables, int k) {
+    public static List<TableAudit> audit(Warehouse wh, List<String> stagingTables, int k) {
         Map<String, List<Map<String, Object>>> release = new LinkedHashMap<>();
         Map<String, List<Map<String, Object>>> source = new LinkedHashMap<>();
         List<Violation> found = new ArrayList<>();
@@ -67,38 +79,15 @@ public final class DisclosureAudit {
         }
         Map<String, JointRanges.Work> work = new LinkedHashMap<>();
         found.addAll(violations(release, source, ReleaseRules.standard(), k, work));
-        List<CheckOutcome> out = new ArrayList<>();
+        List<TableAudit> out = new ArrayList<>();
         for (String t : stagingTables) {
             String noun = DisclosureControl.noun(t);
-            List<Violation> mine =
-                    found.stream().filter(v -> v.table().equals(noun)).toList();
-            if (mine.isEmpty()) {
-                out.add(new CheckOutcome(
-                        t,
-                        "disclosure",
-                        "schemas/release.yaml rules, k = " + k,
-                        Level.ERROR,
-                        true,
-                        0.0,
-                        "0 rows",
-                        Optional.ofNullable(work.get(noun))
-                                .map(w -> "joint ranges: " + w.linearPrograms() + " linear programs in "
-                                        + w.nanos() / 1_000_000 + " ms")
-                                .orElse(null)));
-            }
-            for (Violation v : mine) {
-                String named = v.rows().stream().limit(ROWS_NAMED).collect(Collectors.joining("; "))
-                        + (v.rows().size() > ROWS_NAMED ? "; ... " + (v.rows().size() - ROWS_NAMED) + " more" : "");
-                out.add(new CheckOutcome(
-                        t,
-                        v.rule(),
-                        "schemas/release.yaml rules, k = " + k,
-                        Level.ERROR,
-                        false,
-                        (double) v.rows().size(),
-                        "0 rows",
-                        "rows " + named));
-            }
+            out.add(new TableAudit(
+                    t,
+                    found.stream().filter(v -> v.table().equals(noun)).toList(),
+                    Optional.ofNullable(work.get(noun))
+                            .map(w -> "joint ranges: " + w.linearPrograms() + " linear programs in "
+                                    + w.nanos() / 1_000_000 + " ms")));
         }
         return out;
     }

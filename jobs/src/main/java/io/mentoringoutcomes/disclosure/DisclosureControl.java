@@ -69,6 +69,13 @@ public final class DisclosureControl {
             wh.readIfExists("gold." + noun).ifPresent(g -> lastNight.put(noun, g));
             remaining.add(table);
         }
+        // Per-match tables left in gold by releases before they moved to the admin layer.
+        for (String gold : wh.tables("gold")) {
+            if (isAdmin(noun(gold))) {
+                delete(wh, gold);
+                log.accept(gold + " removed: its audience is admin (schemas/release.yaml)");
+            }
+        }
         Map<String, Dataset<Row>> out = protect(tonight, lastNight, rules, k, log);
         org.apache.spark.sql.RuntimeConfig conf = wh.spark().conf();
         for (Map.Entry<String, Dataset<Row>> e : out.entrySet()) {

@@ -1,6 +1,5 @@
 package io.mentoringoutcomes.metrics;
 
-import io.mentoringoutcomes.spark.Warehouse;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,41 +22,42 @@ public final class HealthMetrics {
 
     private HealthMetrics() {}
 
-    /** Uses the pseudonym key from the environment; fails when none is configured. */
-    public static Map<String, Dataset<Row>> compute(
-            Warehouse wh, Dataset<Row> cohorts, LocalDate asOf, int minGroupSize) {
-        return compute(wh, cohorts, asOf, minGroupSize, Pseudonymizer.fromEnvironment());
-    }
+    /**
+     * The silver tables the health metrics read; surveys and goals are optional feeds. {@link
+     * MetricsJob#healthInputs} reads them, so these transforms never touch the warehouse.
+     */
+    public record Inputs(
+            Dataset<Row> programs,
+            Dataset<Row> matches,
+            Dataset<Row> meetings,
+            Dataset<Row> employees,
+            Optional<Dataset<Row>> surveys,
+            Optional<Dataset<Row>> goals) {}
 
     /**
      * @param cohorts the cohort frame (program_id, cohort, method, employee_id, index_date, weight, ...)
      * @return staging tables by name, in a stable order; lazily evaluated
      */
     public static Map<String, Dataset<Row>> compute(
-            Warehouse wh, Dataset<Row> cohorts, LocalDate asOf, int minGroupSize, Pseudonymizer pseudonymizer) {
-        Dataset<Row> programs = required(wh, "silver.programs");
-        Dataset<Row> matches = required(wh, "silver.matches");
-        Dataset<Row> meetings = required(wh, "silver.meetings");
-        Dataset<Row> employees = required(wh, "silver.hris_employees");
-        Optional<Dataset<Row>> surveys = wh.readIfExists("silver.surveys");
-        Optional<Dataset<Row>> goals = wh.readIfExists("silver.goals");
-
+            Inputs in, Dataset<Row> cohorts, LocalDate asOf, int minGroupSize, Pseudonymizer pseudonymizer) {
         Map<String, Dataset<Row>> out = new LinkedHashMap<>();
-        out.put(TURNOVER_RATE, TurnoverRate.compute(employees, matches, asOf, minGroupSize));
+        out.put(TURNOVER_RATE, TurnoverRate.compute(in.employees(), in.matches(), asOf, minGroupSize));
         out.put(
                 SATISFACTION_SUMMARY,
-                SatisfactionSummary.compute(cohorts, surveys, meetings, matches, asOf, minGroupSize));
-        out.put(ENGAGEMENT_SUMMARY, EngagementSummary.summary(programs, matches, meetings, goals, asOf, minGroupSize));
+                SatisfactionSummary.compute(cohorts, in.surveys(), in.meetings(), in.matches(), asOf, minGroupSize));
+        out.put(
+                ENGAGEMENT_SUMMARY,
+                EngagementSummary.summary(in.programs(), in.matches(), in.meetings(), in.goals(), asOf, minGroupSize));
         out.put(
                 MATCH_HEALTH,
                 EngagementSummary.matchHealth(
-                        programs, matches, meetings, goals, asOf, minGroupSize, pseudonymizer::column));
+                        in.programs(),
+                        in.matches(),
+                        in.meetings(),
+                        in.goals(),
+                        asOf,
+                        minGroupSize,
+                        pseudonymizer::column));
         return out;
-    }
-
-    private static Dataset<Row> required(Warehouse wh, String table) {
-        return wh.readIfExists(table)
-                .orElseThrow(() -> new IllegalStateException(
-                        table + " is required for the health metrics and does not exist under " + wh.root()));
     }
 }

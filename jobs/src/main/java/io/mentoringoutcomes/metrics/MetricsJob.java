@@ -87,7 +87,7 @@ public final class MetricsJob {
                     OutcomeDocs.PROMOTION_SUMMARY)));
 
             // Turnover, satisfaction (the engagement DiD reads the cohort frame) and engagement health.
-            HealthMetrics.compute(wh, primary, asOf, cfg.minGroupSize(), Pseudonymizer.forWarehouse(wh))
+            HealthMetrics.compute(healthInputs(wh), primary, asOf, cfg.minGroupSize(), Pseudonymizer.forWarehouse(wh))
                     .forEach((name, data) -> writers.add(new TableWriter("staging." + name, () -> data, Map.of())));
 
             List<String> written = new ArrayList<>();
@@ -126,6 +126,23 @@ public final class MetricsJob {
         } finally {
             release(cohort);
         }
+    }
+
+    /** The silver tables the health metrics read; a missing required one is named with the warehouse. */
+    static HealthMetrics.Inputs healthInputs(Warehouse wh) {
+        return new HealthMetrics.Inputs(
+                required(wh, "silver.programs"),
+                required(wh, "silver.matches"),
+                required(wh, "silver.meetings"),
+                required(wh, "silver.hris_employees"),
+                wh.readIfExists("silver.surveys"),
+                wh.readIfExists("silver.goals"));
+    }
+
+    private static Dataset<Row> required(Warehouse wh, String table) {
+        return wh.readIfExists(table)
+                .orElseThrow(() -> new IllegalStateException(
+                        table + " is required for the health metrics and does not exist under " + wh.root()));
     }
 
     /** Nodes of a logical plan, subqueries included: a rough measure of how much Spark must plan. */

@@ -60,13 +60,6 @@ public final class Publisher {
                 throw failure;
             }
         }
-        // Per-match tables left in gold by releases before they moved to the admin layer.
-        for (String gold : wh.tables("gold")) {
-            if (io.mentoringoutcomes.disclosure.DisclosureControl.isAdmin(gold.substring("gold.".length()))) {
-                io.mentoringoutcomes.disclosure.DisclosureControl.delete(wh, gold);
-                log.info(gold + " removed: its audience is admin (schemas/release.yaml)");
-            }
-        }
         log.done("published");
         return versions;
     }

@@ -2,6 +2,7 @@ package io.mentoringoutcomes.quality;
 
 import io.mentoringoutcomes.config.Level;
 import io.mentoringoutcomes.config.QualityConfig;
+import io.mentoringoutcomes.disclosure.DisclosureAudit;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -90,10 +91,44 @@ public final class OutputAudit {
             outcomes.addAll(auditTable(wh, table, asOf, cfg));
         }
         // Disclosure control: schemas/release.yaml's rules over the release as a whole.
-        outcomes.addAll(io.mentoringoutcomes.disclosure.DisclosureAudit.audit(wh, tables, cfg.minGroupSize()));
+        outcomes.addAll(disclosureOutcomes(wh, tables, cfg.minGroupSize()));
         QualityGate.writeResults(wh, runId, batchId, outcomes, Timestamp.from(Instant.now()));
         boolean ok = outcomes.stream().noneMatch(o -> o.blocks(cfg));
         return new AuditResult(runId, outcomes, ok);
+    }
+
+    /**
+     * The disclosure audit's findings as check outcomes: one passing {@code disclosure} row for a table
+     * with no violation, else one failing row per broken rule, naming the first offending rows.
+     */
+    public static List<CheckOutcome> disclosureOutcomes(Warehouse wh, List<String> tables, int k) {
+        String rules = "schemas/release.yaml rules, k = " + k;
+        List<CheckOutcome> out = new ArrayList<>();
+        for (DisclosureAudit.TableAudit t : DisclosureAudit.audit(wh, tables, k)) {
+            if (t.violations().isEmpty()) {
+                out.add(new CheckOutcome(
+                        t.stagingTable(),
+                        "disclosure",
+                        rules,
+                        Level.ERROR,
+                        true,
+                        0.0,
+                        "0 rows",
+                        t.work().orElse(null)));
+            }
+            for (DisclosureAudit.Violation v : t.violations()) {
+                out.add(new CheckOutcome(
+                        t.stagingTable(),
+                        v.rule(),
+                        rules,
+                        Level.ERROR,
+                        false,
+                        (double) v.rows().size(),
+                        "0 rows",
+                        "rows " + DisclosureAudit.TableAudit.rowsNamed(v)));
+            }
+        }
+        return out;
     }
 
     /** The checks of one staging table, evaluated by Deequ; nothing is written. */

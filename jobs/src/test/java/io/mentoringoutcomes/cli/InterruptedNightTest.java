@@ -6,23 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mentoringoutcomes.LauncherRun;
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.pipeline.WarehouseLease;
 import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.publish.Publications;
 import io.mentoringoutcomes.runs.PipelineRuns;
 import io.mentoringoutcomes.spark.Warehouse;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -70,43 +66,25 @@ class InterruptedNightTest extends SparkTestBase {
 
         // The same night's publish again, stopped by SIGTERM once its first gold table is committed
         // (a whole second run would add nothing here but minutes).
-        List<String> output = new CopyOnWriteArrayList<>();
-        ProcessBuilder pb = new ProcessBuilder(
-                        projectRoot().resolve("bin/mentoring-outcomes").toString(),
-                        "publish",
-                        "--input",
-                        sample,
-                        "--warehouse",
-                        whArg,
-                        "--run-id",
-                        "night-2",
-                        "--master",
-                        "local[2]",
-                        "--shuffle-partitions",
-                        "2")
-                .redirectErrorStream(true);
-        pb.environment().put("MENTORING_JAVA_OPTS", "-Xmx1g");
-        Process run = pb.start();
-        boolean signalled = false;
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                output.add(line);
-                if (!signalled && line.startsWith("[publish] gold.") && line.contains(" -> version ")) {
-                    // SIGTERM, as Airflow or systemd sends it (Process.destroy would also close our end of its output).
-                    assertEquals(
-                            0,
-                            new ProcessBuilder("kill", "-TERM", String.valueOf(run.pid()))
-                                    .start()
-                                    .waitFor());
-                    signalled = true;
-                }
-            }
-        }
-        assertTrue(run.waitFor(5, TimeUnit.MINUTES), "the stopped run exits");
-        String said = String.join("\n", output);
-        assertTrue(signalled, "the run reached publish:\n" + said);
-        assertNotEquals(0, run.exitValue(), said);
+        LauncherRun stopped = LauncherRun.signalWhen(
+                projectRoot(),
+                line -> line.startsWith("[publish] gold.") && line.contains(" -> version "),
+                "TERM",
+                5,
+                "publish",
+                "--input",
+                sample,
+                "--warehouse",
+                whArg,
+                "--run-id",
+                "night-2",
+                "--master",
+                "local[2]",
+                "--shuffle-partitions",
+                "2");
+        String said = stopped.said();
+        assertTrue(stopped.signalled(), "the run reached publish:\n" + said);
+        assertNotEquals(0, stopped.exitCode(), said);
         assertTrue(said.contains("[run] interrupted: recorded night-2/"), said);
 
         // The ops tables say what happened, written before Spark stopped; the lease is free.
@@ -171,42 +149,25 @@ class InterruptedNightTest extends SparkTestBase {
 
         // A whole run of the night killed outright (SIGKILL: no shutdown hook, no lease release, no
         // final row) after ingest and refine, during metrics; then the night run again.
-        ProcessBuilder killer = new ProcessBuilder(
-                        projectRoot().resolve("bin/mentoring-outcomes").toString(),
-                        "run",
-                        "--input",
-                        sample,
-                        "--warehouse",
-                        whArg,
-                        "--run-id",
-                        "night-4",
-                        "--master",
-                        "local[2]",
-                        "--shuffle-partitions",
-                        "2")
-                .redirectErrorStream(true);
-        killer.environment().put("MENTORING_JAVA_OPTS", "-Xmx1g");
-        Process killed = killer.start();
-        List<String> killedOutput = new CopyOnWriteArrayList<>();
-        boolean sentKill = false;
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(killed.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                killedOutput.add(line);
-                if (!sentKill && line.startsWith("[metrics] cohort frame")) {
-                    assertEquals(
-                            0,
-                            new ProcessBuilder("kill", "-KILL", String.valueOf(killed.pid()))
-                                    .start()
-                                    .waitFor());
-                    sentKill = true;
-                }
-            }
-        }
-        assertTrue(killed.waitFor(2, TimeUnit.MINUTES), "the killed run is gone");
-        String killedSaid = String.join("\n", killedOutput);
-        assertTrue(sentKill, "the run reached metrics:\n" + killedSaid);
-        assertEquals(137, killed.exitValue(), killedSaid);
+        LauncherRun killed = LauncherRun.signalWhen(
+                projectRoot(),
+                line -> line.startsWith("[metrics] cohort frame"),
+                "KILL",
+                2,
+                "run",
+                "--input",
+                sample,
+                "--warehouse",
+                whArg,
+                "--run-id",
+                "night-4",
+                "--master",
+                "local[2]",
+                "--shuffle-partitions",
+                "2");
+        String killedSaid = killed.said();
+        assertTrue(killed.signalled(), "the run reached metrics:\n" + killedSaid);
+        assertEquals(137, killed.exitCode(), killedSaid);
         assertFalse(WarehouseLease.holder(wh).isEmpty(), "a killed holder cannot release its lease");
         // The night's own start row and its metrics stage's are open: no final row for either.
         assertEquals(

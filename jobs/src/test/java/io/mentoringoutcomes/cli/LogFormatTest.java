@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mentoringoutcomes.LauncherRun;
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.runs.PipelineRuns;
 import io.mentoringoutcomes.spark.Warehouse;
@@ -42,8 +43,8 @@ class LogFormatTest extends SparkTestBase {
         String whArg = dir.resolve("wh").toString();
         Path stdout = dir.resolve("stdout.txt");
         Path stderr = dir.resolve("stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(
-                        projectRoot().resolve("bin/mentoring-outcomes").toString(),
+        ProcessBuilder pb = LauncherRun.command(
+                        projectRoot(),
                         "ingest",
                         "--input",
                         landing,
@@ -57,7 +58,6 @@ class LogFormatTest extends SparkTestBase {
                         "json")
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile());
-        pb.environment().put("MENTORING_JAVA_OPTS", "-Xmx1g");
         pb.environment().remove("MENTORING_LOG_FORMAT");
         Process run = pb.start();
         assertTrue(run.waitFor(5, TimeUnit.MINUTES), "ingest finishes");

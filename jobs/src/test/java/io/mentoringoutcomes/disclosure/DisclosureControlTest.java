@@ -163,9 +163,10 @@ class DisclosureControlTest extends SparkTestBase {
                 .filter("cohort = 'mentee' AND month = 12")
                 .first()
                 .isNullAt(4));
-        List<io.mentoringoutcomes.quality.CheckOutcome> failed = DisclosureAudit.audit(wh, tables, K).stream()
-                .filter(o -> !o.passed())
-                .toList();
+        List<io.mentoringoutcomes.quality.CheckOutcome> failed =
+                io.mentoringoutcomes.quality.OutputAudit.disclosureOutcomes(wh, tables, K).stream()
+                        .filter(o -> !o.passed())
+                        .toList();
         assertEquals(List.of(), failed);
         // Rewritten by hand with the figure rounded on n_employees (0.05 · 200 = 10): refused, the curve's
         // people at risk still read from the version the control protected.
@@ -174,7 +175,7 @@ class DisclosureControlTest extends SparkTestBase {
                 spark.createDataFrame(
                         List.of(RowFactory.create("P1", "mentee", "matched", 12, 200L, null, null, 0.05, false, asOf)),
                         SUMMARY));
-        failed = DisclosureAudit.audit(wh, tables, K).stream()
+        failed = io.mentoringoutcomes.quality.OutputAudit.disclosureOutcomes(wh, tables, K).stream()
                 .filter(o -> !o.passed())
                 .toList();
         assertEquals(1, failed.size(), failed.toString());
@@ -260,9 +261,7 @@ class DisclosureControlTest extends SparkTestBase {
         assertEquals(List.of("staging.retention_summary"), remaining);
         assertFalse(wh.exists("staging.match_health"), "per-match rows do not stay in staging");
         assertFalse(wh.exists("admin.match_health"), "the admin output is off unless enabled");
-        io.mentoringoutcomes.publish.Publisher.publish(wh, remaining);
-        assertFalse(wh.exists("gold.match_health"), "publishing removes per-match rows from gold");
-        assertTrue(wh.exists("gold.retention_summary"));
+        assertFalse(wh.exists("gold.match_health"), "disclosure control removes per-match rows from gold");
         assertFalse(wh.tables("gold").contains("gold.match_health"));
         assertFalse(Warehouse.LAYERS.contains("admin"), "serve and query register only Warehouse.LAYERS");
     }

@@ -24,14 +24,8 @@ class HealthMetricsTest extends SparkTestBase {
     @Test
     void fourDocumentedTablesWithoutOptionalInputs(@TempDir Path dir) {
         Warehouse wh = new Warehouse(spark, dir.toString());
-        assertThrows(
-                IllegalStateException.class,
-                () -> HealthMetrics.compute(
-                        wh,
-                        null,
-                        LocalDate.parse("2025-06-30"),
-                        10,
-                        new Pseudonymizer("0123456789abcdef".getBytes(StandardCharsets.UTF_8))));
+        IllegalStateException missing = assertThrows(IllegalStateException.class, () -> MetricsJob.healthInputs(wh));
+        assertTrue(missing.getMessage().startsWith("silver.programs is required"), missing.getMessage());
         wh.overwrite(
                 "silver.programs",
                 spark.sql("SELECT 'P1' AS program_id, 'One' AS name, 'onboarding' AS program_type, "
@@ -70,7 +64,7 @@ class HealthMetricsTest extends SparkTestBase {
                 + "'Eng' AS department, 'L1' AS job_level, '<1' AS tenure_band, '2025-01' AS index_month");
 
         Map<String, Dataset<Row>> tables = HealthMetrics.compute(
-                wh,
+                MetricsJob.healthInputs(wh),
                 cohorts,
                 LocalDate.parse("2025-06-30"),
                 10,
