@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -35,6 +36,18 @@ public final class HealthMetrics {
      */
     public static Map<String, Dataset<Row>> compute(
             Warehouse wh, Dataset<Row> cohorts, LocalDate asOf, int minGroupSize, Pseudonymizer pseudonymizer) {
+        Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+        tables(wh, cohorts, asOf, minGroupSize, pseudonymizer).forEach((name, table) -> out.put(name, table.get()));
+        return out;
+    }
+
+    /**
+     * As {@link #compute}, each table built only when asked for: satisfaction_summary materialises
+     * an intermediate frame as it is built, work that belongs to the moment (and job group) its
+     * table is written.
+     */
+    public static Map<String, Supplier<Dataset<Row>>> tables(
+            Warehouse wh, Dataset<Row> cohorts, LocalDate asOf, int minGroupSize, Pseudonymizer pseudonymizer) {
         Dataset<Row> programs = required(wh, "silver.programs");
         Dataset<Row> matches = required(wh, "silver.matches");
         Dataset<Row> meetings = required(wh, "silver.meetings");
@@ -42,15 +55,17 @@ public final class HealthMetrics {
         Optional<Dataset<Row>> surveys = wh.readIfExists("silver.surveys");
         Optional<Dataset<Row>> goals = wh.readIfExists("silver.goals");
 
-        Map<String, Dataset<Row>> out = new LinkedHashMap<>();
-        out.put(TURNOVER_RATE, TurnoverRate.compute(employees, matches, asOf, minGroupSize));
+        Map<String, Supplier<Dataset<Row>>> out = new LinkedHashMap<>();
+        out.put(TURNOVER_RATE, () -> TurnoverRate.compute(employees, matches, asOf, minGroupSize));
         out.put(
                 SATISFACTION_SUMMARY,
-                SatisfactionSummary.compute(cohorts, surveys, meetings, matches, asOf, minGroupSize));
-        out.put(ENGAGEMENT_SUMMARY, EngagementSummary.summary(programs, matches, meetings, goals, asOf, minGroupSize));
+                () -> SatisfactionSummary.compute(cohorts, surveys, meetings, matches, asOf, minGroupSize));
+        out.put(
+                ENGAGEMENT_SUMMARY,
+                () -> EngagementSummary.summary(programs, matches, meetings, goals, asOf, minGroupSize));
         out.put(
                 MATCH_HEALTH,
-                EngagementSummary.matchHealth(
+                () -> EngagementSummary.matchHealth(
                         programs, matches, meetings, goals, asOf, minGroupSize, pseudonymizer::column));
         return out;
     }
