@@ -39,9 +39,8 @@ public final class Checkpoints {
     }
 
     /**
-     * Sets the context's checkpoint directory to {@code dir} unless one is already set (by
-     * spark-submit's platform settings or an earlier call); true when this call set it. Local
-     * masters never read it.
+     * Sets the context's checkpoint directory to {@code dir} unless the application already set
+     * one; true when this call set it. Local masters never read it.
      */
     public static boolean ensureDirectory(SparkContext sc, String dir) {
         if (sc.getCheckpointDir().isDefined()) {
