@@ -102,6 +102,7 @@ public final class MetricsJob {
                 long t0 = System.nanoTime();
                 String group = "metrics:" + w.table();
                 sc.setJobGroup(group, w.table(), false);
+                java.util.Set<Integer> heldBefore = persistedRdds(sc);
                 try {
                     Dataset<Row> data = TableDocs.withComments(w.data().get(), w.comments());
                     int planNodes = planNodes(data.queryExecution().analyzed());
@@ -124,6 +125,15 @@ public final class MetricsJob {
                             planNodes));
                 } finally {
                     sc.clearJobGroup();
+                    // The table's own local checkpoints (persisted blocks) are done with once
+                    // it is written: free them now rather than when the GC gets to them, which at
+                    // 200k employees is memory the next table needs.
+                    persistedRdds(sc).stream()
+                            .filter(id -> !heldBefore.contains(id))
+                            .forEach(id -> sc.getPersistentRDDs()
+                                    .get(id)
+                                    .filter(rdd -> rdd.isCheckpointed())
+                                    .foreach(rdd -> rdd.unpersist(false)));
                 }
                 written.add(w.table());
             }
@@ -146,6 +156,14 @@ public final class MetricsJob {
             org.slf4j.LoggerFactory.getLogger(MetricsJob.class)
                     .warn("cannot delete checkpoints {}: {}", dir, e.toString());
         }
+    }
+
+    private static java.util.Set<Integer> persistedRdds(org.apache.spark.SparkContext sc) {
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        scala.collection.JavaConverters.mapAsJavaMap(sc.getPersistentRDDs())
+                .keySet()
+                .forEach(id -> ids.add((Integer) id));
+        return ids;
     }
 
     /** Nodes of a logical plan, subqueries included: a rough measure of how much Spark must plan. */
