@@ -149,14 +149,8 @@ public final class Calibration {
             Dataset<Row> surveys = read(spark, contract, dir, "surveys");
             // Department and level at index from the generated job history, as a night with it delivered.
             Dataset<Row> jobEvents = read(spark, contract, dir, "hris_job_events");
-            Dataset<Row> cohort = CohortMatcher.build(
-                            matches,
-                            meetings,
-                            participants,
-                            employees,
-                            java.util.Optional.of(jobEvents),
-                            settings.asOf())
-                    .localCheckpoint(true);
+            Dataset<Row> cohort = io.mentoringoutcomes.spark.Checkpoints.cut(CohortMatcher.build(
+                    matches, meetings, participants, employees, java.util.Optional.of(jobEvents), settings.asOf()));
             try {
                 Row retention = first(RetentionSummary.summary(cohort, List.of(12), 1, settings.asOf())
                         .filter(allMatchedMentee()));
@@ -182,7 +176,7 @@ public final class Calibration {
                         (System.nanoTime() - t0) / 1e9,
                         get(kept, "difference"));
             } finally {
-                MetricsJob.release(cohort);
+                io.mentoringoutcomes.spark.Checkpoints.release(cohort);
             }
         } finally {
             LocalFolders.deleteRecursively(dir);

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.to_date;
 
+import io.mentoringoutcomes.spark.Checkpoints;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -95,11 +96,14 @@ public final class CohortMatcher {
             Dataset<Row> employees,
             Optional<Dataset<Row>> jobEvents,
             LocalDate asOf) {
-        Dataset<Row> spells = CohortBuilder.jobSpells(employees, jobEvents);
-        Dataset<Row> mentees = CohortBuilder.withFollowUp(
-                CohortBuilder.withCovariates(CohortBuilder.mentees(matches, meetings), employees, spells), asOf, null);
-        Dataset<Row> ittMentees = CohortBuilder.withFollowUp(
-                CohortBuilder.withCovariates(CohortBuilder.matchedMentees(matches), employees, spells), asOf, null);
+        // The spells (read five times below) and each design's mentees (read by every part of their
+        // design) are small: materialised once, so the three designs' plan carries them as scans
+        // instead of copies of their windows and joins, each re-planned and re-run.
+        Dataset<Row> spells = Checkpoints.cut(CohortBuilder.jobSpells(employees, jobEvents));
+        Dataset<Row> mentees = Checkpoints.cut(CohortBuilder.withFollowUp(
+                CohortBuilder.withCovariates(CohortBuilder.mentees(matches, meetings), employees, spells), asOf, null));
+        Dataset<Row> ittMentees = Checkpoints.cut(CohortBuilder.withFollowUp(
+                CohortBuilder.withCovariates(CohortBuilder.matchedMentees(matches), employees, spells), asOf, null));
         Dataset<Row> mentors = CohortBuilder.withFollowUp(
                 CohortBuilder.withCovariates(CohortBuilder.mentors(matches), employees, spells), asOf, null);
         Dataset<Row> matched = matched(

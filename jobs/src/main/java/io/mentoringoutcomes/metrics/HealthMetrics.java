@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -41,16 +42,30 @@ public final class HealthMetrics {
     public static Map<String, Dataset<Row>> compute(
             Inputs in, Dataset<Row> cohorts, LocalDate asOf, int minGroupSize, Pseudonymizer pseudonymizer) {
         Map<String, Dataset<Row>> out = new LinkedHashMap<>();
-        out.put(TURNOVER_RATE, TurnoverRate.compute(in.employees(), in.matches(), asOf, minGroupSize));
+        tables(in, cohorts, asOf, minGroupSize, pseudonymizer).forEach((name, table) -> out.put(name, table.get()));
+        return out;
+    }
+
+    /**
+     * As {@link #compute}, each table built only when asked for: satisfaction_summary materialises
+     * an intermediate frame as it is built, work that belongs to the moment (and job group) its
+     * table is written.
+     */
+    public static Map<String, Supplier<Dataset<Row>>> tables(
+            Inputs in, Dataset<Row> cohorts, LocalDate asOf, int minGroupSize, Pseudonymizer pseudonymizer) {
+        Map<String, Supplier<Dataset<Row>>> out = new LinkedHashMap<>();
+        out.put(TURNOVER_RATE, () -> TurnoverRate.compute(in.employees(), in.matches(), asOf, minGroupSize));
         out.put(
                 SATISFACTION_SUMMARY,
-                SatisfactionSummary.compute(cohorts, in.surveys(), in.meetings(), in.matches(), asOf, minGroupSize));
+                () -> SatisfactionSummary.compute(
+                        cohorts, in.surveys(), in.meetings(), in.matches(), asOf, minGroupSize));
         out.put(
                 ENGAGEMENT_SUMMARY,
-                EngagementSummary.summary(in.programs(), in.matches(), in.meetings(), in.goals(), asOf, minGroupSize));
+                () -> EngagementSummary.summary(
+                        in.programs(), in.matches(), in.meetings(), in.goals(), asOf, minGroupSize));
         out.put(
                 MATCH_HEALTH,
-                EngagementSummary.matchHealth(
+                () -> EngagementSummary.matchHealth(
                         in.programs(),
                         in.matches(),
                         in.meetings(),

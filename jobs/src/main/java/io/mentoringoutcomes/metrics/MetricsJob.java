@@ -1,6 +1,7 @@
 package io.mentoringoutcomes.metrics;
 
 import io.mentoringoutcomes.config.MetricsConfig;
+import io.mentoringoutcomes.spark.Checkpoints;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -40,11 +41,14 @@ public final class MetricsJob {
         // Every table below reads the cohort frame: build it once, and cut its lineage. A plain
         // cache() keeps the whole cohort plan (hundreds of nodes) inside every table's plan, copied
         // once per self-join, so each table re-analysed, re-optimised and (AQE) re-planned it after
-        // every stage; a local checkpoint turns it into a one-node scan of materialized rows
-        // (memory, spilling to local disk).
+        // every stage; a checkpoint turns it into a one-node scan of materialized rows: a local one
+        // (memory, spilling to local disk) on a local master, a reliable one on a cluster (Checkpoints).
+        org.apache.spark.SparkContext sc = wh.spark().sparkContext();
+        String checkpoints = wh.root() + "/_checkpoints/metrics";
+        boolean ownCheckpointDir = !sc.isLocal() && Checkpoints.ensureDirectory(sc, checkpoints);
         long built = System.nanoTime();
-        Dataset<Row> cohort = CohortMatcher.build(matches, meetings, participants, employees, jobEvents, asOf)
-                .localCheckpoint(true);
+        Dataset<Row> cohort =
+                Checkpoints.cut(CohortMatcher.build(matches, meetings, participants, employees, jobEvents, asOf));
         // The intention-to-treat rows are a retention sensitivity only: every other table reads the primary design.
         Dataset<Row> primary =
                 cohort.filter(org.apache.spark.sql.functions.col("method").notEqual(CohortMatcher.MATCHED_ITT));
@@ -54,10 +58,13 @@ public final class MetricsJob {
                 "cohort frame (checkpointed)",
                 (System.nanoTime() - built) / 1e9));
         try {
-            Dataset<Row> retention =
-                    RetentionSummary.summary(cohort, cfg.retentionHorizonsMonths(), cfg.minGroupSize(), asOf);
             List<TableWriter> writers = new ArrayList<>();
-            writers.add(new TableWriter("staging.retention_summary", () -> retention, OutcomeDocs.RETENTION_SUMMARY));
+            // Built inside its writer: the estimators checkpoint intermediate frames eagerly, and that
+            // work belongs to the table's job group and time.
+            writers.add(new TableWriter(
+                    "staging.retention_summary",
+                    () -> RetentionSummary.summary(cohort, cfg.retentionHorizonsMonths(), cfg.minGroupSize(), asOf),
+                    OutcomeDocs.RETENTION_SUMMARY));
             writers.add(new TableWriter(
                     "staging.retention_curve",
                     () -> RetentionSummary.curve(cohort, cfg.minGroupSize(), asOf),
@@ -87,15 +94,15 @@ public final class MetricsJob {
                     OutcomeDocs.PROMOTION_SUMMARY)));
 
             // Turnover, satisfaction (the engagement DiD reads the cohort frame) and engagement health.
-            HealthMetrics.compute(healthInputs(wh), primary, asOf, cfg.minGroupSize(), Pseudonymizer.forWarehouse(wh))
-                    .forEach((name, data) -> writers.add(new TableWriter("staging." + name, () -> data, Map.of())));
+            HealthMetrics.tables(healthInputs(wh), primary, asOf, cfg.minGroupSize(), Pseudonymizer.forWarehouse(wh))
+                    .forEach((name, data) -> writers.add(new TableWriter("staging." + name, data, Map.of())));
 
             List<String> written = new ArrayList<>();
-            org.apache.spark.SparkContext sc = wh.spark().sparkContext();
             for (TableWriter w : writers) {
                 long t0 = System.nanoTime();
                 String group = "metrics:" + w.table();
                 sc.setJobGroup(group, w.table(), false);
+                java.util.Set<Integer> heldBefore = persistedRdds(sc);
                 try {
                     Dataset<Row> data = TableDocs.withComments(w.data().get(), w.comments());
                     int planNodes = planNodes(data.queryExecution().analyzed());
@@ -118,13 +125,26 @@ public final class MetricsJob {
                             planNodes));
                 } finally {
                     sc.clearJobGroup();
+                    // The table's own local checkpoints (persisted blocks) are done with once
+                    // it is written: free them now rather than when the GC gets to them, which at
+                    // 200k employees is memory the next table needs.
+                    persistedRdds(sc).stream()
+                            .filter(id -> !heldBefore.contains(id))
+                            .forEach(id -> sc.getPersistentRDDs()
+                                    .get(id)
+                                    .filter(rdd -> rdd.isCheckpointed())
+                                    .foreach(rdd -> rdd.unpersist(false)));
                 }
                 written.add(w.table());
             }
             // Disclosure control over the whole release, before the audit sees it.
             return io.mentoringoutcomes.disclosure.DisclosureControl.apply(wh, written, cfg.minGroupSize(), progress);
         } finally {
-            release(cohort);
+            Checkpoints.release(cohort);
+            if (ownCheckpointDir) {
+                // The intermediate frames' reliable checkpoints of this night (a local master wrote none).
+                deleteQuietly(wh, sc.getCheckpointDir().get());
+            }
         }
     }
 
@@ -145,6 +165,24 @@ public final class MetricsJob {
                         table + " is required for the health metrics and does not exist under " + wh.root()));
     }
 
+    private static void deleteQuietly(Warehouse wh, String dir) {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
+        try {
+            path.getFileSystem(wh.hadoopConf()).delete(path, true);
+        } catch (java.io.IOException e) {
+            org.slf4j.LoggerFactory.getLogger(MetricsJob.class)
+                    .warn("cannot delete checkpoints {}: {}", dir, e.toString());
+        }
+    }
+
+    private static java.util.Set<Integer> persistedRdds(org.apache.spark.SparkContext sc) {
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        scala.collection.JavaConverters.mapAsJavaMap(sc.getPersistentRDDs())
+                .keySet()
+                .forEach(id -> ids.add((Integer) id));
+        return ids;
+    }
+
     /** Nodes of a logical plan, subqueries included: a rough measure of how much Spark must plan. */
     static int planNodes(org.apache.spark.sql.catalyst.plans.logical.LogicalPlan plan) {
         int n = 1;
@@ -154,14 +192,5 @@ public final class MetricsJob {
             n += planNodes(it.next());
         }
         return n;
-    }
-
-    /** Drops the blocks of a local checkpoint now rather than when the garbage collector gets to them. */
-    static void release(Dataset<Row> checkpointed) {
-        if (checkpointed.queryExecution().analyzed() instanceof org.apache.spark.sql.execution.LogicalRDD rdd) {
-            rdd.rdd().unpersist(false);
-        } else {
-            checkpointed.unpersist();
-        }
     }
 }

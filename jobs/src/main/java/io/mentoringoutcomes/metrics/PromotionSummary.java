@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
+import io.mentoringoutcomes.spark.Checkpoints;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
@@ -71,8 +72,9 @@ public final class PromotionSummary {
             List<Integer> horizonsMonths,
             int minGroupSize,
             LocalDate asOf) {
+        // Materialised once: the estimator reads the follow-up four times (grid, per-time sums, rows, counts).
         Dataset<Row> raw = RetentionSummary.estimates(
-                        promotionFollowUp(cohort, jobEvents),
+                        Checkpoints.cut(promotionFollowUp(cohort, jobEvents)),
                         "promotion_status",
                         RobustVariance.Estimand.CUMULATIVE_INCIDENCE,
                         horizonsMonths)

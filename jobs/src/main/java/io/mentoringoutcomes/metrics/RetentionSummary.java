@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.mentoringoutcomes.spark.Checkpoints;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -119,7 +120,10 @@ public final class RetentionSummary {
         Dataset<Row> grid = frame.select(KaplanMeier.cols(GROUP).toArray(new Column[0]))
                 .distinct()
                 .crossJoin(horizons);
-        Dataset<Row> influence = RobustVariance.influence(frame, GROUP, statusCol, grid, estimand);
+        // Materialised once: the standard error and the three parts of the difference's read it, and
+        // each would otherwise carry (and Spark re-plan and re-run) its whole plan, which holds the
+        // per-time running sums twice.
+        Dataset<Row> influence = Checkpoints.cut(RobustVariance.influence(frame, GROUP, statusCol, grid, estimand));
         List<String> keys = new ArrayList<>(GROUP);
         keys.add("horizon_months");
         Dataset<Row> se = RobustVariance.stdErr(influence, keys)

@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.mentoringoutcomes.spark.Checkpoints;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -101,7 +102,8 @@ public final class SatisfactionSummary {
         List<Dataset<Row>> parts = new ArrayList<>();
         if (surveys.isPresent()) {
             Dataset<Row> s = surveys.get().where(col("survey_date").leq(lit(Date.valueOf(asOf))));
-            Dataset<Row> answers = answersAroundIndex(cohorts, s, matches, asOf);
+            // Materialised once: the cohort frame's join with every survey answer feeds two metrics.
+            Dataset<Row> answers = Checkpoints.cut(answersAroundIndex(cohorts, s, matches, asOf));
             parts.add(engagementDid(answers));
             parts.add(enps(answers));
             parts.add(relationshipSatisfaction(s));
