@@ -90,6 +90,10 @@ public final class MetricsJob {
             HealthMetrics.compute(wh, primary, asOf, cfg.minGroupSize(), Pseudonymizer.forWarehouse(wh))
                     .forEach((name, data) -> writers.add(new TableWriter("staging." + name, () -> data, Map.of())));
 
+            // Program names, kinds and dates: no one is counted, so every program is listed.
+            writers.add(new TableWriter(
+                    "staging." + ProgramDimension.TABLE, () -> ProgramDimension.dimension(programs, asOf), Map.of()));
+
             List<String> written = new ArrayList<>();
             org.apache.spark.SparkContext sc = wh.spark().sparkContext();
             for (TableWriter w : writers) {

@@ -36,7 +36,8 @@ class PipelineEndToEndTest extends SparkTestBase {
             "promotion_summary",
             "turnover_rate",
             "satisfaction_summary",
-            "engagement_summary");
+            "engagement_summary",
+            "dim_program");
     private static Path root;
     private static Warehouse wh;
     private static JsonNode truth;

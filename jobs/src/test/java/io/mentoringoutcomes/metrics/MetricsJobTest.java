@@ -81,7 +81,8 @@ class MetricsJobTest extends SparkTestBase {
                         "staging.promotion_summary",
                         "staging.turnover_rate",
                         "staging.satisfaction_summary",
-                        "staging.engagement_summary"),
+                        "staging.engagement_summary",
+                        "staging.dim_program"),
                 written);
         // Per-match health is an admin-audience table: it leaves staging and, unless enabled, goes nowhere.
         assertFalse(wh.exists("staging.match_health"));
