@@ -37,7 +37,8 @@ class PipelineEndToEndTest extends SparkTestBase {
             "turnover_rate",
             "satisfaction_summary",
             "engagement_summary",
-            "dim_program");
+            "dim_program",
+            "metric_catalogue");
     private static Path root;
     private static Warehouse wh;
     private static JsonNode truth;
