@@ -164,6 +164,9 @@ public final class DisclosureAudit {
                                         : "audience is " + decl.get().audience() + ", not gold")));
                 continue;
             }
+            if (decl.get().isReference()) {
+                continue; // counts no one: only its integer columns are checked (undeclared_count)
+            }
             declared.put(e.getKey(), e.getValue());
             Table t = decl.get();
             List<String> monthly = t.curveColumn().isPresent()

@@ -65,6 +65,11 @@ public final class DisclosureControl {
                 delete(wh, table); // per-match rows do not linger in staging, where the audit and publish look
                 continue;
             }
+            if (decl.isReference()) {
+                log.accept(table + " published as is: a reference table counts no one (schemas/release.yaml)");
+                remaining.add(table);
+                continue;
+            }
             tonight.put(noun, wh.read(table));
             wh.readIfExists("gold." + noun).ifPresent(g -> lastNight.put(noun, g));
             remaining.add(table);
@@ -102,6 +107,22 @@ public final class DisclosureControl {
      * release holding last night's figures. Pure: frames in, frames out.
      */
     public static Map<String, Dataset<Row>> protect(
+            Map<String, Dataset<Row>> tonight,
+            Map<String, Dataset<Row>> lastNight,
+            ReleaseRules rules,
+            int k,
+            Consumer<String> log) {
+        // Reference tables count no one: they pass through as they are, and no rule below sees them.
+        Map<String, Dataset<Row>> asIs = new LinkedHashMap<>();
+        Map<String, Dataset<Row>> counted = new LinkedHashMap<>();
+        tonight.forEach(
+                (noun, df) -> (CellSuppression.declaration(rules, noun).isReference() ? asIs : counted).put(noun, df));
+        Map<String, Dataset<Row>> out = protectCounts(counted, lastNight, rules, k, log);
+        out.putAll(asIs);
+        return out;
+    }
+
+    private static Map<String, Dataset<Row>> protectCounts(
             Map<String, Dataset<Row>> tonight,
             Map<String, Dataset<Row>> lastNight,
             ReleaseRules rules,
@@ -290,7 +311,8 @@ public final class DisclosureControl {
                                                 null,
                                                 t.sacrifice(),
                                                 null,
-                                                t.notPeople())
+                                                t.notPeople(),
+                                                t.kind())
                                         : new Table(
                                                 t.audience(),
                                                 t.keys(),
@@ -302,7 +324,8 @@ public final class DisclosureControl {
                                                 null,
                                                 t.sacrifice(),
                                                 null,
-                                                t.notPeople())));
+                                                t.notPeople(),
+                                                t.kind())));
         return out;
     }
 

@@ -60,6 +60,16 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
     }
 
     /**
+     * What a table holds: {@code counts} (figures about groups of people, the default: disclosure
+     * control applies) or {@code reference} (no people columns, no relations: program names, the metric
+     * catalogue; published as is, and the audit refuses any integer column not a key or {@code not_people}).
+     */
+    public enum Kind {
+        counts,
+        reference
+    }
+
+    /**
      * One output table.
      *
      * @param audience   gold or admin
@@ -79,6 +89,8 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
      *                   risk by its horizon, with {@code at_risk}), instead of being hidden
      * @param notPeople  integer columns that are not counts of people (days, minutes, meetings): every other
      *                   integer column of a gold table must be a key or a people column
+     * @param kind       counts (default) or reference: a table about no one, which declares keys and
+     *                   not_people only and skips disclosure control
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Table(
@@ -92,7 +104,8 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
             @JsonProperty("curve") String curve,
             @JsonProperty("sacrifice") Map<String, List<String>> sacrifice,
             @JsonProperty("coarsen") Coarsen coarsen,
-            @JsonProperty("not_people") List<String> notPeople) {
+            @JsonProperty("not_people") List<String> notPeople,
+            @JsonProperty("kind") Kind kind) {
 
         public Table(
                 Audience audience,
@@ -104,7 +117,7 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
                 List<Link> links,
                 String curve,
                 Map<String, List<String>> sacrifice) {
-            this(audience, keys, people, keep, within, relations, links, curve, sacrifice, null, null);
+            this(audience, keys, people, keep, within, relations, links, curve, sacrifice, null, null, null);
         }
 
         public Table {
@@ -157,6 +170,31 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
                     throw new IllegalArgumentException(c + " is declared both people (or key) and not_people");
                 }
             }
+            kind = kind == null ? Kind.counts : kind;
+            if (kind == Kind.reference
+                    && (audience != Audience.gold
+                            || !people.isEmpty()
+                            || !keep.isEmpty()
+                            || !within.isEmpty()
+                            || !relations.isEmpty()
+                            || !links.isEmpty()
+                            || curve != null
+                            || !sacrifice.isEmpty()
+                            || coarsen != null)) {
+                throw new IllegalArgumentException("a reference table is gold and declares keys and not_people only:"
+                        + " it counts no one, so it has no people, keep, within, relations, links, curve,"
+                        + " sacrifice or coarsen");
+            }
+            if (kind == Kind.counts && audience == Audience.gold && people.isEmpty()) {
+                // The first people column is the row's group size; a table about no one says so.
+                throw new IllegalArgumentException(
+                        "a gold table declares its people columns (the first is the group size), or kind: reference");
+            }
+        }
+
+        /** A table about no one (names, dates, the metric catalogue): published as is, audited for stray counts. */
+        public boolean isReference() {
+            return kind == Kind.reference;
         }
 
         public Optional<Coarsen> coarsening() {

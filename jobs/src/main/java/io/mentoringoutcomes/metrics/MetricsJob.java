@@ -97,6 +97,10 @@ public final class MetricsJob {
             HealthMetrics.tables(healthInputs(wh), primary, asOf, cfg.minGroupSize(), Pseudonymizer.forWarehouse(wh))
                     .forEach((name, data) -> writers.add(new TableWriter("staging." + name, data, Map.of())));
 
+            // Program names, kinds and dates: no one is counted, so every program is listed.
+            writers.add(new TableWriter(
+                    "staging." + ProgramDimension.TABLE, () -> ProgramDimension.dimension(programs, asOf), Map.of()));
+
             List<String> written = new ArrayList<>();
             for (TableWriter w : writers) {
                 long t0 = System.nanoTime();
@@ -137,6 +141,7 @@ public final class MetricsJob {
                 }
                 written.add(w.table());
             }
+            written.add(writeCatalogue(wh, written, asOf, progress));
             // Disclosure control over the whole release, before the audit sees it.
             return io.mentoringoutcomes.disclosure.DisclosureControl.apply(wh, written, cfg.minGroupSize(), progress);
         } finally {
@@ -181,6 +186,36 @@ public final class MetricsJob {
                 .keySet()
                 .forEach(id -> ids.add((Integer) id));
         return ids;
+    }
+
+    /**
+     * Stages {@code metric_catalogue}: the figures of tonight's gold counts tables (admin and reference
+     * tables hold none), as staged, so a table absent tonight (promotion_summary without job events) is
+     * not catalogued.
+     */
+    static String writeCatalogue(Warehouse wh, List<String> written, LocalDate asOf, Consumer<String> progress) {
+        io.mentoringoutcomes.disclosure.ReleaseRules rules = io.mentoringoutcomes.disclosure.ReleaseRules.standard();
+        Map<String, org.apache.spark.sql.types.StructType> schemas = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> keys = new java.util.LinkedHashMap<>();
+        for (String table : written) {
+            String noun = table.substring(table.indexOf('.') + 1);
+            rules.table(noun)
+                    .filter(t -> t.audience() == io.mentoringoutcomes.disclosure.ReleaseRules.Audience.gold
+                            && !t.isReference())
+                    .ifPresent(t -> {
+                        schemas.put(noun, wh.read(table).schema());
+                        keys.put(noun, t.keys());
+                    });
+        }
+        MetricCatalogue.Declarations decl = MetricCatalogue.standard();
+        List<String> undeclared = MetricCatalogue.undeclared(schemas, keys, decl);
+        if (!undeclared.isEmpty()) {
+            progress.accept("WARNING metric_catalogue: figures not declared in schemas/metrics.yaml (catalogued"
+                    + " without label, unit, direction or scale): " + undeclared);
+        }
+        String table = "staging." + MetricCatalogue.TABLE;
+        wh.overwrite(table, MetricCatalogue.catalogue(wh.spark(), schemas, keys, decl, asOf));
+        return table;
     }
 
     /** Nodes of a logical plan, subqueries included: a rough measure of how much Spark must plan. */

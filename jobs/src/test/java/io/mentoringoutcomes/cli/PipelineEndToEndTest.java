@@ -36,7 +36,9 @@ class PipelineEndToEndTest extends SparkTestBase {
             "promotion_summary",
             "turnover_rate",
             "satisfaction_summary",
-            "engagement_summary");
+            "engagement_summary",
+            "dim_program",
+            "metric_catalogue");
     private static Path root;
     private static Warehouse wh;
     private static JsonNode truth;

@@ -882,6 +882,34 @@ class CellSuppressionTest {
                 IllegalStateException.class,
                 () -> CellSuppression.protect(Map.of("undeclared_table", List.of()), RULES, K),
                 "an undeclared table is refused");
+        String reference = "tables:\n  t:\n    audience: gold\n    kind: reference\n    keys: [a]\n";
+        assertTrue(parse(reference).table("t").orElseThrow().isReference());
+        assertThrows(Exception.class, () -> parse(reference + "    people: [n]\n"), "a reference counts no one");
+        assertThrows(Exception.class, () -> parse(reference + "    keep: [b]\n"), "nothing to keep: nothing is hidden");
+        assertThrows(Exception.class, () -> parse(reference.replace("audience: gold", "audience: admin")));
+        assertThrows(Exception.class, () -> parse(reference.replace("reference", "catalogue")), "unknown kind");
+        assertThrows(
+                Exception.class,
+                () -> parse(reference.replace("    kind: reference\n", "")),
+                "a gold table without people columns says it is a reference");
+    }
+
+    @Test
+    void aReferenceTableIsNotAuditedForPeopleButItsStrayCountsAre() {
+        // dim_program is declared kind: reference: names and dates of programs, published as is.
+        ReleaseRules.Table dim = RULES.table("dim_program").orElseThrow();
+        assertTrue(dim.isReference());
+        Map<String, Object> tiny = new java.util.LinkedHashMap<>();
+        tiny.put("program_id", "P9");
+        tiny.put("program_name", "Three people");
+        tiny.put("as_of", java.sql.Date.valueOf("2026-10-31"));
+        assertEquals(List.of(), DisclosureAudit.violations(Map.of("dim_program", List.of(tiny)), RULES, K));
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("program_id", org.apache.spark.sql.types.DataTypes.StringType)
+                .add("n_participants", org.apache.spark.sql.types.DataTypes.LongType);
+        assertEquals(
+                List.of("column n_participants (bigint) is neither people nor not_people"),
+                DisclosureAudit.undeclaredCounts(schema, dim));
     }
 
     private static ReleaseRules parse(String yaml) throws Exception {

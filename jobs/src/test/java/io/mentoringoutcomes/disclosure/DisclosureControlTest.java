@@ -250,6 +250,21 @@ class DisclosureControlTest extends SparkTestBase {
     }
 
     @Test
+    void referenceTablesPassThroughUnchangedBesideProtectedOnes() {
+        // P1's 3 exits are under k: its retention row is hidden. The program itself is still listed.
+        Dataset<Row> retention = night("2026-10-31", new long[][] {{60, 13}, {35, 3}, {25, 10}});
+        Dataset<Row> dim = spark.sql("SELECT 'P1' AS program_id, 'Tiny' AS program_name, DATE'2026-10-31' AS as_of");
+        Map<String, Dataset<Row>> out = DisclosureControl.protect(
+                Map.of("retention_summary", retention, "dim_program", dim),
+                Map.of(),
+                ReleaseRules.standard(),
+                K,
+                s -> {});
+        assertEquals(dim.collectAsList(), out.get("dim_program").collectAsList());
+        assertEquals(null, published(out.get("retention_summary")).get("P1"), "P1's 3 exits are hidden");
+    }
+
+    @Test
     void adminTablesLeaveStagingAndGold(@TempDir Path dir) {
         Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
         Dataset<Row> perMatch = spark.sql("SELECT 'k1' AS match_key, 'M001' AS match_id, 3 AS meetings_held");

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
@@ -81,7 +83,9 @@ class MetricsJobTest extends SparkTestBase {
                         "staging.promotion_summary",
                         "staging.turnover_rate",
                         "staging.satisfaction_summary",
-                        "staging.engagement_summary"),
+                        "staging.engagement_summary",
+                        "staging.dim_program",
+                        "staging.metric_catalogue"),
                 written);
         // Per-match health is an admin-audience table: it leaves staging and, unless enabled, goes nowhere.
         assertFalse(wh.exists("staging.match_health"));
@@ -118,5 +122,91 @@ class MetricsJobTest extends SparkTestBase {
                     .forEach(u -> undeclared.add(noun + ": " + u));
         }
         assertEquals(List.of(), undeclared);
+
+        // Every figure (numeric non-key column) of every gold counts table written tonight has a catalogue
+        // row with a label, unit, direction and scale; satisfaction_summary's figures have one per metric.
+        Dataset<Row> catalogue = wh.read("staging.metric_catalogue");
+        List<String> uncatalogued = new ArrayList<>();
+        for (String table : written) {
+            String noun = table.substring(table.indexOf('.') + 1);
+            ReleaseRules.Table decl = ReleaseRules.standard().table(noun).orElseThrow();
+            if (decl.isReference()) {
+                continue;
+            }
+            Dataset<Row> data = wh.read(table);
+            List<String> metrics = noun.equals("satisfaction_summary")
+                    ? data.select("metric")
+                            .distinct()
+                            .as(org.apache.spark.sql.Encoders.STRING())
+                            .collectAsList()
+                    : null;
+            for (org.apache.spark.sql.types.StructField f : data.schema().fields()) {
+                if (!(f.dataType() instanceof org.apache.spark.sql.types.NumericType)
+                        || decl.keys().contains(f.name())) {
+                    continue;
+                }
+                boolean perMetric = metrics != null && !f.name().contains("n_employees");
+                for (String metric : perMetric ? metrics : List.of(f.name())) {
+                    long described = catalogue
+                            .filter(
+                                    org.apache
+                                            .spark
+                                            .sql
+                                            .functions
+                                            .col("table_name")
+                                            .equalTo(noun)
+                                            .and(org.apache
+                                                    .spark
+                                                    .sql
+                                                    .functions
+                                                    .col("column_name")
+                                                    .equalTo(f.name()))
+                                            .and(org.apache
+                                                    .spark
+                                                    .sql
+                                                    .functions
+                                                    .col("metric")
+                                                    .equalTo(metric))
+                                            .and(
+                                                    org.apache.spark.sql.functions.expr(
+                                                            "label IS NOT NULL AND unit IS NOT NULL AND scale IS NOT NULL"
+                                                                    + " AND direction IN ('higher_is_better', 'lower_is_better', 'neutral')")))
+                            .count();
+                    if (described != 1) {
+                        uncatalogued.add(noun + "." + f.name() + (perMetric ? " for " + metric : ""));
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), uncatalogued);
+        // Every satisfaction metric staged tonight joins the catalogue on its metric key.
+        Dataset<Row> staged =
+                wh.read("staging.satisfaction_summary").select("metric").distinct();
+        Dataset<Row> meanings = catalogue
+                .filter("table_name = 'satisfaction_summary' AND column_name = 'value'")
+                .select(org.apache.spark.sql.functions.col("metric").as("catalogued"));
+        List<String> stagedMetrics = staged.orderBy("metric")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
+        assertFalse(stagedMetrics.isEmpty());
+        assertEquals(
+                stagedMetrics,
+                staged.join(meanings, staged.col("metric").equalTo(meanings.col("catalogued")))
+                        .select("metric")
+                        .orderBy("metric")
+                        .as(org.apache.spark.sql.Encoders.STRING())
+                        .collectAsList());
+        // Nothing declared in schemas/metrics.yaml names a column the real tables no longer have.
+        Map<String, org.apache.spark.sql.types.StructType> schemas = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> keys = new java.util.LinkedHashMap<>();
+        for (String table : written) {
+            String noun = table.substring(table.indexOf('.') + 1);
+            ReleaseRules.Table decl = ReleaseRules.standard().table(noun).orElseThrow();
+            if (!decl.isReference()) {
+                schemas.put(noun, wh.read(table).schema());
+                keys.put(noun, decl.keys());
+            }
+        }
+        assertEquals(List.of(), MetricCatalogue.stale(schemas, keys, MetricCatalogue.standard()));
     }
 }
