@@ -43,10 +43,27 @@ public final class DisclosureControl {
     public record Outcome(Map<String, Integer> hiddenRows, Map<String, Integer> heldRows, List<String> admin) {}
 
     /**
+     * Last night's release as readers saw it: a gold table ({@code gold.x}) at the version the latest
+     * publication names, empty when it was never published. The across-nights rule compares tonight
+     * with this, not with the gold folders' latest commits, which an interrupted publish may have
+     * moved to figures no reader was shown.
+     */
+    @FunctionalInterface
+    public interface LastRelease {
+        Optional<Dataset<Row>> read(String goldTable);
+
+        /** The gold tables' latest commits: right only where no publish was ever interrupted (tests). */
+        static LastRelease latestCommits(Warehouse wh) {
+            return wh::readIfExists;
+        }
+    }
+
+    /**
      * Applies the release rules to the given staging tables ({@code staging.x}) and rewrites them;
      * returns the staging tables that remain for the audit and gold.
      */
-    public static List<String> apply(Warehouse wh, List<String> staging, int k, Consumer<String> log) {
+    public static List<String> apply(
+            Warehouse wh, List<String> staging, int k, LastRelease lastRelease, Consumer<String> log) {
         ReleaseRules rules = ReleaseRules.standard();
         boolean adminEnabled = "on".equalsIgnoreCase(System.getenv(ADMIN_OUTPUT_ENV));
         Map<String, Dataset<Row>> tonight = new LinkedHashMap<>();
@@ -71,7 +88,7 @@ public final class DisclosureControl {
                 continue;
             }
             tonight.put(noun, wh.read(table));
-            wh.readIfExists("gold." + noun).ifPresent(g -> lastNight.put(noun, g));
+            lastRelease.read("gold." + noun).ifPresent(g -> lastNight.put(noun, g));
             remaining.add(table);
         }
         // Per-match tables left in gold by releases before they moved to the admin layer.

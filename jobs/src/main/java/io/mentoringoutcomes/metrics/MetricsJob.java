@@ -25,12 +25,16 @@ public final class MetricsJob {
     /** One staging table to write: its name, its data (built lazily) and its column comments. */
     public record TableWriter(String table, Supplier<Dataset<Row>> data, Map<String, String> comments) {}
 
-    public static List<String> run(Warehouse wh, LocalDate asOf, MetricsConfig cfg) {
-        return run(wh, asOf, cfg, line -> {});
-    }
-
-    /** As {@link #run(Warehouse, LocalDate, MetricsConfig)}, reporting each table's time and Spark jobs to {@code progress}. */
-    public static List<String> run(Warehouse wh, LocalDate asOf, MetricsConfig cfg, Consumer<String> progress) {
+    /**
+     * Computes every staging table, then applies disclosure control against {@code lastRelease} (last
+     * night's gold as published), reporting each table's time and Spark jobs to {@code progress}.
+     */
+    public static List<String> run(
+            Warehouse wh,
+            LocalDate asOf,
+            MetricsConfig cfg,
+            io.mentoringoutcomes.disclosure.DisclosureControl.LastRelease lastRelease,
+            Consumer<String> progress) {
         Dataset<Row> employees = wh.read("silver.hris_employees");
         Dataset<Row> matches = wh.read("silver.matches");
         Dataset<Row> meetings = wh.read("silver.meetings");
@@ -143,7 +147,8 @@ public final class MetricsJob {
             }
             written.add(writeCatalogue(wh, written, asOf, progress));
             // Disclosure control over the whole release, before the audit sees it.
-            return io.mentoringoutcomes.disclosure.DisclosureControl.apply(wh, written, cfg.minGroupSize(), progress);
+            return io.mentoringoutcomes.disclosure.DisclosureControl.apply(
+                    wh, written, cfg.minGroupSize(), lastRelease, progress);
         } finally {
             Checkpoints.release(cohort);
             if (ownCheckpointDir) {

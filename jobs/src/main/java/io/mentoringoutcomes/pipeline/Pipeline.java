@@ -9,6 +9,7 @@ import io.mentoringoutcomes.contract.DatasetContract;
 import io.mentoringoutcomes.ingest.IngestJob;
 import io.mentoringoutcomes.ingest.SilverRefiner;
 import io.mentoringoutcomes.metrics.MetricsJob;
+import io.mentoringoutcomes.publish.GoldSource;
 import io.mentoringoutcomes.publish.Publications;
 import io.mentoringoutcomes.publish.Publisher;
 import io.mentoringoutcomes.quality.CheckOutcome;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntSupplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -204,7 +206,14 @@ public final class Pipeline {
                 Pipeline.class,
                 "metrics",
                 "silver -> staging, as of " + ctx.asOf() + ", min group size " + cfg.minGroupSize());
-        List<String> written = MetricsJob.run(ctx.warehouse(), ctx.asOf(), cfg, log::info);
+        // Disclosure control compares tonight with the night readers were last shown.
+        GoldSource published = GoldSource.latestPublished(ctx.warehouse());
+        List<String> written = MetricsJob.run(
+                ctx.warehouse(),
+                ctx.asOf(),
+                cfg,
+                table -> published.has(table) ? Optional.of(published.read(table)) : Optional.empty(),
+                log::info);
         log.done("wrote " + String.join(", ", written));
         PipelineRuns.record(ctx, "metrics", "succeeded", started, Map.of("staging_tables", written));
         return OK;

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -113,6 +114,48 @@ class DisclosureControlTest extends SparkTestBase {
         assertEquals(33L, (long) g3.filter("program_id = 'ALL'").first().<Long>getAs("n_events"));
     }
 
+    /**
+     * An interrupted publish moved gold.retention_summary to figures no reader was shown (P2's 11 exits);
+     * the published night still shows 10. Tonight (11 exits) must be held against what was published:
+     * compared with the folder's latest commit instead, nothing moves and a reader of the published
+     * night and tonight's would learn of the one exit.
+     */
+    @Test
+    void theAcrossNightsRuleComparesWithThePublishedNightNotTheLatestCommit(@TempDir Path dir) {
+        Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
+        Dataset<Row> n1 = night("2026-10-30", new long[][] {{75, 22}, {35, 12}, {40, 10}});
+        wh.overwrite(
+                "gold.retention_summary",
+                DisclosureControl.protect(
+                                Map.of("retention_summary", n1), Map.of(), ReleaseRules.standard(), K, s -> {})
+                        .get("retention_summary"));
+        long published = wh.version("gold.retention_summary");
+        Dataset<Row> n2 = night("2026-10-31", new long[][] {{75, 23}, {35, 12}, {40, 11}});
+        wh.overwrite(
+                "gold.retention_summary",
+                DisclosureControl.protect(
+                                Map.of("retention_summary", n2), Map.of(), ReleaseRules.standard(), K, s -> {})
+                        .get("retention_summary")); // the interrupted publish's commit
+
+        wh.overwrite("staging.retention_summary", n2);
+        DisclosureControl.apply(
+                wh,
+                List.of("staging.retention_summary"),
+                K,
+                table -> Optional.of(wh.readVersion(table, published)),
+                s -> {});
+        assertEquals(
+                10L, (long) published(wh.read("staging.retention_summary")).get("P2")[1], "held at what was shown");
+
+        wh.overwrite("staging.retention_summary", n2);
+        DisclosureControl.apply(
+                wh, List.of("staging.retention_summary"), K, DisclosureControl.LastRelease.latestCommits(wh), s -> {});
+        assertEquals(
+                11L,
+                (long) published(wh.read("staging.retention_summary")).get("P2")[1],
+                "against the latest commit the change is invisible, so nothing is held");
+    }
+
     private static final StructType SUMMARY = new StructType()
             .add("program_id", DataTypes.StringType)
             .add("cohort", DataTypes.StringType)
@@ -155,7 +198,7 @@ class DisclosureControlTest extends SparkTestBase {
         }
         wh.overwrite("staging.retention_curve", spark.createDataFrame(curve, CURVE));
         List<String> tables = List.of("staging.retention_summary", "staging.retention_curve");
-        DisclosureControl.apply(wh, tables, K, s -> {});
+        DisclosureControl.apply(wh, tables, K, DisclosureControl.LastRelease.latestCommits(wh), s -> {});
         Row p1 = wh.read("staging.retention_summary").first();
         assertEquals(0.0, p1.<Double>getAs("difference"), 1e-15);
         assertTrue(p1.isNullAt(p1.fieldIndex("n_events")));
@@ -271,8 +314,12 @@ class DisclosureControlTest extends SparkTestBase {
         wh.overwrite("staging.match_health", perMatch);
         wh.overwrite("gold.match_health", perMatch); // left by an older release
         wh.overwrite("staging.retention_summary", night("2026-10-31", new long[][] {{60, 22}, {35, 12}, {25, 10}}));
-        List<String> remaining =
-                DisclosureControl.apply(wh, List.of("staging.retention_summary", "staging.match_health"), K, s -> {});
+        List<String> remaining = DisclosureControl.apply(
+                wh,
+                List.of("staging.retention_summary", "staging.match_health"),
+                K,
+                DisclosureControl.LastRelease.latestCommits(wh),
+                s -> {});
         assertEquals(List.of("staging.retention_summary"), remaining);
         assertFalse(wh.exists("staging.match_health"), "per-match rows do not stay in staging");
         assertFalse(wh.exists("admin.match_health"), "the admin output is off unless enabled");

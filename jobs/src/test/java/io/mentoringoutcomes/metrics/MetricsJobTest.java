@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.config.MetricsConfig;
 import io.mentoringoutcomes.disclosure.DisclosureAudit;
+import io.mentoringoutcomes.disclosure.DisclosureControl;
 import io.mentoringoutcomes.disclosure.ReleaseRules;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.nio.file.Path;
@@ -73,7 +74,11 @@ class MetricsJobTest extends SparkTestBase {
                         SilverFixtures.JOB_EVENTS));
 
         List<String> written = MetricsJob.run(
-                wh, LocalDate.of(2024, 12, 31), MetricsConfig.defaults().withMinGroupSize(1));
+                wh,
+                LocalDate.of(2024, 12, 31),
+                MetricsConfig.defaults().withMinGroupSize(1),
+                DisclosureControl.LastRelease.latestCommits(wh),
+                line -> {});
         assertEquals(
                 List.of(
                         "staging.retention_summary",
