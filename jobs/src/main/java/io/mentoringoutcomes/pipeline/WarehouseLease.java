@@ -255,10 +255,15 @@ public final class WarehouseLease implements AutoCloseable {
             return;
         }
         released = true;
-        heartbeat.shutdownNow();
+        // Let a renewal already under way finish: interrupting it mid-UPDATE makes Spark abort its
+        // write job and log an ERROR with a stack trace at the end of a night that succeeded.
+        heartbeat.shutdown();
         try {
-            heartbeat.awaitTermination(30, TimeUnit.SECONDS);
+            if (!heartbeat.awaitTermination(30, TimeUnit.SECONDS)) {
+                heartbeat.shutdownNow();
+            }
         } catch (InterruptedException e) {
+            heartbeat.shutdownNow();
             Thread.currentThread().interrupt();
         }
         wh.deltaTable(TABLE)
