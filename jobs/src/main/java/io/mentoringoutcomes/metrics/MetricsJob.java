@@ -147,8 +147,22 @@ public final class MetricsJob {
             }
             written.add(writeCatalogue(wh, written, asOf, progress));
             // Disclosure control over the whole release, before the audit sees it.
-            return io.mentoringoutcomes.disclosure.DisclosureControl.apply(
-                    wh, written, cfg.minGroupSize(), lastRelease, progress);
+            List<String> released = new ArrayList<>(io.mentoringoutcomes.disclosure.DisclosureControl.apply(
+                    wh, written, cfg.minGroupSize(), lastRelease, progress));
+            // The headline figures' history, from tonight's controlled tables and the published history.
+            String history = "staging." + HeadlineHistory.TABLE;
+            wh.overwrite(
+                    history,
+                    HeadlineHistory.history(
+                            lastRelease.read("gold." + HeadlineHistory.TABLE),
+                            HeadlineHistory.tonight(
+                                    wh.read("staging.retention_summary"),
+                                    wh.read("staging.program_roi"),
+                                    cfg.replacementCostRatio(),
+                                    asOf),
+                            asOf));
+            released.add(history);
+            return released;
         } finally {
             Checkpoints.release(cohort);
             if (ownCheckpointDir) {

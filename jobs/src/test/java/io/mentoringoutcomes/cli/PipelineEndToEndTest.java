@@ -38,7 +38,8 @@ class PipelineEndToEndTest extends SparkTestBase {
             "satisfaction_summary",
             "engagement_summary",
             "dim_program",
-            "metric_catalogue");
+            "metric_catalogue",
+            "headline_history");
     private static Path root;
     private static Warehouse wh;
     private static JsonNode truth;
@@ -189,6 +190,32 @@ class PipelineEndToEndTest extends SparkTestBase {
      * size − its events), the cost → salary inversion and the cross-table look-ups. The arithmetic
      * here is the attacker's own, not DisclosureControl's; nothing about 1..k−1 people may come out.
      */
+    /** The history's night-1 rows are the night's own published headlines, read from their tables. */
+    @Test
+    @Order(2)
+    void theHeadlineHistoryHoldsTheNightsPublishedHeadlines() {
+        List<String> fromTables = new ArrayList<>();
+        wh.read("gold.retention_summary")
+                .filter("cohort = 'mentee' AND method = 'matched' AND horizon_months = 12")
+                .selectExpr(
+                        "'retention_summary'", "program_id", "difference", "difference_ci_low", "difference_ci_high")
+                .union(wh.read("gold.program_roi")
+                        .filter("replacement_cost_ratio = 0.21")
+                        .selectExpr("'program_roi'", "program_id", "roi", "roi_ci_low", "roi_ci_high"))
+                .collectAsList()
+                .forEach(r -> fromTables.add(r.mkString("|")));
+        List<String> fromHistory = new ArrayList<>();
+        wh.read("gold.headline_history")
+                .filter("night_as_of = as_of")
+                .selectExpr("table_name", "program_id", "value", "value_ci_low", "value_ci_high")
+                .collectAsList()
+                .forEach(r -> fromHistory.add(r.mkString("|")));
+        fromTables.sort(null);
+        fromHistory.sort(null);
+        assertTrue(fromTables.size() >= 2, fromTables.toString());
+        assertEquals(fromTables, fromHistory);
+    }
+
     @Test
     @Order(3)
     void anAdversaryReadingEveryGoldTableRecoversNothingAboutFewerThanKPeople() {

@@ -90,7 +90,8 @@ class MetricsJobTest extends SparkTestBase {
                         "staging.satisfaction_summary",
                         "staging.engagement_summary",
                         "staging.dim_program",
-                        "staging.metric_catalogue"),
+                        "staging.metric_catalogue",
+                        "staging.headline_history"),
                 written);
         // Per-match health is an admin-audience table: it leaves staging and, unless enabled, goes nowhere.
         assertFalse(wh.exists("staging.match_health"));
