@@ -25,7 +25,7 @@ public final class HealthMetrics {
 
     /**
      * The silver tables the health metrics read; surveys and goals are optional feeds. {@link
-     * MetricsJob#healthInputs} reads them, so these transforms never touch the warehouse.
+     * MetricsJob#silverInputs} reads them, so these transforms never touch the warehouse.
      */
     public record Inputs(
             Dataset<Row> programs,

@@ -35,11 +35,14 @@ public final class MetricsJob {
             MetricsConfig cfg,
             io.mentoringoutcomes.disclosure.DisclosureControl.LastRelease lastRelease,
             Consumer<String> progress) {
-        Dataset<Row> employees = wh.read("silver.hris_employees");
-        Dataset<Row> matches = wh.read("silver.matches");
-        Dataset<Row> meetings = wh.read("silver.meetings");
-        Dataset<Row> participants = wh.read("silver.participants");
-        Dataset<Row> programs = wh.read("silver.programs");
+        // Each silver table is read once, here: every table of the night reads the same snapshot,
+        // and no Delta log is resolved twice.
+        HealthMetrics.Inputs silver = silverInputs(wh);
+        Dataset<Row> employees = silver.employees();
+        Dataset<Row> matches = silver.matches();
+        Dataset<Row> meetings = silver.meetings();
+        Dataset<Row> programs = silver.programs();
+        Dataset<Row> participants = required(wh, "silver.participants");
         Optional<Dataset<Row>> jobEvents = wh.readIfExists("silver.hris_job_events");
 
         // Every table below reads the cohort frame: build it once, and cut its lineage. A plain
@@ -98,7 +101,7 @@ public final class MetricsJob {
                     OutcomeDocs.PROMOTION_SUMMARY)));
 
             // Turnover, satisfaction (the engagement DiD reads the cohort frame) and engagement health.
-            HealthMetrics.tables(healthInputs(wh), primary, asOf, cfg.minGroupSize(), Pseudonymizer.forWarehouse(wh))
+            HealthMetrics.tables(silver, primary, asOf, cfg.minGroupSize(), Pseudonymizer.forWarehouse(wh))
                     .forEach((name, data) -> writers.add(new TableWriter("staging." + name, data, Map.of())));
 
             // Program names, kinds and dates: no one is counted, so every program is listed.
@@ -173,7 +176,7 @@ public final class MetricsJob {
     }
 
     /** The silver tables the health metrics read; a missing required one is named with the warehouse. */
-    static HealthMetrics.Inputs healthInputs(Warehouse wh) {
+    static HealthMetrics.Inputs silverInputs(Warehouse wh) {
         return new HealthMetrics.Inputs(
                 required(wh, "silver.programs"),
                 required(wh, "silver.matches"),
@@ -186,7 +189,7 @@ public final class MetricsJob {
     private static Dataset<Row> required(Warehouse wh, String table) {
         return wh.readIfExists(table)
                 .orElseThrow(() -> new IllegalStateException(
-                        table + " is required for the health metrics and does not exist under " + wh.root()));
+                        table + " is required for the metrics and does not exist under " + wh.root()));
     }
 
     private static void deleteQuietly(Warehouse wh, String dir) {

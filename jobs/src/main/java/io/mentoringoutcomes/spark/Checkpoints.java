@@ -38,16 +38,22 @@ public final class Checkpoints {
         return df.checkpoint(true);
     }
 
+    /** Checkpoint directories this class set, as the context names them (Spark appends a random folder). */
+    private static final java.util.Set<String> SET_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /**
      * Sets the context's checkpoint directory to {@code dir} unless the application already set
-     * one; true when this call set it. Local masters never read it.
+     * one. True when the directory in use is one this class set, now or on an earlier night of the
+     * same application: the caller deletes it when its night is done, and a later night (which
+     * finds it set) still owns it, writes there again and deletes it again. An application's own
+     * directory is never ours to delete. Local masters never read it.
      */
     public static boolean ensureDirectory(SparkContext sc, String dir) {
-        if (sc.getCheckpointDir().isDefined()) {
-            return false;
+        if (sc.getCheckpointDir().isEmpty()) {
+            sc.setCheckpointDir(dir);
+            SET_HERE.add(sc.getCheckpointDir().get());
         }
-        sc.setCheckpointDir(dir);
-        return true;
+        return SET_HERE.contains(sc.getCheckpointDir().get());
     }
 
     /** Drops a cut frame's data now, its blocks and any checkpoint files, rather than when the GC gets to it. */

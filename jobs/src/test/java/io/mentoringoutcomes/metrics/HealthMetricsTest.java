@@ -24,7 +24,7 @@ class HealthMetricsTest extends SparkTestBase {
     @Test
     void fourDocumentedTablesWithoutOptionalInputs(@TempDir Path dir) {
         Warehouse wh = new Warehouse(spark, dir.toString());
-        IllegalStateException missing = assertThrows(IllegalStateException.class, () -> MetricsJob.healthInputs(wh));
+        IllegalStateException missing = assertThrows(IllegalStateException.class, () -> MetricsJob.silverInputs(wh));
         assertTrue(missing.getMessage().startsWith("silver.programs is required"), missing.getMessage());
         wh.overwrite(
                 "silver.programs",
@@ -64,7 +64,7 @@ class HealthMetricsTest extends SparkTestBase {
                 + "'Eng' AS department, 'L1' AS job_level, '<1' AS tenure_band, '2025-01' AS index_month");
 
         Map<String, Dataset<Row>> tables = HealthMetrics.compute(
-                MetricsJob.healthInputs(wh),
+                MetricsJob.silverInputs(wh),
                 cohorts,
                 LocalDate.parse("2025-06-30"),
                 10,

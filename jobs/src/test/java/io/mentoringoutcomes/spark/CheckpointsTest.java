@@ -60,13 +60,67 @@ class CheckpointsTest extends SparkTestBase {
         assertFalse(Files.exists(file), "release deletes the checkpoint's files");
     }
 
+    /**
+     * The shared test context's directory, put back after each test that clears it: Spark has no
+     * public way to unset one, and these tests need a context that has none.
+     */
+    private scala.Option<String> contextDirectory;
+
+    @org.junit.jupiter.api.BeforeEach
+    void rememberTheContextsDirectory() {
+        contextDirectory = spark.sparkContext().getCheckpointDir();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void restoreTheContextsDirectory() {
+        spark.sparkContext().checkpointDir_$eq(contextDirectory);
+    }
+
+    private static void clearTheContextsDirectory() {
+        spark.sparkContext().checkpointDir_$eq(scala.Option.empty());
+    }
+
     @Test
-    void anEarlierDirectoryIsKept(@TempDir Path first, @TempDir Path second) {
-        Checkpoints.ensureDirectory(spark.sparkContext(), first.toUri().toString());
+    void anApplicationsOwnDirectoryIsKeptAndNeverOursToDelete(@TempDir Path applications, @TempDir Path ours) {
+        clearTheContextsDirectory();
+        spark.sparkContext().setCheckpointDir(applications.toUri().toString());
         String set = spark.sparkContext().getCheckpointDir().get();
 
         assertFalse(
-                Checkpoints.ensureDirectory(spark.sparkContext(), second.toUri().toString()));
+                Checkpoints.ensureDirectory(spark.sparkContext(), ours.toUri().toString()));
         assertEquals(set, spark.sparkContext().getCheckpointDir().get());
+    }
+
+    @Test
+    void aDirectorySetHereIsStillOursOnTheNextNightOfTheSameApplication(@TempDir Path ours, @TempDir Path other)
+            throws Exception {
+        clearTheContextsDirectory();
+        // Night 1 sets the directory, checkpoints into it and deletes it when done (as MetricsJob does).
+        assertTrue(
+                Checkpoints.ensureDirectory(spark.sparkContext(), ours.toUri().toString()));
+        String set = spark.sparkContext().getCheckpointDir().get();
+        Path setPath = Path.of(new java.net.URI(set));
+        assertTrue(setPath.startsWith(ours), set);
+        Checkpoints.cut(evenSquares(), true);
+        try (var files = Files.list(setPath)) {
+            assertEquals(1, files.count(), "night 1 checkpointed under " + set);
+        }
+        try (var walk = Files.walk(setPath)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+
+        // Night 2 of the same application finds the directory set: still ours (before, it was
+        // taken for the application's, and night 2's files were never deleted), and a checkpoint
+        // there recreates it.
+        assertTrue(
+                Checkpoints.ensureDirectory(spark.sparkContext(), other.toUri().toString()));
+        assertEquals(set, spark.sparkContext().getCheckpointDir().get());
+        Dataset<Row> cut = Checkpoints.cut(evenSquares(), true);
+        assertEquals(List.of("[2,4]", "[4,16]", "[6,36]", "[8,64]", "[10,100]"), rows(cut));
+        try (var files = Files.list(setPath)) {
+            assertEquals(1, files.count(), "night 2 checkpointed under " + set);
+        }
     }
 }
