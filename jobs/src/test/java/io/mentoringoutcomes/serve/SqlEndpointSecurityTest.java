@@ -368,8 +368,9 @@ class SqlEndpointSecurityTest extends SparkTestBase {
                     "DECLARE VARIABLE roi DOUBLE DEFAULT 0.0",
                     "SET VARIABLE roi = 0.0")) {
                 String refused = SqlEndpointTest.refusal(c, sql);
+                // Refused by the guard, or not even Spark SQL in this version (no session variables in 3.5).
                 assertTrue(
-                        refused.contains(ReadOnlyGuard.REFUSED) || refused.contains("PARSE_SYNTAX_ERROR"),
+                        refused.contains(ReadOnlyGuard.REFUSED) || refused.contains("ParseException"),
                         sql + " -> " + refused);
             }
             assertEquals(ROI_ROWS, rows(c, query), "the remembered answer is still the view's");
