@@ -22,8 +22,10 @@ import org.apache.spark.sql.types.StructType;
  *       served night's rows held in memory, or Delta scans), functions resolved. The analysed plan
  *       is what this method returns, so Spark does not analyse the statement a second time and runs
  *       exactly the plan that was checked; or, for a read a dashboard repeats, the answer that plan
- *       gave ({@link ResultCache}), looked up only once both checks have passed.</li>
+ *       gave ({@link ResultCache}), remembered only once both checks have passed.</li>
  * </ol>
+ * An exact repeat of a remembered read (same text, settings, database and night) is answered
+ * after step 1 without being parsed again; see {@link ResultCache} for why that is safe.
  * Views' own SQL is parsed with {@link #parseQuery} and is not a client's statement: a gold view
  * of the served night parses to that night's rows ({@link ServedRelations}).
  */
@@ -40,8 +42,15 @@ final class GuardedParser implements ParserInterface {
     @Override
     public LogicalPlan parsePlan(String sqlText) throws ParseException {
         ReadOnlyGuard.refuseUnsafeSettings(session);
+        // An exact repeat of an admitted read, in the same settings, database and night: its answer,
+        // without parsing or checking again (the argument is ResultCache's). Anything else is checked.
+        ResultCache.Key key = ReadOnlyGuard.rememberable(session, sqlText);
+        LogicalPlan remembered = key == null ? null : ResultCache.remembered(key);
+        if (remembered != null) {
+            return remembered;
+        }
         LogicalPlan plan = delegate.parsePlan(sqlText);
-        return ReadOnlyGuard.admit(session, sqlText, plan);
+        return ReadOnlyGuard.admit(session, key, plan);
     }
 
     @Override

@@ -112,18 +112,26 @@ public final class ReadOnlyGuard extends AbstractFunction1<SparkSessionExtension
     }
 
     /**
+     * The key under which a client statement's answer may be remembered ({@link ResultCache#key}),
+     * read before it is parsed; null for the server's own statements or when nothing is remembered.
+     */
+    static ResultCache.Key rememberable(SparkSession session, String sqlText) {
+        return guarding() != null && ResultCache.enabled() ? ResultCache.key(session, sqlText) : null;
+    }
+
+    /**
      * The gate of {@link GuardedParser#parsePlan}: refuses a parsed client statement outside the
      * allow-list, analyses it, refuses the analysed plan outside the allow-list, and returns it (or,
-     * when the same statement was answered on the same night in the same settings, that answer).
+     * when it may be remembered under {@code key}, its answer as rows).
      */
-    static LogicalPlan admit(SparkSession session, String sqlText, LogicalPlan parsed) {
+    static LogicalPlan admit(SparkSession session, ResultCache.Key key, LogicalPlan parsed) {
         ServedTables served = guarding();
         if (served == null) {
             return parsed;
         }
         LogicalPlan analysed = admit(session, parsed, served);
-        // Only now, with both checks passed, may a remembered answer stand in for running it.
-        return ResultCache.enabled() ? ResultCache.answer(session, sqlText, analysed) : analysed;
+        // Only now, with both checks passed, may its answer be remembered.
+        return key != null ? ResultCache.answer(session, key, analysed) : analysed;
     }
 
     static LogicalPlan admit(SparkSession session, LogicalPlan parsed, ServedTables served) {

@@ -4,6 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -26,13 +31,26 @@ import scala.runtime.BoxedUnit;
  * Answers of statements a dashboard repeats, for the night being served: gold changes once a night
  * and a dashboard fires the same dozen statements at every open.
  *
- * <p>Consulted only from {@link GuardedParser#parsePlan} after the statement passed both allow-list
- * checks (parsed and analysed) in this very call: a remembered answer never lets a statement skip
- * the guard, and a refused statement never reaches here, so it is never remembered. The key is
- * the statement's text, every setting of the session, its current database and the gold table
- * versions its analysed plan read; entries are dropped when a new night is served. Only plans that
- * read nothing but the served night's rows held on the driver (and literals) and compute
- * deterministically are remembered: no commands, no unpinned tables, no current time or user.
+ * <p>An answer is remembered only from {@link GuardedParser#parsePlan}, after the statement passed
+ * both allow-list checks (parsed and analysed) and was found cacheable: a query (no command) whose
+ * every leaf is the served night's rows held on the driver or a literal, with deterministic
+ * expressions that ask for neither the time, the user nor the catalog. A refused statement never
+ * gets here, so it is never remembered and is parsed, checked and refused again on every repeat.
+ *
+ * <p>An exact repeat is answered <em>before</em> it is parsed: the key ({@link #key}) is the
+ * statement's text, every setting of the session, its current catalog and database, and the
+ * served-night generation that {@link #clear} bumps when a new night is served (read before the
+ * statement is parsed; an answer computed across a bump is not stored). Whether a statement is
+ * admitted, and what it answers, depends on nothing else a client can change: the guard refuses
+ * every statement that would create session objects that change name resolution (temporary views
+ * and functions, session variables, cached tables, added jars; SqlEndpointTest sends each over
+ * JDBC), so what a name means in a session is fixed by its settings, catalog and database, all in
+ * the key. The session's settings are still checked before the lookup ({@link
+ * ReadOnlyGuard#refuseUnsafeSettings}), and the statement audit log records every statement the
+ * Thrift Server receives, these included.
+ *
+ * <p>When several clients send the same statement at once and none is remembered yet, one runs it
+ * and the others wait for its answer (up to {@link #WAIT_SECONDS}) rather than run it too.
  */
 public final class ResultCache {
 
@@ -41,9 +59,18 @@ public final class ResultCache {
     /** Bound of the whole cache, in bytes of rows; least recently used answers go first. */
     static final long MAX_BYTES = 64L << 20;
 
+    /** How long a statement waits for the same statement another client is running, before running it itself. */
+    static final long WAIT_SECONDS = 60;
+
+    /** What an answer depends on besides the night's rows (see the class comment); {@code generation} first. */
+    record Key(long generation, String identity) {}
+
     private record Entry(LocalRelation rows, long bytes) {}
 
-    private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>(64, 0.75f, true);
+    private static final Map<Key, Entry> ENTRIES = new LinkedHashMap<>(64, 0.75f, true);
+    /** Answers being computed now, admitted and cacheable: the same statement meanwhile waits for it. */
+    private static final ConcurrentHashMap<Key, CompletableFuture<LocalRelation>> RUNNING = new ConcurrentHashMap<>();
+
     private static long bytes;
     /** Bumped when a new night is served: an answer computed before that is not stored after it. */
     private static final AtomicLong GENERATION = new AtomicLong();
@@ -78,26 +105,94 @@ public final class ResultCache {
     }
 
     /**
-     * The answer to an admitted (checked, analysed) client statement: its remembered rows when the
-     * same statement ran in the same settings on the same night, else runs it and remembers the rows
-     * when it may. Returns the plan Spark runs next: the rows as a local relation, or {@code analysed}
-     * itself when it is not cacheable.
+     * The key of a client statement in this session, read before it is parsed: the served-night
+     * generation, the current catalog, namespace and database, every session setting and the exact
+     * text, each part length-prefixed so that no two different sessions or texts share a key.
      */
-    static LogicalPlan answer(SparkSession session, String sqlText, LogicalPlan analysed) {
+    static Key key(SparkSession session, String sqlText) {
+        long generation = GENERATION.get();
+        StringBuilder id = new StringBuilder(sqlText.length() + 4096);
+        var catalogs = session.sessionState().catalogManager();
+        part(id, catalogs.currentCatalog().name());
+        part(id, String.join(".", catalogs.currentNamespace()));
+        part(id, session.sessionState().catalog().getCurrentDatabase());
+        Map<String, String> settings = new TreeMap<>(
+                scala.collection.JavaConverters.mapAsJavaMap(session.conf().getAll()));
+        settings.forEach((k, v) -> {
+            part(id, k);
+            part(id, v);
+        });
+        part(id, sqlText);
+        return new Key(generation, id.toString());
+    }
+
+    private static void part(StringBuilder id, String s) {
+        id.append(s == null ? -1 : s.length()).append(':').append(s).append('\u0000');
+    }
+
+    /**
+     * The remembered answer of an exact repeat of an admitted statement (same key), as a fresh
+     * relation; or, when the same statement is being answered for another client right now, that
+     * answer once it is there. Null when neither: the statement is then parsed and checked.
+     */
+    static LogicalPlan remembered(Key key) {
+        LocalRelation known = lookup(key);
+        if (known == null) {
+            CompletableFuture<LocalRelation> running = RUNNING.get(key);
+            known = running == null ? null : await(running);
+        }
+        if (known == null) {
+            return null;
+        }
+        HITS.incrementAndGet();
+        return known.newInstance();
+    }
+
+    private static synchronized LocalRelation lookup(Key key) {
+        Entry hit = ENTRIES.get(key);
+        return hit == null ? null : hit.rows();
+    }
+
+    private static LocalRelation await(CompletableFuture<LocalRelation> running) {
+        try {
+            return running.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // cancelled: the statement goes on and is cancelled as usual
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The answer to an admitted (checked, analysed) client statement whose key was read before it
+     * was parsed: runs it and remembers the rows when it may. Returns the plan Spark runs next: the
+     * rows as a local relation, or {@code analysed} itself when it is not cacheable.
+     */
+    static LogicalPlan answer(SparkSession session, Key key, LogicalPlan analysed) {
         if (!cacheable(analysed)) {
             return analysed;
         }
-        long generation = GENERATION.get();
-        Map<String, Long> night = new TreeMap<>();
-        NightConsistency.collect(analysed, night);
-        String key = key(session, sqlText, night);
-        synchronized (ResultCache.class) {
-            Entry hit = ENTRIES.get(key);
-            if (hit != null) {
+        CompletableFuture<LocalRelation> mine = new CompletableFuture<>();
+        CompletableFuture<LocalRelation> other = RUNNING.putIfAbsent(key, mine);
+        try {
+            // Answered for another client since this statement's key was looked up, or being answered now.
+            LocalRelation known = other != null ? await(other) : lookup(key);
+            if (known != null) {
                 HITS.incrementAndGet();
-                return new LocalRelation(analysed.output(), hit.rows().data(), false);
+                return new LocalRelation(analysed.output(), known.data(), false);
+            }
+            return run(session, key, analysed, other == null ? mine : null);
+        } finally {
+            if (other == null) {
+                mine.complete(null); // a no-op once the answer was stored: then waiters have it
+                RUNNING.remove(key, mine);
             }
         }
+    }
+
+    private static LogicalPlan run(
+            SparkSession session, Key key, LogicalPlan analysed, CompletableFuture<LocalRelation> waiting) {
         MISSES.incrementAndGet();
         // Runs the checked plan exactly as Spark would for the client's collect, in its job group.
         QueryExecution qe =
@@ -117,17 +212,20 @@ public final class ResultCache {
                 scala.collection.JavaConverters.asScalaBuffer(java.util.Arrays.asList(rows))
                         .toList(),
                 false);
-        long size = key.length() * 2L + 64;
+        long size = key.identity().length() * 2L + 64;
         for (InternalRow r : rows) {
             size += r instanceof UnsafeRow u ? u.getSizeInBytes() : 64;
         }
-        put(key, new Entry(answer, size), generation);
+        if (put(key, new Entry(answer, size)) && waiting != null) {
+            waiting.complete(answer);
+        }
         return answer;
     }
 
-    private static synchronized void put(String key, Entry entry, long generation) {
-        if (generation != GENERATION.get() || entry.bytes() > MAX_BYTES) {
-            return;
+    /** Stores an answer unless a new night was served since its key was read; whether it did. */
+    private static synchronized boolean put(Key key, Entry entry) {
+        if (key.generation() != GENERATION.get() || entry.bytes() > MAX_BYTES) {
+            return false;
         }
         Entry old = ENTRIES.put(key, entry);
         bytes += entry.bytes() - (old == null ? 0 : old.bytes());
@@ -136,6 +234,7 @@ public final class ResultCache {
             bytes -= oldest.next().getValue().bytes();
             oldest.remove();
         }
+        return true;
     }
 
     /** Forgets every answer: a new night is served. */
@@ -151,13 +250,6 @@ public final class ResultCache {
 
     static long misses() {
         return MISSES.get();
-    }
-
-    private static String key(SparkSession session, String sqlText, Map<String, Long> night) {
-        Map<String, String> settings = new TreeMap<>(
-                scala.collection.JavaConverters.mapAsJavaMap(session.conf().getAll()));
-        return sqlText + "\u0000" + session.sessionState().catalog().getCurrentDatabase() + "\u0000" + settings
-                + "\u0000" + night;
     }
 
     /**

@@ -317,7 +317,7 @@ class SqlEndpointSecurityTest extends SparkTestBase {
             assertTrue(plan.contains("LocalTableScan"), plan);
             assertFalse(plan.contains("FileScan"), plan);
             // A refused statement is refused every time it is sent.
-            for (int attempt = 0; attempt < 2; attempt++) {
+            for (int attempt = 0; attempt < 3; attempt++) {
                 String refused = SqlEndpointTest.refusal(c, "SELECT input_file_name(), roi FROM program_roi");
                 assertTrue(refused.contains(ReadOnlyGuard.REFUSED), refused);
             }
@@ -334,8 +334,92 @@ class SqlEndpointSecurityTest extends SparkTestBase {
         assertTrue(e.getMessage().contains("is not accepted"), e.getMessage());
     }
 
+    static long auditLines(ServeProcess s, String text) {
+        synchronized (s.output()) {
+            return s.output().stream().filter(l -> l.contains(text)).count();
+        }
+    }
+
+    /**
+     * An exact repeat is answered before it is parsed, keyed by its text, the session's settings,
+     * catalog and database and the night: every statement that would make a name mean something
+     * else in a session without changing that key is refused, and what does change it (a setting,
+     * USE) changes the answer. A refused statement stays refused; every statement is audited.
+     */
     @Test
     @Order(5)
+    void anAnswerGivenWithoutParsingFollowsTheSessionAndRefusalsStay() throws Exception {
+        // A first line no other test sends, so its audit lines are this test's alone.
+        String query = "SELECT program_id, horizon_months, roi AS roi\nFROM program_roi WHERE NOT suppressed "
+                + "ORDER BY program_id";
+        String roiLine = "by alice: SELECT program_id, horizon_months, roi AS roi …";
+        long audited = auditLines(tls, roiLine);
+        try (Connection c = DriverManager.getConnection(tlsUrl(), "alice", PASSWORD)) {
+            assertEquals(ROI_ROWS, rows(c, query));
+            assertEquals(ROI_ROWS, rows(c, query));
+            // Session objects that would change what a name means: none may be created.
+            for (String sql : List.of(
+                    "CREATE TEMPORARY VIEW program_roi AS SELECT 'X' AS program_id, 1 AS horizon_months, "
+                            + "9.0 AS roi, false AS suppressed",
+                    "CREATE OR REPLACE TEMP VIEW program_roi AS SELECT * FROM gold.program_roi WHERE false",
+                    "CREATE GLOBAL TEMPORARY VIEW program_roi AS SELECT 1 AS x",
+                    "CREATE TEMPORARY FUNCTION upper AS 'org.apache.hadoop.hive.ql.udf.generic.GenericUDFLower'",
+                    "CACHE TABLE program_roi AS SELECT * FROM gold.program_roi WHERE false",
+                    "DECLARE VARIABLE roi DOUBLE DEFAULT 0.0",
+                    "SET VARIABLE roi = 0.0")) {
+                String refused = SqlEndpointTest.refusal(c, sql);
+                // Refused by the guard, or not even Spark SQL in this version (no session variables in 3.5).
+                assertTrue(
+                        refused.contains(ReadOnlyGuard.REFUSED) || refused.contains("ParseException"),
+                        sql + " -> " + refused);
+            }
+            assertEquals(ROI_ROWS, rows(c, query), "the remembered answer is still the view's");
+            // Another database: the same text now names a table that is not there.
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("USE default");
+            }
+            String missing = SqlEndpointTest.refusal(c, query);
+            assertTrue(missing.contains("TABLE_OR_VIEW_NOT_FOUND"), missing);
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("USE gold");
+            }
+            assertEquals(ROI_ROWS, rows(c, query));
+
+            // A setting that changes the answer: dividing by zero is NULL, or an error under ANSI.
+            String divide = "SELECT program_id, roi / 0 AS r FROM program_roi WHERE program_id = 'ALL'";
+            List<List<Object>> nullRoi = List.of(java.util.Arrays.asList("ALL", null));
+            assertEquals(nullRoi, rows(c, divide));
+            assertEquals(nullRoi, rows(c, divide));
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("SET spark.sql.ansi.enabled=true");
+            }
+            String ansi = SqlEndpointTest.refusal(c, divide);
+            assertTrue(ansi.contains("DIVIDE_BY_ZERO"), ansi);
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("SET spark.sql.ansi.enabled=false");
+            }
+            assertEquals(nullRoi, rows(c, divide));
+
+            // Refused the first, second and third time alike, remembered answers or not.
+            for (String hostile : List.of(
+                    "SELECT input_file_name(), roi FROM program_roi",
+                    "SELECT TRANSFORM(program_id) USING 'cat /etc/hostname' AS (x) FROM program_roi")) {
+                for (int attempt = 0; attempt < 3; attempt++) {
+                    String refused = SqlEndpointTest.refusal(c, hostile);
+                    assertTrue(refused.contains(ReadOnlyGuard.REFUSED), attempt + ": " + refused);
+                }
+            }
+        }
+        // Every statement is in the audit log, those answered without parsing too: five sent here.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (auditLines(tls, roiLine) < audited + 5 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(audited + 5, auditLines(tls, roiLine), String.join("\n", tls.output()));
+    }
+
+    @Test
+    @Order(6)
     void aNonLoopbackHostWithoutAuthenticationIsRefusedBeforeAnythingListens() throws Exception {
         int port = freePort();
         Process p = new ProcessBuilder(
@@ -365,7 +449,7 @@ class SqlEndpointSecurityTest extends SparkTestBase {
     }
 
     @Test
-    @Order(6) // publishes a night: runs last
+    @Order(7) // publishes a night: runs last
     void aNewlyPublishedNightReplacesTheServedOneWithoutRestart() throws Exception {
         try (Connection c = DriverManager.getConnection(httpUrl(), "alice", PASSWORD)) {
             // Night 1 (1.5) is served, not the unpublished 9.75 written after it; asked twice, so
