@@ -42,7 +42,27 @@ public final class SparkSessionProvider {
             builder.master("local[*]");
         }
         sessionSettings(shufflePartitions, System.getProperties()).forEach(builder::config);
+        String effective =
+                master != null && !master.isBlank() ? master : System.getProperty("spark.master", "local[*]");
+        if (effective.startsWith("local")) {
+            localSettings(System.getProperties()).forEach(builder::config);
+        }
         return builder;
+    }
+
+    /**
+     * Settings for a local master only, where driver and executors are this JVM: the local file
+     * system without a child process per file ({@link LocalFileSystemWithoutForks}; it changes
+     * no file's content or mode, only how the mode is set). On a cluster the executors would have
+     * to load the class from the application jar before any task ran, and the warehouse is rarely
+     * {@code file:} there, so a cluster keeps Hadoop's. What spark-submit set wins, as above.
+     */
+    static java.util.Map<String, String> localSettings(java.util.Properties submitted) {
+        java.util.Map<String, String> local = new java.util.LinkedHashMap<>();
+        local.put("spark.hadoop.fs.file.impl", LocalFileSystemWithoutForks.class.getName());
+        local.put("spark.hadoop.fs.AbstractFileSystem.file.impl", LocalFileSystemWithoutForks.Fs.class.getName());
+        local.keySet().removeIf(submitted::containsKey);
+        return local;
     }
 
     /**
