@@ -43,8 +43,8 @@ import scala.runtime.BoxedUnit;
  * statement is parsed; an answer computed across a bump is not stored). Whether a statement is
  * admitted, and what it answers, depends on nothing else a client can change: the guard refuses
  * every statement that would create session objects that change name resolution (temporary views
- * and functions, session variables, cached tables, added jars; SqlEndpointTest sends each over
- * JDBC), so what a name means in a session is fixed by its settings, catalog and database, all in
+ * and functions, session variables, cached tables, added jars; SqlEndpointSecurityTest sends each
+ * over JDBC), so what a name means in a session is fixed by its settings, catalog and database, all in
  * the key. The session's settings are still checked before the lookup ({@link
  * ReadOnlyGuard#refuseUnsafeSettings}), and the statement audit log records every statement the
  * Thrift Server receives, these included.
