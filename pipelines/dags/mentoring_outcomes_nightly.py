@@ -343,6 +343,22 @@ def stage_arguments(stage: str, s: dict, master: str) -> list[str]:
     return args
 
 
+def driver_class_path(jar: str) -> str | None:
+    """The jar again on the driver's own class path, where the jar is a path the driver can name.
+
+    spark-submit puts the application jar in a child class loader, after log4j-core (from Spark's
+    jars) has collected its plugins: the jar's JsonTemplateLayout stays invisible to it and
+    ``--log-format json`` cannot log JSON. On the driver's class path it is there from the start.
+    A remote jar (``hdfs://``, ``s3a://``) cannot be named on a class path: such a driver logs in
+    the human format and says why.
+    """
+    if jar.startswith("local://"):
+        return jar[len("local://") :]
+    if jar.startswith("file://"):
+        return jar[len("file://") :]
+    return jar if "://" not in jar else None
+
+
 def spark_exit_code(hook) -> int | None:
     """The exit code of the stage, where spark-submit lets it through.
 
@@ -383,6 +399,7 @@ class NightlyStageOperator(SparkSubmitOperator):
             )
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         self.application = settings["jar"]
+        self.driver_class_path = driver_class_path(settings["jar"])
         self.conf = dict(settings["spark_conf"])
         self._hook = None
         hook = self._hook = self._get_hook()

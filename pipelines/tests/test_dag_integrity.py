@@ -358,9 +358,11 @@ def test_exit_3_fails_without_retry_other_codes_are_retried(dagmod, monkeypatch,
     args = fake_submit.read_text().split()
     assert args[:2] == ["--master", "yarn"]
     assert "--conf" in args and "spark.executor.memory=4g" in args and "--queue" in args
-    i = args.index("/opt/mo/jobs.jar")
+    i = len(args) - 1 - args[::-1].index("/opt/mo/jobs.jar")  # the application; its first mention is the class path
     joined = " ".join(args[:i])
     assert "--name mentoring-outcomes-quality" in joined and "--class io.mentoringoutcomes.cli.Main" in joined
+    # the jar on the driver's class path too: JSON logs need log4j to see its layout from the start
+    assert "--driver-class-path /opt/mo/jobs.jar" in joined
     assert "--queue analytics" in joined and "--deploy-mode client" in joined
     assert args[i:] == [
         "/opt/mo/jobs.jar",
@@ -440,3 +442,11 @@ def test_settings_file_reaches_every_stage(dagmod):
     for bad in ("", "--jars=/tmp/x.jar", "a\nb", 7):
         with pytest.raises(dagmod.ConfigError, match="config"):
             dagmod.validate_config({**base, "config": bad})
+
+
+def test_driver_class_path_names_the_jar_only_where_a_class_path_can(dagmod):
+    assert dagmod.driver_class_path("/opt/mo/jobs.jar") == "/opt/mo/jobs.jar"
+    assert dagmod.driver_class_path("local:///opt/mentoring-outcomes/jobs.jar") == "/opt/mentoring-outcomes/jobs.jar"
+    assert dagmod.driver_class_path("file:///srv/jobs.jar") == "/srv/jobs.jar"
+    assert dagmod.driver_class_path("s3a://artifacts/jobs.jar") is None
+    assert dagmod.driver_class_path("hdfs://nn/jobs.jar") is None

@@ -38,11 +38,12 @@ public final class LogSetup {
 
     /** Loads the jar's configuration with this format, unless the user chose another configuration file. */
     public static void apply(String format) {
-        System.setProperty(FORMAT_PROPERTY, format);
         String chosen = System.getProperty("log4j2.configurationFile");
         if (chosen != null && !chosen.isBlank() && !chosen.endsWith(CONFIG_RESOURCE)) {
+            System.setProperty(FORMAT_PROPERTY, format);
             return; // the user's own file (it may read ${sys:mentoring.log.format} too)
         }
+        System.setProperty(FORMAT_PROPERTY, usable(format, LoggerContext.class.getClassLoader(), System.err));
         URL url = LogSetup.class.getClassLoader().getResource(CONFIG_RESOURCE);
         if (url == null) {
             throw new IllegalStateException(CONFIG_RESOURCE + " is missing from the classpath");
@@ -55,6 +56,30 @@ public final class LogSetup {
         }
         if (LogManager.getContext(false) instanceof LoggerContext context) {
             context.setConfigLocation(uri); // reconfigures, picking up the format property
+        }
+    }
+
+    static final String JSON_LAYOUT = "org.apache.logging.log4j.layout.template.json.JsonTemplateLayout";
+
+    /**
+     * The format the jar's configuration can honour. JSON lines come from JsonTemplateLayout, which
+     * is inside this jar; log4j-core collects its plugins once, from its own class loader. Under
+     * spark-submit the jar sits in a child class loader that log4j-core cannot see, so the json
+     * appenders would fail to build and every line would be lost: then say so, naming the remedy,
+     * and log in the human format instead.
+     */
+    static String usable(String format, ClassLoader log4jLoader, java.io.PrintStream err) {
+        if (!"json".equals(format)) {
+            return format;
+        }
+        try {
+            Class.forName(JSON_LAYOUT, false, log4jLoader);
+            return format;
+        } catch (ClassNotFoundException e) {
+            err.println("WARN log format json: log4j cannot see the jar's JSON layout (under spark-submit the jar"
+                    + " must also be on the driver's class path: --driver-class-path <jar>; the nightly DAG adds"
+                    + " it); logging in the human format instead");
+            return "human";
         }
     }
 }
