@@ -352,11 +352,11 @@ def driver_class_path(jar: str) -> str | None:
     A remote jar (``hdfs://``, ``s3a://``) cannot be named on a class path: such a driver logs in
     the human format and says why.
     """
-    if jar.startswith("local://"):
-        return jar[len("local://") :]
-    if jar.startswith("file://"):
-        return jar[len("file://") :]
-    return jar if "://" not in jar else None
+    try:
+        scheme, _, path = _split(jar)
+    except ValueError:
+        return None
+    return path if scheme in ("file", "local") else None
 
 
 def spark_exit_code(hook) -> int | None:

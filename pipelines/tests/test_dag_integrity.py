@@ -448,5 +448,6 @@ def test_driver_class_path_names_the_jar_only_where_a_class_path_can(dagmod):
     assert dagmod.driver_class_path("/opt/mo/jobs.jar") == "/opt/mo/jobs.jar"
     assert dagmod.driver_class_path("local:///opt/mentoring-outcomes/jobs.jar") == "/opt/mentoring-outcomes/jobs.jar"
     assert dagmod.driver_class_path("file:///srv/jobs.jar") == "/srv/jobs.jar"
+    assert dagmod.driver_class_path("file:/srv/jobs.jar") == "/srv/jobs.jar"
     assert dagmod.driver_class_path("s3a://artifacts/jobs.jar") is None
     assert dagmod.driver_class_path("hdfs://nn/jobs.jar") is None
