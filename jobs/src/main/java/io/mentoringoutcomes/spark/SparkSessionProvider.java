@@ -35,15 +35,11 @@ public final class SparkSessionProvider {
 
     private static SparkSession.Builder builder(String master, int shufflePartitions) {
         SparkSession.Builder builder = SparkSession.builder().appName("mentoring-outcomes");
-        boolean submitted = System.getProperty("spark.master") != null;
-        if (master != null && !master.isBlank()) {
-            builder.master(master);
-        } else if (!submitted) {
-            builder.master("local[*]");
-        }
-        sessionSettings(shufflePartitions, System.getProperties()).forEach(builder::config);
+        // The caller's master, else what spark-submit set, else local[*].
         String effective =
                 master != null && !master.isBlank() ? master : System.getProperty("spark.master", "local[*]");
+        builder.master(effective);
+        sessionSettings(shufflePartitions, System.getProperties()).forEach(builder::config);
         if (effective.startsWith("local")) {
             localSettings(System.getProperties()).forEach(builder::config);
         }
