@@ -311,38 +311,12 @@ public final class DisclosureControl {
     private static Map<String, Table> withoutCurves(ReleaseRules rules) {
         Map<String, Table> out = new LinkedHashMap<>();
         // A change is held, never coarsened: coarsening is for tonight's figures, not for their change.
+        // A facet's change holds the whole row too: a hold copies last night's row, not single cells.
+        // A curve keeps no relations: its monthly deltas are not additive across months (see above).
         rules.tables()
                 .forEach((noun, t) -> out.put(
                         noun,
-                        t.curveColumn().isEmpty() && t.coarsening().isEmpty()
-                                ? t
-                                : t.curveColumn().isEmpty()
-                                        ? new Table(
-                                                t.audience(),
-                                                t.keys(),
-                                                t.people(),
-                                                t.keep(),
-                                                t.within(),
-                                                t.relations(),
-                                                t.links(),
-                                                null,
-                                                t.sacrifice(),
-                                                null,
-                                                t.notPeople(),
-                                                t.kind())
-                                        : new Table(
-                                                t.audience(),
-                                                t.keys(),
-                                                t.people(),
-                                                t.keep(),
-                                                t.within(),
-                                                List.of(),
-                                                t.links(),
-                                                null,
-                                                t.sacrifice(),
-                                                null,
-                                                t.notPeople(),
-                                                t.kind())));
+                        t.isReference() ? t : t.forChanges(t.curveColumn().isEmpty() ? t.relations() : List.of())));
         return out;
     }
 
