@@ -193,13 +193,27 @@ public final class DisclosureControl {
         Map<String, Dataset<Row>> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : released.entrySet()) {
             Dataset<Row> source = tonight.get(e.getKey());
+            Table decl = CellSuppression.declaration(rules, e.getKey());
+            Decision d = decisions.get(e.getKey());
+            long facets = d.columns().entrySet().stream()
+                    .filter(c -> !d.rows().containsKey(c.getKey()))
+                    .mapToLong(c -> decl.facets().stream()
+                            .filter(f -> c.getValue().containsAll(f.counts()))
+                            .count())
+                    .sum();
             log.accept(String.format(
-                    "%-22s %4d rows, %4d hidden, %4d coarsened, %4d holding last night's figures",
+                    "%-22s %4d rows, %4d hidden, %4d coarsened, %4d holding last night's figures%s",
                     e.getKey(),
                     e.getValue().size(),
-                    decisions.get(e.getKey()).rows().size(),
-                    decisions.get(e.getKey()).coarsened().size(),
-                    held.getOrDefault(e.getKey(), 0)));
+                    d.rows().size(),
+                    d.coarsened().size(),
+                    held.getOrDefault(e.getKey(), 0),
+                    decl.facets().isEmpty()
+                            ? ""
+                            : String.format(
+                                    ", %d of %d facets withheld",
+                                    facets,
+                                    (long) decl.facets().size() * e.getValue().size())));
             out.put(e.getKey(), frame(source, e.getValue(), schemas.get(e.getKey())));
         }
         return out;
