@@ -152,9 +152,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
     /** One night's stage times and Spark jobs per stage. */
     record Night(Map<String, Double> stageSeconds, Map<String, Integer> stageJobs, int exitCode) {
         double seconds() {
-            return stageSeconds.values().stream()
-                    .mapToDouble(Double::doubleValue)
-                    .sum();
+            return Math.round(stageSeconds.values().stream()
+                                    .mapToDouble(Double::doubleValue)
+                                    .sum()
+                            * 10)
+                    / 10.0;
         }
     }
 

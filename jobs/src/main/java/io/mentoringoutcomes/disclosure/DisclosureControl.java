@@ -287,7 +287,7 @@ public final class DisclosureControl {
         }
         // Curves: the deltas of a month are not additive across months, so no curve rule here;
         // a curve whose count moved by under k anywhere holds as a whole (see below).
-        ReleaseRules deltaRules = new ReleaseRules(withoutCurves(rules));
+        ReleaseRules deltaRules = new ReleaseRules(changeRules(rules));
         // Changes are absolute (|tonight − last night|), not additive, so no joint linear ranges here.
         Map<String, Decision> held =
                 CellSuppression.protection(deltas, deltas, deltaRules, k, false).decisions();
@@ -322,7 +322,7 @@ public final class DisclosureControl {
         return count;
     }
 
-    private static Map<String, Table> withoutCurves(ReleaseRules rules) {
+    private static Map<String, Table> changeRules(ReleaseRules rules) {
         Map<String, Table> out = new LinkedHashMap<>();
         // A change is held, never coarsened: coarsening is for tonight's figures, not for their change.
         // A facet's change holds the whole row too: a hold copies last night's row, not single cells.
