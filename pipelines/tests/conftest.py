@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import time
 import urllib.error
 from pathlib import Path
@@ -30,6 +29,7 @@ from e2e_support import (
     free_port,
     kill_everything,
     run_trigger,
+    spawn,
 )
 
 NIGHTLY_RUN_ID = "e2e-nightly"
@@ -89,17 +89,8 @@ def airflow(tmp_path_factory):
             "PATH": f"{wrappers}:{VENV_BIN}:{os.environ.get('PATH', '')}",
         }
     )
-    log = open(home / "standalone.log", "wb")
     started = time.monotonic()
-    proc = subprocess.Popen(
-        [str(VENV_BIN / "airflow"), "standalone"],
-        cwd=home,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    proc = spawn([str(VENV_BIN / "airflow"), "standalone"], home, env, home / "standalone.log")
     server = Airflow(home, port, proc)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -124,7 +115,6 @@ def airflow(tmp_path_factory):
         yield server
     finally:
         kill_everything(home, proc)
-        log.close()
 
 
 @pytest.fixture(scope="session")

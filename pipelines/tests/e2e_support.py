@@ -142,6 +142,17 @@ class Airflow:
         return "\n".join(log.read_text(errors="replace").splitlines()[-n:]) if log.exists() else ""
 
 
+def spawn(command: list[str], cwd: Path, env: dict, log: Path) -> subprocess.Popen:
+    """A long-lived test daemon: output to its log file, no stdin, leading its own process group (so
+    one killpg stops it and what it started)."""
+    with open(log, "wb") as out:
+        # The child keeps its own copy of the descriptor.
+        return subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+
+
 def kill_everything(home: Path, proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from conftest import NIGHTLY_AS_OF
 from deltalake import DeltaTable
-from e2e_support import JAR, REPO, RUN_TIMEOUT, SPARK_CLIENT_HOME, creds_env, free_port, run_trigger
+from e2e_support import JAR, REPO, RUN_TIMEOUT, SPARK_CLIENT_HOME, creds_env, free_port, run_trigger, spawn
 
 CLUSTER_RUN_ID = "e2e-cluster"
 WORKERS = 2
@@ -76,18 +76,7 @@ def spark_cluster(tmp_path_factory):
     procs: list[subprocess.Popen] = []
 
     def start(name: str, *args: str) -> None:
-        log = open(home / f"{name}.log", "wb")
-        procs.append(
-            subprocess.Popen(
-                [str(spark_class), *args],
-                cwd=home,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        )
+        procs.append(spawn([str(spark_class), *args], home, env, home / f"{name}.log"))
 
     cluster = Cluster(f"spark://127.0.0.1:{port}", f"http://127.0.0.1:{ui}/json/", home)
     try:

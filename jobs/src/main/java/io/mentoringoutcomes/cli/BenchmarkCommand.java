@@ -68,6 +68,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     boolean baseline;
 
+    @Option(
+            names = "--second-night",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Then run the next night on the same exports, one day later, and report its stage times "
+                    + "and its ratio to the first night (default: ${DEFAULT-VALUE}).")
+    boolean secondNight;
+
     @Mixin
     MetricsOptions metrics;
 
@@ -90,8 +99,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
         figures.put("input_rows", generated.rows());
         LocalFolders.deleteRecursively(warehouse);
 
-        Map<String, Double> stages = new LinkedHashMap<>();
-        Map<String, Integer> stageJobs = new LinkedHashMap<>();
         String m = master != null ? master : "local[*]";
         Settings pipelineSettings = Settings.resolve(null, metrics.flags(), System.getenv());
         Warehouse wh = new Warehouse(
@@ -102,17 +109,69 @@ public final class BenchmarkCommand implements Callable<Integer> {
                                 .orElseGet(() -> SparkSessionProvider.defaultShufflePartitions(m))),
                 warehouse.toString());
         LocalDate asOf = GeneratorSettings.DEFAULT_AS_OF;
+        Night first = night(wh, landing, asOf, "benchmark-" + employees, pipelineSettings);
+        figures.put("stage_seconds", first.stageSeconds());
+        figures.put("stage_spark_jobs", first.stageJobs());
+        figures.put("pipeline_seconds", first.seconds());
+        int code = first.exitCode();
+        if (secondNight && code == 0) {
+            // The same exports one day later: what an unchanged night costs (refine commits nothing new).
+            Night next = night(wh, landing, asOf.plusDays(1), "benchmark-" + employees + "-next", pipelineSettings);
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("as_of", asOf.plusDays(1).toString());
+            n.put("stage_seconds", next.stageSeconds());
+            n.put("stage_spark_jobs", next.stageJobs());
+            n.put("pipeline_seconds", next.seconds());
+            n.put("share_of_first_night", Math.round(next.seconds() / first.seconds() * 1000) / 1000.0);
+            n.put("exit_code", next.exitCode());
+            figures.put("second_night", n);
+            code = next.exitCode();
+        }
+        figures.put("heap_pool_peaks_sum_mb", heapPoolPeaksSumMb());
+        figures.put("exit_code", code);
+        if (baseline) {
+            figures.put("baseline", baselineFigures(wh, landing, asOf, first.seconds()));
+        }
+
+        Files.createDirectories(dir);
+        Path out = dir.resolve("benchmark-" + employees + ".json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), figures);
+        System.out.println("[benchmark] "
+                + String.format(
+                        Locale.ROOT,
+                        "%,d employees: %s, Spark jobs %s under -Xmx %d MB%s; figures in %s",
+                        employees,
+                        first.stageSeconds(),
+                        first.stageJobs(),
+                        figures.get("max_heap_mb"),
+                        figures.containsKey("second_night") ? "; next night " + figures.get("second_night") : "",
+                        out));
+        return code;
+    }
+
+    /** One night's stage times and Spark jobs per stage. */
+    record Night(Map<String, Double> stageSeconds, Map<String, Integer> stageJobs, int exitCode) {
+        double seconds() {
+            return Math.round(stageSeconds.values().stream()
+                                    .mapToDouble(Double::doubleValue)
+                                    .sum()
+                            * 10)
+                    / 10.0;
+        }
+    }
+
+    private static Night night(Warehouse wh, Path landing, LocalDate asOf, String runId, Settings settings) {
+        Map<String, Double> stages = new LinkedHashMap<>();
+        Map<String, Integer> stageJobs = new LinkedHashMap<>();
         // Spark jobs per stage: the fixed cost of a small night is mostly the number of jobs.
         JobCounter jobs = new JobCounter();
         wh.spark().sparkContext().addSparkListener(jobs);
-        RunContext ctx = new RunContext(
-                wh, Warehouse.toUri(landing.toString()), asOf, "benchmark-" + employees, pipelineSettings);
-        Contract contract = Contract.standard();
+        RunContext ctx = new RunContext(wh, Warehouse.toUri(landing.toString()), asOf, runId, settings);
         int code = Pipeline.runAll(
                 ctx,
-                contract,
-                pipelineSettings.qualityConfig(),
-                pipelineSettings.metricsConfig(),
+                Contract.standard(),
+                settings.qualityConfig(),
+                settings.metricsConfig(),
                 (stage, exit, seconds) -> {
                     stages.put(stage, seconds);
                     // Deliver the stage's pending listener events first (the bus is asynchronous).
@@ -124,30 +183,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     stageJobs.put(stage, jobs.takeCount());
                 });
         wh.spark().sparkContext().removeSparkListener(jobs);
-        figures.put("stage_seconds", stages);
-        figures.put("stage_spark_jobs", stageJobs);
-        figures.put(
-                "pipeline_seconds",
-                stages.values().stream().mapToDouble(Double::doubleValue).sum());
-        figures.put("heap_pool_peaks_sum_mb", heapPoolPeaksSumMb());
-        figures.put("exit_code", code);
-        if (baseline) {
-            figures.put("baseline", baselineFigures(wh, landing, asOf, (double) figures.get("pipeline_seconds")));
-        }
-
-        Files.createDirectories(dir);
-        Path out = dir.resolve("benchmark-" + employees + ".json");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), figures);
-        System.out.println("[benchmark] "
-                + String.format(
-                        Locale.ROOT,
-                        "%,d employees: %s, Spark jobs %s under -Xmx %d MB; figures in %s",
-                        employees,
-                        stages,
-                        stageJobs,
-                        figures.get("max_heap_mb"),
-                        out));
-        return code;
+        return new Night(stages, stageJobs, code);
     }
 
     /**

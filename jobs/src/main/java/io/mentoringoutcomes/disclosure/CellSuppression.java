@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -271,6 +272,13 @@ public final class CellSuppression {
             boolean released = false; // a row already published coarsened: its count is null
             for (String c : people) {
                 Double v = number(row.get(c));
+                if (decl.facetOf(c).isPresent()) {
+                    // Unknown (not delivered, or hidden in a release already) or under k: the facet goes, not the row.
+                    if (v == null || sensitive(v, k)) {
+                        hideFacet(decl, i, c, d);
+                    }
+                    continue;
+                }
                 if (v == null && c.equals(count) && coarsenable && row.containsKey(c)) {
                     released = true;
                 } else if (v == null || sensitive(v, k)) {
@@ -283,7 +291,12 @@ public final class CellSuppression {
             for (List<String> pair : decl.within()) {
                 Double whole = number(row.get(pair.get(0)));
                 Double part = number(row.get(pair.get(1)));
-                if (whole != null && part != null && sensitive(whole - part, k)) {
+                if (whole != null
+                        && part != null
+                        && sensitive(whole - part, k)
+                        && decl.facetOf(pair.get(1)).isPresent()) {
+                    hideFacet(decl, i, pair.get(1), d);
+                } else if (whole != null && part != null && sensitive(whole - part, k)) {
                     // Specific to this row: the group itself is not too small, so nothing propagates.
                     fail = fail != null
                             ? fail
@@ -467,15 +480,29 @@ public final class CellSuppression {
                         && decl.coarsening().map(c -> c.count().equals(column)).orElse(false);
     }
 
-    /** Hides cell (row, column) for a complementary pass: by coarsening when the cell is a coarsenable count, else the row. */
+    /**
+     * Hides cell (row, column) for a complementary pass: its facet when it is a facet count, by coarsening
+     * when it is a coarsenable count, else the row.
+     */
     private static void hideCell(
             List<Map<String, Object>> rows, Table decl, int row, String column, int k, Decision d, Hidden why) {
+        if (decl.facetOf(column).isPresent() && !d.rows().containsKey(row)) {
+            hideFacet(decl, row, column, d);
+            return;
+        }
         boolean isCount = decl.coarsening().map(c -> c.count().equals(column)).orElse(false);
         if (isCount && coarsenable(rows.get(row), decl, k) && !d.rows().containsKey(row)) {
             d.coarsened().put(row, why);
         } else {
             d.hide(row, why);
         }
+    }
+
+    /** Hides the facet of {@code column} on one row: its counts and the figures computed from them. */
+    private static void hideFacet(Table decl, int row, String column, Decision d) {
+        d.columns()
+                .computeIfAbsent(row, x -> new LinkedHashSet<>())
+                .addAll(decl.facetOf(column).orElseThrow().columns());
     }
 
     /**

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  *   <li>{@code disclosure:within:<w>-<p>}: a shown difference of two counts of a row is 0 or at least k;</li>
  *   <li>{@code disclosure:curve_monthly_counts}: a curve shows no month's own event or censoring count;</li>
  *   <li>{@code disclosure:suppressed_row_blank}: a suppressed row shows only keys and kept columns;</li>
+ *   <li>{@code disclosure:facet_blank}: a facet with a count not shown shows none of its counts and figures
+ *       (a rate beside its hidden numerator's denominator gives the numerator back);</li>
  *   <li>{@code disclosure:coarsened}: a row published without its coarsened count shows only its keys, kept
  *       columns, size and declared rounded figure, a multiple of a step s with s · n ≥ k, n the size or,
  *       where {@code at_risk} is declared, the fewest people at risk by the row's horizon in every group
@@ -211,6 +213,17 @@ public final class DisclosureAudit {
                                                     && !t.keep().contains(v.getKey())
                                                     && !v.getKey().equals("as_of")
                                                     && !v.getKey().equals("suppressed"))));
+            for (ReleaseRules.Facet f : t.facets()) {
+                add(
+                        out,
+                        e.getKey(),
+                        "disclosure:facet_blank:" + f.counts().get(0),
+                        rows(
+                                e.getValue(),
+                                t,
+                                r -> f.counts().stream().anyMatch(c -> r.get(c) == null)
+                                        && f.columns().stream().anyMatch(c -> r.get(c) != null)));
+            }
         }
         for (Map.Entry<String, List<Map<String, Object>>> e : declared.entrySet()) {
             Table t = rules.table(e.getKey()).orElseThrow();
@@ -268,6 +281,19 @@ public final class DisclosureAudit {
                     named.add(keys(rows.get(i), t) + ": " + h.describe());
                 }
             });
+            // A facet another pass would hide for a complementary reason (its own counts pass) still shows.
+            e.getValue().columns().forEach((i, cols) -> {
+                Map<String, Object> r = rows.get(i);
+                for (ReleaseRules.Facet f : t.facets()) {
+                    if (!Boolean.TRUE.equals(r.get("suppressed"))
+                            && cols.containsAll(f.counts())
+                            && f.counts().stream().allMatch(c -> r.get(c) != null)
+                            && !primaryFacet(r, f, t, k)) {
+                        named.add(keys(r, t) + ": " + String.join(", ", f.counts())
+                                + " would be recovered by the table's relations");
+                    }
+                }
+            });
             // A row another pass would coarsen still shows its count.
             t.coarsening()
                     .ifPresent(co -> e.getValue().coarsened().forEach((i, h) -> {
@@ -278,6 +304,24 @@ public final class DisclosureAudit {
             add(out, e.getKey(), "disclosure:complementary", named);
         }
         return out;
+    }
+
+    /** Whether a facet's own counts hide it: one in 1..k−1, or a within difference ending in it. */
+    private static boolean primaryFacet(Map<String, Object> r, ReleaseRules.Facet f, Table t, int k) {
+        for (String c : f.counts()) {
+            Double v = CellSuppression.number(r.get(c));
+            if (v == null || CellSuppression.sensitive(v, k)) {
+                return true;
+            }
+        }
+        for (List<String> pair : t.within()) {
+            Double w = CellSuppression.number(r.get(pair.get(0)));
+            Double p = CellSuppression.number(r.get(pair.get(1)));
+            if (f.counts().contains(pair.get(1)) && w != null && p != null && CellSuppression.sensitive(w - p, k)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A row published rounded: shown (not suppressed) without its coarsened count. */

@@ -193,13 +193,27 @@ public final class DisclosureControl {
         Map<String, Dataset<Row>> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : released.entrySet()) {
             Dataset<Row> source = tonight.get(e.getKey());
+            Table decl = CellSuppression.declaration(rules, e.getKey());
+            Decision d = decisions.get(e.getKey());
+            long facets = d.columns().entrySet().stream()
+                    .filter(c -> !d.rows().containsKey(c.getKey()))
+                    .mapToLong(c -> decl.facets().stream()
+                            .filter(f -> c.getValue().containsAll(f.counts()))
+                            .count())
+                    .sum();
             log.accept(String.format(
-                    "%-22s %4d rows, %4d hidden, %4d coarsened, %4d holding last night's figures",
+                    "%-22s %4d rows, %4d hidden, %4d coarsened, %4d holding last night's figures%s",
                     e.getKey(),
                     e.getValue().size(),
-                    decisions.get(e.getKey()).rows().size(),
-                    decisions.get(e.getKey()).coarsened().size(),
-                    held.getOrDefault(e.getKey(), 0)));
+                    d.rows().size(),
+                    d.coarsened().size(),
+                    held.getOrDefault(e.getKey(), 0),
+                    decl.facets().isEmpty()
+                            ? ""
+                            : String.format(
+                                    ", %d of %d facets withheld",
+                                    facets,
+                                    (long) decl.facets().size() * e.getValue().size())));
             out.put(e.getKey(), frame(source, e.getValue(), schemas.get(e.getKey())));
         }
         return out;
@@ -273,7 +287,7 @@ public final class DisclosureControl {
         }
         // Curves: the deltas of a month are not additive across months, so no curve rule here;
         // a curve whose count moved by under k anywhere holds as a whole (see below).
-        ReleaseRules deltaRules = new ReleaseRules(withoutCurves(rules));
+        ReleaseRules deltaRules = new ReleaseRules(changeRules(rules));
         // Changes are absolute (|tonight − last night|), not additive, so no joint linear ranges here.
         Map<String, Decision> held =
                 CellSuppression.protection(deltas, deltas, deltaRules, k, false).decisions();
@@ -308,41 +322,15 @@ public final class DisclosureControl {
         return count;
     }
 
-    private static Map<String, Table> withoutCurves(ReleaseRules rules) {
+    private static Map<String, Table> changeRules(ReleaseRules rules) {
         Map<String, Table> out = new LinkedHashMap<>();
         // A change is held, never coarsened: coarsening is for tonight's figures, not for their change.
+        // A facet's change holds the whole row too: a hold copies last night's row, not single cells.
+        // A curve keeps no relations: its monthly deltas are not additive across months (see above).
         rules.tables()
                 .forEach((noun, t) -> out.put(
                         noun,
-                        t.curveColumn().isEmpty() && t.coarsening().isEmpty()
-                                ? t
-                                : t.curveColumn().isEmpty()
-                                        ? new Table(
-                                                t.audience(),
-                                                t.keys(),
-                                                t.people(),
-                                                t.keep(),
-                                                t.within(),
-                                                t.relations(),
-                                                t.links(),
-                                                null,
-                                                t.sacrifice(),
-                                                null,
-                                                t.notPeople(),
-                                                t.kind())
-                                        : new Table(
-                                                t.audience(),
-                                                t.keys(),
-                                                t.people(),
-                                                t.keep(),
-                                                t.within(),
-                                                List.of(),
-                                                t.links(),
-                                                null,
-                                                t.sacrifice(),
-                                                null,
-                                                t.notPeople(),
-                                                t.kind())));
+                        t.isReference() ? t : t.forChanges(t.curveColumn().isEmpty() ? t.relations() : List.of())));
         return out;
     }
 

@@ -9,10 +9,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The release declarations of {@code schemas/release.yaml}: per output table, which columns count
@@ -91,6 +93,8 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
      *                   integer column of a gold table must be a key or a people column
      * @param kind       counts (default) or reference: a table about no one, which declares keys and
      *                   not_people only and skips disclosure control
+     * @param facets     people counts of a subgroup of the row's group, with the figures computed from them:
+     *                   a facet count (or a within difference in it) under k hides the facet, not the row
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Table(
@@ -105,7 +109,8 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
             @JsonProperty("sacrifice") Map<String, List<String>> sacrifice,
             @JsonProperty("coarsen") Coarsen coarsen,
             @JsonProperty("not_people") List<String> notPeople,
-            @JsonProperty("kind") Kind kind) {
+            @JsonProperty("kind") Kind kind,
+            @JsonProperty("facets") List<Facet> facets) {
 
         public Table(
                 Audience audience,
@@ -117,7 +122,25 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
                 List<Link> links,
                 String curve,
                 Map<String, List<String>> sacrifice) {
-            this(audience, keys, people, keep, within, relations, links, curve, sacrifice, null, null, null);
+            this(audience, keys, people, keep, within, relations, links, curve, sacrifice, null, null, null, null);
+        }
+
+        /** This table with other relations, no curve, no coarsening and no facets: the across-nights rule's view. */
+        public Table forChanges(List<Relation> changeRelations) {
+            return new Table(
+                    audience,
+                    keys,
+                    people,
+                    keep,
+                    within,
+                    changeRelations,
+                    links,
+                    null,
+                    sacrifice,
+                    null,
+                    notPeople,
+                    kind,
+                    null);
         }
 
         public Table {
@@ -171,6 +194,14 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
                 }
             }
             kind = kind == null ? Kind.counts : kind;
+            facets = facets == null ? List.of() : List.copyOf(facets);
+            checkFacets(facets, people, keys, keep, within, coarsen, curve);
+            for (Link link : links) {
+                if (facets.stream().anyMatch(f -> f.columns().contains(link.column()))) {
+                    // Links carry hidden rows across tables; a facet hides cells, which no link carries.
+                    throw new IllegalArgumentException("a facet column has no link: " + link.column());
+                }
+            }
             if (kind == Kind.reference
                     && (audience != Audience.gold
                             || !people.isEmpty()
@@ -180,15 +211,76 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
                             || !links.isEmpty()
                             || curve != null
                             || !sacrifice.isEmpty()
-                            || coarsen != null)) {
+                            || coarsen != null
+                            || !facets.isEmpty())) {
                 throw new IllegalArgumentException("a reference table is gold and declares keys and not_people only:"
                         + " it counts no one, so it has no people, keep, within, relations, links, curve,"
-                        + " sacrifice or coarsen");
+                        + " sacrifice, coarsen or facets");
             }
             if (kind == Kind.counts && audience == Audience.gold && people.isEmpty()) {
                 // The first people column is the row's group size; a table about no one says so.
                 throw new IllegalArgumentException(
                         "a gold table declares its people columns (the first is the group size), or kind: reference");
+            }
+        }
+
+        /** The facet a column (a count or a figure) belongs to, if any. */
+        public Optional<Facet> facetOf(String column) {
+            return facets.stream()
+                    .filter(f -> f.counts().contains(column) || f.figures().contains(column))
+                    .findFirst();
+        }
+
+        private static void checkFacets(
+                List<Facet> facets,
+                List<String> people,
+                List<String> keys,
+                List<String> keep,
+                List<List<String>> within,
+                Coarsen coarsen,
+                String curve) {
+            if (facets.isEmpty()) {
+                return;
+            }
+            if (curve != null) {
+                throw new IllegalArgumentException("a curve has no facets: its months are coarsened instead");
+            }
+            Set<String> seen = new HashSet<>();
+            for (Facet f : facets) {
+                for (String c : f.counts()) {
+                    if (!people.contains(c)
+                            || people.get(0).equals(c)
+                            || (coarsen != null && coarsen.count().equals(c))) {
+                        throw new IllegalArgumentException("a facet count is a people column other than the size"
+                                + " and the coarsened count: " + c);
+                    }
+                }
+                for (String c : f.figures()) {
+                    if (people.contains(c) || keys.contains(c) || keep.contains(c)) {
+                        throw new IllegalArgumentException(
+                                "a facet figure is computed from its counts, not a key, people or kept column: " + c);
+                    }
+                }
+                for (String c : f.columns()) {
+                    if (!seen.add(c)) {
+                        throw new IllegalArgumentException(c + " is in two facets");
+                    }
+                }
+            }
+            for (List<String> pair : within) {
+                Facet part = facets.stream()
+                        .filter(f -> f.counts().contains(pair.get(1)))
+                        .findFirst()
+                        .orElse(null);
+                Facet whole = facets.stream()
+                        .filter(f -> f.counts().contains(pair.get(0)))
+                        .findFirst()
+                        .orElse(null);
+                // A difference under k hides the part's facet; a whole in a facet must be hidden with it.
+                if (whole != null && whole != part) {
+                    throw new IllegalArgumentException(
+                            "within " + pair + ": a whole in a facet needs its part in the same facet");
+                }
             }
         }
 
@@ -210,6 +302,34 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
             return links.stream()
                     .filter(l -> l.column().equals(column) && l.horizonMonths() == null)
                     .findFirst();
+        }
+    }
+
+    /**
+     * People counts of a subgroup of a row's group and the figures computed from them (stalled matches
+     * among those old enough to stall, and the stalled share; goals achieved among those set, and the
+     * achieved rate). A facet count in 1..k−1, or a within difference ending in one, hides the facet only:
+     * its counts and figures are null and the row's other figures stay (Hundepool et al. 2012, ch. 4:
+     * suppression is of cells, not rows). A facet hidden by a complementary pass is hidden the same way.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Facet(
+            @JsonProperty("counts") List<String> counts,
+            @JsonProperty("figures") List<String> figures) {
+
+        public Facet {
+            counts = names(counts, "facet count");
+            figures = names(figures, "facet figure");
+            if (counts.isEmpty()) {
+                throw new IllegalArgumentException("a facet names the people counts it hides");
+            }
+        }
+
+        /** Its counts, then its figures: what hiding it nulls. */
+        public List<String> columns() {
+            List<String> all = new ArrayList<>(counts);
+            all.addAll(figures);
+            return all;
         }
     }
 

@@ -213,7 +213,12 @@ public final class EngagementSummary {
                 "stalled_matches",
                 "stalled_share"));
         for (String category : GOAL_CATEGORIES) {
-            figures.addAll(List.of("goals_" + category + "_set", "goals_" + category + "_achieved_rate"));
+            // The achieved count is published beside its rate: the rate times the goals set gives it anyway, so
+            // it is declared a people count (release.yaml) and hidden with its rate when under k.
+            figures.addAll(List.of(
+                    "goals_" + category + "_set",
+                    "goals_" + category + "_achieved",
+                    "goals_" + category + "_achieved_rate"));
         }
         s = Suppression.apply(s, "n_matches", minGroupSize, figures);
         List<String> cols = new ArrayList<>(List.of("program_id", "as_of", "n_matches", "n_active_matches"));
@@ -300,6 +305,9 @@ public final class EngagementSummary {
             c.put(
                     "goals_" + category + "_set",
                     "Goals of category " + category + " set on or before as_of (null when goals are not delivered).");
+            c.put(
+                    "goals_" + category + "_achieved",
+                    "Of those, goals achieved (status achieved or an achieved_date) on or before as_of.");
             c.put(
                     "goals_" + category + "_achieved_rate",
                     "Share of " + category + " goals achieved (null when none set or goals absent).");

@@ -535,7 +535,11 @@ public final class OutcomesReport {
                             .el("td", num(r.get("median_days_between_meetings"), 0), "class", "num")
                             .el(
                                     "td",
-                                    num(r.get("stalled_matches"), 0) + " of " + num(r.get("stall_eligible_matches"), 0),
+                                    r.get("stalled_matches") == null
+                                            // a facet hidden by disclosure control: the row's other figures stay
+                                            ? "withheld (disclosure control)"
+                                            : num(r.get("stalled_matches"), 0) + " of "
+                                                    + num(r.get("stall_eligible_matches"), 0),
                                     "class",
                                     "num");
                     h.open("td", "class", "num")

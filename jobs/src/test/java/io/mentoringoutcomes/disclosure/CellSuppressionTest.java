@@ -912,6 +912,181 @@ class CellSuppressionTest {
                 DisclosureAudit.undeclaredCounts(schema, dim));
     }
 
+    /** An engagement_summary row; goals of every category are not delivered (null) unless set after. */
+    static Map<String, Object> engagement(
+            String program, long matches, long mentees, long active, long eligible, long stalled) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("program_id", program);
+        r.put("n_matches", matches);
+        r.put("n_active_matches", active);
+        r.put("n_mentees", mentees);
+        r.put("meetings_held", 10 * matches);
+        r.put("stall_eligible_matches", eligible);
+        r.put("stalled_matches", stalled);
+        r.put("stalled_share", (double) stalled / eligible);
+        for (String g : List.of("task", "business", "talent")) {
+            r.put("goals_" + g + "_set", null);
+            r.put("goals_" + g + "_achieved", null);
+            r.put("goals_" + g + "_achieved_rate", null);
+        }
+        r.put("suppressed", false);
+        return r;
+    }
+
+    private static Map<String, Object> withTaskGoals(Map<String, Object> r, long set, long achieved) {
+        r.put("goals_task_set", set);
+        r.put("goals_task_achieved", achieved);
+        r.put("goals_task_achieved_rate", (double) achieved / set);
+        return r;
+    }
+
+    private static final List<String> STALL = List.of("stall_eligible_matches", "stalled_matches", "stalled_share");
+
+    @Test
+    void aFacetUnderKHidesItsCountsAndFiguresNotTheRow() {
+        // ALL = P1 + P2 + P3: 95 = 30 + 25 + 40 matches, 47 = 15 + 12 + 20 old enough to stall, 12 = 2 + 0 + 10
+        // stalled. P1's 2 stalled matches are under k: its stall facet (eligible, stalled, share) goes, not its
+        // matches or meetings. ALL − P2 − P3 = 2 would give them back, so the smallest other program's facet (P2,
+        // 25 matches) goes too; P1 + P2 = 12 − 10 = 2 stalled together is still a group under k, so P3's goes
+        // as well. ALL keeps its 12 of 47: no hidden part is narrowed below k by it ([0, 12] each, admitting 0).
+        // Goals were not delivered (null): their facets are hidden, and no row is (a missing optional count
+        // used to hide every row).
+        List<Map<String, Object>> rows = List.of(
+                engagement("ALL", 95, 95, 75, 47, 12),
+                engagement("P1", 30, 30, 20, 15, 2),
+                engagement("P2", 25, 25, 25, 12, 0),
+                engagement("P3", 40, 40, 30, 20, 10));
+        Decision d = CellSuppression.protect(Map.of("engagement_summary", rows), RULES, K)
+                .get("engagement_summary");
+        assertEquals(Map.of(), d.rows());
+        for (int i = 0; i < rows.size(); i++) {
+            Set<String> expected = new TreeSet<>(List.of(
+                    "goals_task_set",
+                    "goals_task_achieved",
+                    "goals_task_achieved_rate",
+                    "goals_business_set",
+                    "goals_business_achieved",
+                    "goals_business_achieved_rate",
+                    "goals_talent_set",
+                    "goals_talent_achieved",
+                    "goals_talent_achieved_rate"));
+            if (i > 0) {
+                expected.addAll(STALL);
+            }
+            assertEquals(
+                    expected,
+                    new TreeSet<>(d.columns().get(i)),
+                    "row " + rows.get(i).get("program_id"));
+        }
+        ReleaseRules.Table decl = RULES.table("engagement_summary").orElseThrow();
+        List<Map<String, Object>> released = DisclosureControl.hide(rows, decl, d, K);
+        assertEquals(12L, released.get(0).get("stalled_matches"));
+        assertEquals(12.0 / 47, released.get(0).get("stalled_share"));
+        assertEquals(30L, released.get(1).get("n_matches"));
+        assertEquals(300L, released.get(1).get("meetings_held"));
+        assertEquals(false, released.get(1).get("suppressed"));
+        for (String c : STALL) {
+            assertEquals(null, released.get(1).get(c), c);
+        }
+        assertEquals(List.of(), DisclosureAudit.violations(Map.of("engagement_summary", released), RULES, K));
+        // Control applied to its own output changes nothing.
+        Decision again = CellSuppression.protect(Map.of("engagement_summary", released), RULES, K)
+                .get("engagement_summary");
+        assertEquals(released, DisclosureControl.hide(released, decl, again, K));
+        // A careless release that shows P2's and P3's facets lets ALL − P2 − P3 = 2 be subtracted (showing P2's
+        // alone would be safe: P1 + P3 = 12 stalled, each in [0, 12]); one that shows P1's share beside its hidden
+        // counts shows a rate whose numerator's cell is hidden.
+        List<Map<String, Object>> careless = new ArrayList<>(released);
+        careless.set(2, rows.get(2));
+        careless.set(3, rows.get(3));
+        List<DisclosureAudit.Violation> found = DisclosureAudit.violations(
+                Map.of("engagement_summary", careless), Map.of("engagement_summary", rows), RULES, K);
+        assertTrue(
+                found.stream()
+                        .anyMatch(v -> v.rule().equals("disclosure:complementary")
+                                && v.rows().get(0).startsWith("(program_id=P2)")),
+                found.toString());
+        assertTrue(
+                found.stream()
+                        .anyMatch(v -> v.rule().equals("disclosure:joint_range")
+                                && v.rows().get(0).startsWith("(program_id=P1)")),
+                found.toString());
+        Map<String, Object> share = new LinkedHashMap<>(released.get(1));
+        share.put("stalled_share", 2.0 / 15);
+        careless.set(2, released.get(2));
+        careless.set(3, released.get(3));
+        careless.set(1, share);
+        assertEquals(
+                List.of(new DisclosureAudit.Violation(
+                        "engagement_summary",
+                        "disclosure:facet_blank:stall_eligible_matches",
+                        List.of("(program_id=P1)"))),
+                DisclosureAudit.violations(Map.of("engagement_summary", careless), RULES, K));
+    }
+
+    @Test
+    void aRateTimesItsDenominatorIsANumeratorAndIsProtectedLikeOne() {
+        // P1 achieved 24 of 25 task goals: the rate 0.96 beside 25 set gives 1 goal (one mentee) not achieved.
+        // That difference is under k, so P1's task-goal facet goes (set, achieved, rate); ALL − P2 would give it
+        // back, so P2's goes too (ALL = 50 set, 39 achieved; P2 = 25, 15). ALL's 11 not achieved stay shown: the
+        // two hidden differences add to 11 and each lies in [0, 11], admitting 0. Every row and its matches stay.
+        List<Map<String, Object>> rows = List.of(
+                withTaskGoals(engagement("ALL", 60, 60, 60, 40, 20), 50, 39),
+                withTaskGoals(engagement("P1", 30, 30, 30, 20, 10), 25, 24),
+                withTaskGoals(engagement("P2", 30, 30, 30, 20, 10), 25, 15));
+        Decision d = CellSuppression.protect(Map.of("engagement_summary", rows), RULES, K)
+                .get("engagement_summary");
+        assertEquals(Map.of(), d.rows());
+        List<String> task = List.of("goals_task_set", "goals_task_achieved", "goals_task_achieved_rate");
+        assertTrue(!d.columns().get(0).contains("goals_task_set"), d.columns().toString());
+        assertTrue(d.columns().get(1).containsAll(task), d.columns().toString());
+        assertTrue(d.columns().get(2).containsAll(task), d.columns().toString());
+        assertTrue(
+                d.columns().values().stream().noneMatch(c -> c.contains("stalled_matches")),
+                d.columns().toString());
+        List<Map<String, Object>> released =
+                DisclosureControl.hide(rows, RULES.table("engagement_summary").orElseThrow(), d, K);
+        assertEquals(39.0 / 50, released.get(0).get("goals_task_achieved_rate"));
+        assertEquals(null, released.get(1).get("goals_task_achieved_rate"));
+        assertEquals(List.of(), DisclosureAudit.violations(Map.of("engagement_summary", released), RULES, K));
+        // Published as it was before facets (the rate, no count), P1's row is a disclosure the audit names.
+        List<DisclosureAudit.Violation> raw = DisclosureAudit.violations(Map.of("engagement_summary", rows), RULES, K);
+        assertTrue(
+                raw.contains(new DisclosureAudit.Violation(
+                        "engagement_summary",
+                        "disclosure:within:goals_task_set-goals_task_achieved",
+                        List.of("(program_id=P1)"))),
+                raw.toString());
+    }
+
+    @Test
+    void facetDeclarationsAreStrict() throws Exception {
+        String ok = "tables:\n  t:\n    audience: gold\n    keys: [a]\n    people: [n, e, s]\n"
+                + "    within: [[e, s]]\n    facets: [{counts: [e, s], figures: [share]}]\n";
+        assertEquals(
+                List.of("e", "s", "share"),
+                parse(ok)
+                        .table("t")
+                        .orElseThrow()
+                        .facetOf("share")
+                        .orElseThrow()
+                        .columns());
+        assertThrows(
+                Exception.class, () -> parse(ok.replace("counts: [e, s]", "counts: [n, s]")), "the size is no facet");
+        assertThrows(
+                Exception.class, () -> parse(ok.replace("figures: [share]", "figures: [n]")), "a figure counts no one");
+        assertThrows(
+                Exception.class, () -> parse(ok.replace("counts: [e, s]", "counts: [e]")), "a whole's part with it");
+        parse(ok.replace("counts: [e, s]", "counts: [s]")); // a part alone: the difference hides the part
+        assertThrows(Exception.class, () -> parse(ok.replace("counts: [e, s]", "counts: [x]")), "counts are people");
+        assertThrows(Exception.class, () -> parse(ok + "    links: [{column: share, program_id: a}]\n"), "no links");
+        assertThrows(Exception.class, () -> parse(ok + "    curve: a\n"), "no facets on a curve");
+        assertThrows(
+                Exception.class,
+                () -> parse(ok.replace("figures: [share]}]", "figures: [share]}, {counts: [s]}]")),
+                "one facet per column");
+    }
+
     private static ReleaseRules parse(String yaml) throws Exception {
         return ReleaseRules.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
     }

@@ -81,6 +81,11 @@ class EngagementSummaryTest extends SparkTestBase {
         assertEquals(2L, r.<Long>getAs("stall_eligible_matches"));
         assertEquals(1L, r.<Long>getAs("stalled_matches"));
         assertEquals(0.5, r.<Double>getAs("stalled_share"), 1e-12);
+        // task: g1 achieved, g3 abandoned; business: g2 open; talent: g4 achieved (by its achieved_date)
+        assertEquals(2L, r.<Long>getAs("goals_task_set"));
+        assertEquals(1L, r.<Long>getAs("goals_task_achieved"));
+        assertEquals(0L, r.<Long>getAs("goals_business_achieved"));
+        assertEquals(1L, r.<Long>getAs("goals_talent_achieved"));
         assertEquals(0.5, r.<Double>getAs("goals_task_achieved_rate"), 1e-12);
         assertEquals(0.0, r.<Double>getAs("goals_business_achieved_rate"), 1e-12);
         assertEquals(1.0, r.<Double>getAs("goals_talent_achieved_rate"), 1e-12);
