@@ -274,18 +274,18 @@ class PipelineEndToEndTest extends SparkTestBase {
                     if (whole == null || parts.isEmpty()) {
                         continue;
                     }
-                    long hidden = parts.stream().filter(r -> !shown.apply(r)).count() + (shown.apply(whole) ? 0 : 1);
-                    if (rel.kind().equals("sum") && hidden == 1) {
-                        found.add(table + ": " + rel.whole() + " − Σ " + rel.column()
-                                + " recovers the one hidden cell of " + inst);
-                    }
-                    if (hidden == 0) {
-                        List<String> columns =
-                                decl.curveColumn().isPresent() ? decl.people().subList(0, 1) : decl.people();
-                        for (String c : columns) {
-                            if (num.apply(whole, c) == null || parts.stream().anyMatch(r -> num.apply(r, c) == null)) {
-                                continue;
-                            }
+                    // Cell by cell: a row shown with one count withheld (a coarsened exit count, a facet) is
+                    // as hidden in that column as a suppressed row.
+                    List<String> columns =
+                            decl.curveColumn().isPresent() ? decl.people().subList(0, 1) : decl.people();
+                    for (String c : columns) {
+                        java.util.function.Predicate<Row> unseen = r -> !shown.apply(r) || num.apply(r, c) == null;
+                        long hidden = parts.stream().filter(unseen).count() + (unseen.test(whole) ? 1 : 0);
+                        if (rel.kind().equals("sum") && hidden == 1) {
+                            found.add(table + ": " + rel.whole() + " − Σ " + rel.column() + " recovers the one hidden "
+                                    + c + " of " + inst);
+                        }
+                        if (hidden == 0) {
                             double residual = num.apply(whole, c)
                                     - parts.stream()
                                             .mapToDouble(r -> num.apply(r, c))

@@ -114,6 +114,92 @@ class DisclosureControlTest extends SparkTestBase {
         assertEquals(33L, (long) g3.filter("program_id = 'ALL'").first().<Long>getAs("n_events"));
     }
 
+    private static Dataset<Row> engagementNight(String asOf, long[][] eligibleAndStalled) {
+        StructType schema = new StructType()
+                .add("program_id", DataTypes.StringType)
+                .add("n_matches", DataTypes.LongType)
+                .add("n_active_matches", DataTypes.LongType)
+                .add("n_mentees", DataTypes.LongType)
+                .add("stall_eligible_matches", DataTypes.LongType)
+                .add("stalled_matches", DataTypes.LongType)
+                .add("stalled_share", DataTypes.DoubleType);
+        for (String g : List.of("task", "business", "talent")) {
+            schema = schema.add("goals_" + g + "_set", DataTypes.LongType)
+                    .add("goals_" + g + "_achieved", DataTypes.LongType)
+                    .add("goals_" + g + "_achieved_rate", DataTypes.DoubleType);
+        }
+        schema = schema.add("suppressed", DataTypes.BooleanType).add("as_of", DataTypes.DateType);
+        String[] programs = {"ALL", "P1", "P2"};
+        long[] matches = {100, 50, 50};
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < programs.length; i++) {
+            long e = eligibleAndStalled[i][0];
+            long st = eligibleAndStalled[i][1];
+            Object[] v = {
+                programs[i],
+                matches[i],
+                matches[i],
+                matches[i],
+                e,
+                st,
+                (double) st / e,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                false,
+                Date.valueOf(asOf)
+            };
+            rows.add(RowFactory.create(v));
+        }
+        return spark.createDataFrame(rows, schema);
+    }
+
+    @Test
+    void aFacetThatMovedByUnderKHoldsItsWholeRow() {
+        // Night 1: ALL = P1 + P2: 50 = 30 + 20 matches old enough to stall, 20 = 10 + 10 stalled; every facet shows.
+        Dataset<Row> n1 = engagementNight("2026-10-30", new long[][] {{50, 20}, {30, 10}, {20, 10}});
+        Dataset<Row> g1 = DisclosureControl.protect(
+                        Map.of("engagement_summary", n1), Map.of(), ReleaseRules.standard(), K, s -> {})
+                .get("engagement_summary");
+        assertEquals(10L, (long) g1.filter("program_id = 'P1'").first().<Long>getAs("stalled_matches"));
+        // Night 2: one more of P1's matches stalls (so one more of ALL's). Each facet alone still passes (11 of 30,
+        // 21 of 50), but diffing the nights would show one match: P1 and ALL keep night 1's figures, whole rows.
+        Dataset<Row> n2 = engagementNight("2026-10-31", new long[][] {{50, 21}, {30, 11}, {20, 10}});
+        Dataset<Row> g2 = DisclosureControl.protect(
+                        Map.of("engagement_summary", n2),
+                        Map.of("engagement_summary", g1),
+                        ReleaseRules.standard(),
+                        K,
+                        s -> {})
+                .get("engagement_summary");
+        Row p1 = g2.filter("program_id = 'P1'").first();
+        assertEquals(10L, (long) p1.<Long>getAs("stalled_matches"));
+        assertEquals(10.0 / 30, p1.<Double>getAs("stalled_share"), 1e-12);
+        assertEquals(Date.valueOf("2026-10-31"), p1.getAs("as_of"));
+        assertEquals(20L, (long) g2.filter("program_id = 'ALL'").first().<Long>getAs("stalled_matches"));
+        assertEquals(
+                List.of(),
+                DisclosureAudit.violations(
+                        Map.of("engagement_summary", DisclosureControl.maps(g2)), ReleaseRules.standard(), K));
+        // Night 3: ten more stalled in P1 than was shown: the figures move, by k.
+        Dataset<Row> n3 = engagementNight("2026-11-01", new long[][] {{50, 30}, {30, 20}, {20, 10}});
+        Dataset<Row> g3 = DisclosureControl.protect(
+                        Map.of("engagement_summary", n3),
+                        Map.of("engagement_summary", g2),
+                        ReleaseRules.standard(),
+                        K,
+                        s -> {})
+                .get("engagement_summary");
+        assertEquals(20L, (long) g3.filter("program_id = 'P1'").first().<Long>getAs("stalled_matches"));
+        assertEquals(30L, (long) g3.filter("program_id = 'ALL'").first().<Long>getAs("stalled_matches"));
+    }
+
     /**
      * An interrupted publish moved gold.retention_summary to figures no reader was shown (P2's 11 exits);
      * the published night still shows 10. Tonight (11 exits) must be held against what was published:
