@@ -28,6 +28,8 @@ class SqlEndpointMetastoreTest {
     void theMetastoreExistsBeforeAnySessionCloses() throws Exception {
         String name = "serve-warm-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         String derby = "jdbc:derby:memory:" + name;
+        // Derby's log goes to this test's folder, not derby.log in the working directory (read when Derby starts).
+        System.setProperty("derby.stream.error.file", dir.resolve("derby.log").toString());
         // The settings serve's Thrift Server runs with (Spark's execution Hive conf, then SqlEndpoint.start's).
         HiveConf conf = new HiveConf();
         conf.set("javax.jdo.option.ConnectionURL", derby + ";create=true");
