@@ -24,6 +24,8 @@ import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
  */
 public final class SqlEndpoint {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SqlEndpoint.class);
+
     /** Where and how to listen, and the folder of this process's own catalog and Thrift operation logs. */
     public record Settings(EndpointSecurity security, Path metastoreDir) {
 
@@ -169,7 +171,41 @@ public final class SqlEndpoint {
         // That client is built anew at every close; without direct SQL it skips the test queries its
         // initialisation runs against Derby, which were about half of a closing session's CPU.
         server.getHiveConf().setBoolean("hive.metastore.try.direct.sql", false);
+        openMetastoreOnce(server.getHiveConf());
         return server;
+    }
+
+    /**
+     * Builds and closes that metastore client once, before serve says it is ready. The first client
+     * ever built in the process creates the in-memory Derby schema and Hive's default database and
+     * roles (over a second of CPU on 2 cores); later ones skip that. Without this, the first JDBC
+     * session to close paid it while dashboards were being answered.
+     */
+    static void openMetastoreOnce(org.apache.hadoop.hive.conf.HiveConf serverConf) {
+        // On a thread of its own, as a closing session's is: Hive keeps its client per thread, and
+        // this thread's (the execution client's) must stay as it is. A failure only costs the time
+        // again at the first close, which tolerates it as before: a warning, and serve goes on.
+        Thread warm = new Thread(
+                () -> {
+                    try {
+                        org.apache.hadoop.hive.ql.metadata.Hive.get(
+                                        new org.apache.hadoop.hive.conf.HiveConf(serverConf))
+                                .getMSC();
+                    } catch (Exception e) {
+                        LOG.warn(
+                                "serve's own metastore did not open ahead of the first session close: {}",
+                                e.toString());
+                    } finally {
+                        org.apache.hadoop.hive.ql.metadata.Hive.closeCurrent();
+                    }
+                },
+                "serve-metastore-warm-up");
+        warm.start();
+        try {
+            warm.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The JDBC URL a client uses, in the gold database. */

@@ -177,6 +177,45 @@ class SqlEndpointTest extends SparkTestBase {
         }
     }
 
+    /** Each column's name, JDBC type, type name, precision and scale, as a BI tool reads them. */
+    static List<String> columnsOf(Connection c, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            java.sql.ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                out.add(md.getColumnName(i) + " " + md.getColumnType(i) + " " + md.getColumnTypeName(i) + "("
+                        + md.getPrecision(i) + "," + md.getScale(i) + ")");
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @Order(1)
+    void aRememberedAnswerHasTheColumnsOfTheFirstOne() throws Exception {
+        // The first send runs the statement; the repeats are answered from what was remembered.
+        String sql = "SELECT program_id, horizon_months AS months, roi, CAST(roi AS DECIMAL(10,3)) AS roi_3dp, "
+                + "suppressed, count(*) OVER () AS n FROM program_roi WHERE program_id <> 'NOT-A-PROGRAM'";
+        // Expected from the planted schema and the statement, as Hive JDBC 2.3 types them.
+        List<String> expected = List.of(
+                "program_id " + java.sql.Types.VARCHAR + " string(2147483647,0)",
+                "months " + java.sql.Types.INTEGER + " int(10,0)",
+                "roi " + java.sql.Types.DOUBLE + " double(15,15)",
+                "roi_3dp " + java.sql.Types.DECIMAL + " decimal(10,3)",
+                "suppressed " + java.sql.Types.BOOLEAN + " boolean(1,0)",
+                "n " + java.sql.Types.BIGINT + " bigint(19,0)");
+        try (Connection c = DriverManager.getConnection(url, "bi-reader", "")) {
+            assertEquals(expected, columnsOf(c, sql), "the first answer");
+            assertEquals(expected, columnsOf(c, sql), "the remembered answer");
+        }
+        // And from another session, which finds it remembered before parsing.
+        try (Connection c = DriverManager.getConnection(url, "bi-reader-2", "")) {
+            assertEquals(expected, columnsOf(c, sql), "the remembered answer, another session");
+            assertEquals(3, rows(c, sql).size());
+        }
+    }
+
     @Test
     @Order(2)
     void refusesTheHostileCorpusAndKeepsServing() throws Exception {
