@@ -188,6 +188,13 @@ public final class DisclosureControl {
                         .removeAll(e.getValue().rows().keySet());
                 decisions.get(e.getKey()).rows().putAll(e.getValue().rows());
                 decisions.get(e.getKey()).coarsened().putAll(e.getValue().coarsened());
+                e.getValue()
+                        .columns()
+                        .forEach((i, c) -> decisions
+                                .get(e.getKey())
+                                .columns()
+                                .computeIfAbsent(i, x -> new java.util.LinkedHashSet<>())
+                                .addAll(c));
             }
         }
         Map<String, Dataset<Row>> out = new LinkedHashMap<>();
