@@ -270,14 +270,15 @@ public final class CellSuppression {
             Hidden fail = null;
             boolean onlyTheCount = true; // every failure is the coarsened count (alone or in a difference)
             boolean released = false; // a row already published coarsened: its count is null
+            for (ReleaseRules.Facet f : decl.facets()) {
+                if (facetFails(row, f, decl, k)) {
+                    hideFacet(decl, i, f.counts().get(0), d); // the facet goes, not the row
+                }
+            }
             for (String c : people) {
                 Double v = number(row.get(c));
                 if (decl.facetOf(c).isPresent()) {
-                    // Unknown (not delivered, or hidden in a release already) or under k: the facet goes, not the row.
-                    if (v == null || sensitive(v, k)) {
-                        hideFacet(decl, i, c, d);
-                    }
-                    continue;
+                    continue; // judged with its facet above
                 }
                 if (v == null && c.equals(count) && coarsenable && row.containsKey(c)) {
                     released = true;
@@ -291,12 +292,10 @@ public final class CellSuppression {
             for (List<String> pair : decl.within()) {
                 Double whole = number(row.get(pair.get(0)));
                 Double part = number(row.get(pair.get(1)));
-                if (whole != null
-                        && part != null
-                        && sensitive(whole - part, k)
-                        && decl.facetOf(pair.get(1)).isPresent()) {
-                    hideFacet(decl, i, pair.get(1), d);
-                } else if (whole != null && part != null && sensitive(whole - part, k)) {
+                if (decl.facetOf(pair.get(1)).isPresent()) {
+                    continue; // judged with its facet above
+                }
+                if (whole != null && part != null && sensitive(whole - part, k)) {
                     // Specific to this row: the group itself is not too small, so nothing propagates.
                     fail = fail != null
                             ? fail
@@ -496,6 +495,27 @@ public final class CellSuppression {
         } else {
             d.hide(row, why);
         }
+    }
+
+    /**
+     * Whether a facet's own counts hide it on a row: one unknown (not delivered, or hidden in a release
+     * already) or in 1..k−1, or a declared within difference ending in one of them in 1..k−1.
+     */
+    static boolean facetFails(Map<String, Object> row, ReleaseRules.Facet f, Table decl, int k) {
+        for (String c : f.counts()) {
+            Double v = number(row.get(c));
+            if (v == null || sensitive(v, k)) {
+                return true;
+            }
+        }
+        for (List<String> pair : decl.within()) {
+            Double whole = number(row.get(pair.get(0)));
+            Double part = number(row.get(pair.get(1)));
+            if (f.counts().contains(pair.get(1)) && whole != null && part != null && sensitive(whole - part, k)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Hides the facet of {@code column} on one row: its counts and the figures computed from them. */

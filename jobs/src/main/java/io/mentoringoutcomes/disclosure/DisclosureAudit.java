@@ -287,8 +287,7 @@ public final class DisclosureAudit {
                 for (ReleaseRules.Facet f : t.facets()) {
                     if (!Boolean.TRUE.equals(r.get("suppressed"))
                             && cols.containsAll(f.counts())
-                            && f.counts().stream().allMatch(c -> r.get(c) != null)
-                            && !primaryFacet(r, f, t, k)) {
+                            && !CellSuppression.facetFails(r, f, t, k)) {
                         named.add(keys(r, t) + ": " + String.join(", ", f.counts())
                                 + " would be recovered by the table's relations");
                     }
@@ -304,24 +303,6 @@ public final class DisclosureAudit {
             add(out, e.getKey(), "disclosure:complementary", named);
         }
         return out;
-    }
-
-    /** Whether a facet's own counts hide it: one in 1..k−1, or a within difference ending in it. */
-    private static boolean primaryFacet(Map<String, Object> r, ReleaseRules.Facet f, Table t, int k) {
-        for (String c : f.counts()) {
-            Double v = CellSuppression.number(r.get(c));
-            if (v == null || CellSuppression.sensitive(v, k)) {
-                return true;
-            }
-        }
-        for (List<String> pair : t.within()) {
-            Double w = CellSuppression.number(r.get(pair.get(0)));
-            Double p = CellSuppression.number(r.get(pair.get(1)));
-            if (f.counts().contains(pair.get(1)) && w != null && p != null && CellSuppression.sensitive(w - p, k)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A row published rounded: shown (not suppressed) without its coarsened count. */
