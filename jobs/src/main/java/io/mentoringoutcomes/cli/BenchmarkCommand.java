@@ -114,6 +114,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         figures.put("stage_spark_jobs", first.stageJobs());
         figures.put("pipeline_seconds", first.seconds());
         int code = first.exitCode();
+        if (baseline) {
+            // Before the next night: the baseline's figures sit beside the first night's published ones.
+            figures.put("baseline", baselineFigures(wh, landing, asOf, first.seconds()));
+        }
         if (secondNight && code == 0) {
             // The same exports one day later: what an unchanged night costs (refine commits nothing new).
             Night next = night(wh, landing, asOf.plusDays(1), "benchmark-" + employees + "-next", pipelineSettings);
@@ -129,9 +133,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         figures.put("heap_pool_peaks_sum_mb", heapPoolPeaksSumMb());
         figures.put("exit_code", code);
-        if (baseline) {
-            figures.put("baseline", baselineFigures(wh, landing, asOf, first.seconds()));
-        }
 
         Files.createDirectories(dir);
         Path out = dir.resolve("benchmark-" + employees + ".json");
