@@ -135,7 +135,12 @@ public final class Pseudonymizer implements java.io.Serializable {
             if (!Files.exists(user)) {
                 byte[] random = new byte[32];
                 new java.security.SecureRandom().nextBytes(random);
-                writeOwnerOnly(user, java.util.HexFormat.of().formatHex(random).getBytes(StandardCharsets.UTF_8));
+                try {
+                    writeOwnerOnly(
+                            user, java.util.HexFormat.of().formatHex(random).getBytes(StandardCharsets.UTF_8));
+                } catch (java.nio.file.FileAlreadyExistsException another) {
+                    // another process created it first: use theirs, so both make the same pseudonyms
+                }
             }
             return new Pseudonymizer(
                     Files.readString(user, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8));
@@ -145,18 +150,33 @@ public final class Pseudonymizer implements java.io.Serializable {
         }
     }
 
-    /** Creates a file readable and writable by its owner only (from the start, not chmod after writing). */
+    /**
+     * Creates a file readable and writable by its owner only (from the start, not chmod after writing),
+     * whole or not at all: the content goes to a private temporary file that is then hard-linked under
+     * the final name, which fails if the name exists. Two processes on first use (a night and
+     * {@code serve}, or two test forks) cannot both create it, nor read it half-written.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if the file exists (another process created it)
+     */
     private static void writeOwnerOnly(Path file, byte[] content) throws IOException {
-        Files.createDirectories(file.getParent());
+        Path dir = Files.createDirectories(file.getParent());
+        Path tmp;
         try {
-            Files.createFile(
-                    file,
+            tmp = Files.createTempFile(
+                    dir,
+                    ".pseudonym",
+                    ".tmp",
                     java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                             java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(file);
+            tmp = Files.createTempFile(dir, ".pseudonym", ".tmp");
         }
-        Files.write(file, content);
+        try {
+            Files.write(tmp, content);
+            Files.createLink(file, tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** Full HMAC-SHA256 of the UTF-8 bytes of data, as 64 lower-case hex characters. */

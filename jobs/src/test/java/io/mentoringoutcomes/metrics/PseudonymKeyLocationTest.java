@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,45 @@ class PseudonymKeyLocationTest {
                 first.pseudonym("M001"),
                 Pseudonymizer.forWarehouse(warehouse.toUri().toString(), new Configuration(), env)
                         .pseudonym("M001"));
+    }
+
+    @Test
+    void processesOnFirstUseAtOnceAllGetTheOneKeyThatWasCreated(@TempDir Path dir) throws Exception {
+        // Each round is a fresh config folder that eight callers find empty at the same moment: before
+        // the key was created whole and at once, a loser failed on the existing file or read it empty.
+        for (int round = 0; round < 20; round++) {
+            Path warehouse = Files.createDirectories(dir.resolve("wh" + round));
+            Map<String, String> env =
+                    Map.of("XDG_CONFIG_HOME", dir.resolve("config" + round).toString());
+            int callers = 8;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(callers);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+            try {
+                List<java.util.concurrent.Future<String>> made = new java.util.ArrayList<>();
+                for (int i = 0; i < callers; i++) {
+                    made.add(pool.submit(() -> {
+                        start.await();
+                        return Pseudonymizer.forWarehouse(warehouse.toUri().toString(), new Configuration(), env)
+                                .pseudonym("M001");
+                    }));
+                }
+                Path key = dir.resolve("config" + round + "/mentoring-outcomes/pseudonym.key");
+                made.get(0).get(); // wait for the first caller; the key exists from then on
+                String written = Files.readString(key).strip();
+                String expected = Pseudonymizer.hmacSha256Hex(written.getBytes(StandardCharsets.UTF_8), "M001")
+                        .substring(0, 16);
+                for (java.util.concurrent.Future<String> f : made) {
+                    assertEquals(expected, f.get(), "round " + round);
+                }
+                assertEquals(64, written.length(), "the key is whole: 32 random bytes in hex");
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+                try (var left = Files.list(key.getParent())) {
+                    assertEquals(List.of(key), left.toList(), "no temporary file left behind");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 
     @Test
