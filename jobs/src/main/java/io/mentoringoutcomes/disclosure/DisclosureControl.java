@@ -232,7 +232,9 @@ public final class DisclosureControl {
      * the last release is treated as a table of its own and protected like one: a row whose count
      * moved by 1..k−1 keeps last night's published figures ("held"), and the same complementary
      * pass holds further rows until no held change is the only unknown of a relation (ALL − Σ
-     * programs, naive − matched). A held row catches up once its accumulated change reaches k.
+     * programs, naive − matched). A held row catches up once its accumulated change reaches k. A declared
+     * magnitude (salary, cost, mean score) that moved while no count moved by k holds its row the same way:
+     * the move may be one person's raise or answer.
      *
      * @return held rows per table
      */
@@ -284,6 +286,12 @@ public final class DisclosureControl {
                         delta.put(co.count(), 1.0);
                     }
                 });
+                if (magnitudeMovedAlone(now, then, delta, decl, k)) {
+                    // A salary, cost or mean score moved while no count moved by k: the change may be one
+                    // person's own (a raise, a new answer), so the row holds as if a count moved by one.
+                    String size = decl.people().get(0);
+                    delta.put(size, Math.max((Double) delta.get(size), 1.0));
+                }
                 d.add(delta);
                 idx.add(i);
                 old.add(then);
@@ -327,6 +335,23 @@ public final class DisclosureControl {
             count.put(e.getKey(), heldRows.size());
         }
         return count;
+    }
+
+    /**
+     * Whether a declared magnitude of a row shown both nights moved while every people count moved by
+     * under k. A figure shown one night and null the other shows no change; a relative difference under
+     * 1e-9 is the same figure recomputed, not a move.
+     */
+    static boolean magnitudeMovedAlone(
+            Map<String, Object> now, Map<String, Object> then, Map<String, Object> peopleDeltas, Table decl, int k) {
+        if (decl.people().stream().anyMatch(c -> (Double) peopleDeltas.get(c) >= k)) {
+            return false;
+        }
+        return decl.magnitudes().stream().anyMatch(c -> {
+            Double a = CellSuppression.number(now.get(c));
+            Double b = CellSuppression.number(then.get(c));
+            return a != null && b != null && Math.abs(a - b) > 1e-9 * Math.max(1.0, Math.max(Math.abs(a), Math.abs(b)));
+        });
     }
 
     private static Map<String, Table> changeRules(ReleaseRules rules) {

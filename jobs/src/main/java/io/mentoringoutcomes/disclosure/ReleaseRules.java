@@ -95,6 +95,10 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
      *                   not_people only and skips disclosure control
      * @param facets     people counts of a subgroup of the row's group, with the figures computed from them:
      *                   a facet count (or a within difference in it) under k hides the facet, not the row
+     * @param magnitudes figures that add up or average people's own values (salaries, costs made of
+     *                   salaries, survey scores): across nights, one that moved while no people count of its
+     *                   row moved by k or more holds the row, since the change may be one person's raise or
+     *                   one person's answer
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Table(
@@ -110,7 +114,8 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
             @JsonProperty("coarsen") Coarsen coarsen,
             @JsonProperty("not_people") List<String> notPeople,
             @JsonProperty("kind") Kind kind,
-            @JsonProperty("facets") List<Facet> facets) {
+            @JsonProperty("facets") List<Facet> facets,
+            @JsonProperty("magnitudes") List<String> magnitudes) {
 
         public Table(
                 Audience audience,
@@ -122,10 +127,15 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
                 List<Link> links,
                 String curve,
                 Map<String, List<String>> sacrifice) {
-            this(audience, keys, people, keep, within, relations, links, curve, sacrifice, null, null, null, null);
+            this(
+                    audience, keys, people, keep, within, relations, links, curve, sacrifice, null, null, null, null,
+                    null);
         }
 
-        /** This table with other relations, no curve, no coarsening and no facets: the across-nights rule's view. */
+        /**
+         * This table with other relations, no curve, no coarsening and no facets (its magnitudes kept): the
+         * across-nights rule's view.
+         */
         public Table forChanges(List<Relation> changeRelations) {
             return new Table(
                     audience,
@@ -140,7 +150,8 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
                     null,
                     notPeople,
                     kind,
-                    null);
+                    null,
+                    magnitudes);
         }
 
         public Table {
@@ -196,6 +207,13 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
             kind = kind == null ? Kind.counts : kind;
             facets = facets == null ? List.of() : List.copyOf(facets);
             checkFacets(facets, people, keys, keep, within, coarsen, curve);
+            magnitudes = names(magnitudes, "magnitude");
+            for (String c : magnitudes) {
+                if (keys.contains(c) || people.contains(c) || keep.contains(c) || notPeople.contains(c)) {
+                    throw new IllegalArgumentException(
+                            "a magnitude is a figure, not a key, people, kept or not_people column: " + c);
+                }
+            }
             for (Link link : links) {
                 if (facets.stream().anyMatch(f -> f.columns().contains(link.column()))) {
                     // Links carry hidden rows across tables; a facet hides cells, which no link carries.
@@ -212,10 +230,11 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
                             || curve != null
                             || !sacrifice.isEmpty()
                             || coarsen != null
-                            || !facets.isEmpty())) {
+                            || !facets.isEmpty()
+                            || !magnitudes.isEmpty())) {
                 throw new IllegalArgumentException("a reference table is gold and declares keys and not_people only:"
                         + " it counts no one, so it has no people, keep, within, relations, links, curve,"
-                        + " sacrifice, coarsen or facets");
+                        + " sacrifice, coarsen, facets or magnitudes");
             }
             if (kind == Kind.counts && audience == Audience.gold && people.isEmpty()) {
                 // The first people column is the row's group size; a table about no one says so.

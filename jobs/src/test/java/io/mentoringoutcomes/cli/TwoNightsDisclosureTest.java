@@ -150,6 +150,20 @@ class TwoNightsDisclosureTest extends SparkTestBase {
                         found.add(noun + " " + key(now, decl) + ": " + c + " moved by " + moved);
                     }
                 }
+                // A salary, cost or mean answer that moved while every count stayed put is someone's own change.
+                boolean countsStayed = decl.people().stream()
+                        .allMatch(c -> java.util.Objects.equals(
+                                now.isNullAt(now.fieldIndex(c)) ? null : ((Number) now.getAs(c)).doubleValue(),
+                                then.isNullAt(then.fieldIndex(c)) ? null : ((Number) then.getAs(c)).doubleValue()));
+                for (String m : decl.magnitudes()) {
+                    if (countsStayed && !now.isNullAt(now.fieldIndex(m)) && !then.isNullAt(then.fieldIndex(m))) {
+                        double a = ((Number) now.getAs(m)).doubleValue();
+                        double b = ((Number) then.getAs(m)).doubleValue();
+                        if (Math.abs(a - b) > 1e-9 * Math.max(1, Math.max(Math.abs(a), Math.abs(b)))) {
+                            found.add(noun + " " + key(now, decl) + ": " + m + " moved while no count did");
+                        }
+                    }
+                }
                 // The leaver's own group: its figures are last night's, or moved with at least k people.
                 if (noun.equals("retention_summary")
                         && now.getAs("program_id").equals(program)

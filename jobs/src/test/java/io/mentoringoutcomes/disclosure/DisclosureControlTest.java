@@ -200,6 +200,85 @@ class DisclosureControlTest extends SparkTestBase {
         assertEquals(30L, (long) g3.filter("program_id = 'ALL'").first().<Long>getAs("stalled_matches"));
     }
 
+    private static final StructType ROI = new StructType()
+            .add("program_id", DataTypes.StringType)
+            .add("replacement_cost_ratio", DataTypes.DoubleType)
+            .add("n_cohort_mentees", DataTypes.LongType)
+            .add("n_cohort_mentors", DataTypes.LongType)
+            .add("participant_time_cost", DataTypes.DoubleType)
+            .add("mean_mentee_salary", DataTypes.DoubleType)
+            .add("suppressed", DataTypes.BooleanType)
+            .add("as_of", DataTypes.DateType);
+
+    /** program_roi rows of ALL, P1 and P2: {mentees (= mentors), participant time cost, mean mentee salary}. */
+    private static Dataset<Row> roiNight(String asOf, double[][] nCostSalary) {
+        String[] programs = {"ALL", "P1", "P2"};
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < programs.length; i++) {
+            long n = (long) nCostSalary[i][0];
+            rows.add(RowFactory.create(
+                    programs[i], 0.5, n, n, nCostSalary[i][1], nCostSalary[i][2], false, Date.valueOf(asOf)));
+        }
+        return spark.createDataFrame(rows, ROI);
+    }
+
+    private static Dataset<Row> protectRoi(Dataset<Row> tonight, Dataset<Row> published) {
+        return DisclosureControl.protect(
+                        Map.of("program_roi", tonight),
+                        published == null ? Map.of() : Map.of("program_roi", published),
+                        ReleaseRules.standard(),
+                        K,
+                        s -> {})
+                .get("program_roi");
+    }
+
+    private static double[] roiOf(Dataset<Row> gold, String program) {
+        Row r = gold.filter("program_id = '" + program + "'").first();
+        return new double[] {
+            r.<Long>getAs("n_cohort_mentees"),
+            r.<Double>getAs("participant_time_cost"),
+            r.<Double>getAs("mean_mentee_salary")
+        };
+    }
+
+    @Test
+    void aSalaryThatMovedWhileNoCountMovedHoldsTheRowAndItsComplement() {
+        // Night 1: ALL = P1 + P2 (40 = 20 + 20 mentees, as many mentors); costs 300,000 = 140,000 + 160,000.
+        double[][] night1 = {{40, 300_000, 75_000}, {20, 140_000, 70_000}, {20, 160_000, 80_000}};
+        Dataset<Row> g1 = protectRoi(roiNight("2026-10-30", night1), null);
+        assertEquals(70_000, roiOf(g1, "P1")[2], 1e-9);
+        // Night 2: one P1 mentee got a 10,000 raise (P1's mean + 500, its time cost + 200); nobody joined or left.
+        // Diffing the nights would show the raise: 20 × 500. P1 and ALL keep night 1's figures.
+        double[][] night2 = {{40, 300_200, 75_250}, {20, 140_200, 70_500}, {20, 160_000, 80_000}};
+        Dataset<Row> g2 = protectRoi(roiNight("2026-10-31", night2), g1);
+        for (int p = 0; p < 3; p++) {
+            String program = new String[] {"ALL", "P1", "P2"}[p];
+            assertEquals(
+                    List.of(night1[p][0], night1[p][1], night1[p][2]), List.of(boxed(roiOf(g2, program))), program);
+        }
+        assertEquals(
+                Date.valueOf("2026-10-31"),
+                g2.filter("program_id = 'P1'").first().getAs("as_of"));
+        assertEquals(
+                List.of(),
+                DisclosureAudit.violations(
+                        Map.of("program_roi", DisclosureControl.maps(g2)), ReleaseRules.standard(), K));
+
+        // Night 3: ten mentees (and mentors) join P2, so ALL; P1 is as on night 2. P1 still holds (its raise has not
+        // been shown), and ALL − P2 must not give P1's tonight: ALL and P2 do not both show tonight's figures.
+        double[][] night3 = {{50, 380_200, 75_000}, {20, 140_200, 70_500}, {30, 240_000, 78_000}};
+        Dataset<Row> g3 = protectRoi(roiNight("2026-11-01", night3), g2);
+        assertEquals(List.of(night1[1][0], night1[1][1], night1[1][2]), List.of(boxed(roiOf(g3, "P1"))));
+        boolean allTonight = roiOf(g3, "ALL")[1] == night3[0][1];
+        boolean p2Tonight = roiOf(g3, "P2")[1] == night3[2][1];
+        assertFalse(allTonight && p2Tonight, "ALL − P2 would give P1's cost with the raise");
+        assertTrue(allTonight || p2Tonight, "a group that moved by k catches up unless it is P1's complement");
+    }
+
+    private static Double[] boxed(double[] v) {
+        return java.util.Arrays.stream(v).boxed().toArray(Double[]::new);
+    }
+
     /**
      * An interrupted publish moved gold.retention_summary to figures no reader was shown (P2's 11 exits);
      * the published night still shows 10. Tonight (11 exits) must be held against what was published:

@@ -124,10 +124,22 @@ class MetricsJobTest extends SparkTestBase {
             ReleaseRules.Table decl = ReleaseRules.standard()
                     .table(noun)
                     .orElseThrow(() -> new AssertionError(table + " has no declaration in schemas/release.yaml"));
+            List<String> columns = List.of(wh.read(table).columns());
             DisclosureAudit.undeclaredCounts(wh.read(table).schema(), decl)
                     .forEach(u -> undeclared.add(noun + ": " + u));
+            // A misspelt magnitude would never hold a row across nights.
+            decl.magnitudes().stream()
+                    .filter(m -> !columns.contains(m))
+                    .forEach(m -> undeclared.add(noun + ": magnitude " + m + " is not a column"));
         }
         assertEquals(List.of(), undeclared);
+        assertTrue(
+                ReleaseRules.standard()
+                        .table("program_roi")
+                        .orElseThrow()
+                        .magnitudes()
+                        .contains("mean_mentee_salary"),
+                "salaries are declared magnitudes");
 
         // Every figure (numeric non-key column) of every gold counts table written tonight has a catalogue
         // row with a label, unit, direction and scale; satisfaction_summary's figures have one per metric.
