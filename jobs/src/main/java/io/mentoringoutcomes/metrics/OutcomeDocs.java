@@ -23,7 +23,9 @@ final class OutcomeDocs {
                 "matched (primary: time zero = first held meeting; coarsened exact matching at index, ATT weights), "
                         + "matched_itt (intention-to-treat sensitivity: time zero = match date, everyone matched whether they met or not, "
                         + "same matching) or naive (all non-participants, unweighted).",
-        "suppressed", "True when fewer than min_group_size employees: the figures are nulled.",
+        "suppressed",
+                "True when disclosure control hid the row (a count of people under min_group_size, a complement that"
+                        + " would give one away, or in program_roi a salary dominating its total): the figures are nulled.",
         "as_of", "The run's cutoff date."
     };
 

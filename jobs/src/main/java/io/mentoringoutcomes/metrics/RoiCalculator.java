@@ -110,7 +110,8 @@ public final class RoiCalculator {
                 .withColumn("program_id", lit(CohortBuilder.ALL))
                 .select("program_id", "fixed_cost"));
         fixed = cohortShareOfFixedCost(fixed, cohort, cfg, asOf);
-        Dataset<Row> time = meetingCosts(roiCohort, matches, meetings, employees, cfg);
+        Dataset<Row> priced = pricedMeetings(roiCohort, matches, meetings, employees, cfg);
+        Dataset<Row> time = meetingCosts(priced);
         Dataset<Row> people = roiCohort
                 .groupBy("program_id")
                 .agg(
@@ -146,6 +147,7 @@ public final class RoiCalculator {
         Dataset<Row> out = fixed.join(time, CohortMatcher.seq("program_id"), "left")
                 .join(people, CohortMatcher.seq("program_id"), "left")
                 .join(diff, CohortMatcher.seq("program_id"), "left")
+                .join(dominance(roiCohort, priced, cfg), CohortMatcher.seq("program_id"), "left")
                 .na()
                 .fill(0L, new String[] {"n_cohort_mentees", "n_cohort_mentors"})
                 .na()
@@ -178,7 +180,9 @@ public final class RoiCalculator {
         Column small = col("n_cohort_mentees")
                 .lt(k)
                 .or(col("n_cohort_mentors").gt(0).and(col("n_cohort_mentors").lt(k)));
-        out = out.withColumn("suppressed", small);
+        // One salary or one person's time cost dominating its total (DominanceRule) hides it like a small group.
+        out = out.withColumn("suppressed", small.or(coalesce(col("_dominated"), lit(false))))
+                .drop("_dominated");
         for (String c : List.of(
                 "held_meeting_hours",
                 "participant_time_cost",
@@ -229,6 +233,30 @@ public final class RoiCalculator {
                 "hours_per_year",
                 "suppressed",
                 "as_of");
+    }
+
+    /**
+     * Per program: whether the mean mentee salary or the participant time cost is dominated by one
+     * person's value ({@link DominanceRule}, p = 10). Off with k = 1, which only tests use (settings
+     * refuse it): there every group may be one person.
+     */
+    static Dataset<Row> dominance(Dataset<Row> roiCohort, Dataset<Row> priced, MetricsConfig cfg) {
+        if (cfg.minGroupSize() < 2) {
+            return roiCohort
+                    .select(col("program_id"), lit(false).as("_dominated"))
+                    .distinct();
+        }
+        Dataset<Row> salary = DominanceRule.dominated(
+                roiCohort, "program_id", "employee_id", "annual_salary", DominanceRule.P_PERCENT);
+        Dataset<Row> cost = DominanceRule.dominated(
+                        costContributions(priced), "program_id", "person_id", "_cost", DominanceRule.P_PERCENT)
+                .withColumnRenamed("dominated", "_cost_dominated");
+        return salary.join(cost, CohortMatcher.seq("program_id"), "full")
+                .select(
+                        col("program_id"),
+                        coalesce(col("dominated"), lit(false))
+                                .or(coalesce(col("_cost_dominated"), lit(false)))
+                                .as("_dominated"));
     }
 
     /** ROI for a retention difference: (d x n x rc − cost) / cost. */
@@ -303,7 +331,31 @@ public final class RoiCalculator {
      * held_meeting_hours, participant_time_cost (mentor and mentee salaries), n_cohort_mentors
      * (distinct mentors whose salaries are in the cost).
      */
-    static Dataset<Row> meetingCosts(
+    static Dataset<Row> meetingCosts(Dataset<Row> priced) {
+        return priced.groupBy("program_id")
+                .agg(
+                        ExactSums.sum("_hours").as("held_meeting_hours"),
+                        ExactSums.sum("_cost").as("participant_time_cost"),
+                        countDistinct("mentor_id").as("n_cohort_mentors"));
+    }
+
+    /**
+     * Each person's part of participant_time_cost, per program: a mentor's hours times their loaded rate,
+     * a mentee's likewise (person_id, program_id, _cost), for the dominance rule.
+     */
+    static Dataset<Row> costContributions(Dataset<Row> priced) {
+        return priced.select(
+                        col("program_id"),
+                        col("mentor_id").as("person_id"),
+                        col("_mentor_cost").as("_cost"))
+                .unionByName(priced.select(
+                        col("program_id"),
+                        col("employee_id").as("person_id"),
+                        col("_mentee_cost").as("_cost")));
+    }
+
+    /** The ROI cohort's held meetings within each mentee's horizon, priced per side (_mentor_cost, _mentee_cost). */
+    static Dataset<Row> pricedMeetings(
             Dataset<Row> roiCohort,
             Dataset<Row> matches,
             Dataset<Row> meetings,
@@ -348,10 +400,15 @@ public final class RoiCalculator {
                                 .multiply(coalesce(col("_s_mentor"), col("_org_salary"))
                                         .plus(coalesce(col("_s_mentee"), col("_org_salary"))))
                                 .multiply(loadedRate))
-                .groupBy("program_id")
-                .agg(
-                        ExactSums.sum("_hours").as("held_meeting_hours"),
-                        ExactSums.sum("_cost").as("participant_time_cost"),
-                        countDistinct("mentor_id").as("n_cohort_mentors"));
+                .withColumn(
+                        "_mentor_cost",
+                        col("_hours")
+                                .multiply(coalesce(col("_s_mentor"), col("_org_salary")))
+                                .multiply(loadedRate))
+                .withColumn(
+                        "_mentee_cost",
+                        col("_hours")
+                                .multiply(coalesce(col("_s_mentee"), col("_org_salary")))
+                                .multiply(loadedRate));
     }
 }

@@ -303,4 +303,74 @@ class RoiCalculatorTest extends SparkTestBase {
         }
         assertEquals(Date.valueOf("2023-03-01"), p.getAs("window_start"));
     }
+
+    /**
+     * k = 3. P: three mentees, one paid 1,000,000 beside two of 20,000 (three mentors of 60,000): the mean
+     * mentee salary's total less its two largest parts is 20,000, under 10% of 1,000,000, so the mean would
+     * give that salary to within 2% (the p% rule, DominanceRule). Q: three mentees of 50,000 with three mentors
+     * of 60,000, an hour each: no one dominates salaries or time costs. Only P is suppressed, though both pass k.
+     */
+    @Test
+    void aSalaryThatDominatesItsTotalHidesTheRowThoughTheGroupPassesK() {
+        LocalDate asOf = LocalDate.of(2025, 3, 15);
+        Dataset<Row> programs = SilverFixtures.df(
+                spark,
+                List.of(
+                        RowFactory.create("P", "Mentoring", "other", "formal", d("2021-07-01"), null, 30, 0.0),
+                        RowFactory.create("Q", "Leaders", "other", "formal", d("2021-07-01"), null, 30, 0.0)),
+                SilverFixtures.PROGRAMS);
+        List<Row> people = new java.util.ArrayList<>();
+        List<Row> matchRows = new java.util.ArrayList<>();
+        List<Row> meetingRows = new java.util.ArrayList<>();
+        List<Row> cohortRows = new java.util.ArrayList<>();
+        double[][] salaries = {{1_000_000, 20_000, 20_000}, {50_000, 50_000, 50_000}};
+        String[] prog = {"P", "Q"};
+        for (int g = 0; g < 2; g++) {
+            for (int i = 0; i < 3; i++) {
+                String mentor = prog[g] + "r" + i;
+                String mentee = prog[g] + "m" + i;
+                people.add(employee(mentor, "2010-01-01", null, null, "Ops", "L5", 60000.0, 4.0));
+                people.add(employee(mentee, "2020-01-01", null, null, "Eng", "L2", salaries[g][i], 3.0));
+                matchRows.add(match(prog[g] + "M" + i, prog[g], mentor, mentee, "2023-06-01"));
+                meetingRows.add(meeting(prog[g] + i, prog[g] + "M" + i, "2023-06-10", "held", 60));
+                cohortRows.add(cohortRow(prog[g], "matched", mentee, "2023-06-10", salaries[g][i]));
+            }
+        }
+        StructType rs = new StructType()
+                .add("program_id", DataTypes.StringType)
+                .add("cohort", DataTypes.StringType)
+                .add("method", DataTypes.StringType)
+                .add("horizon_months", DataTypes.IntegerType)
+                .add("difference", DataTypes.DoubleType)
+                .add("difference_ci_low", DataTypes.DoubleType)
+                .add("difference_ci_high", DataTypes.DoubleType);
+        Dataset<Row> retention = spark.createDataFrame(
+                List.of(
+                        RowFactory.create("P", "mentee", "matched", 12, 0.1, 0.0, 0.2),
+                        RowFactory.create("Q", "mentee", "matched", 12, 0.1, 0.0, 0.2)),
+                rs);
+        Map<String, Row> out = new HashMap<>();
+        RoiCalculator.roi(
+                        CohortFixtures.frame(spark, cohortRows),
+                        retention,
+                        programs,
+                        SilverFixtures.df(spark, matchRows, SilverFixtures.MATCHES),
+                        SilverFixtures.df(spark, meetingRows, SilverFixtures.MEETINGS),
+                        SilverFixtures.df(spark, people, SilverFixtures.EMPLOYEES),
+                        MetricsConfig.defaults().withMinGroupSize(3),
+                        asOf)
+                .filter("replacement_cost_ratio = 0.5")
+                .collectAsList()
+                .forEach(r -> out.put(r.getAs("program_id"), r));
+        Row p = out.get("P");
+        assertEquals(3L, (long) p.getAs("n_cohort_mentees"));
+        assertTrue((boolean) p.getAs("suppressed"), "the 1,000,000 salary dominates P's total");
+        assertNull(p.getAs("mean_mentee_salary"));
+        assertNull(p.getAs("participant_time_cost"));
+        Row q = out.get("Q");
+        assertFalse((boolean) q.getAs("suppressed"));
+        assertEquals(50_000.0, (double) q.getAs("mean_mentee_salary"), 1e-9);
+        // Three hours at (60,000 + 50,000) x 1.25 / 2080 an hour.
+        assertEquals(3 * 110_000 * 1.25 / 2080, (double) q.getAs("participant_time_cost"), 1e-9);
+    }
 }
