@@ -46,6 +46,19 @@ class RoiCalculatorTest extends SparkTestBase {
                 3.0);
     }
 
+    /** retention_summary's matched differences, as the ROI reads them. */
+    private static Dataset<Row> differences(Row... rows) {
+        StructType rs = new StructType()
+                .add("program_id", DataTypes.StringType)
+                .add("cohort", DataTypes.StringType)
+                .add("method", DataTypes.StringType)
+                .add("horizon_months", DataTypes.IntegerType)
+                .add("difference", DataTypes.DoubleType)
+                .add("difference_ci_low", DataTypes.DoubleType)
+                .add("difference_ci_high", DataTypes.DoubleType);
+        return spark.createDataFrame(List.of(rows), rs);
+    }
+
     /**
      * As-of 2025-03-15, horizon 12 months, window 12 months: window_end = 2024-03-01 (the first of
      * the month holding 2024-03-15), window_start = 2023-03-01; the window has 366 days (29 Feb 2024).
@@ -130,21 +143,11 @@ class RoiCalculatorTest extends SparkTestBase {
                         cohortRow("ALL", "naive", "b", "2023-10-05", 41600),
                         cohortRow("ALL", "naive", "c", "2024-06-10", 99999),
                         cohortRow("ALL", "naive", "u", "2023-07-01", 77777)));
-        StructType rs = new StructType()
-                .add("program_id", DataTypes.StringType)
-                .add("cohort", DataTypes.StringType)
-                .add("method", DataTypes.StringType)
-                .add("horizon_months", DataTypes.IntegerType)
-                .add("difference", DataTypes.DoubleType)
-                .add("difference_ci_low", DataTypes.DoubleType)
-                .add("difference_ci_high", DataTypes.DoubleType);
-        Dataset<Row> retention = spark.createDataFrame(
-                List.of(
-                        RowFactory.create("P", "mentee", "matched", 12, 0.10, 0.02, 0.18),
-                        RowFactory.create("P", "mentee", "matched", 6, 0.50, 0.40, 0.60),
-                        RowFactory.create("Q", "mentee", "matched", 12, 0.20, 0.05, 0.35),
-                        RowFactory.create("ALL", "mentee", "matched", 12, 0.12, 0.04, 0.20)),
-                rs);
+        Dataset<Row> retention = differences(
+                RowFactory.create("P", "mentee", "matched", 12, 0.10, 0.02, 0.18),
+                RowFactory.create("P", "mentee", "matched", 6, 0.50, 0.40, 0.60),
+                RowFactory.create("Q", "mentee", "matched", 12, 0.20, 0.05, 0.35),
+                RowFactory.create("ALL", "mentee", "matched", 12, 0.12, 0.04, 0.20));
 
         MetricsConfig cfg = MetricsConfig.defaults().withMinGroupSize(1);
         Map<String, Row> out = new HashMap<>();
@@ -269,16 +272,7 @@ class RoiCalculatorTest extends SparkTestBase {
         Dataset<Row> meetings = SilverFixtures.df(
                 spark, List.of(meeting("1", "M1", "2023-06-10", "held", 60)), SilverFixtures.MEETINGS);
         Dataset<Row> cohort = CohortFixtures.frame(spark, List.of(cohortRow("P", "matched", "a", "2023-06-10", 52000)));
-        StructType rs = new StructType()
-                .add("program_id", DataTypes.StringType)
-                .add("cohort", DataTypes.StringType)
-                .add("method", DataTypes.StringType)
-                .add("horizon_months", DataTypes.IntegerType)
-                .add("difference", DataTypes.DoubleType)
-                .add("difference_ci_low", DataTypes.DoubleType)
-                .add("difference_ci_high", DataTypes.DoubleType);
-        Dataset<Row> retention =
-                spark.createDataFrame(List.of(RowFactory.create("P", "mentee", "matched", 12, 0.1, 0.0, 0.2)), rs);
+        Dataset<Row> retention = differences(RowFactory.create("P", "mentee", "matched", 12, 0.1, 0.0, 0.2));
         Row p = RoiCalculator.roi(
                         cohort,
                         retention,
@@ -336,19 +330,9 @@ class RoiCalculatorTest extends SparkTestBase {
                 cohortRows.add(cohortRow(prog[g], "matched", mentee, "2023-06-10", salaries[g][i]));
             }
         }
-        StructType rs = new StructType()
-                .add("program_id", DataTypes.StringType)
-                .add("cohort", DataTypes.StringType)
-                .add("method", DataTypes.StringType)
-                .add("horizon_months", DataTypes.IntegerType)
-                .add("difference", DataTypes.DoubleType)
-                .add("difference_ci_low", DataTypes.DoubleType)
-                .add("difference_ci_high", DataTypes.DoubleType);
-        Dataset<Row> retention = spark.createDataFrame(
-                List.of(
-                        RowFactory.create("P", "mentee", "matched", 12, 0.1, 0.0, 0.2),
-                        RowFactory.create("Q", "mentee", "matched", 12, 0.1, 0.0, 0.2)),
-                rs);
+        Dataset<Row> retention = differences(
+                RowFactory.create("P", "mentee", "matched", 12, 0.1, 0.0, 0.2),
+                RowFactory.create("Q", "mentee", "matched", 12, 0.1, 0.0, 0.2));
         Map<String, Row> out = new HashMap<>();
         RoiCalculator.roi(
                         CohortFixtures.frame(spark, cohortRows),
