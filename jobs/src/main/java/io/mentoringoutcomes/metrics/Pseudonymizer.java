@@ -173,7 +173,15 @@ public final class Pseudonymizer implements java.io.Serializable {
         }
         try {
             Files.write(tmp, content);
-            Files.createLink(file, tmp);
+            try {
+                Files.createLink(file, tmp);
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                throw taken;
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException noHardLinks) {
+                // A file system without hard links: a rename that refuses an existing name is still whole,
+                // though two first uses at the same instant may then both pass the check.
+                Files.move(tmp, file);
+            }
         } finally {
             Files.deleteIfExists(tmp);
         }
