@@ -18,6 +18,14 @@ public enum Setting {
             2,
             1_000,
             "Figures about fewer people are suppressed (k of the disclosure rules)."),
+    DOMINANCE_P_PERCENT(
+            "privacy.dominance_p_percent",
+            null,
+            Kind.DECIMAL,
+            "10",
+            1,
+            50,
+            "p of the p% rule: a salary or cost total is suppressed when the second largest contributor could learn the largest one to within p percent."),
     OVERHEAD_RATE(
             "roi.overhead_rate",
             "--overhead-rate",

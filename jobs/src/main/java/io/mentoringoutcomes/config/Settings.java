@@ -298,6 +298,7 @@ public final class Settings {
         MetricsConfig d = MetricsConfig.defaults();
         return new MetricsConfig(
                 minGroupSize(),
+                decimal(Setting.DOMINANCE_P_PERCENT),
                 decimal(Setting.OVERHEAD_RATE),
                 decimal(Setting.HOURS_PER_YEAR),
                 decimal(Setting.REPLACEMENT_COST_RATIO),

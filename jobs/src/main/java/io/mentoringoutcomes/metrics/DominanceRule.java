@@ -17,12 +17,10 @@ import org.apache.spark.sql.expressions.Window;
  * largest contributor, subtracting their own value from it, learns the largest one to within p percent:
  * total − x1 − x2 &lt; p/100 · x1. Ten people's mean salary passes the k rule, but when one of them earns
  * nine times what the others do together, the mean is nearly that one salary. The count rule cannot see
- * this; the values can, so it is judged where they still exist, in the metrics stage.
+ * this; the values can, so it is judged where they still exist, in the metrics stage. p is the setting
+ * {@code privacy.dominance_p_percent}: the largest value must stay uncertain by at least p% of itself.
  */
 public final class DominanceRule {
-
-    /** p: the largest value must stay uncertain by at least this share of itself. */
-    public static final double P_PERCENT = 10.0;
 
     private DominanceRule() {}
 

@@ -237,19 +237,19 @@ public final class RoiCalculator {
 
     /**
      * Per program: whether the mean mentee salary or the participant time cost is dominated by one
-     * person's value ({@link DominanceRule}, p = 10). Off with k = 1, which only tests use (settings
-     * refuse it): there every group may be one person.
+     * person's value ({@link DominanceRule}, p = {@code privacy.dominance_p_percent}). Off with p = 0,
+     * which only tests use (settings refuse it), where hand-worked groups are one person.
      */
     static Dataset<Row> dominance(Dataset<Row> roiCohort, Dataset<Row> priced, MetricsConfig cfg) {
-        if (cfg.minGroupSize() < 2) {
+        if (cfg.dominancePPercent() <= 0) {
             return roiCohort
                     .select(col("program_id"), lit(false).as("_dominated"))
                     .distinct();
         }
         Dataset<Row> salary = DominanceRule.dominated(
-                roiCohort, "program_id", "employee_id", "annual_salary", DominanceRule.P_PERCENT);
+                roiCohort, "program_id", "employee_id", "annual_salary", cfg.dominancePPercent());
         Dataset<Row> cost = DominanceRule.dominated(
-                        costContributions(priced), "program_id", "person_id", "_cost", DominanceRule.P_PERCENT)
+                        costContributions(priced), "program_id", "person_id", "_cost", cfg.dominancePPercent())
                 .withColumnRenamed("dominated", "_cost_dominated");
         return salary.join(cost, CohortMatcher.seq("program_id"), "full")
                 .select(

@@ -66,15 +66,17 @@ class SettingsTest {
     void flagsOverrideTheFileWhichOverridesTheDefaults() throws IOException {
         Path file = write(
                 "s.yaml",
-                "privacy:\n  min_group_size: 15\nroi:\n  overhead_rate: 0.3\n  replacement_cost_grid: [0.5, 1]\n");
+                "privacy:\n  min_group_size: 15\n  dominance_p_percent: 20\nroi:\n  overhead_rate: 0.3\n"
+                        + "  replacement_cost_grid: [0.5, 1]\n");
         Settings s = Settings.resolve(file.toString(), Map.of(Setting.MIN_GROUP_SIZE, "20"), Map.of());
         assertEquals(20, s.minGroupSize());
         assertEquals(20, s.qualityConfig().minGroupSize(), "the audit gets the same k as the metrics");
         assertEquals(0.3, s.metricsConfig().overheadRate());
+        assertEquals(20.0, s.metricsConfig().dominancePPercent());
         assertEquals(List.of(0.5, 1.0), s.metricsConfig().replacementCostRatios());
         assertEquals(2080.0, s.metricsConfig().hoursPerYear(), "unset: the default");
         assertEquals("command line --min-group-size", s.source(Setting.MIN_GROUP_SIZE));
-        assertEquals(file + " line 4", s.source(Setting.OVERHEAD_RATE));
+        assertEquals(file + " line 5", s.source(Setting.OVERHEAD_RATE));
         assertEquals("default", s.source(Setting.HOURS_PER_YEAR));
     }
 

@@ -59,7 +59,7 @@ class DominanceRuleTest extends SparkTestBase {
         rows.add(RowFactory.create("TWICE", "t2", 5e3));
         assertEquals(
                 Map.of("CEO", true, "EDGE", false, "EVEN", false, "ONE", true, "TWICE", true, "ZERO", false),
-                judge(rows, DominanceRule.P_PERCENT));
+                judge(rows, 10));
         // A stricter p catches EDGE: 100,000 < 20% of 1,000,000.
         assertEquals(
                 true,

@@ -76,7 +76,7 @@ class MetricsJobTest extends SparkTestBase {
         List<String> written = MetricsJob.run(
                 wh,
                 LocalDate.of(2024, 12, 31),
-                MetricsConfig.defaults().withMinGroupSize(1),
+                MetricsConfig.defaults().withMinGroupSize(1).withDominancePPercent(0),
                 DisclosureControl.LastRelease.latestCommits(wh),
                 line -> {});
         assertEquals(

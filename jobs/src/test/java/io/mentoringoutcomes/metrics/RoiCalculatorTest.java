@@ -149,7 +149,7 @@ class RoiCalculatorTest extends SparkTestBase {
                 RowFactory.create("Q", "mentee", "matched", 12, 0.20, 0.05, 0.35),
                 RowFactory.create("ALL", "mentee", "matched", 12, 0.12, 0.04, 0.20));
 
-        MetricsConfig cfg = MetricsConfig.defaults().withMinGroupSize(1);
+        MetricsConfig cfg = MetricsConfig.defaults().withMinGroupSize(1).withDominancePPercent(0);
         Map<String, Row> out = new HashMap<>();
         for (Row r : RoiCalculator.roi(cohort, retention, programs, matches, meetings, employees, cfg, asOf)
                 .collectAsList()) {
@@ -333,19 +333,23 @@ class RoiCalculatorTest extends SparkTestBase {
         Dataset<Row> retention = differences(
                 RowFactory.create("P", "mentee", "matched", 12, 0.1, 0.0, 0.2),
                 RowFactory.create("Q", "mentee", "matched", 12, 0.1, 0.0, 0.2));
-        Map<String, Row> out = new HashMap<>();
-        RoiCalculator.roi(
-                        CohortFixtures.frame(spark, cohortRows),
-                        retention,
-                        programs,
-                        SilverFixtures.df(spark, matchRows, SilverFixtures.MATCHES),
-                        SilverFixtures.df(spark, meetingRows, SilverFixtures.MEETINGS),
-                        SilverFixtures.df(spark, people, SilverFixtures.EMPLOYEES),
-                        MetricsConfig.defaults().withMinGroupSize(3),
-                        asOf)
-                .filter("replacement_cost_ratio = 0.5")
-                .collectAsList()
-                .forEach(r -> out.put(r.getAs("program_id"), r));
+        java.util.function.DoubleFunction<Map<String, Row>> roiAtP = pPercent -> {
+            Map<String, Row> byProgram = new HashMap<>();
+            RoiCalculator.roi(
+                            CohortFixtures.frame(spark, cohortRows),
+                            retention,
+                            programs,
+                            SilverFixtures.df(spark, matchRows, SilverFixtures.MATCHES),
+                            SilverFixtures.df(spark, meetingRows, SilverFixtures.MEETINGS),
+                            SilverFixtures.df(spark, people, SilverFixtures.EMPLOYEES),
+                            MetricsConfig.defaults().withMinGroupSize(3).withDominancePPercent(pPercent),
+                            asOf)
+                    .filter("replacement_cost_ratio = 0.5")
+                    .collectAsList()
+                    .forEach(r -> byProgram.put(r.getAs("program_id"), r));
+            return byProgram;
+        };
+        Map<String, Row> out = roiAtP.apply(MetricsConfig.DEFAULT_DOMINANCE_P_PERCENT);
         Row p = out.get("P");
         assertEquals(3L, (long) p.getAs("n_cohort_mentees"));
         assertTrue((boolean) p.getAs("suppressed"), "the 1,000,000 salary dominates P's total");
@@ -356,5 +360,11 @@ class RoiCalculatorTest extends SparkTestBase {
         assertEquals(50_000.0, (double) q.getAs("mean_mentee_salary"), 1e-9);
         // Three hours at (60,000 + 50,000) x 1.25 / 2080 an hour.
         assertEquals(3 * 110_000 * 1.25 / 2080, (double) q.getAs("participant_time_cost"), 1e-9);
+
+        // p is the setting: at p = 1 the rest of P's salaries (20,000) exceed 1% of 1,000,000, and the rest of
+        // its time costs (mentors' 3 x 60,000 and the mentees' 40,000 of salary, less the largest two) too.
+        Row shown = roiAtP.apply(1).get("P");
+        assertFalse((boolean) shown.getAs("suppressed"), "at p = 1 no one dominates P");
+        assertEquals(1_040_000.0 / 3, (double) shown.getAs("mean_mentee_salary"), 1e-6);
     }
 }
