@@ -1,13 +1,13 @@
 package io.mentoringoutcomes.metrics;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.dense_rank;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.percentile_approx;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.to_date;
 
 import io.mentoringoutcomes.spark.Checkpoints;
@@ -186,11 +186,16 @@ public final class CohortMatcher {
 
         // A comparator's cell columns are its cell's (same department and level, band filtered equal,
         // index date in the cell's month), so the cell sizes are a window over the comparators: no
-        // aggregate joined back, which put the comparators' plan into this one three times.
+        // aggregate joined back, which put the comparators' plan into this one three times. The
+        // distinct count is the highest dense rank by employee_id: a collect_set over the window would
+        // copy the cell's whole set into each of its rows, quadratic in a cell's size (a cell of a
+        // 200,000-employee organisation holds thousands of comparators).
         Dataset<Row> weightedComparators = comparators
                 .withColumn(
-                        "n_comparators_cell",
-                        size(collect_set(col("employee_id")).over(Window.partitionBy(cols(CELL)))))
+                        "_comparator_rank",
+                        dense_rank().over(Window.partitionBy(cols(CELL)).orderBy(col("employee_id"))))
+                .withColumn("n_comparators_cell", max(col("_comparator_rank")).over(Window.partitionBy(cols(CELL))))
+                .drop("_comparator_rank")
                 .withColumn("weight", col("n_mentees_cell").divide(col("n_comparators_cell")))
                 .withColumn("cohort", lit("comparison"));
         Dataset<Row> matchedMentees = mentees.join(
