@@ -41,6 +41,36 @@ class CheckpointsTest extends SparkTestBase {
         Checkpoints.release(cut);
     }
 
+    /**
+     * A cut larger than storage memory spills to disk and is read back through the session's
+     * serializer, Kryo: the cohort frame's strings, dates, doubles and nulls come back as they went.
+     */
+    @Test
+    void rowsSpilledToDiskComeBackThroughKryoUnchanged() {
+        assertEquals(
+                "org.apache.spark.serializer.KryoSerializer",
+                spark.sparkContext().conf().get("spark.serializer"));
+        Dataset<Row> frame = spark.sql("SELECT * FROM VALUES "
+                + "('P1', 'mentee', DATE'2024-03-15', 1.0D, 'Eng', 7), "
+                + "('P1', 'comparison', DATE'2024-03-15', 0.3333333333333333D, NULL, NULL), "
+                + "('ALL', 'comparison', NULL, 2.5D, 'Sales', 0) "
+                + "AS t(program_id, cohort, index_date, weight, department, time_days)");
+        Dataset<Row> onDisk = frame.persist(org.apache.spark.storage.StorageLevel.DISK_ONLY());
+        try {
+            onDisk.count();
+            assertEquals(
+                    List.of(
+                            "[ALL,comparison,null,2.5,Sales,0]",
+                            "[P1,comparison,2024-03-15,0.3333333333333333,null,null]",
+                            "[P1,mentee,2024-03-15,1.0,Eng,7]"),
+                    onDisk.orderBy("program_id", "cohort").collectAsList().stream()
+                            .map(Row::toString)
+                            .toList());
+        } finally {
+            onDisk.unpersist(true);
+        }
+    }
+
     @Test
     void aReliableCheckpointWritesUnderTheDirectoryAndReleaseDeletesIt(@TempDir Path dir) throws Exception {
         Checkpoints.ensureDirectory(spark.sparkContext(), dir.toUri().toString());
