@@ -2,7 +2,9 @@ package io.mentoringoutcomes.metrics;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.Arrays;
 import org.apache.spark.sql.Column;
@@ -36,6 +38,29 @@ public final class ExactSums {
 
     public static Column sum(String c) {
         return sum(col(c));
+    }
+
+    /**
+     * {@code c} as the exact value {@link #sum} adds. Turning a double into a decimal goes through its
+     * decimal string, the costliest step of a sum over millions of rows (over half the executors' time
+     * in the 200,000-employee night's survival estimates), so a column summed in several parts is
+     * converted once, in a projection below the aggregate, and its parts are taken with {@link #part}.
+     */
+    public static Column exact(Column c) {
+        return c.cast(EXACT);
+    }
+
+    private static final Column ZERO = lit(java.math.BigDecimal.ZERO).cast(EXACT);
+
+    /**
+     * The exact {@code x × factor} for a 0/1 {@code factor}, from {@code exactX} = {@link #exact}(x):
+     * x where it is 1, 0 where it is 0 (null x stays null), and any other factor by the product
+     * itself, so the sum is the same as {@code sum(x × factor)} for every input.
+     */
+    public static Column part(Column exactX, Column x, Column factor) {
+        return when(factor.equalTo(1), exactX)
+                .when(factor.equalTo(0).and(exactX.isNotNull()), ZERO)
+                .otherwise(exact(x.multiply(factor)));
     }
 
     /** The mean of the non-null values of {@code c}, from the exact sum; null when there are none, like {@code avg}. */

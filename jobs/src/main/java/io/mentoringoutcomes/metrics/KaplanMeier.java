@@ -60,14 +60,18 @@ public final class KaplanMeier {
     public static Dataset<Row> curve(Dataset<Row> df, List<String> groupCols) {
         List<Column> groupBy = new ArrayList<>(cols(groupCols));
         groupBy.add(col("time_days"));
+        Column w = col("_w");
+        Column exactW = col("_w_exact");
         Dataset<Row> perTime = df.withColumn("_w", col("weight").cast("double"))
+                .withColumn("_w_exact", ExactSums.exact(w))
                 .groupBy(groupBy.toArray(new Column[0]))
-                // Exact sums of the weights: the same figures in any row order (ExactSums).
+                // Exact sums of the weights: the same figures in any row order (ExactSums), each
+                // weight converted once for its three sums.
                 .agg(
-                        ExactSums.sum(col("_w").multiply(col("event"))).as("n_events"),
-                        ExactSums.sum(col("_w").multiply(lit(1).minus(col("event"))))
+                        ExactSums.sum(ExactSums.part(exactW, w, col("event"))).as("n_events"),
+                        ExactSums.sum(ExactSums.part(exactW, w, lit(1).minus(col("event"))))
                                 .as("n_censored"),
-                        ExactSums.sum("_w").as("_w_total"),
+                        ExactSums.sum(exactW).as("_w_total"),
                         count(lit(1)).as("_rows"));
 
         Column[] partition = cols(groupCols).toArray(new Column[0]);

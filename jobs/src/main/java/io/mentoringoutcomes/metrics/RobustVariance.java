@@ -180,14 +180,19 @@ public final class RobustVariance {
      * (the running sums of the class comment) and _zero (1 once the KM has reached 0).
      */
     static Dataset<Row> perTime(Dataset<Row> df, List<String> groupCols, String statusCol) {
-        Column w = col("weight").cast("double");
         Column status = col(statusCol).cast("int");
-        Dataset<Row> counts = df.groupBy(withAll(groupCols, col("time_days")))
+        // Each weight converted to its exact value once, for its three sums (ExactSums.exact).
+        Column exactW = col("_w_exact");
+        Column zero = ExactSums.exact(lit(0.0));
+        Dataset<Row> counts = df.withColumn(
+                        "_w_exact", ExactSums.exact(col("weight").cast("double")))
+                .groupBy(withAll(groupCols, col("time_days")))
                 .agg(
-                        ExactSums.sum(when(status.gt(0), w).otherwise(lit(0.0))).as("_d"),
-                        ExactSums.sum(when(status.equalTo(1), w).otherwise(lit(0.0)))
+                        ExactSums.sum(when(status.gt(0), exactW).otherwise(zero))
+                                .as("_d"),
+                        ExactSums.sum(when(status.equalTo(1), exactW).otherwise(zero))
                                 .as("_d1"),
-                        ExactSums.sum(w).as("_w_total"));
+                        ExactSums.sum(exactW).as("_w_total"));
         Column[] g = KaplanMeier.cols(groupCols).toArray(new Column[0]);
         WindowSpec fromEnd = Window.partitionBy(g)
                 .orderBy(col("time_days").desc())

@@ -56,6 +56,44 @@ class ExactSumsTest extends SparkTestBase {
         assertTrue(plain.size() > 1, "the plain double sum does depend on order: " + plain);
     }
 
+    /**
+     * A weight converted once and split by a 0/1 factor sums to what the product summed to, row for
+     * row, for every factor and null the frames can hold: 0.1 + 0.7 (factor 1) = 0.8, 0.2 (factor 0)
+     * adds nothing, 0.25 × 2 = 0.5 takes the product, and a null weight or factor adds nothing.
+     */
+    @Test
+    void aWeightSplitByAFactorSumsToWhatTheProductSummedTo() {
+        StructType schema = StructType.fromDDL("g STRING, x DOUBLE, f INT");
+        List<Row> rows = List.of(
+                RowFactory.create("a", 0.1, 1),
+                RowFactory.create("a", 0.7, 1),
+                RowFactory.create("a", 0.2, 0),
+                RowFactory.create("a", 0.25, 2),
+                RowFactory.create("a", null, 0),
+                RowFactory.create("a", 0.3, null),
+                RowFactory.create("zeros", 0.2, 0),
+                RowFactory.create("nulls", null, 0),
+                RowFactory.create("nulls", null, 1));
+        Dataset<Row> df = spark.createDataFrame(rows, schema).withColumn("x_exact", ExactSums.exact(col("x")));
+        java.util.Map<String, List<Object>> byGroup = new java.util.HashMap<>();
+        df.groupBy("g")
+                .agg(
+                        ExactSums.sum(ExactSums.part(col("x_exact"), col("x"), col("f"))),
+                        ExactSums.sum(col("x").multiply(col("f"))),
+                        ExactSums.sum(ExactSums.part(
+                                col("x_exact"),
+                                col("x"),
+                                org.apache.spark.sql.functions.lit(1).minus(col("f")))),
+                        ExactSums.sum(col("x").multiply(
+                                        org.apache.spark.sql.functions.lit(1).minus(col("f")))))
+                .collectAsList()
+                .forEach(r ->
+                        byGroup.put(r.getString(0), java.util.Arrays.asList(r.get(1), r.get(2), r.get(3), r.get(4))));
+        assertEquals(java.util.Arrays.asList(1.3, 1.3, -0.05, -0.05), byGroup.get("a"));
+        assertEquals(java.util.Arrays.asList(0.0, 0.0, 0.2, 0.2), byGroup.get("zeros"));
+        assertEquals(java.util.Arrays.asList(null, null, null, null), byGroup.get("nulls"));
+    }
+
     @Test
     void meanAndSampleStandardDeviationMatchHandWorkedValues() {
         // 2,4,4,4,5,5,7,9: mean 5, squared deviations 9,1,1,1,0,0,4,16 = 32, sample variance 32/7.
