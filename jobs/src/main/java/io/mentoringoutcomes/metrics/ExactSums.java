@@ -50,7 +50,10 @@ public final class ExactSums {
         return c.cast(EXACT);
     }
 
-    private static final Column ZERO = lit(java.math.BigDecimal.ZERO).cast(EXACT);
+    /** An exact 0, for a part of a sum that adds nothing. */
+    public static Column zero() {
+        return lit(java.math.BigDecimal.ZERO).cast(EXACT);
+    }
 
     /**
      * The exact {@code x × factor} for a 0/1 {@code factor}, from {@code exactX} = {@link #exact}(x):
@@ -59,7 +62,7 @@ public final class ExactSums {
      */
     public static Column part(Column exactX, Column x, Column factor) {
         return when(factor.equalTo(1), exactX)
-                .when(factor.equalTo(0).and(exactX.isNotNull()), ZERO)
+                .when(factor.equalTo(0).and(exactX.isNotNull()), zero())
                 .otherwise(exact(x.multiply(factor)));
     }
 

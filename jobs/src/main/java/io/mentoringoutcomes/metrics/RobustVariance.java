@@ -183,7 +183,7 @@ public final class RobustVariance {
         Column status = col(statusCol).cast("int");
         // Each weight converted to its exact value once, for its three sums (ExactSums.exact).
         Column exactW = col("_w_exact");
-        Column zero = ExactSums.exact(lit(0.0));
+        Column zero = ExactSums.zero();
         Dataset<Row> counts = df.withColumn(
                         "_w_exact", ExactSums.exact(col("weight").cast("double")))
                 .groupBy(withAll(groupCols, col("time_days")))
