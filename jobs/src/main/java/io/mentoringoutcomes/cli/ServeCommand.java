@@ -89,7 +89,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--ldap-user-dn-pattern",
             paramLabel = "PATTERN",
-            description = "User DN with %s for the name, e.g. uid=%s,ou=people,dc=example,dc=com.")
+            description = "User DN with %%s for the name, e.g. uid=%%s,ou=people,dc=example,dc=com.")
     String ldapUserDnPattern;
 
     @Option(

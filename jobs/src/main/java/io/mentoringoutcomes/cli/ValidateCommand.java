@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description =
                 "Calibration: run the estimators on generated organisations (different seeds) and report the share "
-                        + "of 95% intervals covering the planted truth (12-month retention difference, engagement DiD) and their mean width.")
+                        + "of 95%% intervals covering the planted truth (12-month retention difference, engagement DiD) and their mean width.")
 public final class ValidateCommand implements Callable<Integer> {
 
     @Option(
