@@ -12,6 +12,9 @@ public final class SparkSessionProvider {
     /** The session extension every session loads: Delta's SQL (MERGE, VERSION AS OF, ...). */
     public static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
 
+    /** Tasks of a parallel file listing (Delta's VACUUM, Spark's partition discovery). */
+    public static final String LISTING_PARALLELISM = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+
     private SparkSessionProvider() {}
 
     /**
@@ -51,12 +54,20 @@ public final class SparkSessionProvider {
      * system without a child process per file ({@link LocalFileSystemWithoutForks}; it changes
      * no file's content or mode, only how the mode is set). On a cluster the executors would have
      * to load the class from the application jar before any task ran, and the warehouse is rarely
-     * {@code file:} there, so a cluster keeps Hadoop's. What spark-submit set wins, as above.
+     * {@code file:} there, so a cluster keeps Hadoop's. And file listings in as many tasks as cores:
+     * a cluster keeps Spark's 10,000 (or the platform's), sized for object stores. What
+     * spark-submit set wins, as above.
      */
     static java.util.Map<String, String> localSettings(java.util.Properties submitted) {
         java.util.Map<String, String> local = new java.util.LinkedHashMap<>();
         local.put("spark.hadoop.fs.file.impl", LocalFileSystemWithoutForks.class.getName());
         local.put("spark.hadoop.fs.AbstractFileSystem.file.impl", LocalFileSystemWithoutForks.Fs.class.getName());
+        // Delta's VACUUM repartitions its file listing into this many tasks (Spark's default 10,000,
+        // sized for object stores): on a local master that was 50-60 s of empty tasks per table,
+        // against 2-3 s with one task per core. Spark's own parallel listing takes min(paths, this).
+        local.put(
+                LISTING_PARALLELISM,
+                String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
         local.keySet().removeIf(submitted::containsKey);
         return local;
     }

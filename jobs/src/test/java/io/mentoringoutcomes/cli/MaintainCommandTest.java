@@ -9,6 +9,7 @@ import io.mentoringoutcomes.SparkTestBase;
 import io.mentoringoutcomes.runs.PipelineRuns;
 import io.mentoringoutcomes.runs.RunContext;
 import io.mentoringoutcomes.spark.Retention;
+import io.mentoringoutcomes.spark.SparkSessionProvider;
 import io.mentoringoutcomes.spark.Warehouse;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -136,6 +137,47 @@ class MaintainCommandTest extends SparkTestBase {
             assertEquals(2.0, wh.read("gold.legacy").first().<Double>getAs("roi"), 0.0);
         } finally {
             spark.conf().unset(Retention.CONF_PREFIX + "gold.days");
+        }
+    }
+
+    /**
+     * VACUUM on a local master lists the table with one task per core, not Spark's 10,000 (about a
+     * minute of empty tasks per table), and still deletes what is due: an untracked data file older
+     * than the layer's retention goes, a fresh one stays, the table's rows are untouched.
+     */
+    @Test
+    void vacuumOnALocalMasterListsWithFewTasksAndStillDeletesWhatIsDue() throws Exception {
+        Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
+        wh.overwrite("bronze.roi_copy", roi(3.0, "2026-11-01"));
+        Path table = Path.of(java.net.URI.create(wh.path("bronze.roi_copy")));
+        Path stale = Files.writeString(table.resolve("part-stale-untracked.parquet"), "left by a failed writer");
+        Path fresh = Files.writeString(table.resolve("part-fresh-untracked.parquet"), "a writer still at work");
+        // bronze keeps removed files 7 days: one from 30 days ago is due, one from now is not.
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofDays(30))));
+
+        int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
+        assertEquals(String.valueOf(cores), spark.conf().get(SparkSessionProvider.LISTING_PARALLELISM));
+        TaskCounter tasks = new TaskCounter();
+        spark.sparkContext().addSparkListener(tasks);
+        try {
+            wh.vacuum("bronze.roi_copy");
+            spark.sparkContext().listenerBus().waitUntilEmpty(10_000L);
+        } finally {
+            spark.sparkContext().removeSparkListener(tasks);
+        }
+        // Spark's default would be 10,000 listing tasks alone; a handful of small stages remain.
+        assertTrue(tasks.ended.get() > 0 && tasks.ended.get() < 100, "VACUUM ran " + tasks.ended + " tasks");
+        assertTrue(Files.notExists(stale), "the untracked file older than 7 days is deleted");
+        assertTrue(Files.exists(fresh), "a fresh untracked file stays");
+        assertEquals(3.0, wh.read("bronze.roi_copy").first().<Double>getAs("roi"), 0.0);
+    }
+
+    static final class TaskCounter extends org.apache.spark.scheduler.SparkListener {
+        final java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd taskEnd) {
+            ended.incrementAndGet();
         }
     }
 
