@@ -68,10 +68,11 @@ public final class KaplanMeier {
                 // Exact sums of the weights: the same figures in any row order (ExactSums), each
                 // weight converted once for its three sums.
                 .agg(
-                        ExactSums.sum(ExactSums.part(exactW, w, col("event"))).as("n_events"),
-                        ExactSums.sum(ExactSums.part(exactW, w, lit(1).minus(col("event"))))
+                        ExactSums.sumOfExact(ExactSums.part(exactW, w, col("event")))
+                                .as("n_events"),
+                        ExactSums.sumOfExact(ExactSums.part(exactW, w, lit(1).minus(col("event"))))
                                 .as("n_censored"),
-                        ExactSums.sum(exactW).as("_w_total"),
+                        ExactSums.sumOfExact(exactW).as("_w_total"),
                         count(lit(1)).as("_rows"));
 
         Column[] partition = cols(groupCols).toArray(new Column[0]);

@@ -188,11 +188,11 @@ public final class RobustVariance {
                         "_w_exact", ExactSums.exact(col("weight").cast("double")))
                 .groupBy(withAll(groupCols, col("time_days")))
                 .agg(
-                        ExactSums.sum(when(status.gt(0), exactW).otherwise(zero))
+                        ExactSums.sumOfExact(when(status.gt(0), exactW).otherwise(zero))
                                 .as("_d"),
-                        ExactSums.sum(when(status.equalTo(1), exactW).otherwise(zero))
+                        ExactSums.sumOfExact(when(status.equalTo(1), exactW).otherwise(zero))
                                 .as("_d1"),
-                        ExactSums.sum(exactW).as("_w_total"));
+                        ExactSums.sumOfExact(exactW).as("_w_total"));
         Column[] g = KaplanMeier.cols(groupCols).toArray(new Column[0]);
         WindowSpec fromEnd = Window.partitionBy(g)
                 .orderBy(col("time_days").desc())

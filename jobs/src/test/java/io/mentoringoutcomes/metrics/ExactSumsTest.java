@@ -78,9 +78,9 @@ class ExactSumsTest extends SparkTestBase {
         java.util.Map<String, List<Object>> byGroup = new java.util.HashMap<>();
         df.groupBy("g")
                 .agg(
-                        ExactSums.sum(ExactSums.part(col("x_exact"), col("x"), col("f"))),
+                        ExactSums.sumOfExact(ExactSums.part(col("x_exact"), col("x"), col("f"))),
                         ExactSums.sum(col("x").multiply(col("f"))),
-                        ExactSums.sum(ExactSums.part(
+                        ExactSums.sumOfExact(ExactSums.part(
                                 col("x_exact"),
                                 col("x"),
                                 org.apache.spark.sql.functions.lit(1).minus(col("f")))),
@@ -89,9 +89,72 @@ class ExactSumsTest extends SparkTestBase {
                 .collectAsList()
                 .forEach(r ->
                         byGroup.put(r.getString(0), java.util.Arrays.asList(r.get(1), r.get(2), r.get(3), r.get(4))));
-        assertEquals(java.util.Arrays.asList(1.3, 1.3, -0.05, -0.05), byGroup.get("a"));
+        // The exact sums of the doubles as stored, rounded once (BigDecimal(double) is the double's
+        // exact binary value): 0.1 + 0.7 + 0.5 gives 1.3, and 0.2 − 0.25 the double just above −0.05.
+        double ones = exactSum(0.1, 0.7, 0.5);
+        double zeros = exactSum(0.2, -0.25);
+        assertEquals(1.3, ones, 0.0);
+        assertEquals(-0.049999999999999988898, zeros, 0.0);
+        assertEquals(java.util.Arrays.asList(ones, ones, zeros, zeros), byGroup.get("a"));
         assertEquals(java.util.Arrays.asList(0.0, 0.0, 0.2, 0.2), byGroup.get("zeros"));
         assertEquals(java.util.Arrays.asList(null, null, null, null), byGroup.get("nulls"));
+    }
+
+    /** The exact sum of {@code xs}' binary values, rounded to a double once: the reference. */
+    static double exactSum(double... xs) {
+        java.math.BigDecimal total = java.math.BigDecimal.ZERO;
+        for (double x : xs) {
+            total = total.add(new java.math.BigDecimal(x));
+        }
+        return total.doubleValue();
+    }
+
+    /**
+     * Thousands of terms of both signs from 2^-7 to 2^40 (where the grid of 2^-59 holds every bit of a
+     * double, so the reference is the plain exact sum), in any partitioning: the same double as
+     * BigDecimal's exact sum, to the last bit. NaN, ±∞ and a term of 2^62 are skipped like nulls.
+     */
+    @Test
+    void theSumIsTheExactSumOfTheDoublesRoundedOnce() {
+        java.util.Random random = new java.util.Random(20261130L);
+        List<Double> xs = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            double magnitude = Math.scalb(1.0 + random.nextDouble(), random.nextInt(48) - 7);
+            xs.add(random.nextBoolean() ? magnitude : -magnitude);
+        }
+        double expected = exactSum(xs.stream().mapToDouble(Double::doubleValue).toArray());
+        List<Double> withSkipped = new ArrayList<>(xs);
+        withSkipped.addAll(
+                List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Math.scalb(1.0, 62)));
+        java.util.Collections.shuffle(withSkipped, random);
+        for (int partitions : new int[] {1, 4}) {
+            Row r = frame(withSkipped, partitions).agg(ExactSums.sum("x")).head();
+            assertEquals(expected, r.getDouble(0), 0.0, partitions + " partitions");
+        }
+        // A term below the grid is rounded to it: 2^-61 is a quarter step (to 0), 3 · 2^-60 one and a
+        // half steps (half-even: to 2 steps), so they sum to 2^-58, not to their exact 7 · 2^-61.
+        Row small = frame(List.of(Math.scalb(1.0, -61), 3 * Math.scalb(1.0, -60)), 2)
+                .agg(ExactSums.sum("x"))
+                .head();
+        assertEquals(Math.scalb(1.0, -58), small.getDouble(0), 0.0);
+    }
+
+    /**
+     * Whole parts whose running long sum wraps around (four terms of 0.95 · 2^62 reach 0.95 · 2^64)
+     * still give the exact total when it fits: + four, − four and 0.5 is 0.5 in any order. A total
+     * of 2^62 or more is null rather than a wrapped value.
+     */
+    @Test
+    void aWrappedRunningSumStaysExactAndATooLargeTotalIsNull() {
+        double big = 0.95 * Math.scalb(1.0, 62);
+        for (List<Double> order : List.of(
+                List.of(big, big, big, big, -big, -big, -big, -big, 0.5),
+                List.of(0.5, -big, big, -big, big, -big, big, -big, big))) {
+            Row r = frame(order, 1).agg(ExactSums.sum("x")).head();
+            assertEquals(0.5, r.getDouble(0), 0.0, order.toString());
+        }
+        Row tooLarge = frame(List.of(big, big, 1.0), 2).agg(ExactSums.sum("x")).head();
+        assertTrue(tooLarge.isNullAt(0), "2 × 0.95 · 2^62 is beyond the bound: " + tooLarge);
     }
 
     @Test
