@@ -17,6 +17,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -104,6 +105,14 @@ public final class ExactSums {
                 .otherwise(exact(x.multiply(factor)));
     }
 
+    /**
+     * The exact sum of {@code c} over a window (a partition's total, or a running sum when the window
+     * is ordered), as a double: the same in any row order, as {@link #sum}.
+     */
+    public static Column sumOver(Column c, WindowSpec window) {
+        return total(exact(c), limb -> functions.sum(limb).over(window));
+    }
+
     /** The sum of terms made by {@link #exact}, {@link #part} or {@link #zero}, as a double. */
     public static Column sumOfExact(Column exactX) {
         return total(exactX, functions::sum);
@@ -145,8 +154,7 @@ public final class ExactSums {
         var group = Window.partitionBy(Arrays.stream(groupCols)
                 .map(org.apache.spark.sql.functions::col)
                 .toArray(Column[]::new));
-        Column mean = total(exact(col(x)), sum -> functions.sum(sum).over(group))
-                .divide(count(col(x)).over(group));
+        Column mean = sumOver(col(x), group).divide(count(col(x)).over(group));
         Column dev = col(x).minus(mean);
         return df.withColumn(x + "_dev2", dev.multiply(dev));
     }

@@ -193,14 +193,8 @@ public final class RetentionSummary {
         monthKeys.add("month");
         // Weighted methods: the estimate and the person-clustered robust se, as the summary computes them.
         Column weighted = col("method").isin(CohortMatcher.MATCHED, CohortMatcher.MATCHED_ITT);
-        Dataset<Row> robust = RobustVariance.stdErr(
-                        RobustVariance.influence(
-                                cohort.filter(weighted),
-                                GROUP,
-                                "event",
-                                grid.filter(weighted),
-                                RobustVariance.Estimand.SURVIVAL),
-                        monthKeys)
+        Dataset<Row> robust = RobustVariance.survivalStdErr(
+                        cohort.filter(weighted), GROUP, "event", grid.filter(weighted))
                 .withColumnRenamed("estimate", "_robust_s")
                 .withColumnRenamed("std_err", "_robust_se");
         Column s = col("_robust_s");

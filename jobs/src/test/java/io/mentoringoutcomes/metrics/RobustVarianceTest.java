@@ -193,6 +193,82 @@ class RobustVarianceTest extends SparkTestBase {
         }
     }
 
+    /** The curve's form (no rows × grid points product) gives R's survival and clustered std.err too. */
+    @Test
+    void survivalStdErrWithoutTheRowsByGridProductEqualsRs() {
+        Dataset<Row> df = spark.createDataFrame(rows, SCHEMA);
+        List<Row> se = RobustVariance.survivalStdErr(df, List.of("arm"), "status", grid())
+                .collectAsList();
+        assertEquals(6, se.size());
+        for (Row x : se) {
+            String k = "km:" + x.getAs("arm") + ":" + x.getAs("h");
+            assertEquals(r.get(k + ":surv"), (double) x.getAs("estimate"), 1e-9, k);
+            assertEquals(r.get(k + ":se"), (double) x.getAs("std_err"), 1e-9, k);
+        }
+    }
+
+    /**
+     * On every day from before the first time to the last (ties, people with up to four rows ending
+     * on the same and on different days, a group whose survival reaches 0), the curve's form equals
+     * the per-person influence sums to 1e-12, and is null exactly where they are.
+     */
+    @Test
+    void survivalStdErrEqualsThePerPersonInfluenceSumsAtEveryDay() {
+        Random rnd = new Random(7L);
+        List<Row> many = new ArrayList<>();
+        int n = 0;
+        for (String arm : List.of("mentee", "comparison")) {
+            for (int p = 1; p <= 60; p++) {
+                int cells = 1 + rnd.nextInt(4);
+                for (int c = 0; c < cells; c++) {
+                    many.add(row(
+                            arm, p, ++n, 1 + rnd.nextInt(40), rnd.nextInt(2), WEIGHTS[rnd.nextInt(WEIGHTS.length)]));
+                }
+            }
+        }
+        // A group where everyone leaves: its survival reaches 0 on its last day, a grid point, and has
+        // no variance there. Grid points fall on the event days, so T ≤ H ties are exercised.
+        for (int p = 1; p <= 4; p++) {
+            many.add(row("all-leave", p, ++n, 3 * p, 1, 1.0));
+        }
+        List<Row> g = new ArrayList<>();
+        for (String arm : List.of("mentee", "comparison", "all-leave")) {
+            for (int day = 0; day <= 41; day++) {
+                g.add(RowFactory.create(arm, day, (double) day));
+            }
+        }
+        Dataset<Row> daily = spark.createDataFrame(
+                g,
+                new StructType()
+                        .add("arm", DataTypes.StringType)
+                        .add("h", DataTypes.IntegerType)
+                        .add("_horizon_days", DataTypes.DoubleType));
+        Dataset<Row> df = spark.createDataFrame(many, SCHEMA);
+        Map<String, Row> expected = new java.util.HashMap<>();
+        RobustVariance.stdErr(
+                        RobustVariance.influence(df, List.of("arm"), "status", daily, RobustVariance.Estimand.SURVIVAL),
+                        List.of("arm", "h"))
+                .collectAsList()
+                .forEach(x -> expected.put(x.getAs("arm") + ":" + x.getAs("h"), x));
+        List<Row> got = RobustVariance.survivalStdErr(df, List.of("arm"), "status", daily)
+                .collectAsList();
+        assertEquals(expected.size(), got.size());
+        int nulls = 0;
+        for (Row x : got) {
+            String k = x.getAs("arm") + ":" + x.getAs("h");
+            Row e = expected.get(k);
+            assertEquals((double) e.getAs("estimate"), (double) x.getAs("estimate"), 0.0, k);
+            if (e.isNullAt(e.fieldIndex("std_err"))) {
+                assertTrue(x.isNullAt(x.fieldIndex("std_err")), k);
+                nulls++;
+            } else {
+                double want = e.getAs("std_err");
+                assertEquals(want, (double) x.getAs("std_err"), 1e-12 * Math.max(want, 1e-3), k);
+            }
+        }
+        assertTrue(nulls > 0, "the all-leave group reaches 0");
+    }
+
     @Test
     void aalenJohansenAndClusteredStdErrEqualRs() {
         Dataset<Row> df = spark.createDataFrame(rows, SCHEMA);
