@@ -74,12 +74,7 @@ public final class RobustVariance {
 
         List<String> timeKeys = new ArrayList<>(groupCols);
         timeKeys.add("time_days");
-        Dataset<Row> rows = df.select(withAll(
-                        groupCols,
-                        col("employee_id"),
-                        col("time_days"),
-                        col(statusCol).cast("int").as("_c"),
-                        col("weight").cast("double").as("_w")))
+        Dataset<Row> rows = personRows(df, groupCols, statusCol)
                 .join(
                         perTime.select(withAll(
                                 groupCols,
@@ -150,12 +145,7 @@ public final class RobustVariance {
         personTimeKeys.add("time_days");
 
         // A row's own term once its time is reached: w (C(T) − [c>0] / (n−d)(T)).
-        Dataset<Row> ends = df.select(withAll(
-                        groupCols,
-                        col("employee_id"),
-                        col("time_days"),
-                        col(statusCol).cast("int").as("_c"),
-                        col("weight").cast("double").as("_w")))
+        Dataset<Row> ends = personRows(df, groupCols, statusCol)
                 .join(
                         perTime.select(withAll(groupCols, col("time_days"), col("_inv"), col("_cc"))),
                         CohortMatcher.seq(timeKeys.toArray(new String[0])))
@@ -368,6 +358,16 @@ public final class RobustVariance {
         extra.forEach(
                 x -> out.add(when(none, lit(0.0)).otherwise(col("_at." + x)).as(x + "_h")));
         return stepped.select(out.toArray(new Column[0]));
+    }
+
+    /** The rows' group, person, time, status as _c and weight as _w (double). */
+    private static Dataset<Row> personRows(Dataset<Row> df, List<String> groupCols, String statusCol) {
+        return df.select(withAll(
+                groupCols,
+                col("employee_id"),
+                col("time_days"),
+                col(statusCol).cast("int").as("_c"),
+                col("weight").cast("double").as("_w")));
     }
 
     private static List<String> labels(Dataset<Row> grid, List<String> groupCols) {
