@@ -404,8 +404,13 @@ final class JointRanges {
         if (state == Optimisation.State.UNBOUNDED) {
             return new Solution(maximise ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY, null);
         }
-        if (!state.isFeasible()) {
+        if (state == Optimisation.State.INFEASIBLE) {
             return new Solution(Double.NaN, null);
+        }
+        if (!state.isFeasible()) {
+            // Neither a range nor a proof that there is none: fail closed rather than pass the cell.
+            throw new IllegalStateException("disclosure control: a joint-range linear program ended " + state + " ("
+                    + variables + " variables, " + cons.size() + " constraints)");
         }
         double[] point = new double[variables];
         for (int v = 0; v < variables; v++) {
