@@ -40,6 +40,19 @@ class JointRangesTest {
                 w -> {});
     }
 
+    /** Rows 0, 1: ALL at months 0 and 1; 2, 3: P1; 4, 5: P2; 6, 7: P3 (ALL = P1 + P2 + P3 each month). */
+    private static List<Map<String, Object>> threePrograms() {
+        return new ArrayList<>(List.of(
+                row("ALL", 0, 45),
+                row("ALL", 1, 41),
+                row("P1", 0, 12),
+                row("P1", 1, 9),
+                row("P2", 0, 28),
+                row("P2", 1, 27),
+                row("P3", 0, 5),
+                row("P3", 1, 5)));
+    }
+
     /**
      * ALL = P1 + P2 + P3 at months 0 and 1; shown: ALL 45 and 41, P1 12 at month 0. Hidden: P1 at month 1
      * (9 people), P2 (28, 27) and P3 (5, 5). A reader gets P2₀ + P3₀ = 45 − 12 = 33 from month 0, and, as
@@ -50,15 +63,7 @@ class JointRangesTest {
      */
     @Test
     void aHiddenMonthIsNarrowedThroughAnotherGroupsHiddenMonthsAlongTheChain() {
-        List<Map<String, Object>> rows = new ArrayList<>(List.of(
-                row("ALL", 0, 45),
-                row("ALL", 1, 41),
-                row("P1", 0, 12),
-                row("P1", 1, 9),
-                row("P2", 0, 28),
-                row("P2", 1, 27),
-                row("P3", 0, 5),
-                row("P3", 1, 5)));
+        List<Map<String, Object>> rows = threePrograms();
         List<JointRanges.Exposure> found = exposed(rows, Set.of(0, 1, 2));
         assertEquals(1, found.size(), found.toString());
         JointRanges.Exposure e = found.get(0);
@@ -74,15 +79,7 @@ class JointRangesTest {
      */
     @Test
     void withoutTheMonthThatPinsTheOtherGroupsNothingIsNarrowed() {
-        List<Map<String, Object>> rows = new ArrayList<>(List.of(
-                row("ALL", 0, 45),
-                row("ALL", 1, 41),
-                row("P1", 0, 12),
-                row("P1", 1, 9),
-                row("P2", 0, 28),
-                row("P2", 1, 27),
-                row("P3", 0, 5),
-                row("P3", 1, 5)));
+        List<Map<String, Object>> rows = threePrograms();
         assertEquals(List.of(), exposed(rows, Set.of(1, 2)));
     }
 }
