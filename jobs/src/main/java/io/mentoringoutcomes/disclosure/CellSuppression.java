@@ -918,7 +918,8 @@ public final class CellSuppression {
         return out;
     }
 
-    private static List<Object> keyWithout(Map<String, Object> row, List<String> keys, String without) {
+    /** A row's key values as strings, without column {@code without} (null: every key): a series or instance. */
+    static List<Object> keyWithout(Map<String, Object> row, List<String> keys, String without) {
         List<Object> key = new ArrayList<>();
         for (String c : keys) {
             if (!c.equals(without)) {

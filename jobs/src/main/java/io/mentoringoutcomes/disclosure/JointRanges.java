@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
 import org.ojalgo.optimisation.Expression;
 import org.ojalgo.optimisation.ExpressionsBasedModel;
@@ -165,13 +166,9 @@ final class JointRanges {
             String time = decl.curve();
             Map<List<Object>, List<Integer>> series = new LinkedHashMap<>();
             for (int i = 0; i < rows.size(); i++) {
-                List<Object> key = new ArrayList<>();
-                for (String c : decl.keys()) {
-                    if (!c.equals(time)) {
-                        key.add(String.valueOf(rows.get(i).get(c)));
-                    }
-                }
-                series.computeIfAbsent(key, x -> new ArrayList<>()).add(i);
+                series.computeIfAbsent(
+                                CellSuppression.keyWithout(rows.get(i), decl.keys(), time), x -> new ArrayList<>())
+                        .add(i);
             }
             // People at risk never grow along a curve: each month holds the next. The chain joins a group's
             // hidden months with each other and, through the month's sums and containments, with other groups'
@@ -236,7 +233,7 @@ final class JointRanges {
         Map<Set<Integer>, List<Integer>> groups = new LinkedHashMap<>();
         double[] constants = new double[quantities.size()];
         for (int qi = 0; qi < quantities.size(); qi++) {
-            Set<Integer> roots = new java.util.TreeSet<>();
+            Set<Integer> roots = new TreeSet<>();
             for (Map.Entry<Long, Double> t : terms(quantities.get(qi)).entrySet()) {
                 Integer v = var.get(t.getKey());
                 if (v == null) {
