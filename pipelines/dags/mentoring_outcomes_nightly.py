@@ -73,6 +73,16 @@ CONFIG_OPTIONAL = ("spark_conf", "config")
 PARAM_KEYS = ("as_of", "input")
 REPO_DEFAULTS_ENV = "MENTORING_OUTCOMES_REPO_DEFAULTS"
 LOCAL_MASTER = "local[2]"
+# The launcher's JIT_FLAGS (bin/mentoring-outcomes; docs/benchmarks/jit-thresholds.md), for the driver
+# JVM spark-submit starts: C2 compiles a method after 4x the JDK's default calls and loop turns.
+# Before the admin's own spark.driver.extraJavaOptions, so that their -XX flags win.
+DRIVER_JIT_FLAGS = (
+    "-XX:Tier4InvocationThreshold=20000",
+    "-XX:Tier4MinInvocationThreshold=2400",
+    "-XX:Tier4CompileThreshold=60000",
+    "-XX:Tier4BackEdgeThreshold=160000",
+)
+DRIVER_JAVA_OPTIONS = "spark.driver.extraJavaOptions"
 
 # The repository this file sits in (pipelines/dags/..): only for the repo-local defaults.
 _HERE = Path(__file__).resolve()
@@ -343,6 +353,14 @@ def stage_arguments(stage: str, s: dict, master: str) -> list[str]:
     return args
 
 
+def with_driver_jit_flags(spark_conf: dict) -> dict:
+    """The stage's --conf settings: the admin's, with the launcher's JIT flags first in the driver's options."""
+    conf = dict(spark_conf)
+    own = conf.get(DRIVER_JAVA_OPTIONS, "").strip()
+    conf[DRIVER_JAVA_OPTIONS] = " ".join(DRIVER_JIT_FLAGS + ((own,) if own else ()))
+    return conf
+
+
 def driver_class_path(jar: str) -> str | None:
     """The jar again on the driver's own class path, where the jar is a path the driver can name.
 
@@ -400,7 +418,7 @@ class NightlyStageOperator(SparkSubmitOperator):
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         self.application = settings["jar"]
         self.driver_class_path = driver_class_path(settings["jar"])
-        self.conf = dict(settings["spark_conf"])
+        self.conf = with_driver_jit_flags(settings["spark_conf"])
         self._hook = None
         hook = self._hook = self._get_hook()
         master = hook._connection["master"]

@@ -320,6 +320,7 @@ def test_params_form(dag):
 FAKE_SUBMIT = """#!/bin/sh
 echo "fake spark-submit $*"
 [ -n "$FAKE_LOG" ] && echo "$*" > "$FAKE_LOG"
+[ -n "$FAKE_LOG" ] && printf '%s\\n' "$@" > "$FAKE_LOG.argv"
 [ -n "$FAKE_STDOUT" ] && printf '%s\\n' "$FAKE_STDOUT"
 exit ${FAKE_EXIT:-0}
 """
@@ -339,11 +340,11 @@ def fake_submit(tmp_path, monkeypatch):
     return tmp_path / "args"
 
 
-def _run_stage(dagmod, monkeypatch, conn: dict, stage="quality"):
+def _run_stage(dagmod, monkeypatch, conn: dict, stage="quality", admin=ADMIN):
     import json
 
     monkeypatch.setenv("AIRFLOW_CONN_MENTORING_OUTCOMES_SPARK", json.dumps(conn))
-    monkeypatch.setattr(dagmod, "load_config", lambda: dagmod.validate_config(ADMIN))
+    monkeypatch.setattr(dagmod, "load_config", lambda: dagmod.validate_config(admin))
     op = dagmod.NightlyStageOperator(task_id=f"t_{stage}_{len(conn)}", stage=stage)
     ctx = _context(conf={"as_of": "2026-11-20"}, logical_date=datetime(2026, 11, 23, 2, tzinfo=UTC))
     return op.execute(ctx)
@@ -386,6 +387,33 @@ def test_exit_3_fails_without_retry_other_codes_are_retried(dagmod, monkeypatch,
     with pytest.raises(AirflowException) as e:
         _run_stage(dagmod, monkeypatch, conn)
     assert not isinstance(e.value, AirflowFailException) and "Error code is: 1" in str(e.value)
+
+
+def test_the_driver_runs_with_the_launchers_jit_flags_and_the_admins_own_win(dagmod, monkeypatch, fake_submit):
+    import re
+
+    launcher = (Path(__file__).resolve().parents[2] / "bin" / "mentoring-outcomes").read_text()
+    declared = re.search(r"(?m)^JIT_FLAGS=\(\n((?:[ \t]+\S+\n)+)\)", launcher)
+    assert declared, "bin/mentoring-outcomes declares JIT_FLAGS=( ... )"
+    assert dagmod.DRIVER_JIT_FLAGS == tuple(declared.group(1).split()), "the DAG's flags are the launcher's"
+
+    conn = {"conn_type": "spark", "host": "yarn", "extra": {"deploy-mode": "client"}}
+    monkeypatch.setenv("FAKE_EXIT", "0")
+
+    def driver_options(admin) -> list[str]:
+        _run_stage(dagmod, monkeypatch, conn, admin=admin)
+        argv = Path(f"{fake_submit}.argv").read_text().splitlines()
+        settings = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--conf"]
+        found = [v for v in settings if v.startswith("spark.driver.extraJavaOptions=")]
+        assert len(found) == 1, settings
+        return found[0].removeprefix("spark.driver.extraJavaOptions=").split(" ")
+
+    assert driver_options(ADMIN) == list(dagmod.DRIVER_JIT_FLAGS)
+    # An admin's own options follow ours, one argument: the JVM takes the last value of a repeated -XX flag.
+    own = "-XX:Tier4InvocationThreshold=5000 -Dmentoring.spark.ui=true"
+    admin = {**ADMIN, "spark_conf": {**ADMIN["spark_conf"], "spark.driver.extraJavaOptions": own}}
+    assert driver_options(admin) == [*dagmod.DRIVER_JIT_FLAGS, *own.split(" ")]
+    assert ADMIN["spark_conf"].get("spark.driver.extraJavaOptions") is None, "the admin's config is not changed"
 
 
 def test_exit_3_survives_kubernetes_cluster_mode(dagmod, monkeypatch, fake_submit):
