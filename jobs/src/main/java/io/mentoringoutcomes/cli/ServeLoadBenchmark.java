@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,6 +39,14 @@ import picocli.CommandLine.Option;
  * dashboard sends (all of program_roi, an aggregate over retention_curve, a filter on
  * retention_summary), reporting throughput, median, p95 and the first query's latency after start.
  * A bounded measurement, not a test.
+ *
+ * <p>Two shapes of load. By default the clients are closed-loop: each sends its next query as soon as
+ * the last one answered, so the server is saturated and a query's latency is mostly its wait behind
+ * the others' (Little's law: median ≈ clients / throughput). With {@code --rate}, the load is
+ * open-loop at that many queries a second in all, as a dashboard's viewers send them: client c sends
+ * its q-th query at t0 + (q · clients + c) / rate, whether or not the server has kept up, and its
+ * latency runs from that scheduled time, not from when the client got round to sending it (so a
+ * server that falls behind is charged for the queueing: no coordinated omission).
  */
 @Command(
         name = "serve",
@@ -70,6 +80,13 @@ public final class ServeLoadBenchmark implements Callable<Integer> {
     int queries;
 
     @Option(
+            names = "--rate",
+            paramLabel = "QPS",
+            description = "Open-loop: send this many queries a second in all, spread evenly over the clients, and "
+                    + "time each from when it was due (default: closed-loop, back to back).")
+    Double rate;
+
+    @Option(
             names = "--master",
             defaultValue = "local[2]",
             description = "Spark master of the started server (default: ${DEFAULT-VALUE}).")
@@ -101,6 +118,9 @@ public final class ServeLoadBenchmark implements Callable<Integer> {
         if (clients < 1 || clients > 256 || queries < 1 || queries > 10_000) {
             throw new IllegalArgumentException("--clients must be 1-256 and --queries 1-10000");
         }
+        if (rate != null && !(rate >= 0.1 && rate <= 10_000)) {
+            throw new IllegalArgumentException("--rate must be 0.1-10000 queries a second");
+        }
         if (url != null
                 && !url.matches(
                         "jdbc:hive2://(127\\.0\\.0\\.1|localhost):[0-9]{1,5}/[A-Za-z0-9_]+(;[A-Za-z0-9_=.]+)*")) {
@@ -113,6 +133,10 @@ public final class ServeLoadBenchmark implements Callable<Integer> {
         figures.put("clients", clients);
         figures.put("queries_per_client", queries);
         figures.put("queries", QUERIES);
+        figures.put("load_shape", rate == null ? "closed-loop" : "open-loop");
+        if (rate != null) {
+            figures.put("offered_qps", rate);
+        }
         Process server = null;
         try {
             String target = url;
@@ -154,15 +178,23 @@ public final class ServeLoadBenchmark implements Callable<Integer> {
             }
         }
         Files.createDirectories(out);
-        Path file = out.resolve("serve-load-" + clients + "x" + queries + (connectionPerQuery ? "-per-query" : "")
+        Path file = out.resolve("serve-load-" + clients + "x" + queries
+                + (rate == null
+                        ? ""
+                        : "-at-"
+                                + new BigDecimal(rate.toString())
+                                        .stripTrailingZeros()
+                                        .toPlainString() + "qps")
+                + (connectionPerQuery ? "-per-query" : "")
                 + (label.isBlank() ? "" : "-" + label) + ".json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), figures);
         System.out.printf(
                 Locale.ROOT,
-                "[benchmark serve] %d clients x %d queries: %.1f queries/s, median %.0f ms, p95 %.0f ms, "
+                "[benchmark serve] %d clients x %d queries, %s: %.1f queries/s, median %.0f ms, p95 %.0f ms, "
                         + "first query %.0f ms, first close %.0f ms -> %s%n",
                 clients,
                 queries,
+                rate == null ? "closed-loop" : "open-loop at " + rate + " queries/s offered",
                 (double) figures.get("throughput_qps"),
                 figures.get("latency_median_ms"),
                 figures.get("latency_p95_ms"),
@@ -174,11 +206,24 @@ public final class ServeLoadBenchmark implements Callable<Integer> {
 
     private final Map<String, Object> figures = new LinkedHashMap<>();
 
-    /** Every client connects first; then all start together and run their queries back to back. */
+    /**
+     * When a client's query is due in the open-loop shape, in nanoseconds after the common start: the
+     * (q · clients + c)-th of evenly spaced arrivals at {@code rate} a second, so that the clients'
+     * queries interleave instead of arriving in bursts of {@code clients}.
+     */
+    static long dueNanos(int client, int query, int clients, double rate) {
+        return Math.round((query * (double) clients + client) * 1e9 / rate);
+    }
+
+    /**
+     * Every client connects first; then all start together and run their queries back to back
+     * (closed-loop) or each when it is due (open-loop, {@code --rate}).
+     */
     private long[] load(String target) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         CountDownLatch connected = new CountDownLatch(clients);
         CountDownLatch go = new CountDownLatch(1);
+        AtomicLong t0 = new AtomicLong();
         AtomicInteger errors = new AtomicInteger();
         long[] latencies = new long[clients * queries];
         List<Future<?>> done = new ArrayList<>();
@@ -189,9 +234,18 @@ public final class ServeLoadBenchmark implements Callable<Integer> {
                         connectionPerQuery ? null : DriverManager.getConnection(target, "benchmark-" + client, "")) {
                     connected.countDown();
                     go.await();
+                    long start = t0.get();
                     for (int q = 0; q < queries; q++) {
                         String sql = QUERIES.get((client + q) % QUERIES.size());
                         long t = System.nanoTime();
+                        if (rate != null) {
+                            long due = start + dueNanos(client, q, clients, rate);
+                            long early = due - t;
+                            if (early > 0) {
+                                TimeUnit.NANOSECONDS.sleep(early);
+                            }
+                            t = due; // latency from when the query was due, waiting included
+                        }
                         if (conn != null) {
                             run(conn, sql);
                         } else {
@@ -211,12 +265,12 @@ public final class ServeLoadBenchmark implements Callable<Integer> {
             }));
         }
         connected.await(600, TimeUnit.SECONDS);
-        long t0 = System.nanoTime();
+        t0.set(System.nanoTime());
         go.countDown();
         for (Future<?> f : done) {
             f.get(1800, TimeUnit.SECONDS);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        double seconds = (System.nanoTime() - t0.get()) / 1e9;
         pool.shutdown();
         if (errors.get() > 0) {
             throw new IllegalStateException(errors.get() + " clients failed");
