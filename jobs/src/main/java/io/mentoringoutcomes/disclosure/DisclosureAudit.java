@@ -61,16 +61,18 @@ public final class DisclosureAudit {
     }
 
     /**
-     * Audits staging tables ({@code staging.x}) as one release. What only the unprotected release knows
+     * Audits staging tables (their rows by {@code staging.x}) as one release. What only the unprotected release knows
      * (people at risk, the true figure behind a rounded one) is read from the version a controlled commit
      * names ({@link DisclosureControl#CONTROLLED_FROM}); a table not controlled is its own source.
      */
-    public static List<TableAudit> audit(Warehouse wh, List<String> stagingTables, int k) {
+    public static List<TableAudit> audit(
+            Warehouse wh, Map<String, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row>> staged, int k) {
+        List<String> stagingTables = List.copyOf(staged.keySet());
         Map<String, List<Map<String, Object>>> release = new LinkedHashMap<>();
         Map<String, List<Map<String, Object>>> source = new LinkedHashMap<>();
         List<Violation> found = new ArrayList<>();
         for (String t : stagingTables) {
-            org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = wh.read(t);
+            org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = staged.get(t);
             String noun = DisclosureControl.noun(t);
             release.put(noun, DisclosureControl.maps(df));
             source.put(noun, unprotected(wh, t).map(DisclosureControl::maps).orElse(release.get(noun)));

@@ -240,7 +240,8 @@ public final class Pipeline {
             PipelineRuns.record(ctx, "publish", "blocked", started, Map.of("failed_checks", blocking));
             return BLOCKED;
         }
-        Map<String, Long> versions = Publisher.publish(wh, staging);
+        // Gold gets the rows the audit passed, not a second read of staging.
+        Map<String, Long> versions = Publisher.publish(wh, audit.audited());
         // The night becomes visible here, in one commit, or not at all.
         Publisher.stopIfShuttingDown(Publications.TABLE);
         ExclusiveRun.ensureLeaseHeld();

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Staging → gold, once the audit has passed. Each gold table is overwritten in one Delta commit,
@@ -33,6 +35,14 @@ public final class Publisher {
     }
 
     public static Map<String, Long> publish(Warehouse wh, List<String> stagingTables) {
+        Map<String, Dataset<Row>> staged = new LinkedHashMap<>();
+        stagingTables.forEach(t -> staged.put(t, wh.read(t)));
+        return publish(wh, staged);
+    }
+
+    /** Publishes the given rows of each staging table ({@code staging.x} → {@code gold.x}), in order. */
+    public static Map<String, Long> publish(Warehouse wh, Map<String, Dataset<Row>> staged) {
+        List<String> stagingTables = List.copyOf(staged.keySet());
         StageLog log =
                 StageLog.start(Publisher.class, "publish", "staging -> gold: " + stagingTables.size() + " tables");
         Map<String, Long> versions = new LinkedHashMap<>();
@@ -42,7 +52,7 @@ public final class Publisher {
             stopIfShuttingDown(gold);
             try {
                 lastNight.put(gold, wh.exists(gold) ? wh.version(gold) : null);
-                wh.overwrite(gold, wh.read(staging));
+                wh.overwrite(gold, staged.get(staging));
                 long version = wh.version(gold);
                 versions.put(gold, version);
                 log.info(gold + " -> version " + version);

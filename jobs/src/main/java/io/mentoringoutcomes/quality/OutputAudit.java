@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,7 +67,12 @@ public final class OutputAudit {
 
     private OutputAudit() {}
 
-    public record AuditResult(String runId, List<CheckOutcome> outcomes, boolean publishable) {
+    /**
+     * What the audit found; {@code audited} holds the staging tables' rows it checked (by {@code
+     * staging.x}), which are what the publish step copies to gold.
+     */
+    public record AuditResult(
+            String runId, List<CheckOutcome> outcomes, boolean publishable, Map<String, Dataset<Row>> audited) {
         public List<CheckOutcome> failures() {
             return outcomes.stream().filter(o -> !o.passed()).toList();
         }
@@ -86,15 +92,23 @@ public final class OutputAudit {
     public static AuditResult audit(
             Warehouse wh, List<String> tables, String runId, String batchId, QualityConfig cfg) {
         LocalDate asOf = LocalDate.parse(batchId); // a run's batch is its as-of date
+        // Each table is read once, into the driver (staging holds aggregates): the Deequ checks, the
+        // disclosure audit and the publish step then see the same rows, so gold is exactly what
+        // passed, and no table is planned as a Delta scan three times.
+        Map<String, Dataset<Row>> audited = intoDriver(wh, tables);
         List<CheckOutcome> outcomes = new ArrayList<>();
-        for (String table : tables) {
-            outcomes.addAll(auditTable(wh, table, asOf, cfg));
-        }
+        audited.forEach((table, data) -> outcomes.addAll(auditTable(table, data, asOf, cfg)));
         // Disclosure control: schemas/release.yaml's rules over the release as a whole.
-        outcomes.addAll(disclosureOutcomes(wh, tables, cfg.minGroupSize()));
+        outcomes.addAll(disclosureOutcomes(wh, audited, cfg.minGroupSize()));
         QualityGate.writeResults(wh, runId, batchId, outcomes, Timestamp.from(Instant.now()));
         boolean ok = outcomes.stream().noneMatch(o -> o.blocks(cfg));
-        return new AuditResult(runId, outcomes, ok);
+        return new AuditResult(runId, outcomes, ok, audited);
+    }
+
+    private static Map<String, Dataset<Row>> intoDriver(Warehouse wh, List<String> tables) {
+        Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+        tables.forEach(t -> out.put(t, wh.readIntoDriver(t)));
+        return out;
     }
 
     /**
@@ -102,9 +116,14 @@ public final class OutputAudit {
      * with no violation, else one failing row per broken rule, naming the first offending rows.
      */
     public static List<CheckOutcome> disclosureOutcomes(Warehouse wh, List<String> tables, int k) {
+        return disclosureOutcomes(wh, intoDriver(wh, tables), k);
+    }
+
+    /** As {@link #disclosureOutcomes(Warehouse, List, int)}, on staging rows already read. */
+    static List<CheckOutcome> disclosureOutcomes(Warehouse wh, Map<String, Dataset<Row>> staged, int k) {
         String rules = "schemas/release.yaml rules, k = " + k;
         List<CheckOutcome> out = new ArrayList<>();
-        for (DisclosureAudit.TableAudit t : DisclosureAudit.audit(wh, tables, k)) {
+        for (DisclosureAudit.TableAudit t : DisclosureAudit.audit(wh, staged, k)) {
             if (t.violations().isEmpty()) {
                 out.add(new CheckOutcome(
                         t.stagingTable(),
@@ -131,9 +150,8 @@ public final class OutputAudit {
         return out;
     }
 
-    /** The checks of one staging table, evaluated by Deequ; nothing is written. */
-    public static List<CheckOutcome> auditTable(Warehouse wh, String table, LocalDate asOf, QualityConfig cfg) {
-        Dataset<Row> data = wh.read(table);
+    /** The checks of one staging table's rows, evaluated by Deequ; nothing is written. */
+    static List<CheckOutcome> auditTable(String table, Dataset<Row> data, LocalDate asOf, QualityConfig cfg) {
         List<DeequAdapter.Constraint> constraints =
                 constraints(table.substring(table.indexOf('.') + 1), data, asOf, cfg);
         if (data.isEmpty()) {

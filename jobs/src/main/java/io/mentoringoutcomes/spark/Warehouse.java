@@ -4,6 +4,7 @@ import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,8 @@ import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.CommitInfo;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The one place that reads and writes Delta. A table {@code layer.noun} lives at
@@ -65,6 +68,27 @@ public final class Warehouse {
 
     public Dataset<Row> read(String table) {
         return spark.read().format("delta").load(path(table));
+    }
+
+    /**
+     * A small table read once into the driver, as an in-memory frame: every later use of it is a local
+     * scan of these rows, with no Delta log or file listing behind it, and it cannot change under the
+     * caller. For aggregates only (staging, gold): the rows must fit in the driver's heap.
+     */
+    public Dataset<Row> readIntoDriver(String table) {
+        return intoDriver(read(table));
+    }
+
+    /**
+     * A frame computed once into the driver, with every column nullable as Delta stores it. (A column
+     * Spark knows cannot be null, such as a count, would otherwise stay non-nullable, and a null put in
+     * it later, a suppressed cell, would silently become 0.)
+     */
+    public static Dataset<Row> intoDriver(Dataset<Row> df) {
+        StructType nullable = new StructType(Arrays.stream(df.schema().fields())
+                .map(f -> new StructField(f.name(), f.dataType(), true, f.metadata()))
+                .toArray(StructField[]::new));
+        return df.sparkSession().createDataFrame(df.collectAsList(), nullable);
     }
 
     public Optional<Dataset<Row>> readIfExists(String table) {

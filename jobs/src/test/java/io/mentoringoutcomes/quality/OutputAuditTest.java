@@ -139,4 +139,38 @@ class OutputAuditTest extends SparkTestBase {
         OutputAudit.AuditResult itsOwnNight = OutputAudit.audit(wh, "run-own", "2026-10-31", cfg);
         assertTrue(itsOwnNight.publishable(), () -> itsOwnNight.failures().toString());
     }
+
+    @Test
+    void goldGetsTheRowsTheAuditCheckedEvenIfStagingMovesAfterTheAudit() {
+        Warehouse wh = new Warehouse(spark, dir.resolve("pinned").toString());
+        var passed = List.of(
+                RowFactory.create("P1", 40L, 0.8, 0.7, 0.9, -0.3, -0.5, -0.1, false),
+                RowFactory.create("P2", null, null, null, null, null, null, null, true));
+        wh.overwrite("staging.retention_summary", spark.createDataFrame(passed, RETENTION));
+        QualityConfig cfg = QualityConfig.defaults();
+        OutputAudit.AuditResult r = OutputAudit.audit(wh, "run-pinned", "2026-11-20", cfg);
+        assertTrue(r.publishable(), () -> r.failures().toString());
+        // The audited rows live in the driver: no Delta scan is left in their plan.
+        var audited = r.audited().get("staging.retention_summary");
+        assertFalse(
+                audited.queryExecution()
+                        .optimizedPlan()
+                        .toString()
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .contains("delta"),
+                audited.queryExecution().optimizedPlan().toString());
+
+        // Staging changes after the audit (a group of 3 shown: it would have failed privacy).
+        wh.overwrite(
+                "staging.retention_summary",
+                spark.createDataFrame(
+                        List.of(RowFactory.create("P9", 3L, 1.0, 0.4, 1.0, null, null, null, false)), RETENTION));
+        io.mentoringoutcomes.publish.Publisher.publish(wh, r.audited());
+
+        List<String> gold = wh.read("gold.retention_summary").orderBy("program_id").collectAsList().stream()
+                .map(Object::toString)
+                .toList();
+        assertEquals(passed.stream().map(Object::toString).toList(), gold);
+        assertEquals(RETENTION, wh.read("gold.retention_summary").schema());
+    }
 }

@@ -1,6 +1,7 @@
 package io.mentoringoutcomes.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mentoringoutcomes.SparkTestBase;
 import java.nio.file.Path;
@@ -54,6 +55,28 @@ class WarehouseCommitsTest extends SparkTestBase {
         assertEquals(1L, merge.get("numTargetRowsUpdated"));
         assertEquals(1L, merge.get("numTargetRowsInserted"));
         assertEquals(history(wh, table), merge);
+    }
+
+    @Test
+    void aFrameTakenIntoTheDriverKeepsItsRowsAndTakesNullsAsDeltaDoes(@TempDir Path dir) {
+        // count(*) is a column Spark knows is never null, as the metrics' people counts are.
+        org.apache.spark.sql.Dataset<Row> counted = rows(
+                        RowFactory.create("a", 1), RowFactory.create("a", 2), RowFactory.create("b", 3))
+                .groupBy("id")
+                .count()
+                .orderBy("id");
+        assertEquals(false, counted.schema().apply("count").nullable());
+
+        org.apache.spark.sql.Dataset<Row> held = Warehouse.intoDriver(counted);
+        assertEquals(List.of(RowFactory.create("a", 2L), RowFactory.create("b", 1L)), held.collectAsList());
+        // A suppressed cell is a null: in a frame of the driver's schema it stays null. In one of the
+        // count's own schema Spark stores it as 0 without a word, which is why the schema is widened.
+        Row kept = spark.createDataFrame(List.of(RowFactory.create("a", null)), held.schema())
+                .first();
+        assertTrue(kept.isNullAt(1), kept.toString());
+        Row lost = spark.createDataFrame(List.of(RowFactory.create("a", null)), counted.schema())
+                .first();
+        assertEquals(0L, lost.getLong(1));
     }
 
     private static org.apache.spark.sql.Dataset<Row> rows(Row... rows) {
