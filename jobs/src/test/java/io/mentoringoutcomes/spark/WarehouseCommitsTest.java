@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The version and commit metrics the warehouse reads from the Delta log on the driver are those
- * Delta's own DESCRIBE HISTORY reports, after a write, an append and a MERGE.
+ * Delta's own DESCRIBE HISTORY reports, after a write, an append and a MERGE; and a frame the
+ * warehouse takes into the driver keeps its rows and its nulls.
  */
 class WarehouseCommitsTest extends SparkTestBase {
 
@@ -58,7 +59,7 @@ class WarehouseCommitsTest extends SparkTestBase {
     }
 
     @Test
-    void aFrameTakenIntoTheDriverKeepsItsRowsAndTakesNullsAsDeltaDoes(@TempDir Path dir) {
+    void aFrameTakenIntoTheDriverKeepsItsRowsAndTakesNullsAsDeltaDoes() {
         // count(*) is a column Spark knows is never null, as the metrics' people counts are.
         org.apache.spark.sql.Dataset<Row> counted = rows(
                         RowFactory.create("a", 1), RowFactory.create("a", 2), RowFactory.create("b", 3))
