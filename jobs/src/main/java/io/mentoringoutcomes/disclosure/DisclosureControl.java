@@ -102,9 +102,7 @@ public final class DisclosureControl {
         org.apache.spark.sql.RuntimeConfig conf = wh.spark().conf();
         for (Map.Entry<String, Dataset<Row>> e : out.entrySet()) {
             // Materialize before overwriting the table the frame was read from.
-            Dataset<Row> data = e.getValue()
-                    .sparkSession()
-                    .createDataFrame(e.getValue().collectAsList(), e.getValue().schema());
+            Dataset<Row> data = Warehouse.intoDriver(e.getValue());
             String table = "staging." + e.getKey();
             // The commit names the version it protected, so the audit can read what only the unprotected
             // release knows (people at risk, the truth behind a rounded figure) from Delta's history.
