@@ -127,7 +127,8 @@ public final class CellSuppression {
             List<Map<String, Object>> truth = aligned(t.getValue(), source.get(t.getKey()), decl);
             truths.put(t.getKey(), truth);
             d.steps().putAll(steps(t.getValue(), truth, decl, source, rules, k));
-            decl.curveColumn().ifPresent(time -> curve(t.getValue(), decl, time, anchors(tables, rules, decl), k, d));
+            decl.curveColumn()
+                    .ifPresent(time -> curve(t.getValue(), truth, decl, time, anchors(tables, rules, decl), k, d));
             primary(t.getValue(), decl, k, d);
             out.put(t.getKey(), d);
         }
@@ -529,9 +530,24 @@ public final class CellSuppression {
      * Coarsens each curve so that every step between two shown months holds 0 or at least k events
      * and 0 or at least k censorings. A month's own event and censoring counts are never shown: the
      * difference of people at risk between two shown months gives their (safe) sum.
+     *
+     * <p>The monthly counts come from {@code truth} (the curve before control, aligned with {@code rows})
+     * where it has the row, else from the row: the audit re-runs this on the published curve, whose
+     * monthly counts are blank, and must judge its steps on the real ones.
+     *
+     * <p>A horizon another table publishes (an anchor) is a point a later month's step is judged from,
+     * but so is the last month the curve itself shows: the summary may hide or round that horizon, and
+     * then a step of 0 from the anchor is a step of one exit from the last shown month (P-ONB's matched
+     * mentees on the sample: month 0 shown, 24 an anchor the summary hid, 25 shown with survival 20/21).
      */
     private static void curve(
-            List<Map<String, Object>> rows, Table decl, String time, Set<Double> anchors, int k, Decision d) {
+            List<Map<String, Object>> rows,
+            List<Map<String, Object>> truth,
+            Table decl,
+            String time,
+            Set<Double> anchors,
+            int k,
+            Decision d) {
         String atRisk = decl.people().get(0);
         String events = decl.people().size() > 1 ? decl.people().get(1) : null;
         String censored = decl.people().size() > 2 ? decl.people().get(2) : null;
@@ -549,7 +565,8 @@ public final class CellSuppression {
             double[] ce = new double[s.size() + 1];
             double[] cc = new double[s.size() + 1];
             double[] atRiskAt = new double[s.size()];
-            List<int[]> published = new ArrayList<>(); // {position in s, 1 if an anchor (never withdrawn)}
+            // {position in s, 1 if an anchor or the start (never withdrawn), 1 if the curve shows it}
+            List<int[]> published = new ArrayList<>();
             for (int j = 0; j < s.size(); j++) {
                 int i = s.get(j);
                 Map<String, Object> row = rows.get(i);
@@ -573,9 +590,11 @@ public final class CellSuppression {
                 // People at risk count people while the month's counts count cohort rows (a comparator
                 // can sit in several cells), so the step in people at risk is checked on its own too.
                 boolean show = usable
-                        && (first || stepSafe(published.get(published.size() - 1)[0], j, ce, cc, atRiskAt, n, k));
+                        && (first
+                                || stepSafe(published.get(published.size() - 1)[0], j, ce, cc, atRiskAt, n, k)
+                                        && stepSafe(lastShown(published), j, ce, cc, atRiskAt, n, k));
                 if (show || anchor) {
-                    published.add(new int[] {j, anchor || first ? 1 : 0});
+                    published.add(new int[] {j, anchor || first ? 1 : 0, show ? 1 : 0});
                 }
                 if (show) {
                     if (!monthly.isEmpty()) {
@@ -595,12 +614,23 @@ public final class CellSuppression {
                                                     : "curve: step since the last shown month under k",
                                             null));
                 }
-                Double be = events == null ? null : number(row.get(events));
-                Double bc = censored == null ? null : number(row.get(censored));
+                Map<String, Object> counts = truth.get(i) != null ? truth.get(i) : row;
+                Double be = events == null ? null : number(counts.get(events));
+                Double bc = censored == null ? null : number(counts.get(censored));
                 ce[j + 1] = ce[j] + (be == null ? 0 : be);
                 cc[j + 1] = cc[j] + (bc == null ? 0 : bc);
             }
         }
+    }
+
+    /** The position of the last month a curve shows itself (the start at least), not an anchor only. */
+    private static int lastShown(List<int[]> published) {
+        for (int p = published.size() - 1; p >= 0; p--) {
+            if (published.get(p)[2] == 1) {
+                return published.get(p)[0];
+            }
+        }
+        return published.get(0)[0];
     }
 
     /** Whether the step from published position p to position j (n at risk) holds 0 or at least k of each count. */

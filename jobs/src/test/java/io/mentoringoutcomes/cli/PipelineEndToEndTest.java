@@ -321,6 +321,31 @@ class PipelineEndToEndTest extends SparkTestBase {
                         if (small.test(step)) {
                             found.add(table + ": " + step + " people left between shown months in " + visible.get(i));
                         }
+                        // Survival between two shown months pins the exits in the step (unweighted arms: a
+                        // comparison arm's survival is weighted). Each exit multiplies survival by at most
+                        // 1 − 1/n_a (nobody more at risk than at a) and, everyone at risk at an exit being
+                        // more than the n_b left at b, by at least 1 − 1/(n_b + 1).
+                        Row a = visible.get(i - 1);
+                        Row b = visible.get(i);
+                        Double sa = num.apply(a, "survival");
+                        Double sb = num.apply(b, "survival");
+                        Double na = num.apply(a, "n_at_risk");
+                        Double nb = num.apply(b, "n_at_risk");
+                        if (!"comparison".equals(b.getAs("cohort"))
+                                && sa != null
+                                && sb != null
+                                && na != null
+                                && nb != null
+                                && sa > 0
+                                && sb < sa * (1 - 1e-12)) {
+                            double ratio = Math.log(sb / sa);
+                            double most = Math.floor(ratio / Math.log(1 - 1 / na) + 1e-9);
+                            double least = Math.max(1, Math.ceil(ratio / Math.log(1 - 1 / (nb + 1)) - 1e-9));
+                            if (most < k) {
+                                found.add(table + ": survival between shown months pins the exits to [" + least + ", "
+                                        + most + "] in " + a + " → " + b);
+                            }
+                        }
                     }
                 }
             }

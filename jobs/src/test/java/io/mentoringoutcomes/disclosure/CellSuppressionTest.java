@@ -788,6 +788,61 @@ class CellSuppressionTest {
     }
 
     @Test
+    void aMonthAfterAHiddenHorizonIsJudgedFromTheLastMonthTheCurveShowsAndTheAuditSeesIt() {
+        // Found by a reader of the sample's gold: P-ONB's 23 matched mentees, one exit (month 2) by month 25.
+        // The summary's horizons 6, 12 and 24 are anchors, but its rows are hidden (one exit among 23), so
+        // survival at month 25 (20/21, with 0 steps since the anchor at 24) gave the one exit away against
+        // month 0. Only month 0 may show: every later month is one exit from it (or under k at risk).
+        long[][] m = {
+            {23, 0, 0}, {23, 0, 1}, {22, 1, 1}, {20, 0, 0}, {20, 0, 1}, {19, 0, 0}, {19, 0, 0}, {19, 0, 0},
+            {19, 0, 1}, {18, 0, 0}, {18, 0, 1}, {17, 0, 0}, {17, 0, 0}, {17, 0, 0}, {17, 0, 2}, {15, 0, 0},
+            {15, 0, 0}, {15, 0, 1}, {14, 0, 0}, {14, 0, 0}, {14, 0, 1}, {13, 0, 1}, {12, 0, 0}, {12, 0, 0},
+            {12, 0, 0}, {12, 0, 0}, {12, 0, 0}, {12, 0, 1}, {11, 0, 0}, {11, 0, 0}, {11, 1, 2}, {8, 0, 0}
+        };
+        List<Map<String, Object>> curve = new ArrayList<>();
+        for (int i = 0; i < m.length; i++) {
+            curve.add(curveRow("P-ONB", i, m[i][0], m[i][1], m[i][2]));
+        }
+        List<Map<String, Object>> summary = new ArrayList<>();
+        for (int h : new int[] {6, 12, 24}) {
+            summary.add(retention("P-ONB", "mentee", "naive", h, 23, 1));
+        }
+        Map<String, List<Map<String, Object>>> release = new LinkedHashMap<>();
+        release.put("retention_summary", summary);
+        release.put("retention_curve", curve);
+        Map<String, Decision> d = CellSuppression.protect(release, RULES, K);
+        Set<String> months = new TreeSet<>();
+        for (int i = 1; i < m.length; i++) {
+            months.add(String.valueOf(i));
+        }
+        assertEquals(months, hidden(d.get("retention_curve"), curve, "month"));
+
+        // The audit judges the published curve's steps on the counts before control (the published months
+        // show none): the release as controlled passes; months 25-27 shown as before the fix are refused.
+        Map<String, List<Map<String, Object>>> released = new LinkedHashMap<>();
+        released.put(
+                "retention_summary",
+                DisclosureControl.hide(
+                        summary, RULES.table("retention_summary").orElseThrow(), d.get("retention_summary"), K));
+        List<Map<String, Object>> controlled = DisclosureControl.hide(
+                curve, RULES.table("retention_curve").orElseThrow(), d.get("retention_curve"), K);
+        released.put("retention_curve", controlled);
+        assertEquals(List.of(), DisclosureAudit.violations(released, release, RULES, K));
+        List<Map<String, Object>> careless = new ArrayList<>(controlled);
+        for (int month = 25; month <= 27; month++) {
+            Map<String, Object> shown = new LinkedHashMap<>(curve.get(month));
+            shown.put("n_events", null);
+            shown.put("n_censored", null);
+            careless.set(month, shown);
+        }
+        released.put("retention_curve", careless);
+        List<DisclosureAudit.Violation> found = DisclosureAudit.violations(released, release, RULES, K);
+        assertEquals(1, found.size(), found.toString());
+        assertEquals("disclosure:complementary", found.get(0).rule());
+        assertEquals(3, found.get(0).rows().size(), found.toString());
+    }
+
+    @Test
     void aSummaryRowHiddenOrCoarsenedAtAHorizonHidesTheCurveAtThatMonth() {
         // Comparators sit in several cells, so the curve's month buckets count rows: 10 exits and 10 censorings
         // (rows) by month 1, 10 people fewer at risk. The curve alone shows every month. The summary counts
