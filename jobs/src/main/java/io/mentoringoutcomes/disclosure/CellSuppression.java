@@ -137,7 +137,7 @@ public final class CellSuppression {
         int steps = 0;
         boolean changed = true;
         while (changed) {
-            changed = links(tables, rules, out, k);
+            changed = links(tables, rules, out, k) | across(tables, rules, out, k);
             for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
                 changed |= complementary(t.getValue(), declaration(rules, t.getKey()), k, out.get(t.getKey()));
             }
@@ -971,6 +971,55 @@ public final class CellSuppression {
                             : source.startsWith("=") ? source.substring(1) : String.valueOf(row.get(source)));
         }
         return g;
+    }
+
+    /**
+     * The cross-table pairs of {@code release.yaml} ({@link ReleaseRules.Across}): where both cells of a
+     * pair are shown and differ by 1..k−1 (ALL's 306 matched mentees against the 302 of its matched
+     * cohort: 4 people outside the headline cohort), the sacrificed side's cell is hidden, its facet or
+     * its row. True when something was hidden.
+     */
+    private static boolean across(
+            Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, Map<String, Decision> decisions, int k) {
+        boolean changed = false;
+        for (ReleaseRules.Across a : rules.across()) {
+            List<Map<String, Object>> wholes = tables.get(a.whole().table());
+            List<Map<String, Object>> parts = tables.get(a.part().table());
+            if (wholes == null || parts == null) {
+                continue;
+            }
+            Table wd = declaration(rules, a.whole().table());
+            Table pd = declaration(rules, a.part().table());
+            Decision dw = decisions.get(a.whole().table());
+            Decision dp = decisions.get(a.part().table());
+            for (int i = 0; i < wholes.size(); i++) {
+                Map<String, Object> w = wholes.get(i);
+                for (int j = 0; j < parts.size(); j++) {
+                    Map<String, Object> p = parts.get(j);
+                    if (!a.whole().matches(w)
+                            || !a.part().matches(p)
+                            || !a.on().stream()
+                                    .allMatch(c -> Objects.equals(String.valueOf(w.get(c)), String.valueOf(p.get(c))))
+                            || hiddenCell(dw, wd, i, a.whole().column())
+                            || hiddenCell(dp, pd, j, a.part().column())) {
+                        continue;
+                    }
+                    Double whole = number(w.get(a.whole().column()));
+                    Double part = number(p.get(a.part().column()));
+                    if (whole == null || part == null || !sensitive(whole - part, k)) {
+                        continue;
+                    }
+                    Hidden why = new Hidden("across: " + a.describe() + " under k", null);
+                    if (a.sacrificed() == a.whole()) {
+                        hideCell(wholes, wd, i, a.whole().column(), k, dw, why);
+                    } else {
+                        hideCell(parts, pd, j, a.part().column(), k, dp, why);
+                    }
+                    changed = true;
+                }
+            }
+        }
+        return changed;
     }
 
     /**

@@ -22,7 +22,9 @@ import java.util.Set;
  * unknown key or a column that is not snake_case fails the load), the same way as the input contract.
  * {@link DisclosureControl} applies them and {@code OutputAudit} checks them.
  */
-public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
+public record ReleaseRules(
+        @JsonProperty("tables") Map<String, Table> tables,
+        @JsonProperty("across") List<Across> across) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
@@ -39,6 +41,21 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
         }
         tables.keySet().forEach(t -> name(t, "table"));
         tables = Map.copyOf(new LinkedHashMap<>(tables));
+        across = across == null ? List.of() : List.copyOf(across);
+        for (Across a : across) {
+            for (Side side : List.of(a.whole(), a.part())) {
+                Table t = tables.get(side.table());
+                if (t == null || !t.people().contains(side.column())) {
+                    throw new IllegalArgumentException("across: " + side.table() + "." + side.column()
+                            + " must be a people column of a declared table");
+                }
+                if (!t.keys().containsAll(a.on())
+                        || !t.keys().containsAll(side.where().keySet())) {
+                    throw new IllegalArgumentException("across: on and where name key columns of " + side.table() + ": "
+                            + a.on() + ", " + side.where().keySet());
+                }
+            }
+        }
         for (Map.Entry<String, Table> t : tables.entrySet()) {
             AtRisk a = t.getValue().coarsening().flatMap(Coarsen::sizedOnAtRisk).orElse(null);
             if (a != null) {
@@ -52,6 +69,64 @@ public record ReleaseRules(@JsonProperty("tables") Map<String, Table> tables) {
                             + " naming its group without horizon_months");
                 }
             }
+        }
+    }
+
+    /** Declarations of tables only, no cross-table pairs. */
+    public ReleaseRules(Map<String, Table> tables) {
+        this(tables, List.of());
+    }
+
+    /**
+     * One group counted in two tables, the part's people among the whole's (every matched mentee of a
+     * program against those in its matched retention cohort): on rows equal on {@code on} and matching
+     * each side's {@code where}, whole − part counts people too, so it is 0 or at least k, else the
+     * {@code sacrifice} side's cell is hidden (its facet, or its row). The tables' own relations stop at
+     * their edges; a reader subtracting across them does not.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Across(
+            @JsonProperty("whole") Side whole,
+            @JsonProperty("part") Side part,
+            @JsonProperty("on") List<String> on,
+            @JsonProperty("sacrifice") String sacrifice) {
+
+        public Across {
+            if (whole == null || part == null) {
+                throw new IllegalArgumentException("across names a whole and a part");
+            }
+            on = names(on, "across on");
+            if (!"whole".equals(sacrifice) && !"part".equals(sacrifice)) {
+                throw new IllegalArgumentException("across sacrifice is whole or part: " + sacrifice);
+            }
+        }
+
+        /** The side whose cell goes when the two differ by 1..k−1. */
+        public Side sacrificed() {
+            return "whole".equals(sacrifice) ? whole : part;
+        }
+
+        public String describe() {
+            return whole.table() + "." + whole.column() + " − " + part.table() + "." + part.column();
+        }
+    }
+
+    /** A table's people column on the rows matching {@code where} (key → value). */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Side(
+            @JsonProperty("table") String table,
+            @JsonProperty("column") String column,
+            @JsonProperty("where") Map<String, String> where) {
+
+        public Side {
+            name(table, "across table");
+            name(column, "across column");
+            where = where == null ? Map.of() : Map.copyOf(where);
+        }
+
+        /** Whether a row is on this side: every {@code where} key has its value. */
+        public boolean matches(Map<String, Object> row) {
+            return where.entrySet().stream().allMatch(w -> w.getValue().equals(String.valueOf(row.get(w.getKey()))));
         }
     }
 

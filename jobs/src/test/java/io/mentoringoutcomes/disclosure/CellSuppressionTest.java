@@ -998,6 +998,100 @@ class CellSuppressionTest {
     private static final List<String> STALL = List.of("stall_eligible_matches", "stalled_matches", "stalled_share");
 
     @Test
+    void twoTablesCountingOneGroupDifferByZeroOrAtLeastKAndTheAuditSeesIt() {
+        // Found by a reader of the sample's gold: engagement_summary counts every matched mentee (ALL 306),
+        // retention_summary the matched cohort among them (ALL 302): 4 people outside the headline cohort.
+        // ALL: 306 − 302 = 4 and P2: 106 − 102 = 4 hide engagement's n_mentees facet on those rows (the
+        // declared sacrifice), not the retention rows; P1: 200 − 200 = 0 stays. Every table on its own passes.
+        List<Map<String, Object>> engagement = List.of(
+                engagement("ALL", 400, 306, 300, 200, 20),
+                engagement("P1", 250, 200, 180, 120, 10),
+                engagement("P2", 150, 106, 120, 80, 10));
+        List<Map<String, Object>> retention = List.of(
+                retention("ALL", "mentee", "matched", 12, 302, 20),
+                retention("P1", "mentee", "matched", 12, 200, 10),
+                retention("P2", "mentee", "matched", 12, 102, 10));
+        Map<String, List<Map<String, Object>>> release = new LinkedHashMap<>();
+        release.put("engagement_summary", engagement);
+        release.put("retention_summary", retention);
+        for (String table : release.keySet()) {
+            assertEquals(List.of(), DisclosureAudit.violations(Map.of(table, release.get(table)), RULES, K), table);
+        }
+        Map<String, Decision> d = CellSuppression.protect(release, RULES, K);
+        assertEquals(Map.of(), d.get("retention_summary").rows());
+        assertEquals(Map.of(), d.get("engagement_summary").rows());
+        for (int i = 0; i < engagement.size(); i++) {
+            assertEquals(
+                    i != 1,
+                    d.get("engagement_summary")
+                            .columns()
+                            .getOrDefault(i, Set.of())
+                            .contains("n_mentees"),
+                    "row " + engagement.get(i).get("program_id"));
+        }
+        Map<String, List<Map<String, Object>>> released = new LinkedHashMap<>();
+        for (String table : release.keySet()) {
+            released.put(
+                    table,
+                    DisclosureControl.hide(
+                            release.get(table), RULES.table(table).orElseThrow(), d.get(table), K));
+        }
+        assertEquals(null, released.get("engagement_summary").get(0).get("n_mentees"));
+        assertEquals(400L, released.get("engagement_summary").get(0).get("n_matches"));
+        assertEquals(302L, released.get("retention_summary").get(0).get("n_employees"));
+        assertEquals(List.of(), DisclosureAudit.violations(released, release, RULES, K));
+        // Published as the tables were, each passing alone, the pair is refused.
+        List<DisclosureAudit.Violation> found = DisclosureAudit.violations(release, release, RULES, K);
+        assertEquals(1, found.size(), found.toString());
+        assertEquals("engagement_summary", found.get(0).table());
+        assertEquals("disclosure:complementary", found.get(0).rule());
+        assertEquals(2, found.get(0).rows().size(), found.toString());
+    }
+
+    @Test
+    void surveyRespondentsAreJudgedAgainstTheCohortTheyBelongTo() {
+        // P1's 23 matched and 38 naive mentees, 205 comparators each way (retention_summary). The matched eNPS
+        // row's 18 respondents leave 5 mentees who did not answer, and the matched DiD row's 200 responding
+        // comparators leave 5 comparators: both survey rows go (the declared sacrifice), the retention rows
+        // stay. The naive eNPS row (28 of 38 mentees, 195 of 205 comparators: 10 did not answer each) stays.
+        List<Map<String, Object>> retention = List.of(
+                retention("P1", "mentee", "matched", 12, 23, 0),
+                retention("P1", "comparison", "matched", 12, 205, 30),
+                retention("P1", "mentee", "naive", 12, 38, 0),
+                retention("P1", "comparison", "naive", 12, 205, 30));
+        List<Map<String, Object>> survey = List.of(
+                satisfaction("enps", "matched", 18, 205),
+                satisfaction("engagement_did", "matched", 23, 200),
+                satisfaction("enps", "naive", 28, 195));
+        Map<String, List<Map<String, Object>>> release = new LinkedHashMap<>();
+        release.put("retention_summary", retention);
+        release.put("satisfaction_summary", survey);
+        assertEquals(List.of(), DisclosureAudit.violations(Map.of("satisfaction_summary", survey), RULES, K));
+        Map<String, Decision> d = CellSuppression.protect(release, RULES, K);
+        assertEquals(Map.of(), d.get("retention_summary").rows());
+        assertEquals(Set.of(0, 1), d.get("satisfaction_summary").rows().keySet());
+        d.get("satisfaction_summary")
+                .rows()
+                .values()
+                .forEach(h -> assertTrue(h.rule().startsWith("across"), h.rule()));
+    }
+
+    /** A mentee row of satisfaction_summary for P1: its respondents and the comparison arm's. */
+    private static Map<String, Object> satisfaction(String metric, String method, long n, long comparisonN) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("program_id", "P1");
+        r.put("metric", metric);
+        r.put("cohort", "mentee");
+        r.put("method", method);
+        r.put("n_employees", n);
+        r.put("value", 0.5);
+        r.put("comparison_n_employees", comparisonN);
+        r.put("comparison_value", 0.4);
+        r.put("suppressed", false);
+        return r;
+    }
+
+    @Test
     void aFacetUnderKHidesItsCountsAndFiguresNotTheRow() {
         // ALL = P1 + P2 + P3: 95 = 30 + 25 + 40 matches, 47 = 15 + 12 + 20 old enough to stall, 12 = 2 + 0 + 10
         // stalled. P1's 2 stalled matches are under k: its stall facet (eligible, stalled, share) goes, not its
