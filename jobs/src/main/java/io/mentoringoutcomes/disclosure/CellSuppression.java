@@ -996,10 +996,7 @@ public final class CellSuppression {
                 Map<String, Object> w = wholes.get(i);
                 for (int j = 0; j < parts.size(); j++) {
                     Map<String, Object> p = parts.get(j);
-                    if (!a.whole().matches(w)
-                            || !a.part().matches(p)
-                            || !a.on().stream()
-                                    .allMatch(c -> Objects.equals(String.valueOf(w.get(c)), String.valueOf(p.get(c))))
+                    if (!a.pairs(w, p)
                             || hiddenCell(dw, wd, i, a.whole().column())
                             || hiddenCell(dp, pd, j, a.part().column())) {
                         continue;

@@ -439,7 +439,8 @@ public final class DisclosureControl {
         return out;
     }
 
-    static List<Map<String, Object>> maps(Dataset<Row> df) {
+    /** Every row of a (small) frame as column → value, in column order: the form the rules read. */
+    public static List<Map<String, Object>> maps(Dataset<Row> df) {
         String[] names = df.columns();
         List<Map<String, Object>> out = new ArrayList<>();
         for (Row r : df.collectAsList()) {

@@ -101,6 +101,14 @@ public record ReleaseRules(
             }
         }
 
+        /** Whether two rows are a pair: each on its side, and equal on {@code on}. */
+        public boolean pairs(Map<String, Object> wholeRow, Map<String, Object> partRow) {
+            return whole.matches(wholeRow)
+                    && part.matches(partRow)
+                    && on.stream()
+                            .allMatch(c -> String.valueOf(wholeRow.get(c)).equals(String.valueOf(partRow.get(c))));
+        }
+
         /** The side whose cell goes when the two differ by 1..k−1. */
         public Side sacrificed() {
             return "whole".equals(sacrifice) ? whole : part;

@@ -390,23 +390,13 @@ class PipelineEndToEndTest extends SparkTestBase {
         // 6. The same people counted in two tables (every matched mentee against the matched cohort, a cohort
         // against its survey respondents): the shown counts differ by 0 or at least k.
         for (var pair : rules.across()) {
-            List<Row> wholes = wh.read("gold." + pair.whole().table()).collectAsList();
-            List<Row> parts = wh.read("gold." + pair.part().table()).collectAsList();
-            java.util.function.Function<Row, Map<String, Object>> asMap = r -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                for (String c : r.schema().fieldNames()) {
-                    m.put(c, r.getAs(c));
-                }
-                return m;
-            };
-            for (Row w : wholes) {
-                for (Row p : parts) {
-                    Map<String, Object> wm = asMap.apply(w);
-                    Map<String, Object> pm = asMap.apply(p);
-                    if (!pair.whole().matches(wm)
-                            || !pair.part().matches(pm)
-                            || !pair.on().stream()
-                                    .allMatch(c -> String.valueOf(wm.get(c)).equals(String.valueOf(pm.get(c))))
+            var wholes = io.mentoringoutcomes.disclosure.DisclosureControl.maps(
+                    wh.read("gold." + pair.whole().table()));
+            var parts = io.mentoringoutcomes.disclosure.DisclosureControl.maps(
+                    wh.read("gold." + pair.part().table()));
+            for (Map<String, Object> wm : wholes) {
+                for (Map<String, Object> pm : parts) {
+                    if (!pair.pairs(wm, pm)
                             || wm.get(pair.whole().column()) == null
                             || pm.get(pair.part().column()) == null) {
                         continue;
@@ -414,7 +404,7 @@ class PipelineEndToEndTest extends SparkTestBase {
                     double d = ((Number) wm.get(pair.whole().column())).doubleValue()
                             - ((Number) pm.get(pair.part().column())).doubleValue();
                     if (d > 1e-9 && d < k - 1e-9) {
-                        found.add(pair.describe() + " = " + d + " in " + w + " and " + p);
+                        found.add(pair.describe() + " = " + d + " in " + wm + " and " + pm);
                     }
                 }
             }
