@@ -5,6 +5,7 @@ import io.mentoringoutcomes.disclosure.ReleaseRules.Relation;
 import io.mentoringoutcomes.disclosure.ReleaseRules.Table;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -144,13 +145,15 @@ public final class CellSuppression {
             if (changed || !joint) {
                 continue;
             }
+            Map<Map<String, String>, Set<Double>> sized = shownGroups(
+                    tables, rules, (noun, i, c) -> hiddenCell(out.get(noun), declaration(rules, noun), i, c));
             for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
                 Table decl = declaration(rules, t.getKey());
                 Decision d = out.get(t.getKey());
                 List<Map<String, Object>> rows = t.getValue();
                 List<Map<String, Object>> truth = truths.get(t.getKey());
                 List<JointRanges.Exposure> found =
-                        JointRanges.exposed(decl, rows, (i, c) -> known(rows, truth, decl, i, c, d), k, w -> {
+                        JointRanges.exposed(decl, rows, (i, c) -> known(rows, truth, decl, i, c, d, sized), k, w -> {
                             programs[0] += w.linearPrograms();
                             nanos[0] += w.nanos();
                         });
@@ -164,17 +167,27 @@ public final class CellSuppression {
     }
 
     /**
-     * What a reader knows of cell (i, c) on its own, in people: exact when shown, its rounding window
-     * within [0, n] when rounded ({@link #window}), anything from 0 when hidden.
+     * What a reader knows of cell (i, c) on its own, in people: exact when shown, or when its group's
+     * size is shown elsewhere ({@link #shownGroups}); its rounding window within [0, n] when rounded
+     * ({@link #window}); anything from 0 when hidden.
      */
     static JointRanges.Known known(
-            List<Map<String, Object>> rows, List<Map<String, Object>> truth, Table decl, int i, String c, Decision d) {
+            List<Map<String, Object>> rows,
+            List<Map<String, Object>> truth,
+            Table decl,
+            int i,
+            String c,
+            Decision d,
+            Map<Map<String, String>, Set<Double>> sized) {
         Map<String, Object> t = truth.get(i) == null ? rows.get(i) : truth.get(i);
         Double e = number(t.get(c));
         double count = e == null ? Double.NaN : e;
         if (!hiddenCell(d, decl, i, c)) {
             Double shown = number(rows.get(i).get(c));
             return shown == null ? JointRanges.Known.unknown(count) : JointRanges.Known.shown(shown);
+        }
+        if (e != null && knownElsewhere(decl, t, c, e, sized)) {
+            return JointRanges.Known.shown(e);
         }
         double[] w = window(rows, truth, decl, i, c, d);
         Double n = number(t.get(decl.people().get(0)));
@@ -200,13 +213,23 @@ public final class CellSuppression {
         String count = decl.coarsening().map(ReleaseRules.Coarsen::count).orElse(null);
         String what = "joint: " + e.describe() + " in " + keyWithout(rows.get(e.row()), decl.keys(), null);
         java.util.function.IntPredicate rounded = i -> count != null && window(rows, truth, decl, i, count, d) != null;
-        Integer withdraw = rounded.test(e.row())
-                ? Integer.valueOf(e.row())
-                : e.roundedRows().stream()
-                        .filter(rounded::test)
-                        .min(Comparator.comparingDouble(
-                                i -> orMax(number(rows.get(i).get(size)))))
-                        .orElse(null);
+        // Declared sacrifices (naive, intention-to-treat and 6-month figures) first: the exposed count's own,
+        // then one sharing a constraint with it; then its own figure, another next to it, any sacrifice, the
+        // rest; the smallest group's first.
+        Set<Integer> candidates = new LinkedHashSet<>();
+        candidates.add(e.row());
+        candidates.addAll(e.roundedRows());
+        java.util.function.ToIntFunction<Integer> rank = i -> {
+            boolean near = e.nearRows().contains(i);
+            boolean sacrifice = sacrificed(decl, rows.get(i));
+            boolean own = i == e.row();
+            return sacrifice ? (own ? 0 : near ? 1 : 4) : own ? 2 : near ? 3 : 5;
+        };
+        Integer withdraw = candidates.stream()
+                .filter(rounded::test)
+                .min(Comparator.comparingInt(rank)
+                        .thenComparingDouble(i -> orMax(number(rows.get(i).get(size)))))
+                .orElse(null);
         if (withdraw != null) {
             d.steps().remove(withdraw);
             d.coarsened().put(withdraw, new Hidden(what + ", figure withdrawn", count));
@@ -957,6 +980,67 @@ public final class CellSuppression {
             }
         }
         return key;
+    }
+
+    /** Whether cell (table, row, people column) is withheld from the reader. */
+    @FunctionalInterface
+    interface Withheld {
+        boolean test(String table, int row, String column);
+    }
+
+    /**
+     * What a reader reads of people groups across the release: for each link on a people column naming
+     * its group exactly (a program, a cohort and a method), the values shown in rows the link space names
+     * (a curve's months count other things). P-CAR's 168 matched mentees, shown in retention_summary and
+     * matching_balance, are known where promotion_summary withholds them, and so are their promotions
+     * when all 168 naive mentees were matched.
+     */
+    static Map<Map<String, String>, Set<Double>> shownGroups(
+            Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, Withheld withheld) {
+        Map<Map<String, String>, Set<Double>> shown = new HashMap<>();
+        for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
+            Table decl = rules.table(t.getKey()).orElse(null);
+            if (decl == null || !ReleaseRules.LINK_DIMENSIONS.containsAll(decl.keys())) {
+                continue;
+            }
+            for (int i = 0; i < t.getValue().size(); i++) {
+                for (Link link : decl.links()) {
+                    Map<String, String> g = group(link, t.getValue().get(i));
+                    Double v = number(t.getValue().get(i).get(link.column()));
+                    if (decl.people().contains(link.column())
+                            && exact(g)
+                            && v != null
+                            && !withheld.test(t.getKey(), i, link.column())) {
+                        shown.computeIfAbsent(g, x -> new HashSet<>()).add(v);
+                    }
+                }
+            }
+        }
+        return shown;
+    }
+
+    /** Whether a withheld people cell's group is shown elsewhere with its true value. */
+    static boolean knownElsewhere(
+            Table decl,
+            Map<String, Object> row,
+            String column,
+            double truth,
+            Map<Map<String, String>, Set<Double>> sized) {
+        for (Link link : decl.links()) {
+            Map<String, String> g = group(link, row);
+            if (link.column().equals(column)
+                    && exact(g)
+                    && sized.getOrDefault(g, Set.of()).contains(truth)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean exact(Map<String, String> group) {
+        return !"*".equals(group.get("program_id"))
+                && !"*".equals(group.get("cohort"))
+                && !"*".equals(group.get("method"));
     }
 
     /** The group a link names on a row: dimension → value ("*" for every value). */

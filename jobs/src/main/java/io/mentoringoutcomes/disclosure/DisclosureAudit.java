@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -263,6 +264,11 @@ public final class DisclosureAudit {
                         return false;
                     })));
         }
+        // Group sizes as published anywhere in the release (a reader reads one table beside another).
+        Map<Map<String, String>, Set<Double>> sized = CellSuppression.shownGroups(declared, rules, (noun, i, c) -> {
+            Map<String, Object> r = declared.get(noun).get(i);
+            return Boolean.TRUE.equals(r.get("suppressed")) || r.get(c) == null;
+        });
         for (Map.Entry<String, List<Map<String, Object>>> e : declared.entrySet()) {
             Table t = rules.table(e.getKey()).orElseThrow();
             add(
@@ -270,7 +276,14 @@ public final class DisclosureAudit {
                     e.getKey(),
                     "disclosure:joint_range",
                     jointRanges(
-                            e.getValue(), source.get(e.getKey()), t, source, rules, k, w -> work.put(e.getKey(), w)));
+                            e.getValue(),
+                            source.get(e.getKey()),
+                            t,
+                            source,
+                            rules,
+                            k,
+                            sized,
+                            w -> work.put(e.getKey(), w)));
         }
         Map<String, Decision> again = CellSuppression.protect(declared, source, rules, k);
         for (Map.Entry<String, Decision> e : again.entrySet()) {
@@ -396,6 +409,7 @@ public final class DisclosureAudit {
             Map<String, List<Map<String, Object>>> source,
             ReleaseRules rules,
             int k,
+            Map<Map<String, String>, Set<Double>> sized,
             java.util.function.Consumer<JointRanges.Work> work) {
         Map<String, Map<String, Object>> truth = new LinkedHashMap<>();
         for (Map<String, Object> r : truthRows == null ? rows : truthRows) {
@@ -411,11 +425,15 @@ public final class DisclosureAudit {
                     Double e = CellSuppression.number(tr.get(c));
                     double count = e == null ? Double.NaN : e;
                     Double shown = CellSuppression.number(r.get(c));
-                    if (Boolean.TRUE.equals(r.get("suppressed"))) {
-                        return JointRanges.Known.unknown(count);
-                    }
-                    if (shown != null) {
+                    boolean suppressed = Boolean.TRUE.equals(r.get("suppressed"));
+                    if (shown != null && !suppressed) {
                         return JointRanges.Known.shown(shown);
+                    }
+                    if (e != null && CellSuppression.knownElsewhere(t, r, c, e, sized)) {
+                        return JointRanges.Known.shown(e);
+                    }
+                    if (suppressed) {
+                        return JointRanges.Known.unknown(count);
                     }
                     Double n = CellSuppression.number(tr.get(t.people().get(0)));
                     Double v = co == null ? null : CellSuppression.number(r.get(co.rounded()));

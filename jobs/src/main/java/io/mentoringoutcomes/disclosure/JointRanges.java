@@ -27,9 +27,11 @@ import org.ojalgo.optimisation.Variable;
  *
  * <p>Every people count of the table is a variable: a shown count is fixed, a rounded one lies in its
  * rounding window (in people), a withheld one in [0, ∞). Each declared relation adds a linear
- * constraint: {@code sum} whole = Σ parts, {@code contains} whole ≥ part, {@code within} whole ≥ part
- * in a row, and on a curve people at risk never grow from one month to the next (a chain through
- * every month, hidden or shown). What a reader knows
+ * constraint: {@code sum} whole = Σ parts, {@code contains} whole ≥ part (a {@code nested} one on the
+ * row's {@code within} differences too), {@code within} whole ≥ part in a row, and on a curve people
+ * at risk never grow from one month to the next (a chain through every month, hidden or shown). A
+ * withheld count whose group is shown in another row or table is known exactly (the caller's
+ * {@code known}). What a reader knows
  * of a hidden cell is its range only: the rule is public but which rule hid a cell is not (a hidden
  * count is primary, 1..k−1, or complementary, any size), so no hidden count is assumed to be in
  * 1..k−1. The declared relations are the reader's model even where the true figures break one (a
@@ -40,7 +42,8 @@ import org.ojalgo.optimisation.Variable;
  * <p>For every hidden or rounded count in 1..k−1 (and every row's {@code within} difference in 1..k−1)
  * the minimum and maximum over the constraints are found with ojAlgo's simplex. It is exposed
  * when its range is narrower than k people and does not admit 0 (protection-interval rule: a rounded
- * row alone admits 0, nobody left). The tables are aggregates, so this runs on the driver, one
+ * row alone admits 0, nobody left). A set of withheld parts of a sum, together in 1..k−1, is exposed
+ * when its count follows exactly (a range under one person wide). The tables are aggregates, so this runs on the driver, one
  * connected component of unknown cells at a time. A feasible point where a count is 0 settles it
  * without its own programs, so each component first minimises the sum of its counts, repeatedly
  * (sample night: 200 programs instead of 1,400; chained curves make one component of hundreds of
@@ -70,7 +73,8 @@ final class JointRanges {
     /**
      * A count narrowed below k: its row, what it counts (a column, or {@code whole − part}), the range a
      * reader finds, and the rows of the constraints that narrowed it: their rounded cells (figures that
-     * could be withdrawn) and shown cells (that could be hidden), for the control's next step.
+     * could be withdrawn) and shown cells (that could be hidden), for the control's next step; the rows
+     * sharing a constraint with the count itself ({@code nearRows}) narrow it most directly.
      */
     record Exposure(
             int row,
@@ -78,7 +82,8 @@ final class JointRanges {
             double min,
             double max,
             Set<Integer> roundedRows,
-            Map<Integer, Set<String>> shownCells) {
+            Map<Integer, Set<String>> shownCells,
+            Set<Integer> nearRows) {
         String describe() {
             return quantity + " narrowed to [" + String.format(java.util.Locale.ROOT, "%.1f, %.1f", min, max)
                     + "] by the table's relations jointly";
@@ -87,6 +92,12 @@ final class JointRanges {
 
     /** How much work the last calls did, for the stage log. */
     record Work(int linearPrograms, long nanos) {}
+
+    /**
+     * A count to protect: Σ terms (coefficient by cell), named on a row, with its true value; exposed when
+     * its range is narrower than {@code narrowest} people and does not admit 0.
+     */
+    private record Quantity(int row, String name, Map<Long, Double> terms, double truth, double narrowest) {}
 
     /** Σ coef · x + constant (= or ≥) 0 over the table's unknown cells. */
     private record Con(Map<Integer, Double> coef, double constant, boolean equality, Set<Long> cells) {}
@@ -152,6 +163,14 @@ final class JointRanges {
                     Con c = build.apply(terms.toArray(double[][]::new));
                     cons.add(new Con(c.coef(), c.constant(), r.kind().equals("sum"), c.cells()));
                 }
+                // Nested: the part's people without the event are among the whole's too.
+                for (List<String> pair : r.nested() ? decl.within() : List.<List<String>>of()) {
+                    int w = cols.indexOf(pair.get(0));
+                    int p = cols.indexOf(pair.get(1));
+                    cons.add(build.apply(
+                            new double[][] {{whole, w, 1}, {whole, p, -1}, {parts.get(0), w, -1}, {parts.get(0), p, 1}
+                            }));
+                }
             }
         }
         if (decl.curveColumn().isEmpty()) {
@@ -208,13 +227,13 @@ final class JointRanges {
             }
         }
         // The quantities to protect: hidden or rounded counts, and within differences, in 1..k−1.
-        List<Object[]> quantities = new ArrayList<>(); // {row, name, coefficients by cell, truth}
+        List<Quantity> quantities = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             for (int j = 0; j < cols.size(); j++) {
                 long cell = cell(i, j, cols.size());
                 Known kn = cells.get(cell);
                 if (var.containsKey(cell) && CellSuppression.sensitive(kn.truth(), k)) {
-                    quantities.add(new Object[] {i, cols.get(j), Map.of(cell, 1.0), kn.truth()});
+                    quantities.add(new Quantity(i, cols.get(j), Map.of(cell, 1.0), kn.truth(), k));
                 }
             }
             if (decl.curveColumn().isEmpty()) {
@@ -224,7 +243,44 @@ final class JointRanges {
                     double truth = cells.get(w).truth() - cells.get(p).truth();
                     if ((var.containsKey(w) || var.containsKey(p)) && CellSuppression.sensitive(truth, k)) {
                         quantities.add(
-                                new Object[] {i, pair.get(0) + " − " + pair.get(1), Map.of(w, 1.0, p, -1.0), truth});
+                                new Quantity(i, pair.get(0) + " − " + pair.get(1), Map.of(w, 1.0, p, -1.0), truth, k));
+                    }
+                }
+            }
+        }
+        // Withheld parts of a sum, together: the whole minus the shown parts, and minus the parts the other
+        // relations pin, is a group of people too (P-LDR's and P-ONB's matched mentees: 7 promotions between
+        // them once P-CAR's withheld ones follow from its naive row). No table shows that group, so it is
+        // held to the cell-size rule, not to a protection interval: its count must not follow exactly (a
+        // range under one person wide). Every set of two or more withheld parts, or with more than
+        // SUBSETS_UP_TO of them, all of them and all but one.
+        for (Relation r : decl.relations()) {
+            if (!r.kind().equals("sum")) {
+                continue;
+            }
+            for (CellSuppression.Instance in : CellSuppression.instances(rows, decl, r)) {
+                for (int j = 0; j < cols.size(); j++) {
+                    List<Long> withheld = new ArrayList<>();
+                    for (int p : in.parts()) {
+                        if (var.containsKey(cell(p, j, cols.size()))) {
+                            withheld.add(cell(p, j, cols.size()));
+                        }
+                    }
+                    for (List<Integer> set : partSets(withheld.size())) {
+                        Map<Long, Double> together = new TreeMap<>();
+                        double truth = 0;
+                        for (int b : set) {
+                            together.put(withheld.get(b), 1.0);
+                            truth += cells.get(withheld.get(b)).truth();
+                        }
+                        if (CellSuppression.sensitive(truth, k)) {
+                            List<Object> which = new ArrayList<>();
+                            together.keySet()
+                                    .forEach(c -> which.add(
+                                            rows.get((int) (c / cols.size())).get(r.column())));
+                            quantities.add(new Quantity(
+                                    in.whole(), cols.get(j) + " of " + which + " together", together, truth, 1));
+                        }
                     }
                 }
             }
@@ -234,7 +290,7 @@ final class JointRanges {
         double[] constants = new double[quantities.size()];
         for (int qi = 0; qi < quantities.size(); qi++) {
             Set<Integer> roots = new TreeSet<>();
-            for (Map.Entry<Long, Double> t : terms(quantities.get(qi)).entrySet()) {
+            for (Map.Entry<Long, Double> t : quantities.get(qi).terms().entrySet()) {
                 Integer v = var.get(t.getKey());
                 if (v == null) {
                     constants[qi] += t.getValue() * cells.get(t.getKey()).lo();
@@ -262,7 +318,7 @@ final class JointRanges {
             List<Map<Integer, Double>> objectives = new ArrayList<>();
             for (int qi : g.getValue()) {
                 Map<Integer, Double> objective = new TreeMap<>();
-                for (Map.Entry<Long, Double> t : terms(quantities.get(qi)).entrySet()) {
+                for (Map.Entry<Long, Double> t : quantities.get(qi).terms().entrySet()) {
                     Integer v = var.get(t.getKey());
                     if (v != null) {
                         objective.merge(local.get(v), t.getValue(), Double::sum);
@@ -329,10 +385,14 @@ final class JointRanges {
                 }
                 double max = solve(local.size(), objective, feasible, true).value(constants[qi]);
                 programs++;
-                if (max - min < k - 1e-6) {
+                if (max - min < quantities.get(qi).narrowest() - 1e-6) {
                     Set<Integer> rounded = new LinkedHashSet<>();
                     Map<Integer, Set<String>> shown = new LinkedHashMap<>();
+                    Set<Integer> near = new LinkedHashSet<>();
                     for (Con c : mine) {
+                        if (c.cells().stream().anyMatch(quantities.get(qi).terms()::containsKey)) {
+                            c.cells().forEach(cell -> near.add((int) (cell / cols.size())));
+                        }
                         for (long cell : c.cells()) {
                             int row = (int) (cell / cols.size());
                             String col = cols.get((int) (cell % cols.size()));
@@ -345,8 +405,8 @@ final class JointRanges {
                             }
                         }
                     }
-                    Object[] q = quantities.get(qi);
-                    exposures.put(qi, new Exposure((int) q[0], (String) q[1], min, max, rounded, shown));
+                    Quantity q = quantities.get(qi);
+                    exposures.put(qi, new Exposure(q.row(), q.name(), min, max, rounded, shown, near));
                 }
             }
         }
@@ -416,11 +476,6 @@ final class JointRanges {
         return new Solution(r.getValue(), point);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<Long, Double> terms(Object[] quantity) {
-        return (Map<Long, Double>) quantity[2];
-    }
-
     /** Whether a constraint holds of the true figures (unknown truths: assumed to). */
     private static boolean holds(Con c, List<Long> cellOf, Map<Long, Known> cells) {
         double v = c.constant();
@@ -432,6 +487,42 @@ final class JointRanges {
             v += t.getValue() * truth;
         }
         return c.equality() ? Math.abs(v) <= EPS : v >= -EPS;
+    }
+
+    /** Sets of withheld parts judged together (see {@link #exposed}): every set of at least two up to this many. */
+    static final int SUBSETS_UP_TO = 6;
+
+    /** The sets of n withheld parts judged together, as indices: all of 2 or more, or all and all but one. */
+    static List<List<Integer>> partSets(int n) {
+        List<List<Integer>> out = new ArrayList<>();
+        if (n < 2) {
+            return out;
+        }
+        if (n <= SUBSETS_UP_TO) {
+            for (int mask = 1; mask < 1 << n; mask++) {
+                if (Integer.bitCount(mask) >= 2) {
+                    List<Integer> set = new ArrayList<>();
+                    for (int b = 0; b < n; b++) {
+                        if ((mask >> b & 1) == 1) {
+                            set.add(b);
+                        }
+                    }
+                    out.add(set);
+                }
+            }
+            return out;
+        }
+        List<Integer> all = new ArrayList<>();
+        for (int b = 0; b < n; b++) {
+            all.add(b);
+        }
+        out.add(all);
+        for (int b = 0; b < n; b++) {
+            List<Integer> rest = new ArrayList<>(all);
+            rest.remove(b);
+            out.add(rest);
+        }
+        return out;
     }
 
     private static long cell(int row, int column, int columns) {

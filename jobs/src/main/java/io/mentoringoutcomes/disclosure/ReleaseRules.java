@@ -518,7 +518,10 @@ public record ReleaseRules(
      * {@code kind: contains} — the row with {@code column = whole} holds the row with {@code column = part}
      * (naive ⊇ matched mentees); {@code kind: sum} — the row with {@code column = whole} is the union of the
      * rows with every other value of {@code column} (ALL = ∪ programs), taken as a sum, which is what a reader
-     * subtracting would assume.
+     * subtracting would assume. A {@code nested} contains relation holds people, not only counts: the part's
+     * people without the event ({@code within} differences) are among the whole's too, so two groups of
+     * the same size have the same events (a horizon relation is not nested: more exits by 24 months leave
+     * fewer without one).
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Relation(
@@ -526,7 +529,8 @@ public record ReleaseRules(
             @JsonProperty("column") String column,
             @JsonProperty("whole") String whole,
             @JsonProperty("part") String part,
-            @JsonProperty("where") Map<String, String> where) {
+            @JsonProperty("where") Map<String, String> where,
+            @JsonProperty("nested") Boolean nested) {
 
         public Relation {
             if (!"contains".equals(kind) && !"sum".equals(kind)) {
@@ -537,6 +541,10 @@ public record ReleaseRules(
                 throw new IllegalArgumentException("a contains relation names whole and part; a sum names whole only");
             }
             where = where == null ? Map.of() : Map.copyOf(where);
+            nested = Boolean.TRUE.equals(nested);
+            if (nested && !"contains".equals(kind)) {
+                throw new IllegalArgumentException("only a contains relation is nested: " + column);
+            }
         }
     }
 

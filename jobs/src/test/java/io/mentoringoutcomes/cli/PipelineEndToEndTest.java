@@ -409,6 +409,123 @@ class PipelineEndToEndTest extends SparkTestBase {
                 }
             }
         }
+        // 7. Sizes read across tables, and nested methods. A reader sizes a group from any gold table that
+        // shows it (P-CAR's matched mentees in retention_summary). A hidden part of a nested relation (matched
+        // within naive) as large as its whole is its whole: the same people, the same events. Each sum's whole
+        // minus every part shown or so pinned leaves the rest's events, together: 0 or at least k.
+        Map<String, List<Map<String, Object>>> gold = new LinkedHashMap<>();
+        Map<List<String>, java.util.Set<Double>> sizes = new java.util.HashMap<>();
+        List<String> dims = List.of("program_id", "cohort", "method", "horizon_months");
+        java.util.function.BiFunction<
+                        io.mentoringoutcomes.disclosure.ReleaseRules.Link, Map<String, Object>, List<String>>
+                groupOf = (link, m) -> dims.stream()
+                .map(dim -> {
+                    String source = link.dimensions().get(dim);
+                    return source == null
+                            ? "*"
+                            : source.startsWith("=") ? source.substring(1) : String.valueOf(m.get(source));
+                })
+                .toList();
+        for (String table : wh.tables("gold")) {
+            String noun = table.substring("gold.".length());
+            var decl = rules.table(noun).orElseThrow();
+            gold.put(noun, io.mentoringoutcomes.disclosure.DisclosureControl.maps(wh.read(table)));
+            if (decl.isReference() || !dims.containsAll(decl.keys())) {
+                continue;
+            }
+            for (Map<String, Object> m : gold.get(noun)) {
+                for (var link : decl.links()) {
+                    List<String> g = groupOf.apply(link, m);
+                    if (decl.people().contains(link.column())
+                            && !g.subList(0, 3).contains("*")
+                            && m.get(link.column()) != null
+                            && !Boolean.TRUE.equals(m.get("suppressed"))) {
+                        sizes.computeIfAbsent(g, x -> new java.util.HashSet<>())
+                                .add(((Number) m.get(link.column())).doubleValue());
+                    }
+                }
+            }
+        }
+        java.util.function.BiFunction<Map<String, Object>, String, Double> value = (m, c) ->
+                m.get(c) == null || Boolean.TRUE.equals(m.get("suppressed")) ? null : ((Number) m.get(c)).doubleValue();
+        for (Map.Entry<String, List<Map<String, Object>>> t : gold.entrySet()) {
+            var decl = rules.table(t.getKey()).orElseThrow();
+            if (decl.isReference() || decl.within().isEmpty()) {
+                continue;
+            }
+            String size = decl.within().get(0).get(0);
+            String count = decl.within().get(0).get(1);
+            java.util.function.Function<Map<String, Object>, Double> sizeOf = m -> {
+                Double shown = value.apply(m, size);
+                if (shown != null) {
+                    return shown;
+                }
+                for (var link : decl.links()) {
+                    var known = sizes.get(groupOf.apply(link, m));
+                    if (link.column().equals(size) && known != null && known.size() == 1) {
+                        return known.iterator().next();
+                    }
+                }
+                return null;
+            };
+            java.util.function.BiFunction<Map<String, Object>, String, List<Object>> restOf =
+                    (m, column) -> decl.keys().stream()
+                            .filter(c -> !c.equals(column))
+                            .map(c -> (Object) String.valueOf(m.get(c)))
+                            .toList();
+            Map<Map<String, Object>, Double> pinned = new java.util.IdentityHashMap<>();
+            for (var rel : decl.relations()) {
+                if (!rel.nested()) {
+                    continue;
+                }
+                for (Map<String, Object> whole : t.getValue()) {
+                    if (!rel.whole().equals(String.valueOf(whole.get(rel.column())))
+                            || value.apply(whole, count) == null
+                            || value.apply(whole, size) == null) {
+                        continue;
+                    }
+                    for (Map<String, Object> part : t.getValue()) {
+                        if (rel.part().equals(String.valueOf(part.get(rel.column())))
+                                && restOf.apply(part, rel.column()).equals(restOf.apply(whole, rel.column()))
+                                && value.apply(part, count) == null
+                                && value.apply(whole, size).equals(sizeOf.apply(part))) {
+                            pinned.put(part, value.apply(whole, count));
+                        }
+                    }
+                }
+            }
+            for (var rel : decl.relations()) {
+                if (!rel.kind().equals("sum")) {
+                    continue;
+                }
+                for (Map<String, Object> whole : t.getValue()) {
+                    if (!rel.whole().equals(String.valueOf(whole.get(rel.column())))
+                            || value.apply(whole, count) == null
+                            || !rel.where().entrySet().stream()
+                                    .allMatch(w -> w.getValue().equals(String.valueOf(whole.get(w.getKey()))))) {
+                        continue;
+                    }
+                    double rest = value.apply(whole, count);
+                    int unknown = 0;
+                    for (Map<String, Object> part : t.getValue()) {
+                        if (part == whole
+                                || !restOf.apply(part, rel.column()).equals(restOf.apply(whole, rel.column()))) {
+                            continue;
+                        }
+                        Double known = value.apply(part, count) != null ? value.apply(part, count) : pinned.get(part);
+                        if (known == null) {
+                            unknown++;
+                        } else {
+                            rest -= known;
+                        }
+                    }
+                    if (unknown > 0 && rest > 1e-9 && rest < k - 1e-9) {
+                        found.add(t.getKey() + ": " + whole + " less its shown and pinned parts leaves " + rest + " "
+                                + count + " among " + unknown + " hidden parts");
+                    }
+                }
+            }
+        }
         assertEquals(List.of(), found);
         // Figures that stay: the planted effect's headline rows are published.
         for (String method : List.of("matched")) {

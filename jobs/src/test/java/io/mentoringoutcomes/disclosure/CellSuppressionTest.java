@@ -925,6 +925,15 @@ class CellSuppressionTest {
         String unknownKind = "tables:\n  t:\n    audience: gold\n    keys: [a]\n    relations:\n"
                 + "      - {kind: product, column: a, whole: ALL}\n";
         assertThrows(Exception.class, () -> parse(unknownKind));
+        String nested = "tables:\n  t:\n    audience: gold\n    keys: [a]\n    people: [n, e]\n    within: [[n, e]]\n"
+                + "    relations:\n      - {kind: contains, column: a, whole: x, part: y, nested: true}\n";
+        assertTrue(parse(nested).table("t").orElseThrow().relations().get(0).nested());
+        assertThrows(
+                Exception.class,
+                () -> parse(nested.replace(
+                        "kind: contains, column: a, whole: x, part: y", "kind: sum, column: a, whole: x")),
+                "a sum is not nested");
+        assertThrows(Exception.class, () -> parse(nested.replace("nested: true", "nested: maybe")));
         String atRisk = "tables:\n  t:\n    audience: gold\n    keys: [a, h]\n    people: [n, e]\n"
                 + "    coarsen: {count: e, rounded: d, at_risk: {table: u, column: n, up_to: h}}\n"
                 + "  u:\n    audience: gold\n    keys: [a, m]\n    people: [n]\n    curve: m\n"
@@ -1074,6 +1083,95 @@ class CellSuppressionTest {
                 .rows()
                 .values()
                 .forEach(h -> assertTrue(h.rule().startsWith("across"), h.rule()));
+    }
+
+    @Test
+    void aGroupSizeShownInAnotherTableAndNestedMethodsPinAHiddenCountAndTheRestIsProtectedTogether() {
+        // Found by a reader of the sample's gold (promotion_summary, 12 months, matched mentees): ALL 302 people,
+        // 22 promotions = P-CAR + P-LDR + P-ONB. P-LDR's 4 and P-ONB's 3 are under k (primary); together 7, so
+        // P-CAR's matched row goes too (complementary). But retention_summary shows P-CAR's matched mentees are
+        // 168, and promotion_summary shows its 168 naive mentees with 15 promotions: the matched are all of them
+        // (the non-promoted matched are among the non-promoted naive: 168 − e ≤ 168 − 15, and e ≤ 15), so P-CAR
+        // matched has 15 and P-LDR + P-ONB have 22 − 15 = 7 promotions between them. The naive row goes too
+        // (sacrificed first); ALL stays.
+        List<Map<String, Object>> promotion = List.of(
+                promotion("ALL", "matched", 302, 22),
+                promotion("P-CAR", "naive", 168, 15),
+                promotion("P-CAR", "matched", 168, 15),
+                promotion("P-LDR", "matched", 111, 4),
+                promotion("P-ONB", "matched", 23, 3));
+        List<Map<String, Object>> retention = List.of(retention("P-CAR", "mentee", "matched", 12, 168, 20));
+        Map<String, List<Map<String, Object>>> release = new LinkedHashMap<>();
+        release.put("promotion_summary", promotion);
+        release.put("retention_summary", retention);
+        Map<String, Decision> d = CellSuppression.protect(release, RULES, K);
+        assertEquals(
+                Set.of("P-CAR/naive", "P-CAR/matched", "P-LDR/matched", "P-ONB/matched"),
+                hidden(d.get("promotion_summary"), promotion, "program_id", "method"));
+        assertTrue(
+                d.get("promotion_summary").rows().get(1).rule().contains("together"),
+                d.get("promotion_summary").rows().get(1).rule());
+        assertEquals(Map.of(), d.get("retention_summary").rows());
+
+        // Released as the per-relation rules alone left it, the audit names the 7 and blocks it.
+        Map<String, List<Map<String, Object>>> careless = new LinkedHashMap<>(release);
+        careless.put(
+                "promotion_summary",
+                DisclosureControl.hide(
+                        promotion,
+                        RULES.table("promotion_summary").orElseThrow(),
+                        new Decision(
+                                Map.of(
+                                        2, new CellSuppression.Hidden("complementary", "n_events"),
+                                        3, new CellSuppression.Hidden("primary", "n_events"),
+                                        4, new CellSuppression.Hidden("primary", "n_events")),
+                                Map.of(),
+                                Map.of()),
+                        K));
+        List<DisclosureAudit.Violation> found = DisclosureAudit.violations(careless, release, RULES, K);
+        assertTrue(
+                found.stream()
+                        .anyMatch(v -> v.table().equals("promotion_summary")
+                                && v.rule().equals("disclosure:joint_range")
+                                && v.rows().toString().contains("[7.0, 7.0]")),
+                found.toString());
+        Map<String, List<Map<String, Object>>> released = new LinkedHashMap<>();
+        for (String table : release.keySet()) {
+            released.put(
+                    table,
+                    DisclosureControl.hide(
+                            release.get(table), RULES.table(table).orElseThrow(), d.get(table), K));
+        }
+        assertEquals(List.of(), DisclosureAudit.violations(released, release, RULES, K));
+
+        // Without retention_summary, P-CAR's matched size is unknown (anything up to 168): the naive row stays.
+        Decision alone = CellSuppression.protect(Map.of("promotion_summary", promotion), RULES, K)
+                .get("promotion_summary");
+        assertEquals(
+                Set.of("P-CAR/matched", "P-LDR/matched", "P-ONB/matched"),
+                hidden(alone, promotion, "program_id", "method"));
+        // Two naive mentees more than matched: the matched have 13 to 15 promotions, the other two 7 to 9.
+        List<Map<String, Object>> twoMore = new ArrayList<>(promotion);
+        twoMore.set(1, promotion("P-CAR", "naive", 170, 15));
+        release.put("promotion_summary", twoMore);
+        assertTrue(CellSuppression.protect(release, RULES, K)
+                .get("promotion_summary")
+                .rows()
+                .containsKey(1));
+    }
+
+    /** A mentee row of promotion_summary at 12 months. */
+    private static Map<String, Object> promotion(String program, String method, long n, long promotions) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("program_id", program);
+        r.put("cohort", "mentee");
+        r.put("method", method);
+        r.put("horizon_months", 12);
+        r.put("n_employees", n);
+        r.put("n_events", promotions);
+        r.put("promotion_rate", (double) promotions / n);
+        r.put("suppressed", false);
+        return r;
     }
 
     /** A mentee row of satisfaction_summary for P1: its respondents and the comparison arm's. */
