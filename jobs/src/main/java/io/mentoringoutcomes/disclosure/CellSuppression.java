@@ -138,10 +138,13 @@ public final class CellSuppression {
         int steps = 0;
         boolean changed = true;
         while (changed) {
-            changed = links(tables, rules, out, k) | across(tables, rules, out, k);
+            changed = links(tables, rules, out, k) | across(tables, truths, rules, out, k, false);
             for (Map.Entry<String, List<Map<String, Object>>> t : tables.entrySet()) {
                 changed |= complementary(t.getValue(), declaration(rules, t.getKey()), k, out.get(t.getKey()));
             }
+            // Bounds on hidden wholes are read off the settled release: while cells still go, a bound shown
+            // now (P-ONB's 24 naive mentees) may be hidden later, and a part hidden for it would stay hidden.
+            changed = changed || across(tables, truths, rules, out, k, true);
             if (changed || !joint) {
                 continue;
             }
@@ -1061,12 +1064,25 @@ public final class CellSuppression {
      * The cross-table pairs of {@code release.yaml} ({@link ReleaseRules.Across}): where both cells of a
      * pair are shown and differ by 1..k−1 (ALL's 306 matched mentees against the 302 of its matched
      * cohort: 4 people outside the headline cohort), the sacrificed side's cell is hidden, its facet or
-     * its row. True when something was hidden.
+     * its row. A hidden whole is judged on what a reader bounds it by: at least every part shown beside
+     * it, at most its row's shown {@code within} partner (P-ONB's mentees: at least its 23 matched ones,
+     * at most its 29 matches, so 3 to 9 of them have no match with six rated meetings beside the 20 who
+     * do); when that leaves whole − part in 1..k−1, narrower than k, the part goes, in pairs whose
+     * declared sacrifice is the part ({@code bounded}: only hidden wholes, else only shown ones). True
+     * when something was hidden.
      */
     private static boolean across(
-            Map<String, List<Map<String, Object>>> tables, ReleaseRules rules, Map<String, Decision> decisions, int k) {
+            Map<String, List<Map<String, Object>>> tables,
+            Map<String, List<Map<String, Object>>> truths,
+            ReleaseRules rules,
+            Map<String, Decision> decisions,
+            int k,
+            boolean bounded) {
         boolean changed = false;
         for (ReleaseRules.Across a : rules.across()) {
+            if (bounded && a.sacrificed() != a.part()) {
+                continue; // the declared sacrifice, the whole, is hidden already
+            }
             List<Map<String, Object>> wholes = tables.get(a.whole().table());
             List<Map<String, Object>> parts = tables.get(a.part().table());
             if (wholes == null || parts == null) {
@@ -1078,19 +1094,28 @@ public final class CellSuppression {
             Decision dp = decisions.get(a.part().table());
             for (int i = 0; i < wholes.size(); i++) {
                 Map<String, Object> w = wholes.get(i);
+                boolean wholeHidden = hiddenCell(dw, wd, i, a.whole().column());
+                if (wholeHidden != bounded) {
+                    continue;
+                }
+                Map<String, Object> wt = truths.get(a.whole().table()).get(i);
+                Double whole = number(
+                        (wholeHidden && wt != null ? wt : w).get(a.whole().column()));
+                double[] bounds = wholeHidden ? bounds(tables, rules, decisions, a, i) : null;
                 for (int j = 0; j < parts.size(); j++) {
                     Map<String, Object> p = parts.get(j);
-                    if (!a.pairs(w, p)
-                            || hiddenCell(dw, wd, i, a.whole().column())
-                            || hiddenCell(dp, pd, j, a.part().column())) {
+                    if (!a.pairs(w, p) || hiddenCell(dp, pd, j, a.part().column())) {
                         continue;
                     }
-                    Double whole = number(w.get(a.whole().column()));
                     Double part = number(p.get(a.part().column()));
                     if (whole == null || part == null || !sensitive(whole - part, k)) {
                         continue;
                     }
-                    Hidden why = new Hidden("across: " + a.describe() + " under k", null);
+                    if (wholeHidden && (bounds[0] - part <= 1e-9 || bounds[1] - bounds[0] >= k - 1e-9)) {
+                        continue; // the reader's range of whole − part admits 0 or is at least k wide
+                    }
+                    Hidden why =
+                            new Hidden("across: " + a.describe() + " under k" + (wholeHidden ? ", bounded" : ""), null);
                     if (a.sacrificed() == a.whole()) {
                         hideCell(wholes, wd, i, a.whole().column(), k, dw, why);
                     } else {
@@ -1101,6 +1126,49 @@ public final class CellSuppression {
             }
         }
         return changed;
+    }
+
+    /**
+     * What a reader bounds a hidden whole of an {@code across} pair by: [the largest part shown beside it
+     * in any pair with the same whole, its row's smallest shown {@code within} partner (∞ if none)].
+     */
+    private static double[] bounds(
+            Map<String, List<Map<String, Object>>> tables,
+            ReleaseRules rules,
+            Map<String, Decision> decisions,
+            ReleaseRules.Across pair,
+            int row) {
+        String table = pair.whole().table();
+        String column = pair.whole().column();
+        Table wd = declaration(rules, table);
+        Map<String, Object> w = tables.get(table).get(row);
+        double lo = 0;
+        double hi = Double.POSITIVE_INFINITY;
+        for (List<String> within : wd.within()) {
+            Double v = number(w.get(within.get(0)));
+            if (within.get(1).equals(column)
+                    && v != null
+                    && !hiddenCell(decisions.get(table), wd, row, within.get(0))) {
+                hi = Math.min(hi, v);
+            }
+        }
+        for (ReleaseRules.Across a : rules.across()) {
+            List<Map<String, Object>> parts = tables.get(a.part().table());
+            if (!a.whole().table().equals(table) || !a.whole().column().equals(column) || parts == null) {
+                continue;
+            }
+            Table pd = declaration(rules, a.part().table());
+            for (int j = 0; j < parts.size(); j++) {
+                Double v = number(parts.get(j).get(a.part().column()));
+                if (a.pairs(w, parts.get(j))
+                        && v != null
+                        && !hiddenCell(
+                                decisions.get(a.part().table()), pd, j, a.part().column())) {
+                    lo = Math.max(lo, v);
+                }
+            }
+        }
+        return new double[] {lo, hi};
     }
 
     /**

@@ -1160,6 +1160,47 @@ class CellSuppressionTest {
                 .containsKey(1));
     }
 
+    @Test
+    void aHiddenWholeBoundedByWhatIsShownBesideItStillProtectsItsPart() {
+        // Found by a reader of the sample's gold: P1 has 29 matches and 26 mentees, so its mentee count is a
+        // hidden facet (29 − 26 = 3 repeat matches). But its 23 matched mentees (retention_summary) and its 29
+        // matches bound it to 23..29, and 20 mentees have a match with six rated meetings
+        // (satisfaction_summary): 3 to 9 have none, a range under k that excludes 0. The rating row goes.
+        List<Map<String, Object>> engagement = List.of(engagement("P1", 29, 26, 15, 20, 10));
+        List<Map<String, Object>> retention = List.of(retention("P1", "mentee", "matched", 12, 23, 0));
+        Map<String, Object> rating = satisfaction("action_rating_first3_vs_last3", "observed", 20, 20);
+        Map<String, List<Map<String, Object>>> release = new LinkedHashMap<>();
+        release.put("engagement_summary", engagement);
+        release.put("retention_summary", retention);
+        release.put("satisfaction_summary", List.of(rating));
+        Map<String, Decision> d = CellSuppression.protect(release, RULES, K);
+        assertTrue(d.get("engagement_summary").columns().get(0).contains("n_mentees"));
+        assertEquals(Set.of(0), d.get("satisfaction_summary").rows().keySet());
+        assertTrue(
+                d.get("satisfaction_summary").rows().get(0).rule().contains("bounded"),
+                d.get("satisfaction_summary").rows().get(0).rule());
+        assertEquals(Map.of(), d.get("retention_summary").rows());
+        // Published with only the mentee facet hidden, the audit's re-run names the rating row.
+        Map<String, List<Map<String, Object>>> careless = new LinkedHashMap<>(release);
+        careless.put(
+                "engagement_summary",
+                DisclosureControl.hide(
+                        engagement, RULES.table("engagement_summary").orElseThrow(), d.get("engagement_summary"), K));
+        List<DisclosureAudit.Violation> found = DisclosureAudit.violations(careless, release, RULES, K);
+        assertTrue(
+                found.stream()
+                        .anyMatch(v -> v.table().equals("satisfaction_summary")
+                                && v.rule().equals("disclosure:complementary")),
+                found.toString());
+        // With 40 matches (37 mentees) the bounds are 23..40: 3 to 20 without, nothing pinned. The row stays.
+        release.put("engagement_summary", List.of(engagement("P1", 40, 37, 15, 20, 10)));
+        assertEquals(
+                Map.of(),
+                CellSuppression.protect(release, RULES, K)
+                        .get("satisfaction_summary")
+                        .rows());
+    }
+
     /** A mentee row of promotion_summary at 12 months. */
     private static Map<String, Object> promotion(String program, String method, long n, long promotions) {
         Map<String, Object> r = new LinkedHashMap<>();
