@@ -1038,13 +1038,7 @@ class CellSuppressionTest {
                             .contains("n_mentees"),
                     "row " + engagement.get(i).get("program_id"));
         }
-        Map<String, List<Map<String, Object>>> released = new LinkedHashMap<>();
-        for (String table : release.keySet()) {
-            released.put(
-                    table,
-                    DisclosureControl.hide(
-                            release.get(table), RULES.table(table).orElseThrow(), d.get(table), K));
-        }
+        Map<String, List<Map<String, Object>>> released = released(release, d);
         assertEquals(null, released.get("engagement_summary").get(0).get("n_mentees"));
         assertEquals(400L, released.get("engagement_summary").get(0).get("n_matches"));
         assertEquals(302L, released.get("retention_summary").get(0).get("n_employees"));
@@ -1135,13 +1129,7 @@ class CellSuppressionTest {
                                 && v.rule().equals("disclosure:joint_range")
                                 && v.rows().toString().contains("[7.0, 7.0]")),
                 found.toString());
-        Map<String, List<Map<String, Object>>> released = new LinkedHashMap<>();
-        for (String table : release.keySet()) {
-            released.put(
-                    table,
-                    DisclosureControl.hide(
-                            release.get(table), RULES.table(table).orElseThrow(), d.get(table), K));
-        }
+        Map<String, List<Map<String, Object>>> released = released(release, d);
         assertEquals(List.of(), DisclosureAudit.violations(released, release, RULES, K));
 
         // Without retention_summary, P-CAR's matched size is unknown (anything up to 168): the naive row stays.
@@ -1199,6 +1187,19 @@ class CellSuppressionTest {
                 CellSuppression.protect(release, RULES, K)
                         .get("satisfaction_summary")
                         .rows());
+    }
+
+    /** Every table of a release as disclosure control publishes it under decisions {@code d}. */
+    private static Map<String, List<Map<String, Object>>> released(
+            Map<String, List<Map<String, Object>>> release, Map<String, Decision> d) {
+        Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
+        for (String table : release.keySet()) {
+            out.put(
+                    table,
+                    DisclosureControl.hide(
+                            release.get(table), RULES.table(table).orElseThrow(), d.get(table), K));
+        }
+        return out;
     }
 
     /** A mentee row of promotion_summary at 12 months. */
