@@ -242,7 +242,7 @@ public final class CellSuppression {
         for (Map.Entry<Integer, Set<String>> cells : e.shownCells().entrySet()) {
             for (String c : cells.getValue()) {
                 int i = cells.getKey();
-                if (hiddenCell(d, decl, i, c)) {
+                if (!decl.people().contains(c) || hiddenCell(d, decl, i, c)) {
                     continue;
                 }
                 Comparator<Integer> order = Comparator.<Integer, Boolean>comparing(x -> !sacrificed(decl, rows.get(x)))
@@ -330,6 +330,13 @@ public final class CellSuppression {
                     onlyTheCount &= pair.contains(count);
                 }
             }
+            for (ReleaseRules.Score sc : decl.scores()) {
+                Hidden h = scoreExposure(row, sc, k);
+                if (h != null) {
+                    fail = fail != null ? fail : h; // the row's own figure: nothing propagates
+                    onlyTheCount = false;
+                }
+            }
             if (fail != null && onlyTheCount && coarsenable) {
                 // Without a step (the people its figure rests on by the horizon are unknown or under k, so
                 // no step hides a count among them) the figure is withheld: the row shows its size only.
@@ -348,6 +355,29 @@ public final class CellSuppression {
                 d.coarsened().put(i, new Hidden("coarsened", count));
             }
         }
+    }
+
+    /**
+     * Why a row's shown net score discloses on its own, or null: its figure and size give plus − minus,
+     * which bounds promoters, detractors or the rest into 1..k−1 in a range under k wide
+     * ({@link ReleaseRules.Score#ranges}); a figure that is not a whole number of people per its size
+     * breaks the declaration, so the row fails closed.
+     */
+    static Hidden scoreExposure(Map<String, Object> row, ReleaseRules.Score sc, int k) {
+        Double figure = number(row.get(sc.figure()));
+        Double n = number(row.get(sc.size()));
+        if (!sc.matches(row) || figure == null || n == null) {
+            return null;
+        }
+        java.util.OptionalLong d = sc.difference(figure, n);
+        if (d.isEmpty()) {
+            return new Hidden("primary: " + sc.figure() + " is not a whole number of people per " + sc.size(), null);
+        }
+        return sc.ranges(Math.round(n), d.getAsLong()).stream()
+                .filter(b -> b.exposed(k))
+                .findFirst()
+                .map(b -> new Hidden("primary: " + sc.figure() + " of " + sc.size() + " puts " + b.describe(), null))
+                .orElse(null);
     }
 
     /**
@@ -1067,9 +1097,9 @@ public final class CellSuppression {
      * its row. A hidden whole is judged on what a reader bounds it by: at least every part shown beside
      * it, at most its row's shown {@code within} partner (P-ONB's mentees: at least its 23 matched ones,
      * at most its 29 matches, so 3 to 9 of them have no match with six rated meetings beside the 20 who
-     * do); when that leaves whole − part in 1..k−1, narrower than k, the part goes, in pairs whose
-     * declared sacrifice is the part ({@code bounded}: only hidden wholes, else only shown ones). True
-     * when something was hidden.
+     * do); when that leaves whole − part in 1..k−1, narrower than k, the part goes where it is the
+     * declared sacrifice, else the whole's row, and with it the partner bounding it from above
+     * ({@code bounded}: only hidden wholes, else only shown ones). True when something was hidden.
      */
     private static boolean across(
             Map<String, List<Map<String, Object>>> tables,
@@ -1080,9 +1110,6 @@ public final class CellSuppression {
             boolean bounded) {
         boolean changed = false;
         for (ReleaseRules.Across a : rules.across()) {
-            if (bounded && a.sacrificed() != a.part()) {
-                continue; // the declared sacrifice, the whole, is hidden already
-            }
             List<Map<String, Object>> wholes = tables.get(a.whole().table());
             List<Map<String, Object>> parts = tables.get(a.part().table());
             if (wholes == null || parts == null) {
@@ -1116,7 +1143,11 @@ public final class CellSuppression {
                     }
                     Hidden why =
                             new Hidden("across: " + a.describe() + " under k" + (wholeHidden ? ", bounded" : ""), null);
-                    if (a.sacrificed() == a.whole()) {
+                    if (a.sacrificed() == a.whole() && wholeHidden) {
+                        // The sacrifice is hidden already and still bounded: its row goes, and with it the
+                        // within partner that bounds it from above (a program's matches above its mentees).
+                        hideCell(wholes, wd, i, wd.people().get(0), k, dw, why);
+                    } else if (a.sacrificed() == a.whole()) {
                         hideCell(wholes, wd, i, a.whole().column(), k, dw, why);
                     } else {
                         hideCell(parts, pd, j, a.part().column(), k, dp, why);

@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  *   <li>{@code disclosure:declared}: the table is declared, for gold;</li>
  *   <li>{@code disclosure:primary:<c>}: a shown people count is 0 or at least k;</li>
  *   <li>{@code disclosure:within:<w>-<p>}: a shown difference of two counts of a row is 0 or at least k;</li>
+ *   <li>{@code disclosure:score:<f>}: a shown net score f and its size do not bound the people counts behind it
+ *       (promoters, detractors, the rest) into 1..k−1 within a range under k wide;</li>
  *   <li>{@code disclosure:curve_monthly_counts}: a curve shows no month's own event or censoring count;</li>
  *   <li>{@code disclosure:suppressed_row_blank}: a suppressed row shows only keys and kept columns;</li>
  *   <li>{@code disclosure:facet_blank}: a facet with a count not shown shows none of its counts and figures
@@ -201,6 +203,13 @@ public final class DisclosureAudit {
                             Double p = CellSuppression.number(r.get(pair.get(1)));
                             return w != null && p != null && CellSuppression.sensitive(Math.abs(w - p), k);
                         }));
+            }
+            for (ReleaseRules.Score sc : t.scores()) {
+                add(
+                        out,
+                        e.getKey(),
+                        "disclosure:score:" + sc.figure(),
+                        rows(e.getValue(), t, r -> CellSuppression.scoreExposure(r, sc, k) != null));
             }
             add(
                     out,

@@ -31,7 +31,11 @@ import org.ojalgo.optimisation.Variable;
  * row's {@code within} differences too), {@code within} whole ≥ part in a row, and on a curve people
  * at risk never grow from one month to the next (a chain through every month, hidden or shown). A
  * withheld count whose group is shown in another row or table is known exactly (the caller's
- * {@code known}). What a reader knows
+ * {@code known}). A net score's two counts no table shows (promoters and detractors, {@link
+ * ReleaseRules.Score}) are variables of the rows carrying it: among the row's size, their difference
+ * fixed where the score and its size are shown. No truth is kept for them, so each, and the rest of the
+ * size, is judged on its range alone: exposed when it excludes 0, starts under k and is under k wide.
+ * What a reader knows
  * of a hidden cell is its range only: the rule is public but which rule hid a cell is not (a hidden
  * count is primary, 1..k−1, or complementary, any size), so no hidden count is assumed to be in
  * 1..k−1. The declared relations are the reader's model even where the true figures break one (a
@@ -116,7 +120,11 @@ final class JointRanges {
             int k,
             java.util.function.Consumer<Work> work) {
         long start = System.nanoTime();
-        List<String> cols = CellSuppression.relationColumns(decl);
+        List<String> cols = new ArrayList<>(CellSuppression.relationColumns(decl));
+        // A score's promoters and detractors are people counts no table shows: variables on the rows that
+        // carry the score, 0 elsewhere, summed and contained by the relations like any other count.
+        List<String> latent = decl.latent();
+        cols.addAll(latent);
         // Cells: row · |cols| + column index. Unknown cells get a variable.
         Map<Long, Known> cells = new HashMap<>();
         Map<Long, Integer> var = new LinkedHashMap<>();
@@ -124,7 +132,13 @@ final class JointRanges {
         for (int i = 0; i < rows.size(); i++) {
             for (int j = 0; j < cols.size(); j++) {
                 long cell = cell(i, j, cols.size());
-                Known kn = known.apply(i, cols.get(j));
+                String c = cols.get(j);
+                Map<String, Object> row = rows.get(i);
+                Known kn = !latent.contains(c)
+                        ? known.apply(i, c)
+                        : decl.scores().stream().anyMatch(sc -> sc.counts().contains(c) && sc.matches(row))
+                                ? Known.unknown(Double.NaN)
+                                : Known.shown(0);
                 cells.put(cell, kn);
                 if (!kn.exact()) {
                     var.put(cell, cellOf.size());
@@ -171,6 +185,42 @@ final class JointRanges {
                             new double[][] {{whole, w, 1}, {whole, p, -1}, {parts.get(0), w, -1}, {parts.get(0), p, 1}
                             }));
                 }
+            }
+        }
+        // A net score: its promoters and detractors are among its size, and a shown figure of a shown size
+        // fixes their difference (the row's size is the shown cell that would go to undo it).
+        List<Quantity> scored = new ArrayList<>();
+        for (ReleaseRules.Score sc : decl.scores()) {
+            int n = cols.indexOf(sc.size());
+            int plus = cols.indexOf(sc.plus());
+            int minus = cols.indexOf(sc.minus());
+            for (int i = 0; i < rows.size(); i++) {
+                if (!sc.matches(rows.get(i))) {
+                    continue;
+                }
+                cons.add(build.apply(new double[][] {{i, n, 1}, {i, plus, -1}, {i, minus, -1}}));
+                Known figure = known.apply(i, sc.figure());
+                Known size = cells.get(cell(i, n, cols.size()));
+                java.util.OptionalLong d = figure.exact() && size.exact() && Double.isFinite(figure.lo())
+                        ? sc.difference(figure.lo(), size.lo())
+                        : java.util.OptionalLong.empty();
+                if (d.isPresent()) {
+                    Con c = build.apply(new double[][] {{i, plus, 1}, {i, minus, -1}});
+                    Set<Long> used = new LinkedHashSet<>(c.cells());
+                    used.add(cell(i, n, cols.size()));
+                    cons.add(new Con(c.coef(), c.constant() - d.getAsLong(), true, used));
+                }
+                long p = cell(i, plus, cols.size());
+                long m = cell(i, minus, cols.size());
+                // What no truth is kept for: a range narrower than k above 0 and starting under k is exposed.
+                scored.add(new Quantity(i, sc.plus(), Map.of(p, 1.0), Double.NaN, k));
+                scored.add(new Quantity(i, sc.minus(), Map.of(m, 1.0), Double.NaN, k));
+                scored.add(new Quantity(
+                        i,
+                        sc.size() + " − " + sc.plus() + " − " + sc.minus(),
+                        Map.of(cell(i, n, cols.size()), 1.0, p, -1.0, m, -1.0),
+                        Double.NaN,
+                        k));
             }
         }
         if (decl.curveColumn().isEmpty()) {
@@ -248,6 +298,7 @@ final class JointRanges {
                 }
             }
         }
+        quantities.addAll(scored);
         // Withheld parts of a sum, together: the whole minus the shown parts, and minus the parts the other
         // relations pin, is a group of people too (P-LDR's and P-ONB's matched mentees: 7 promotions between
         // them once P-CAR's withheld ones follow from its naive row). No table shows that group, so it is
@@ -380,8 +431,10 @@ final class JointRanges {
                 Map<Integer, Double> objective = objectives.get(x);
                 double min = solve(local.size(), objective, feasible, false).value(constants[qi]);
                 programs++;
-                if (Double.isNaN(min) || min <= EPS) {
-                    continue; // no feasible point (nothing follows), or the range admits 0: protected either way
+                if (Double.isNaN(min) || min <= EPS || min > k - 1 + EPS) {
+                    // No feasible point (nothing follows), the range admits 0, or it starts at k or more (a
+                    // count whose truth is kept is under k, so only a score's never starts there).
+                    continue;
                 }
                 double max = solve(local.size(), objective, feasible, true).value(constants[qi]);
                 programs++;

@@ -182,6 +182,8 @@ public record ReleaseRules(
      *                   salaries, survey scores): across nights, one that moved while no people count of its
      *                   row moved by k or more holds the row, since the change may be one person's raise or
      *                   one person's answer
+     * @param scores     net scores ({@link Score}): a figure that is {@code per} · (plus − minus) / size, which
+     *                   with its size bounds two people counts no table shows (promoters and detractors)
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Table(
@@ -198,7 +200,8 @@ public record ReleaseRules(
             @JsonProperty("not_people") List<String> notPeople,
             @JsonProperty("kind") Kind kind,
             @JsonProperty("facets") List<Facet> facets,
-            @JsonProperty("magnitudes") List<String> magnitudes) {
+            @JsonProperty("magnitudes") List<String> magnitudes,
+            @JsonProperty("scores") List<Score> scores) {
 
         public Table(
                 Audience audience,
@@ -212,7 +215,7 @@ public record ReleaseRules(
                 Map<String, List<String>> sacrifice) {
             this(
                     audience, keys, people, keep, within, relations, links, curve, sacrifice, null, null, null, null,
-                    null);
+                    null, null);
         }
 
         /**
@@ -234,7 +237,8 @@ public record ReleaseRules(
                     notPeople,
                     kind,
                     null,
-                    magnitudes);
+                    magnitudes,
+                    null); // a night's changes are differences of scores, not scores
         }
 
         public Table {
@@ -297,6 +301,30 @@ public record ReleaseRules(
                             "a magnitude is a figure, not a key, people, kept or not_people column: " + c);
                 }
             }
+            scores = scores == null ? List.of() : List.copyOf(scores);
+            for (Score sc : scores) {
+                if (!people.contains(sc.size())
+                        || keys.contains(sc.figure())
+                        || people.contains(sc.figure())
+                        || keep.contains(sc.figure())
+                        || notPeople.contains(sc.figure())
+                        || !keys.containsAll(sc.where().keySet())) {
+                    throw new IllegalArgumentException("a score's size is a people column, its figure a figure and its"
+                            + " where keys: " + sc.figure() + " per " + sc.size() + " "
+                            + sc.where().keySet());
+                }
+                for (String c : sc.counts()) {
+                    if (keys.contains(c) || people.contains(c) || keep.contains(c) || notPeople.contains(c)) {
+                        throw new IllegalArgumentException("a score's counts are shown nowhere; " + c + " is a column");
+                    }
+                }
+                if (curve != null
+                        || coarsen != null
+                        || facets.stream().anyMatch(f -> f.columns().contains(sc.figure()))) {
+                    throw new IllegalArgumentException(
+                            "a score is a plain figure of a table without curve or coarsen: " + sc.figure());
+                }
+            }
             for (Link link : links) {
                 if (facets.stream().anyMatch(f -> f.columns().contains(link.column()))) {
                     // Links carry hidden rows across tables; a facet hides cells, which no link carries.
@@ -314,16 +342,25 @@ public record ReleaseRules(
                             || !sacrifice.isEmpty()
                             || coarsen != null
                             || !facets.isEmpty()
-                            || !magnitudes.isEmpty())) {
+                            || !magnitudes.isEmpty()
+                            || !scores.isEmpty())) {
                 throw new IllegalArgumentException("a reference table is gold and declares keys and not_people only:"
                         + " it counts no one, so it has no people, keep, within, relations, links, curve,"
-                        + " sacrifice, coarsen, facets or magnitudes");
+                        + " sacrifice, coarsen, facets, magnitudes or scores");
             }
             if (kind == Kind.counts && audience == Audience.gold && people.isEmpty()) {
                 // The first people column is the row's group size; a table about no one says so.
                 throw new IllegalArgumentException(
                         "a gold table declares its people columns (the first is the group size), or kind: reference");
             }
+        }
+
+        /** The people counts the scores bound and no table shows (promoters, detractors), each once. */
+        public List<String> latent() {
+            return scores.stream()
+                    .flatMap(sc -> sc.counts().stream())
+                    .distinct()
+                    .toList();
         }
 
         /** The facet a column (a count or a figure) belongs to, if any. */
@@ -432,6 +469,89 @@ public record ReleaseRules(
             List<String> all = new ArrayList<>(counts);
             all.addAll(figures);
             return all;
+        }
+    }
+
+    /**
+     * A net score: on rows matching {@code where}, {@code figure} = {@code per} · (plus − minus) / {@code size},
+     * where plus and minus ({@code counts}) are disjoint groups among the size's people that no table shows
+     * (eNPS: promoters and detractors among respondents, per 100). A shown figure and size give the
+     * difference d = plus − minus, a whole number; with plus + minus ≤ size that bounds each group, and
+     * the rest (passives), to whole-number ranges ({@link #ranges}): P-ONB's eNPS of −5.56 among 18
+     * respondents is d = −1, so 1 to 9 detractors. Declared only where the figure is an unweighted mean
+     * of +1/0/−1 scores; a weighted one (ATT-weighted comparators) gives no whole numbers to a reader.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Score(
+            @JsonProperty("figure") String figure,
+            @JsonProperty("size") String size,
+            @JsonProperty("per") Double per,
+            @JsonProperty("counts") List<String> counts,
+            @JsonProperty("where") Map<String, String> where) {
+
+        public Score {
+            name(figure, "score figure");
+            name(size, "score size");
+            if (per == null || !(per > 0) || per.isInfinite()) {
+                throw new IllegalArgumentException("a score's per is a positive number: " + per);
+            }
+            counts = names(counts, "score count");
+            if (counts.size() != 2 || counts.get(0).equals(counts.get(1))) {
+                throw new IllegalArgumentException("a score names two counts, [plus, minus]: " + counts);
+            }
+            where = where == null ? Map.of() : Map.copyOf(where);
+        }
+
+        public String plus() {
+            return counts.get(0);
+        }
+
+        public String minus() {
+            return counts.get(1);
+        }
+
+        /** Whether a row carries this score: every {@code where} key has its value. */
+        public boolean matches(Map<String, Object> row) {
+            return where.entrySet().stream().allMatch(w -> w.getValue().equals(String.valueOf(row.get(w.getKey()))));
+        }
+
+        /**
+         * plus − minus on a row showing {@code figure} of {@code size} people; empty when the figure is not
+         * a whole number of people (then the declaration is wrong for this row, and the caller fails closed).
+         */
+        public java.util.OptionalLong difference(double figure, double size) {
+            double d = figure * size / per;
+            long r = Math.round(d);
+            return Math.abs(d - r) <= 1e-6 * Math.max(1, Math.abs(d))
+                    ? java.util.OptionalLong.of(r)
+                    : java.util.OptionalLong.empty();
+        }
+
+        /**
+         * What a reader knows of plus, minus and the rest from n people and d = plus − minus alone, in whole
+         * people: plus ∈ [max(0, d), ⌊(n + d)/2⌋], minus ∈ [max(0, −d), ⌊(n − d)/2⌋], and the rest
+         * n − plus − minus ∈ [(n − d) mod 2, n − |d|] (plus + minus has d's parity).
+         */
+        public List<Bound> ranges(long n, long d) {
+            return List.of(
+                    new Bound(plus(), Math.max(0, d), Math.floorDiv(n + d, 2)),
+                    new Bound(minus(), Math.max(0, -d), Math.floorDiv(n - d, 2)),
+                    new Bound(size + " − " + plus() + " − " + minus(), Math.floorMod(n - d, 2), n - Math.abs(d)));
+        }
+
+        /** A count a reader bounds to [lo, hi] whole people. */
+        public record Bound(String quantity, long lo, long hi) {
+            /**
+             * The protection-interval rule for a count whose true value the bound alone must protect: a
+             * range that excludes 0, starts under k and is under k wide says how many of fewer than k.
+             */
+            public boolean exposed(int k) {
+                return lo >= 1 && lo <= k - 1 && hi - lo < k;
+            }
+
+            public String describe() {
+                return quantity + " in [" + lo + ", " + hi + "]";
+            }
         }
     }
 

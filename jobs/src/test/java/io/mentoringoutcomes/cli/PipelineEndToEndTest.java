@@ -553,6 +553,54 @@ class PipelineEndToEndTest extends SparkTestBase {
                 }
             }
         }
+        // 8. eNPS = 100 (promoters − detractors) / respondents. On a shown unweighted eNPS (mentees, mentors,
+        // naive comparators: weight 1) the adversary solves for the difference d, then tries every whole
+        // number of promoters: each that leaves detractors ≥ 0 and promoters + detractors ≤ n is possible. No
+        // count of promoters, detractors or passives may land in a range that excludes 0, starts under k and is
+        // under k wide.
+        for (Row r : wh.read("gold.satisfaction_summary")
+                .filter("metric = 'enps' AND NOT suppressed")
+                .collectAsList()) {
+            String cohort = r.getAs("cohort");
+            String method = r.getAs("method");
+            List<String[]> sides = new ArrayList<>();
+            if (!cohort.equals("comparison") || method.equals("naive")) {
+                sides.add(new String[] {"value", "n_employees"});
+            }
+            if (cohort.equals("mentee") && method.equals("naive")) {
+                sides.add(new String[] {"comparison_value", "comparison_n_employees"});
+            }
+            for (String[] side : sides) {
+                if (r.isNullAt(r.fieldIndex(side[0]))) {
+                    continue;
+                }
+                long n = ((Number) r.getAs(side[1])).longValue();
+                double exact = ((Number) r.getAs(side[0])).doubleValue() * n / 100;
+                long d = Math.round(exact);
+                assertTrue(Math.abs(exact - d) < 1e-6, "an unweighted eNPS is whole people: " + r);
+                long[][] range = {{Long.MAX_VALUE, -1}, {Long.MAX_VALUE, -1}, {Long.MAX_VALUE, -1}};
+                for (long promoters = 0; promoters <= n; promoters++) {
+                    long detractors = promoters - d;
+                    if (detractors < 0 || promoters + detractors > n) {
+                        continue;
+                    }
+                    long[] v = {promoters, detractors, n - promoters - detractors};
+                    for (int x = 0; x < 3; x++) {
+                        range[x][0] = Math.min(range[x][0], v[x]);
+                        range[x][1] = Math.max(range[x][1], v[x]);
+                    }
+                }
+                String[] names = {"promoters", "detractors", "passives"};
+                for (int x = 0; x < 3; x++) {
+                    long lo = range[x][0];
+                    long hi = range[x][1];
+                    if (lo >= 1 && lo < k && hi - lo < k) {
+                        found.add("satisfaction_summary " + side[0] + " puts " + names[x] + " in [" + lo + ", " + hi
+                                + "] in " + r);
+                    }
+                }
+            }
+        }
         assertEquals(List.of(), found);
         // Figures that stay: the planted effect's headline rows are published.
         for (String method : List.of("matched")) {

@@ -946,6 +946,19 @@ class CellSuppressionTest {
                 IllegalStateException.class,
                 () -> CellSuppression.protect(Map.of("undeclared_table", List.of()), RULES, K),
                 "an undeclared table is refused");
+        String score = "tables:\n  t:\n    audience: gold\n    keys: [a, m]\n    people: [n]\n    scores:\n"
+                + "      - {figure: v, size: n, per: 100, counts: [p, d], where: {m: enps}}\n";
+        assertEquals(List.of("p", "d"), parse(score).table("t").orElseThrow().latent());
+        assertThrows(Exception.class, () -> parse(score.replace("size: n", "size: v")), "the size counts people");
+        assertThrows(Exception.class, () -> parse(score.replace("figure: v", "figure: n")), "a figure, not a count");
+        assertThrows(Exception.class, () -> parse(score.replace("figure: v", "figure: a")), "a figure, not a key");
+        assertThrows(Exception.class, () -> parse(score.replace("[p, d]", "[p, p]")), "two counts");
+        assertThrows(Exception.class, () -> parse(score.replace("[p, d]", "[p]")), "two counts");
+        assertThrows(Exception.class, () -> parse(score.replace("[p, d]", "[p, n]")), "shown nowhere");
+        assertThrows(Exception.class, () -> parse(score.replace("per: 100", "per: 0")), "a positive per");
+        assertThrows(Exception.class, () -> parse(score.replace("per: 100, ", "")), "per is required");
+        assertThrows(Exception.class, () -> parse(score.replace("{m: enps}", "{x: enps}")), "where names keys");
+        assertThrows(Exception.class, () -> parse(score.replace("per: 100", "per: 100, weighted: no")));
         String reference = "tables:\n  t:\n    audience: gold\n    kind: reference\n    keys: [a]\n";
         assertTrue(parse(reference).table("t").orElseThrow().isReference());
         assertThrows(Exception.class, () -> parse(reference + "    people: [n]\n"), "a reference counts no one");
@@ -1224,11 +1237,94 @@ class CellSuppressionTest {
         r.put("cohort", "mentee");
         r.put("method", method);
         r.put("n_employees", n);
-        r.put("value", 0.5);
+        // An eNPS is a whole number of people per its respondents (0: as many promoters as detractors).
+        r.put("value", metric.equals("enps") ? 0.0 : 0.5);
         r.put("comparison_n_employees", comparisonN);
-        r.put("comparison_value", 0.4);
+        r.put("comparison_value", metric.equals("enps") ? 0.0 : 0.4);
         r.put("suppressed", false);
         return r;
+    }
+
+    /** An eNPS row of mentees: n respondents, promoters − detractors = d, 200 naive comparators at 0. */
+    private static Map<String, Object> enps(String program, String method, long n, long d) {
+        Map<String, Object> r = satisfaction("enps", method, n, 200);
+        r.put("program_id", program);
+        r.put("value", 100.0 * d / n);
+        return r;
+    }
+
+    @Test
+    void anEnpsAndItsRespondentsBoundPromotersDetractorsAndPassivesAndARowPinningOneUnderKGoes() {
+        // eNPS = 100 (P − D) / n, so P − D = d; with P + D ≤ n, P ∈ [max(0, d), ⌊(n + d)/2⌋], D ∈ [max(0, −d),
+        // ⌊(n − d)/2⌋], and the passives n − P − D ∈ [(n − d) mod 2, n − |d|] (P + D has d's parity).
+        //   P1: 18, d = −1 (−5.56): D ∈ [1, 9], at least one and at most nine detractors: hidden.
+        //   P2: 40, d = −10 (−25): P ∈ [0, 15], D ∈ [10, 25], passives ∈ [0, 30]: shown.
+        //   P3: 19, d = −10 (−52.63): P ∈ [0, 4], D ∈ [10, 14], passives odd so ∈ [1, 9]: hidden.
+        //   P4: 12, d = 12 (100): everyone a promoter, P = 12 (not under k), D and passives 0: shown.
+        //   P5: 20 and 3.3: not a whole number of people (the figure is not the declared score): hidden.
+        List<Map<String, Object>> rows = new ArrayList<>(List.of(
+                enps("P1", "matched", 18, -1),
+                enps("P2", "matched", 40, -10),
+                enps("P3", "matched", 19, -10),
+                enps("P4", "matched", 12, 12),
+                enps("P5", "matched", 20, 0)));
+        rows.get(4).put("value", 3.3);
+        Decision d = CellSuppression.protect(Map.of("satisfaction_summary", rows), RULES, K)
+                .get("satisfaction_summary");
+        assertEquals(Set.of("P1", "P3", "P5"), hidden(d, rows, "program_id"));
+        assertEquals(
+                "primary: value of n_employees puts detractors in [1, 9]",
+                d.rows().get(0).rule());
+        assertEquals(
+                "primary: value of n_employees puts n_employees − promoters − detractors in [1, 9]",
+                d.rows().get(2).rule());
+        assertTrue(
+                d.rows().get(4).rule().contains("not a whole number"),
+                d.rows().get(4).rule());
+        // The audit names the same rows of the careless release, and passes the controlled one.
+        assertTrue(
+                DisclosureAudit.violations(Map.of("satisfaction_summary", rows), RULES, K)
+                        .contains(new DisclosureAudit.Violation(
+                                "satisfaction_summary",
+                                "disclosure:score:value",
+                                List.of(
+                                        "(program_id=P1, metric=enps, cohort=mentee, method=matched)",
+                                        "(program_id=P3, metric=enps, cohort=mentee, method=matched)",
+                                        "(program_id=P5, metric=enps, cohort=mentee, method=matched)"))),
+                DisclosureAudit.violations(Map.of("satisfaction_summary", rows), RULES, K)
+                        .toString());
+        Map<String, List<Map<String, Object>>> release = Map.of("satisfaction_summary", rows);
+        assertEquals(
+                List.of(), DisclosureAudit.violations(released(release, Map.of("satisfaction_summary", d)), RULES, K));
+    }
+
+    @Test
+    void promotersAndDetractorsNoTableShowsAreCarriedThroughTheRelations() {
+        // P1's matched mentees are among its naive ones (the declared containment): 30 matched respondents with
+        // d = +20 (P ∈ [20, 25]) and 40 naive ones with d = +15. Each row alone leaves the naive detractors in
+        // [0, 12]. Together: the naive promoters are at least the matched 20, so the naive detractors are
+        // P − 15 ∈ [5, 12.5] (the linear program's bound; 12 in whole people), five to twelve of them. The
+        // joint range check finds it and the naive row goes (the declared sacrifice); the matched row stays.
+        // Comparators (200 at d = 0) are wide either way; 40 − 30 naive but not matched is at least k.
+        List<Map<String, Object>> rows = List.of(enps("P1", "matched", 30, 20), enps("P1", "naive", 40, 15));
+        Map<String, List<Map<String, Object>>> release = Map.of("satisfaction_summary", rows);
+        List<DisclosureAudit.Violation> careless = DisclosureAudit.violations(release, RULES, K);
+        assertTrue(
+                careless.contains(new DisclosureAudit.Violation(
+                        "satisfaction_summary",
+                        "disclosure:joint_range",
+                        List.of("(program_id=P1, metric=enps, cohort=mentee, method=naive): detractors narrowed to"
+                                + " [5.0, 12.5] by the table's relations jointly"))),
+                careless.toString());
+        // Each row alone passes: only the rows together say it.
+        assertTrue(careless.stream().noneMatch(v -> v.rule().startsWith("disclosure:score")), careless.toString());
+        Decision d = CellSuppression.protect(release, RULES, K).get("satisfaction_summary");
+        assertEquals(Set.of(1), d.rows().keySet());
+        assertTrue(
+                d.rows().get(1).rule().contains("detractors narrowed to [5.0, 12.5]"),
+                d.rows().get(1).rule());
+        assertEquals(
+                List.of(), DisclosureAudit.violations(released(release, Map.of("satisfaction_summary", d)), RULES, K));
     }
 
     @Test
