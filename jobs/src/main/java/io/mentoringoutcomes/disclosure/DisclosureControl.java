@@ -232,7 +232,8 @@ public final class DisclosureControl {
      * pass holds further rows until no held change is the only unknown of a relation (ALL − Σ
      * programs, naive − matched). A held row catches up once its accumulated change reaches k. A declared
      * magnitude (salary, cost, mean score) that moved while no count moved by k holds its row the same way:
-     * the move may be one person's raise or answer.
+     * the move may be one person's raise or answer. So does an {@code across} pair whose two changes differ
+     * by 1..k−1 ({@link #holdAcross}).
      *
      * @return held rows per table
      */
@@ -298,6 +299,7 @@ public final class DisclosureControl {
             rowOf.put(e.getKey(), idx);
             before.put(e.getKey(), old);
         }
+        holdAcross(released, rowOf, before, deltas, rules, k);
         // Curves: the deltas of a month are not additive across months, so no curve rule here;
         // a curve whose count moved by under k anywhere holds as a whole (see below).
         ReleaseRules deltaRules = new ReleaseRules(changeRules(rules));
@@ -333,6 +335,54 @@ public final class DisclosureControl {
             count.put(e.getKey(), heldRows.size());
         }
         return count;
+    }
+
+    /**
+     * The {@code across} pairs between two nights: the same group counted in two tables, so the change
+     * of whole − part counts people too. Both sides moving by k or more while their difference moves by
+     * 1..k−1 says that so few joined or left the whole outside the part (ALL's matched mentees gaining 12
+     * while its headline cohort gains 11: one mentee outside it). The declared side's change is set to that
+     * difference, so the pass over the changes holds its row. Signed changes: the absolute ones the
+     * changes table keeps do not subtract.
+     */
+    private static void holdAcross(
+            Map<String, List<Map<String, Object>>> released,
+            Map<String, List<Integer>> rowOf,
+            Map<String, List<Map<String, Object>>> before,
+            Map<String, List<Map<String, Object>>> deltas,
+            ReleaseRules rules,
+            int k) {
+        for (ReleaseRules.Across a : rules.across()) {
+            String wt = a.whole().table();
+            String pt = a.part().table();
+            if (!deltas.containsKey(wt) || !deltas.containsKey(pt)) {
+                continue;
+            }
+            for (int h = 0; h < deltas.get(wt).size(); h++) {
+                Map<String, Object> whole = released.get(wt).get(rowOf.get(wt).get(h));
+                Double dw = change(whole, before.get(wt).get(h), a.whole().column());
+                for (int g = 0; g < deltas.get(pt).size(); g++) {
+                    Map<String, Object> part =
+                            released.get(pt).get(rowOf.get(pt).get(g));
+                    Double dp = dw == null || !a.pairs(whole, part)
+                            ? null
+                            : change(part, before.get(pt).get(g), a.part().column());
+                    if (dp == null || !CellSuppression.sensitive(Math.abs(dw - dp), k)) {
+                        continue;
+                    }
+                    boolean onWhole = a.sacrificed() == a.whole();
+                    Map<String, Object> delta = deltas.get(onWhole ? wt : pt).get(onWhole ? h : g);
+                    delta.put(a.sacrificed().column(), Math.abs(dw - dp));
+                }
+            }
+        }
+    }
+
+    /** Tonight's count less last night's, when both are shown. */
+    private static Double change(Map<String, Object> now, Map<String, Object> then, String column) {
+        Double a = CellSuppression.number(now.get(column));
+        Double b = CellSuppression.number(then.get(column));
+        return a == null || b == null ? null : a - b;
     }
 
     /**

@@ -275,6 +275,58 @@ class DisclosureControlTest extends SparkTestBase {
         assertTrue(allTonight || p2Tonight, "a group that moved by k catches up unless it is P1's complement");
     }
 
+    @Test
+    void aGroupCountedInTwoTablesIsHeldWhenTheirChangesDifferByUnderK() {
+        // ALL's matched mentees (engagement_summary.n_mentees) hold its matched retention cohort (the declared
+        // across pair): 60 and 40 last night, 72 and 51 tonight. Each moved by k or more, so neither holds on its
+        // own; but 12 − 11 says that one mentee joined outside the cohort. The engagement row (the declared
+        // sacrifice) keeps last night's figures; the retention row shows tonight's.
+        Map<String, List<Map<String, Object>>> lastNight = Map.of(
+                "engagement_summary", List.of(engagementRow(60)),
+                "retention_summary", List.of(cohortRow(40)));
+        Map<String, List<Map<String, Object>>> tonight = new LinkedHashMap<>();
+        tonight.put("engagement_summary", List.of(engagementRow(72)));
+        tonight.put("retention_summary", List.of(cohortRow(51)));
+        Map<String, Integer> held = DisclosureControl.holdSmallChanges(tonight, lastNight, ReleaseRules.standard(), K);
+        assertEquals(Map.of("engagement_summary", 1, "retention_summary", 0), held);
+        assertEquals(60L, tonight.get("engagement_summary").get(0).get("n_mentees"));
+        assertEquals(51L, tonight.get("retention_summary").get(0).get("n_employees"));
+        // Tonight 75 against 51: the changes 15 and 11 differ by 4, held too; 82 against 51 (22 and 11): shown.
+        tonight.put("engagement_summary", List.of(engagementRow(75)));
+        tonight.put("retention_summary", List.of(cohortRow(51)));
+        DisclosureControl.holdSmallChanges(tonight, lastNight, ReleaseRules.standard(), K);
+        assertEquals(60L, tonight.get("engagement_summary").get(0).get("n_mentees"));
+        tonight.put("engagement_summary", List.of(engagementRow(82)));
+        tonight.put("retention_summary", List.of(cohortRow(51)));
+        DisclosureControl.holdSmallChanges(tonight, lastNight, ReleaseRules.standard(), K);
+        assertEquals(82L, tonight.get("engagement_summary").get(0).get("n_mentees"));
+    }
+
+    /** ALL's engagement row: as many matches as mentees, all active, no stall or goal figures. */
+    private static Map<String, Object> engagementRow(long mentees) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("program_id", "ALL");
+        r.put("n_matches", mentees);
+        r.put("n_mentees", mentees);
+        r.put("n_active_matches", mentees);
+        r.put("suppressed", false);
+        return r;
+    }
+
+    /** ALL's matched mentees at 12 months, none left. */
+    private static Map<String, Object> cohortRow(long n) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("program_id", "ALL");
+        r.put("cohort", "mentee");
+        r.put("method", "matched");
+        r.put("horizon_months", 12);
+        r.put("n_employees", n);
+        r.put("n_events", 0L);
+        r.put("retention", 1.0);
+        r.put("suppressed", false);
+        return r;
+    }
+
     private static Double[] boxed(double[] v) {
         return java.util.Arrays.stream(v).boxed().toArray(Double[]::new);
     }
