@@ -41,9 +41,10 @@ class JitFlagsTest {
         assertEquals(fromLauncher, fromPom, "bin/mentoring-outcomes JIT_FLAGS and pom.xml jit.flags");
         List<String> thisJvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
         assertTrue(thisJvm.containsAll(fromPom), "surefire's argLine passes jit.flags: " + thisJvm);
-        // The launcher puts them before MENTORING_JAVA_OPTS, so an operator's own -XX flags win.
+        // The launcher puts them (and its class data sharing flags) before MENTORING_JAVA_OPTS, so an
+        // operator's own -XX flags win.
         assertTrue(
-                launcher.contains("exec \"$JAVA\" \"${JIT_FLAGS[@]}\" ${MENTORING_JAVA_OPTS:-"),
-                "JIT_FLAGS come first on the launcher's java command line");
+                launcher.contains("exec \"$JAVA\" \"${CDS_FLAGS[@]}\" \"${JIT_FLAGS[@]}\" ${MENTORING_JAVA_OPTS:-"),
+                "JIT_FLAGS come first on the launcher's java command line, after the archive's flags");
     }
 }
