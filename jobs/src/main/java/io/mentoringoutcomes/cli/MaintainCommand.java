@@ -39,7 +39,10 @@ public final class MaintainCommand implements Callable<Integer> {
         Warehouse wh = spark.open();
         PrintStream out = System.out;
         int n = 0;
-        for (String layer : Warehouse.LAYERS) {
+        // The restricted layers too: their removed files hold people's own values.
+        for (String layer : java.util.stream.Stream.concat(
+                        Warehouse.LAYERS.stream(), Warehouse.RESTRICTED_LAYERS.stream())
+                .toList()) {
             int days = Retention.days(wh.spark(), layer);
             for (String table : wh.tables(layer)) {
                 boolean changed = wh.applyRetention(table);

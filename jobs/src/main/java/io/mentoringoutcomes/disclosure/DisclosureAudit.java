@@ -37,12 +37,23 @@ import java.util.stream.Collectors;
  *   <li>{@code disclosure:undeclared_count}: every integer column is a key, a people column, a kept column
  *       or declared {@code not_people}: an undeclared count of people would escape every other rule;</li>
  *   <li>{@code disclosure:complementary}: no shown row would be hidden by a complementary (or
- *       cross-table) pass over the release: a correctly protected release is a fixed point of it.</li>
+ *       cross-table) pass over the release: a correctly protected release is a fixed point of it;</li>
+ *   <li>{@code disclosure:dominance}: on a table declaring {@code dominance}, every group whose total of
+ *       people's own values is dominated (the p% rule, judged here on {@link #DOMINANCE_EVIDENCE}, the
+ *       totals and two largest contributions the metrics stage kept) shows only suppressed rows, and every
+ *       shown magnitude was judged: evidence of tonight's as_of for its group and figure, with p &gt; 0.</li>
  * </ul>
  */
 public final class DisclosureAudit {
 
     private static final int ROWS_NAMED = 5;
+
+    /**
+     * The restricted table (never gold, never served) where the metrics stage keeps what the p% rule
+     * judges: per table, group and figure, n_contributors, total_value, largest_value,
+     * second_largest_value, p_percent and as_of.
+     */
+    public static final String DOMINANCE_EVIDENCE = "evidence.dominance";
 
     private DisclosureAudit() {}
 
@@ -86,6 +97,16 @@ public final class DisclosureAudit {
         }
         Map<String, JointRanges.Work> work = new LinkedHashMap<>();
         found.addAll(violations(release, source, ReleaseRules.standard(), k, work));
+        Optional<List<Map<String, Object>>> evidence = Optional.empty();
+        for (String noun : release.keySet()) {
+            Optional<Table> decl = ReleaseRules.standard().table(noun).filter(d -> d.dominance() != null);
+            if (decl.isPresent()) {
+                if (evidence.isEmpty()) {
+                    evidence = wh.readIfExists(DOMINANCE_EVIDENCE).map(DisclosureControl::maps);
+                }
+                found.addAll(dominance(noun, decl.get(), release.get(noun), evidence));
+            }
+        }
         List<TableAudit> out = new ArrayList<>();
         for (String t : stagingTables) {
             String noun = DisclosureControl.noun(t);
@@ -465,6 +486,75 @@ public final class DisclosureAudit {
         return found.stream()
                 .map(x -> keys(rows.get(x.row()), t) + ": " + x.describe())
                 .toList();
+    }
+
+    /**
+     * The p% rule on a table declaring {@code dominance}: rows of a dominated group shown unsuppressed, and
+     * shown magnitudes no evidence judged (none recorded, another night's, p not positive, or no row for the
+     * group and figure). A magnitude of 0 has no contributor to protect.
+     *
+     * @param evidence the rows of {@link #DOMINANCE_EVIDENCE}, empty when the table does not exist
+     */
+    static List<Violation> dominance(
+            String noun, Table t, List<Map<String, Object>> rows, Optional<List<Map<String, Object>>> evidence) {
+        String group = t.dominance();
+        String rule = "disclosure:dominance";
+        List<Violation> out = new ArrayList<>();
+        Map<String, Map<String, Object>> judged = new LinkedHashMap<>(); // group + figure -> evidence row
+        for (Map<String, Object> e : evidence.orElse(List.of())) {
+            if (noun.equals(e.get("table"))) {
+                judged.put(e.get(group) + "\u0000" + e.get("figure"), e);
+            }
+        }
+        add(
+                out,
+                noun,
+                rule,
+                rows.stream()
+                        .filter(r -> !Boolean.TRUE.equals(r.get("suppressed")))
+                        .flatMap(r -> {
+                            if (evidence.isEmpty()) {
+                                return java.util.stream.Stream.of(keys(r, t) + ": no " + DOMINANCE_EVIDENCE
+                                        + " to judge the p% rule on (run metrics again)");
+                            }
+                            List<String> why = new ArrayList<>();
+                            for (String figure : t.magnitudes()) {
+                                Double value = CellSuppression.number(r.get(figure));
+                                if (value == null || value == 0.0) {
+                                    continue;
+                                }
+                                Map<String, Object> e = judged.get(r.get(group) + "\u0000" + figure);
+                                Double p = e == null ? null : CellSuppression.number(e.get("p_percent"));
+                                if (e == null || e.get("total_value") == null || e.get("largest_value") == null) {
+                                    why.add(figure + " not judged (no evidence for " + group + "=" + r.get(group)
+                                            + ")");
+                                } else if (!java.util.Objects.equals(
+                                        String.valueOf(e.get("as_of")), String.valueOf(r.get("as_of")))) {
+                                    why.add(figure + " judged as of " + e.get("as_of") + ", the row is as of "
+                                            + r.get("as_of"));
+                                } else if (p == null || p <= 0) {
+                                    why.add(figure + " judged with p = " + p);
+                                } else if (dominated(
+                                        CellSuppression.number(e.get("total_value")),
+                                        CellSuppression.number(e.get("largest_value")),
+                                        CellSuppression.number(e.get("second_largest_value")),
+                                        p)) {
+                                    why.add(figure + " dominated: one contribution is within p = " + p
+                                            + "% of the total less the second largest");
+                                }
+                            }
+                            return why.stream().map(w -> keys(r, t) + ": " + w);
+                        })
+                        .toList());
+        return out;
+    }
+
+    /**
+     * The p% rule (Hundepool et al. 2012, §4.2.2): the second largest contributor, subtracting their own
+     * value from the total, learns the largest to within p% of it: total − x1 − x2 &lt; p/100 · x1.
+     */
+    static boolean dominated(double total, double x1, Double x2, double pPercent) {
+        return total - x1 - (x2 == null ? 0.0 : x2) < pPercent / 100.0 * x1;
     }
 
     private static void add(List<Violation> out, String table, String rule, List<String> rows) {

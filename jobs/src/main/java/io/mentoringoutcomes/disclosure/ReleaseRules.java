@@ -184,6 +184,9 @@ public record ReleaseRules(
      *                   one person's answer
      * @param scores     net scores ({@link Score}): a figure that is {@code per} · (plus − minus) / size, which
      *                   with its size bounds two people counts no table shows (promoters and detractors)
+     * @param dominance  the key whose groups the p% rule judges the magnitudes on: the metrics stage keeps
+     *                   each group's total and two largest contributions in {@code evidence.dominance}, and
+     *                   the audit requires every dominated group's rows to be suppressed
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Table(
@@ -201,7 +204,8 @@ public record ReleaseRules(
             @JsonProperty("kind") Kind kind,
             @JsonProperty("facets") List<Facet> facets,
             @JsonProperty("magnitudes") List<String> magnitudes,
-            @JsonProperty("scores") List<Score> scores) {
+            @JsonProperty("scores") List<Score> scores,
+            @JsonProperty("dominance") String dominance) {
 
         public Table(
                 Audience audience,
@@ -215,7 +219,7 @@ public record ReleaseRules(
                 Map<String, List<String>> sacrifice) {
             this(
                     audience, keys, people, keep, within, relations, links, curve, sacrifice, null, null, null, null,
-                    null, null);
+                    null, null, null);
         }
 
         /**
@@ -238,7 +242,8 @@ public record ReleaseRules(
                     kind,
                     null,
                     magnitudes,
-                    null); // a night's changes are differences of scores, not scores
+                    null, // a night's changes are differences of scores, not scores
+                    null); // nor totals of anyone's values to judge
         }
 
         public Table {
@@ -302,6 +307,10 @@ public record ReleaseRules(
                 }
             }
             scores = scores == null ? List.of() : List.copyOf(scores);
+            if (dominance != null && (!keys.contains(name(dominance, "dominance group")) || magnitudes.isEmpty())) {
+                throw new IllegalArgumentException(
+                        "dominance names the key whose groups' magnitudes the p% rule judges: " + dominance);
+            }
             for (Score sc : scores) {
                 if (!people.contains(sc.size())
                         || keys.contains(sc.figure())
@@ -343,7 +352,8 @@ public record ReleaseRules(
                             || coarsen != null
                             || !facets.isEmpty()
                             || !magnitudes.isEmpty()
-                            || !scores.isEmpty())) {
+                            || !scores.isEmpty()
+                            || dominance != null)) {
                 throw new IllegalArgumentException("a reference table is gold and declares keys and not_people only:"
                         + " it counts no one, so it has no people, keep, within, relations, links, curve,"
                         + " sacrifice, coarsen, facets, magnitudes or scores");

@@ -91,6 +91,7 @@ public final class MetricsJob {
                             matches,
                             meetings,
                             employees,
+                            dominanceEvidence(wh, primary, matches, meetings, employees, cfg, asOf),
                             cfg,
                             asOf),
                     OutcomeDocs.PROGRAM_ROI));
@@ -173,6 +174,24 @@ public final class MetricsJob {
                 deleteQuietly(wh, sc.getCheckpointDir().get());
             }
         }
+    }
+
+    /**
+     * The p% rule's evidence for program_roi ({@link RoiCalculator#dominanceEvidence}), written to the
+     * restricted {@code evidence.dominance} (never gold, never served) and read back: the ROI judges
+     * dominance on it, and the output audit judges the published rows on the same figures.
+     */
+    static Dataset<Row> dominanceEvidence(
+            Warehouse wh,
+            Dataset<Row> primary,
+            Dataset<Row> matches,
+            Dataset<Row> meetings,
+            Dataset<Row> employees,
+            MetricsConfig cfg,
+            LocalDate asOf) {
+        String table = io.mentoringoutcomes.disclosure.DisclosureAudit.DOMINANCE_EVIDENCE;
+        wh.overwrite(table, RoiCalculator.dominanceEvidence(primary, matches, meetings, employees, cfg, asOf));
+        return wh.read(table);
     }
 
     /** The silver tables the health metrics read; a missing required one is named with the warehouse. */

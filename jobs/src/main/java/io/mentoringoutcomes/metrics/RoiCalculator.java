@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
@@ -99,6 +100,33 @@ public final class RoiCalculator {
             Dataset<Row> employees,
             MetricsConfig cfg,
             LocalDate asOf) {
+        return roi(
+                cohort,
+                retention,
+                programs,
+                matches,
+                meetings,
+                employees,
+                dominanceEvidence(cohort, matches, meetings, employees, cfg, asOf),
+                cfg,
+                asOf);
+    }
+
+    /**
+     * As {@link #roi(Dataset, Dataset, Dataset, Dataset, Dataset, Dataset, MetricsConfig, LocalDate)},
+     * judging dominance on {@code evidence} ({@link #dominanceEvidence}), which the metrics stage also
+     * keeps for the output audit.
+     */
+    public static Dataset<Row> roi(
+            Dataset<Row> cohort,
+            Dataset<Row> retention,
+            Dataset<Row> programs,
+            Dataset<Row> matches,
+            Dataset<Row> meetings,
+            Dataset<Row> employees,
+            Dataset<Row> evidence,
+            MetricsConfig cfg,
+            LocalDate asOf) {
         int horizon = cfg.roiHorizonMonths();
         LocalDate windowStart = windowStart(asOf, horizon, cfg.roiWindowMonths());
         LocalDate windowEnd = windowEnd(asOf, horizon);
@@ -147,7 +175,7 @@ public final class RoiCalculator {
         Dataset<Row> out = fixed.join(time, CohortMatcher.seq("program_id"), "left")
                 .join(people, CohortMatcher.seq("program_id"), "left")
                 .join(diff, CohortMatcher.seq("program_id"), "left")
-                .join(dominance(roiCohort, priced, cfg), CohortMatcher.seq("program_id"), "left")
+                .join(dominance(evidence, cfg), CohortMatcher.seq("program_id"), "left")
                 .na()
                 .fill(0L, new String[] {"n_cohort_mentees", "n_cohort_mentors"})
                 .na()
@@ -235,28 +263,67 @@ public final class RoiCalculator {
                 "as_of");
     }
 
+    /** The gold table the dominance evidence is about, and the figures judged: each is a total of people's values. */
+    public static final String TABLE = "program_roi";
+
+    static final String SALARY = "mean_mentee_salary";
+    static final String TIME_COST = "participant_time_cost";
+
+    /**
+     * What the p% rule is judged on, per program (and ALL) and figure: the ROI cohort's salaries
+     * ({@code mean_mentee_salary}) and each person's part of the meetings' time cost ({@code
+     * participant_time_cost}), as {@link DominanceRule#topTwo}, with the table, p and as_of. Holds two
+     * people's own values per group: the metrics stage writes it to the restricted {@code evidence} layer,
+     * never to gold, for the output audit to judge the published rows with.
+     *
+     * @return (table, program_id, figure, n_contributors, total_value, largest_value, second_largest_value,
+     *     p_percent, as_of)
+     */
+    public static Dataset<Row> dominanceEvidence(
+            Dataset<Row> cohort,
+            Dataset<Row> matches,
+            Dataset<Row> meetings,
+            Dataset<Row> employees,
+            MetricsConfig cfg,
+            LocalDate asOf) {
+        Dataset<Row> roiCohort = roiCohort(cohort, cfg, asOf);
+        Dataset<Row> priced = pricedMeetings(roiCohort, matches, meetings, employees, cfg);
+        Dataset<Row> salary = DominanceRule.topTwo(roiCohort, "program_id", "employee_id", "annual_salary")
+                .withColumn("figure", lit(SALARY));
+        Dataset<Row> cost = DominanceRule.topTwo(costContributions(priced), "program_id", "person_id", "_cost")
+                .withColumn("figure", lit(TIME_COST));
+        return salary.unionByName(cost)
+                .select(
+                        lit(TABLE).as("table"),
+                        col("program_id"),
+                        col("figure"),
+                        col("n_contributors"),
+                        col("total_value"),
+                        col("largest_value"),
+                        col("second_largest_value"),
+                        lit(cfg.dominancePPercent()).as("p_percent"),
+                        lit(Date.valueOf(asOf)).as("as_of"));
+    }
+
     /**
      * Per program: whether the mean mentee salary or the participant time cost is dominated by one
-     * person's value ({@link DominanceRule}, p = {@code privacy.dominance_p_percent}). Off with p = 0,
+     * person's value ({@link DominanceRule}, p = {@code privacy.dominance_p_percent}). None is with p = 0,
      * which only tests use (settings refuse it), where hand-worked groups are one person.
      */
-    static Dataset<Row> dominance(Dataset<Row> roiCohort, Dataset<Row> priced, MetricsConfig cfg) {
+    static Dataset<Row> dominance(Dataset<Row> evidence, MetricsConfig cfg) {
         if (cfg.dominancePPercent() <= 0) {
-            return roiCohort
-                    .select(col("program_id"), lit(false).as("_dominated"))
+            return evidence.select(col("program_id"), lit(false).as("_dominated"))
                     .distinct();
         }
-        Dataset<Row> salary = DominanceRule.dominated(
-                roiCohort, "program_id", "employee_id", "annual_salary", cfg.dominancePPercent());
-        Dataset<Row> cost = DominanceRule.dominated(
-                        costContributions(priced), "program_id", "person_id", "_cost", cfg.dominancePPercent())
-                .withColumnRenamed("dominated", "_cost_dominated");
-        return salary.join(cost, CohortMatcher.seq("program_id"), "full")
-                .select(
-                        col("program_id"),
-                        coalesce(col("dominated"), lit(false))
-                                .or(coalesce(col("_cost_dominated"), lit(false)))
-                                .as("_dominated"));
+        return evidence.groupBy("program_id")
+                .agg(max(DominanceRule.isDominated(
+                                        col("total_value"),
+                                        col("largest_value"),
+                                        col("second_largest_value"),
+                                        cfg.dominancePPercent())
+                                .cast("int"))
+                        .equalTo(1)
+                        .as("_dominated"));
     }
 
     /** ROI for a retention difference: (d x n x rc − cost) / cost. */

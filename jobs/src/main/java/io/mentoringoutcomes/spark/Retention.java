@@ -27,8 +27,15 @@ public final class Retention {
     /** Raw and intermediate copies: a week, Delta's minimum for VACUUM without disabling its check. */
     public static final int SHORT_DAYS = 7;
 
+    /** The restricted layers hold people's own values (per-match health, dominance evidence): no longer than needed. */
     private static final Map<String, Integer> DEFAULT_DAYS = Map.of(
-            "bronze", SHORT_DAYS, "staging", SHORT_DAYS, "silver", SILVER_DAYS, "gold", GOLD_DAYS, "ops", GOLD_DAYS);
+            "bronze", SHORT_DAYS,
+            "staging", SHORT_DAYS,
+            "silver", SILVER_DAYS,
+            "gold", GOLD_DAYS,
+            "ops", GOLD_DAYS,
+            "admin", SHORT_DAYS,
+            "evidence", SHORT_DAYS);
 
     private Retention() {}
 

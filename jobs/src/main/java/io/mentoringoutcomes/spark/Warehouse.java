@@ -31,8 +31,11 @@ import org.apache.spark.sql.types.StructType;
 public final class Warehouse {
 
     public static final List<String> LAYERS = List.of("bronze", "silver", "staging", "gold", "ops");
-    /** Layers outside {@link #LAYERS}: never registered for SQL, never served (per-match data for program admins). */
-    public static final List<String> RESTRICTED_LAYERS = List.of("admin");
+    /**
+     * Layers outside {@link #LAYERS}: never registered for SQL, never served. {@code admin}: per-match data
+     * for program admins; {@code evidence}: what the output audit re-judges a rule on (people's own values).
+     */
+    public static final List<String> RESTRICTED_LAYERS = List.of("admin", "evidence");
 
     private static final int WRITE_ATTEMPTS = 3;
 

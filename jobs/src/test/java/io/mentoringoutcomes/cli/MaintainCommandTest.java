@@ -77,6 +77,11 @@ class MaintainCommandTest extends SparkTestBase {
         assertEquals("interval 400 days", wh.properties("gold.program_roi").get(Retention.DELETED_FILE_RETENTION));
         assertEquals("interval 30 days", wh.properties("silver.roi_copy").get(Retention.LOG_RETENTION));
         assertEquals("interval 7 days", wh.properties("bronze.roi_copy").get(Retention.LOG_RETENTION));
+        // The restricted layers (people's own values, never served) keep a week, and can be written at all.
+        wh.overwrite("admin.roi_copy", roi(1.5, "2026-08-31"));
+        wh.overwrite("evidence.roi_copy", roi(1.5, "2026-08-31"));
+        assertEquals("interval 7 days", wh.properties("admin.roi_copy").get(Retention.LOG_RETENTION));
+        assertEquals("interval 7 days", wh.properties("evidence.roi_copy").get(Retention.DELETED_FILE_RETENTION));
         assertEquals("interval 400 days", wh.properties(PipelineRuns.TABLE).get(Retention.LOG_RETENTION));
         assertEquals(0L, wh.version("gold.program_roi"));
 

@@ -1,6 +1,7 @@
 package io.mentoringoutcomes.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -191,6 +192,44 @@ class PipelineEndToEndTest extends SparkTestBase {
      * here is the attacker's own, not DisclosureControl's; nothing about 1..k−1 people may come out.
      */
     /** The history's night-1 rows are the night's own published headlines, read from their tables. */
+    @Test
+    @Order(2)
+    void thePPercentEvidenceStaysOutOfGoldAndAgreesWithThePublishedRoi() {
+        assertTrue(wh.exists("evidence.dominance"), "the metrics stage kept what the p% rule judged");
+        assertTrue(wh.tables("gold").stream().noneMatch(t -> t.endsWith(".dominance")));
+        assertFalse(spark.catalog().databaseExists("evidence"), "never registered for SQL, so never served");
+        Map<String, Row> evidence = new LinkedHashMap<>();
+        for (Row e : wh.read("evidence.dominance").collectAsList()) {
+            assertEquals("program_roi", e.getAs("table"));
+            assertEquals(10.0, (double) e.getAs("p_percent"), "the default privacy.dominance_p_percent");
+            evidence.put(e.getAs("program_id") + "|" + e.getAs("figure"), e);
+        }
+        int shown = 0;
+        for (Row r : wh.read("gold.program_roi").filter("NOT suppressed").collectAsList()) {
+            String program = r.getAs("program_id");
+            Row salary = evidence.get(program + "|mean_mentee_salary");
+            Row cost = evidence.get(program + "|participant_time_cost");
+            assertTrue(salary != null && cost != null, "evidence for " + program);
+            // The salaries' contributors are the ROI cohort's mentees, which the ROI counts on its own.
+            assertEquals(
+                    ((Number) r.getAs("n_cohort_mentees")).longValue(),
+                    ((Number) salary.getAs("n_contributors")).longValue(),
+                    program);
+            // Each person's parts of the time cost add up to the published cost.
+            double published = r.getAs("participant_time_cost");
+            assertEquals(published, (double) cost.getAs("total_value"), 1e-9 * published, program);
+            // The p% rule by hand, p = 10: a shown row's totals are not dominated.
+            for (Row e : List.of(salary, cost)) {
+                double total = e.getAs("total_value");
+                double x1 = e.getAs("largest_value");
+                double x2 = e.isNullAt(e.fieldIndex("second_largest_value")) ? 0 : e.getAs("second_largest_value");
+                assertTrue(total - x1 - x2 >= 0.10 * x1, program + " " + e);
+            }
+            shown++;
+        }
+        assertTrue(shown >= 1, "the ALL rows' ROI is shown (one per replacement-cost ratio): " + shown);
+    }
+
     @Test
     @Order(2)
     void theHeadlineHistoryHoldsTheNightsPublishedHeadlines() {

@@ -43,6 +43,19 @@ class ReleaseRulesTest {
     }
 
     @Test
+    void theShippedRoiTableIsJudgedByProgram() throws Exception {
+        assertEquals(
+                "program_id",
+                ReleaseRules.standard().table("program_roi").orElseThrow().dominance());
+        assertEquals(
+                "program_id",
+                parse(TABLE + "    magnitudes: [mean_salary]\n    dominance: program_id\n")
+                        .table("t")
+                        .orElseThrow()
+                        .dominance());
+    }
+
+    @Test
     void hostileDeclarationsAreRefusedWithTheReason() {
         String[][] corpus = {
             // a magnitude that is a key, a count, a kept or a not-people column would never be a moved figure
@@ -58,6 +71,11 @@ class ReleaseRulesTest {
             },
             {TABLE + "    facets: [{counts: [n_employees], figures: [rate]}]\n", "facet count"},
             {TABLE + "    within: [[n_employees, salary]]\n", "within pairs"},
+            // the p% rule judges a key's groups, on declared magnitudes
+            {TABLE + "    magnitudes: [mean_salary]\n    dominance: mean_salary\n", "dominance names the key"},
+            {TABLE + "    dominance: program_id\n", "dominance names the key"},
+            {TABLE + "    magnitudes: [mean_salary]\n    dominance: Program-Id\n", "dominance group"},
+            {TABLE + "    magnitudes: [mean_salary]\n    dominance: [program_id]\n", "dominance"},
         };
         for (String[] c : corpus) {
             Exception e = assertThrows(Exception.class, () -> parse(c[0]), c[0]);

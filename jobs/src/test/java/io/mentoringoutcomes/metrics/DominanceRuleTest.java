@@ -66,4 +66,32 @@ class DominanceRuleTest extends SparkTestBase {
                 judge(group("EDGE", 1e6, 12.5e3, 12.5e3, 12.5e3, 12.5e3, 12.5e3, 12.5e3, 12.5e3, 12.5e3, 12.5e3), 20)
                         .get("EDGE"));
     }
+
+    @Test
+    void theEvidenceIsEachGroupsTotalAndItsTwoLargestPeople() {
+        List<Row> rows = new ArrayList<>();
+        rows.addAll(group("CEO", 2e6, 20e3, 20e3, 20e3, 20e3, 20e3, 20e3, 20e3, 20e3, 20e3));
+        rows.addAll(group("ONE", 70e3));
+        // TWICE: t0's two rows are one person's 120,000.
+        rows.add(RowFactory.create("TWICE", "t0", 60e3));
+        rows.add(RowFactory.create("TWICE", "t0", 60e3));
+        rows.add(RowFactory.create("TWICE", "t1", 5e3));
+        rows.add(RowFactory.create("TWICE", "t2", 7e3));
+        Map<String, List<Object>> got = new TreeMap<>();
+        DominanceRule.topTwo(spark.createDataFrame(rows, SCHEMA), "program_id", "employee_id", "annual_salary")
+                .collectAsList()
+                .forEach(r -> got.put(
+                        r.getString(0),
+                        java.util.Arrays.asList(
+                                r.getAs("n_contributors"),
+                                r.getAs("total_value"),
+                                r.getAs("largest_value"),
+                                r.getAs("second_largest_value"))));
+        assertEquals(
+                Map.of(
+                        "CEO", List.of(10L, 2.18e6, 2e6, 20e3),
+                        "ONE", java.util.Arrays.asList(1L, 70e3, 70e3, null),
+                        "TWICE", List.of(3L, 132e3, 120e3, 7e3)),
+                got);
+    }
 }
