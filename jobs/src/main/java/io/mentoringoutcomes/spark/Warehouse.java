@@ -232,7 +232,9 @@ public final class Warehouse {
         for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
             try {
                 data.write().format("delta").mode(mode).options(all).save(path(table));
-                register(table);
+                if (LAYERS.contains(split(table)[0])) {
+                    register(table); // a restricted layer's tables stay out of SQL, in this session too
+                }
                 return;
             } catch (RuntimeException e) {
                 if (!isRetryable(e)) {
