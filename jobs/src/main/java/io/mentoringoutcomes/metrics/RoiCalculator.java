@@ -307,7 +307,7 @@ public final class RoiCalculator {
 
     /**
      * Per program: whether the mean mentee salary or the participant time cost is dominated by one
-     * person's value ({@link DominanceRule}, p = {@code privacy.dominance_p_percent}). None is with p = 0,
+     * person's value ({@link DominanceRule}, p = {@code privacy.dominance_p_percent}). No program is dominated with p = 0,
      * which only tests use (settings refuse it), where hand-worked groups are one person.
      */
     static Dataset<Row> dominance(Dataset<Row> evidence, MetricsConfig cfg) {
